@@ -1,0 +1,39 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+export const TWILIO_CREDENTIAL_TYPE = 'twilioMessagingApi';
+export const WEBHOOK_USER_CREDENTIAL_TYPE = 'twilioWebhookUserApi';
+
+const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
+
+export interface TwilioAccount {
+	accountSid: string;
+	baseUrl: string;
+	/** The Auth Token that signs webhooks, when the credential has one. */
+	signingAuthToken?: string;
+}
+
+/** Same rule as the credential test's baseURL expression in TwilioMessagingApi.credentials.ts. */
+export function twilioBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const custom = String(credentials.baseUrl ?? '').trim();
+	if (custom) return custom.replace(/\/+$/, '');
+	const region = String(credentials.region ?? '');
+	if (!region) return 'https://api.twilio.com';
+	const edge = String(credentials.edge ?? '');
+	return `https://api.${edge ? `${edge}.` : ''}${region}.twilio.com`;
+}
+
+/** Returns a user-facing problem with the Account SID, or undefined when it looks right. */
+export function accountSidProblem(accountSid: string): string | undefined {
+	if (ACCOUNT_SID_PATTERN.test(accountSid)) return undefined;
+	return `The Account SID in the Twilio credential must be "AC" followed by 32 hexadecimal characters (34 in all); got ${accountSid ? `${accountSid.length} characters starting with "${accountSid.slice(0, 2)}"` : 'an empty value'}.`;
+}
+
+export function toTwilioAccount(credentials: ICredentialDataDecryptedObject): TwilioAccount {
+	const accountSid = String(credentials.accountSid ?? '').trim();
+	const token = credentials.authType === 'apiKey' ? credentials.signingAuthToken : credentials.authToken;
+	return {
+		accountSid,
+		baseUrl: twilioBaseUrl(credentials),
+		signingAuthToken: typeof token === 'string' && token !== '' ? token : undefined,
+	};
+}
