@@ -1,5 +1,5 @@
 /** Unit and in-process tests run in parallel; end-to-end tests share one real n8n, so they run in band. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -5,21 +5,27 @@ export const WEBHOOK_USER_CREDENTIAL_TYPE = 'twilioWebhookUserApi';
 
 const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
 
+/** Twilio serves the 2010 API (Messages, numbers) and the Messaging Services API from different hosts. */
+export type TwilioProduct = 'api' | 'messaging';
+
 export interface TwilioAccount {
 	accountSid: string;
-	baseUrl: string;
+	baseUrls: Record<TwilioProduct, string>;
 	/** The Auth Token that signs webhooks, when the credential has one. */
 	signingAuthToken?: string;
 }
 
-/** Same rule as the credential test's baseURL expression in TwilioMessagingApi.credentials.ts. */
-export function twilioBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+/**
+ * For `api`, the same rule as the credential test's baseURL expression in
+ * TwilioMessagingApi.credentials.ts. A custom base URL serves every product (the test server does).
+ */
+export function twilioBaseUrl(credentials: ICredentialDataDecryptedObject, product: TwilioProduct = 'api'): string {
 	const custom = String(credentials.baseUrl ?? '').trim();
 	if (custom) return custom.replace(/\/+$/, '');
 	const region = String(credentials.region ?? '');
-	if (!region) return 'https://api.twilio.com';
+	if (!region) return `https://${product}.twilio.com`;
 	const edge = String(credentials.edge ?? '');
-	return `https://api.${edge ? `${edge}.` : ''}${region}.twilio.com`;
+	return `https://${product}.${edge ? `${edge}.` : ''}${region}.twilio.com`;
 }
 
 /** Returns a user-facing problem with the Account SID, or undefined when it looks right. */
@@ -33,7 +39,7 @@ export function toTwilioAccount(credentials: ICredentialDataDecryptedObject): Tw
 	const token = credentials.authType === 'apiKey' ? credentials.signingAuthToken : credentials.authToken;
 	return {
 		accountSid,
-		baseUrl: twilioBaseUrl(credentials),
+		baseUrls: { api: twilioBaseUrl(credentials, 'api'), messaging: twilioBaseUrl(credentials, 'messaging') },
 		signingAuthToken: typeof token === 'string' && token !== '' ? token : undefined,
 	};
 }
