@@ -11,7 +11,7 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 export class TwilioWebhookUserApi implements ICredentialType {
 	name = 'twilioWebhookUserApi';
 
-	displayName = 'Webhook User (Basic Auth)';
+	displayName = 'Webhook User (Basic Auth) API';
 
 	icon: Icon = { light: 'file:../nodes/TwilioWhatsApp/twilio.svg', dark: 'file:../nodes/TwilioWhatsApp/twilio.dark.svg' };
 
