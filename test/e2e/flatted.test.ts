@@ -1,0 +1,33 @@
+/** The harness's flatted parser reads what the `flatted` package that n8n ships writes. */
+import fc from 'fast-check';
+
+import { ensureN8nInstall, parseFlatted } from './harness';
+
+// The very copy n8n uses to encode execution data.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const flatted = require(require.resolve('flatted', { paths: [ensureN8nInstall().dir] })) as {
+	stringify(value: unknown): string;
+};
+
+describe('parseFlatted', () => {
+	it('reads back any JSON value written by flatted', () => {
+		fc.assert(
+			fc.property(fc.jsonValue(), (value) => {
+				expect(parseFlatted(flatted.stringify(value))).toEqual(value);
+			}),
+		);
+	});
+
+	it('keeps shared and circular references', () => {
+		const shared = { text: 'shared' };
+		const root: Record<string, unknown> = { a: shared, b: shared, list: [shared, 'x', 1] };
+		root.self = root;
+
+		const parsed = parseFlatted(flatted.stringify(root)) as typeof root;
+
+		expect(parsed.a).toBe(parsed.b);
+		expect((parsed.list as unknown[])[0]).toBe(parsed.a);
+		expect(parsed.self).toBe(parsed);
+		expect(parsed.a).toEqual(shared);
+	});
+});
