@@ -172,27 +172,29 @@ function signatureValid(authToken: string, header: Buffer, url: string, paramsTe
 	return false;
 }
 
-/** Whether Twilio signed this request through a `bodySHA256` query parameter (JSON bodies). */
-export function isBodySignedUrl(url: string): boolean {
+/**
+ * The `bodySHA256` query parameter Twilio adds when it signs a JSON body: undefined when the URL has none,
+ * null when the URL mentions it but does not parse (such a request cannot be verified).
+ */
+function bodyHashParam(url: string): string | null | undefined {
 	const queryStart = url.indexOf('?');
-	if (queryStart === -1 || url.indexOf(BODY_HASH_PARAM, queryStart) === -1) return false;
+	if (queryStart === -1 || url.indexOf(BODY_HASH_PARAM, queryStart) === -1) return undefined;
 	try {
-		return new URL(url).searchParams.has(BODY_HASH_PARAM);
+		return new URL(url).searchParams.get(BODY_HASH_PARAM) ?? undefined;
 	} catch {
-		return false;
+		return null;
 	}
 }
 
-function bodyHashMatches(url: string, rawBody: string): boolean {
-	let expected: string;
-	try {
-		expected = new URL(url).searchParams.get(BODY_HASH_PARAM) ?? '';
-	} catch {
-		return false;
-	}
+function bodyHashMatches(expected: string, rawBody: string): boolean {
 	const actual = Buffer.from(createHash('sha256').update(rawBody, 'utf8').digest('hex'), 'latin1');
 	const given = Buffer.from(expected, 'utf8');
 	return given.length === actual.length && timingSafeEqual(given, actual);
+}
+
+/** Whether Twilio signed this request through a `bodySHA256` query parameter (JSON bodies). */
+export function isBodySignedUrl(url: string): boolean {
+	return bodyHashParam(url) !== undefined;
 }
 
 /**
@@ -213,10 +215,12 @@ export function verifyTwilioSignature(input: {
 	if (!signature || signature.length !== SIGNATURE_LENGTH || !authToken) return false;
 	const header = Buffer.from(signature, 'utf8');
 	if (header.length !== SIGNATURE_LENGTH) return false;
-	if (isBodySignedUrl(url)) {
+	const bodyHash = bodyHashParam(url);
+	if (bodyHash === null) return false;
+	if (bodyHash !== undefined) {
 		// Both checks always run, so the time taken does not tell which one failed.
 		const signed = signatureValid(authToken, header, url, '');
-		const bodyMatches = bodyHashMatches(url, input.rawBody ?? '');
+		const bodyMatches = bodyHashMatches(bodyHash, input.rawBody ?? '');
 		return signed && bodyMatches;
 	}
 	return signatureValid(authToken, header, url, signedParams(input.params));
