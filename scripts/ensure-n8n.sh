@@ -60,9 +60,12 @@ ensure_installed() {
 	exec 9>"$cache_root/.install.lock"
 	flock 9
 	if is_complete "$install_dir"; then return; fi
+	# Left by an interrupted install (nobody else is installing: we hold the lock).
+	rm -rf "$cache_root"/.n8n-*.tmp.* "$cache_root"/.stale.*
 
 	local tmp
 	tmp="$(mktemp -d "$cache_root/.n8n-$n8n_version.tmp.XXXXXX")"
+	chmod 755 "$tmp"
 	log "installing n8n $n8n_version into $install_dir (log: $tmp/install.log)"
 	# Not inside `if`, where bash would ignore `set -e` in the subshell.
 	local status=0
@@ -74,8 +77,10 @@ ensure_installed() {
 	status=$?
 	set -e
 	if [[ $status -ne 0 ]]; then
-		log "install FAILED; last lines of $tmp/install.log:"
-		tail -n 30 "$tmp/install.log" >&2 || true
+		mv "$tmp/install.log" "$cache_root/install-failed.log" 2>/dev/null || true
+		rm -rf "$tmp"
+		log "install FAILED; last lines of $cache_root/install-failed.log:"
+		tail -n 30 "$cache_root/install-failed.log" >&2 || true
 		exit 1
 	fi
 	echo "$marker_text" >"$tmp/$marker_name"

@@ -69,6 +69,8 @@ if [[ $with_mock == true ]]; then
 fi
 
 echo "==> starting n8n (log below; Ctrl-C stops it)"
+# n8n starts its JavaScript task runner with the `node` found on PATH, which must be Node 24 too.
+export PATH="$(dirname "$N8N_NODE"):$PATH"
 "$N8N_NODE" "$N8N_BIN" start &
 n8n_pid=$!
 children+=("$n8n_pid")

@@ -205,11 +205,17 @@ export class N8nClient {
 		await this.waitForPublication(id, (s) => s === 'not_published');
 	}
 
-	/** Finished executions of a workflow, newest first; `status` also reaches running and new ones. */
+	/** A workflow's executions, newest first (all of them, or those with one of the given statuses). */
 	async listExecutions(workflowId: string, filter: { status?: ExecutionStatus[] } = {}): Promise<ExecutionSummary[]> {
 		const query = encodeURIComponent(JSON.stringify({ workflowId, ...filter }));
-		const page = await this.rest<{ results: ExecutionSummary[] }>('GET', `/executions?filter=${query}&limit=250`);
-		return page.results;
+		const all: ExecutionSummary[] = [];
+		let cursor: string | null = null;
+		do {
+			const page: ExecutionPage = await this.rest('GET', `/executions?filter=${query}&limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+			all.push(...page.results);
+			cursor = page.nextCursor;
+		} while (cursor);
+		return all;
 	}
 
 	/** One execution with its run data decoded. */
@@ -219,24 +225,21 @@ export class N8nClient {
 	}
 
 	/**
-	 * Waits until the workflow has at least `count` finished executions and returns them decoded, oldest
-	 * first. Throws after `timeoutMs` saying what there was.
+	 * Waits until the workflow has at least `count` finished executions (success, error, canceled or
+	 * crashed) and returns them decoded, oldest first. Throws after `timeoutMs` saying what there was.
 	 */
 	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<Execution[]> {
 		const deadline = Date.now() + timeoutMs;
-		let found: ExecutionSummary[] = [];
-		for (;;) {
-			found = await this.listExecutions(workflowId);
-			if (found.length >= count) break;
+		let finished = await this.listExecutions(workflowId, { status: FINISHED });
+		while (finished.length < count) {
 			if (Date.now() > deadline) {
-				throw new Error(
-					`workflow ${workflowId}: ${found.length} of ${count} executions finished within ${timeoutMs} ms ` +
-						`(${found.map((e) => `${e.id}:${e.status}`).join(', ') || 'none'})`,
-				);
+				const all = (await this.listExecutions(workflowId)).map((e) => `${e.id}:${e.status}`).join(', ');
+				throw new Error(`workflow ${workflowId}: ${finished.length} of ${count} executions finished within ${timeoutMs} ms (all: ${all || 'none'})`);
 			}
 			await delay(POLL_INTERVAL_MS);
+			finished = await this.listExecutions(workflowId, { status: FINISHED });
 		}
-		const oldestFirst = [...found].sort((a, b) => Number(a.id) - Number(b.id));
+		const oldestFirst = [...finished].sort((a, b) => Number(a.id) - Number(b.id));
 		return await Promise.all(oldestFirst.map(async (e) => await this.getExecution(e.id)));
 	}
 
@@ -284,6 +287,14 @@ export class N8nClient {
 			await delay(POLL_INTERVAL_MS);
 		}
 	}
+}
+
+const FINISHED: ExecutionStatus[] = ['success', 'error', 'canceled', 'crashed'];
+
+/** A page of `GET /rest/executions`; n8n 2.x pages with an opaque cursor, at most 100 a page. */
+interface ExecutionPage {
+	results: ExecutionSummary[];
+	nextCursor: string | null;
 }
 
 /** `GET /rest/workflows/:id/publication-status` (n8n 2.x). */

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
-import { join, resolve } from 'path';
+import { delimiter, dirname, join, resolve } from 'path';
 import { setTimeout as delay } from 'timers/promises';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -85,6 +85,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		env: {
 			...inherited,
 			NODE_ENV: 'production',
+			// n8n starts its JavaScript task runner with the `node` found on PATH, which must be Node 24 too.
+			PATH: `${dirname(install.node)}${delimiter}${process.env.PATH ?? ''}`,
 			N8N_USER_FOLDER: userFolder,
 			N8N_PORT: String(port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
