@@ -1,65 +1,74 @@
+import { DateTime } from 'luxon';
+
+import { twilioErrorCodeInfo } from '../shared/errorCodes';
 import type { TwilioParams } from '../shared/twilioSignature';
+import { deriveMessageType, messageTypeFromParam, type TwilioMessageType } from './messageType';
+import { ERROR_STATUSES, FINAL_STATUSES, isKnownStatus, STATUS_VALUES } from './statuses';
 
 /**
  * Turns the form parameters of a Twilio inbound-message webhook or message status callback into one clean,
- * JSON-serialisable item. Pure: plain data in, plain data out. API skeleton: implementation in progress.
+ * JSON-serialisable item. Pure: plain data in, plain data out; never throws. Parameters are those of Twilio's
+ * incoming message webhook reference (https://www.twilio.com/docs/messaging/guides/webhook-request, seed 000),
+ * its status callbacks, and the contact-center variant of seed 001.
  */
+
+export { FINAL_STATUSES, STATUS_VALUES };
+export type { TwilioMessageStatus } from './statuses';
+export type { TwilioMessageType };
 
 export type TwilioEventKind = 'message.received' | 'message.status';
 
-export type TwilioMessageType =
-	| 'text'
-	| 'image'
-	| 'audio'
-	| 'video'
-	| 'document'
-	| 'sticker'
-	| 'location'
-	| 'button'
-	| 'interactive'
-	| 'contacts'
-	| 'reaction'
-	| 'unknown';
-
-export const STATUS_VALUES = [
-	'accepted',
-	'scheduled',
-	'queued',
-	'sending',
-	'sent',
-	'delivered',
-	'undelivered',
-	'failed',
-	'receiving',
-	'received',
-	'read',
-	'canceled',
-	'partially_delivered',
-] as const;
-export type TwilioMessageStatus = (typeof STATUS_VALUES)[number];
-
-/** Statuses after which Twilio sends no further callback for the message. */
-export const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'undelivered', 'failed', 'read', 'canceled', 'received']);
-
-export interface TwilioParty {
+export type TwilioParty = {
+	/** The address exactly as Twilio sent it, e.g. `whatsapp:+14155238886`. */
 	address: string | null;
+	/** The address without its channel prefix: a phone number, short code, alphanumeric sender or channel id. */
+	id: string | null;
+	/** The E.164 phone number (`+` and digits) when the address is one, else null. */
 	number: string | null;
 	channel: string;
 	city: string | null;
 	state: string | null;
 	zip: string | null;
 	country: string | null;
-}
+};
 
-export interface TwilioMedia {
-	url: string;
-	contentType: string;
-	index: number;
-}
+export type TwilioMedia = { url: string; contentType: string; index: number };
 
-export interface TwilioMessageEvent {
+export type TwilioLocation = {
+	latitude: number | null;
+	longitude: number | null;
+	address: string | null;
+	label: string | null;
+};
+
+export type TwilioButton = { text: string | null; payload: string | null };
+
+export type TwilioReferral = {
+	body: string | null;
+	headline: string | null;
+	sourceId: string | null;
+	sourceType: string | null;
+	sourceUrl: string | null;
+	mediaId: string | null;
+	mediaContentType: string | null;
+	mediaUrl: string | null;
+	ctwaClid: string | null;
+	numMedia: number;
+	media: TwilioMedia[];
+	/** Referral* parameters Twilio adds later, by their name without `Referral`, first letter lower-cased. */
+	[more: string]: string | number | null | TwilioMedia[];
+};
+
+export type TwilioReplyContext = {
+	originalRepliedMessageSid: string | null;
+	originalRepliedMessageSender: string | null;
+};
+
+export type TwilioMessageEvent = {
+	/** `unknown` only when the parameters are not a Twilio message webhook at all (see classifyTwilioEvent). */
 	event: TwilioEventKind | 'unknown';
 	channel: string;
+	type: TwilioMessageType;
 	messageSid: string | null;
 	accountSid: string | null;
 	messagingServiceSid: string | null;
@@ -69,13 +78,13 @@ export interface TwilioMessageEvent {
 	profileName: string | null;
 	waId: string | null;
 	body: string | null;
-	type: TwilioMessageType;
+	/** How many media files the request actually carries (media.length); see warnings when NumMedia differs. */
 	numMedia: number;
 	media: TwilioMedia[];
-	location: { latitude: number | null; longitude: number | null; address: string | null; label: string | null } | null;
-	button: { text: string | null; payload: string | null } | null;
-	referral: Record<string, unknown> | null;
-	context: { originalRepliedMessageSid: string | null; originalRepliedMessageSender: string | null } | null;
+	location: TwilioLocation | null;
+	button: TwilioButton | null;
+	referral: TwilioReferral | null;
+	context: TwilioReplyContext | null;
 	forwarded: boolean;
 	frequentlyForwarded: boolean;
 	numSegments: number | null;
@@ -85,24 +94,349 @@ export interface TwilioMessageEvent {
 	errorCode: number | null;
 	errorMessage: string | null;
 	eventType: string | null;
+	/** The carrier's delivery-receipt done date (YYMMDDhhmm, read as UTC: Twilio passes it through without a zone). */
 	rawDlrDoneDate: string | null;
 	callbackQuery: Record<string, string>;
 	raw: TwilioParams;
 	warnings: string[];
-}
+};
 
-export function classifyTwilioEvent(params: TwilioParams): TwilioEventKind | undefined {
-	if (params.MessageStatus !== undefined) return 'message.status';
+const MEDIA_URL = 'MediaUrl';
+const MEDIA_CONTENT_TYPE = 'MediaContentType';
+const REFERRAL = 'Referral';
+const REFERRAL_MEDIA_URL = 'ReferralMediaUrl';
+const REFERRAL_MEDIA_CONTENT_TYPE = 'ReferralMediaContentType';
+const INBOUND_STATUSES: ReadonlySet<string> = new Set(['received', 'receiving']);
+const CHANNEL_PREFIX = /^([a-z][a-z0-9_-]*):/i;
+const E164 = /^\+[1-9]\d{1,14}$/;
+const MEDIA_INDEX = /^(?:0|[1-9]\d{0,5})$/;
+const UNSIGNED_INTEGER = /^\d{1,15}$/;
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+const DLR_DATE_FORMATS: Readonly<Record<number, string>> = { 10: 'yyMMddHHmm', 12: 'yyMMddHHmmss' };
+
+const REFERRAL_FIELDS: Readonly<Record<string, string>> = {
+	ReferralBody: 'body',
+	ReferralHeadline: 'headline',
+	ReferralSourceId: 'sourceId',
+	ReferralSourceType: 'sourceType',
+	ReferralSourceUrl: 'sourceUrl',
+	ReferralMediaId: 'mediaId',
+	ReferralMediaContentType: 'mediaContentType',
+	ReferralMediaUrl: 'mediaUrl',
+	ReferralCtwaClid: 'ctwaClid',
+};
+
+/** One text value of a parameter: the first of repeated values; undefined for absent or non-text values. */
+function firstText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
 	return undefined;
 }
 
-export function mediaOf(_params: TwilioParams): TwilioMedia[] {
-	return [];
+/** Reads parameters as single texts, noting in `warnings` (once per parameter) what it had to decide. */
+class ParamReader {
+	private readonly noted = new Set<string>();
+
+	constructor(
+		private readonly params: TwilioParams,
+		readonly warnings: string[],
+	) {}
+
+	text(key: string): string | undefined {
+		const value: unknown = this.params[key];
+		if (value === undefined || typeof value === 'string') return value;
+		if (Array.isArray(value)) {
+			if (value.length > 1) this.note(key, `${key} was sent ${value.length} times; the first value is used.`);
+			const first = firstText(value);
+			if (first === undefined && value.length > 0) this.note(key, `${key} is not text; it is ignored.`);
+			return first;
+		}
+		this.note(key, `${key} is not text; it is ignored.`);
+		return undefined;
+	}
+
+	private note(key: string, warning: string): void {
+		if (this.noted.has(key)) return;
+		this.noted.add(key);
+		this.warnings.push(warning);
+	}
+
+	/** Absent and empty parameters are both null: Twilio sends empty values for fields that do not apply. */
+	optional(key: string): string | null {
+		const value = this.text(key);
+		return value === undefined || value === '' ? null : value;
+	}
+
+	integer(key: string): number | null {
+		const value = this.text(key);
+		if (value === undefined || value === '') return null;
+		const trimmed = value.trim();
+		if (UNSIGNED_INTEGER.test(trimmed)) return Number(trimmed);
+		this.warnings.push(`${key} is not a whole number (${JSON.stringify(value)}); it is set to null.`);
+		return null;
+	}
+
+	flag(key: string): boolean {
+		const value = this.text(key);
+		if (value === undefined || value === '') return false;
+		const lower = value.trim().toLowerCase();
+		if (lower === 'true' || lower === '1') return true;
+		if (lower !== 'false' && lower !== '0') {
+			this.warnings.push(`${key} is neither true nor false (${JSON.stringify(value)}); it is read as false.`);
+		}
+		return false;
+	}
+
+	coordinate(key: string, limit: number): number | null {
+		const value = this.text(key);
+		if (value === undefined || value === '') return null;
+		const trimmed = value.trim();
+		const parsed = DECIMAL.test(trimmed) ? Number(trimmed) : NaN;
+		if (Number.isFinite(parsed) && Math.abs(parsed) <= limit) return parsed;
+		this.warnings.push(`${key} is not a valid coordinate (${JSON.stringify(value)}); it is set to null.`);
+		return null;
+	}
 }
 
+function has(params: TwilioParams, key: string): boolean {
+	return params[key] !== undefined;
+}
+
+/**
+ * What kind of Twilio message webhook these parameters are. Status callbacks carry MessageStatus (or, from
+ * older senders, only an outbound SmsStatus); inbound messages carry SmsStatus=received/receiving, or at least
+ * an identifier and some content (the contact-center seed sends no SmsStatus). Undefined: not a message webhook.
+ */
+export function classifyTwilioEvent(params: TwilioParams): TwilioEventKind | undefined {
+	const messageStatus = firstText(params.MessageStatus);
+	if (messageStatus) return 'message.status';
+	const smsStatus = firstText(params.SmsStatus)?.toLowerCase();
+	if (smsStatus) {
+		if (INBOUND_STATUSES.has(smsStatus)) return 'message.received';
+		if (isKnownStatus(smsStatus)) return 'message.status';
+	}
+	const identified = has(params, 'MessageSid') || has(params, 'SmsMessageSid') || has(params, 'SmsSid') || has(params, 'From');
+	const withContent =
+		has(params, 'Body') ||
+		has(params, 'NumMedia') ||
+		has(params, 'MediaUrl0') ||
+		has(params, 'MessageType') ||
+		has(params, 'Latitude') ||
+		has(params, 'ButtonText') ||
+		has(params, 'ButtonPayload');
+	return identified && withContent ? 'message.received' : undefined;
+}
+
+/** The N of `${prefix}N`, for canonical non-negative indexes; undefined for anything else. */
+function indexAfter(key: string, prefix: string): number | undefined {
+	const suffix = key.slice(prefix.length);
+	return MEDIA_INDEX.test(suffix) ? Number(suffix) : undefined;
+}
+
+/** Media from `${urlPrefix}N` / `${typePrefix}N`, in index order; parameters without a URL are skipped. */
+function indexedMedia(params: TwilioParams, keys: string[], urlPrefix: string, typePrefix: string): TwilioMedia[] {
+	const media: TwilioMedia[] = [];
+	for (const key of keys) {
+		if (!key.startsWith(urlPrefix)) continue;
+		const index = indexAfter(key, urlPrefix);
+		if (index === undefined) continue;
+		const url = firstText(params[key]);
+		if (!url) continue;
+		media.push({ url, contentType: firstText(params[typePrefix + index]) ?? '', index });
+	}
+	if (media.length > 1) media.sort((a, b) => a.index - b.index);
+	return media;
+}
+
+/** The media of a message as actually sent: every non-empty MediaUrl{N} with its MediaContentType{N}. */
+export function mediaOf(params: TwilioParams): TwilioMedia[] {
+	return indexedMedia(params, Object.keys(params), MEDIA_URL, MEDIA_CONTENT_TYPE);
+}
+
+function channelPrefix(address: string | null): string | undefined {
+	if (address === null) return undefined;
+	const match = CHANNEL_PREFIX.exec(address);
+	return match ? match[1].toLowerCase() : undefined;
+}
+
+function party(reader: ParamReader, side: 'From' | 'To', address: string | null, fallbackChannel: string): TwilioParty {
+	const prefix = channelPrefix(address);
+	const id = address === null ? null : (prefix === undefined ? address : address.slice(prefix.length + 1)).trim();
+	return {
+		address,
+		id: id === '' ? null : id,
+		number: id !== null && E164.test(id) ? id : null,
+		channel: prefix ?? fallbackChannel,
+		city: reader.optional(`${side}City`),
+		state: reader.optional(`${side}State`),
+		zip: reader.optional(`${side}Zip`),
+		country: reader.optional(`${side}Country`),
+	};
+}
+
+function lowerFirst(text: string): string {
+	return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function referralOf(params: TwilioParams, reader: ParamReader, referralKeys: string[]): TwilioReferral | null {
+	const declaredMedia = reader.integer('ReferralNumMedia') ?? 0;
+	// Twilio sends ReferralNumMedia=0 on every WhatsApp message; only a real field means an ad referral.
+	const fromAd = referralKeys.some((key) => key !== 'ReferralNumMedia' && firstText(params[key]));
+	if (!fromAd && declaredMedia === 0) return null;
+	let media = indexedMedia(params, referralKeys, REFERRAL_MEDIA_URL, REFERRAL_MEDIA_CONTENT_TYPE);
+	const singleUrl = reader.optional(REFERRAL_MEDIA_URL);
+	if (media.length === 0 && singleUrl !== null) {
+		media = [{ url: singleUrl, contentType: reader.optional(REFERRAL_MEDIA_CONTENT_TYPE) ?? '', index: 0 }];
+	}
+	const referral: TwilioReferral = {
+		body: null,
+		headline: null,
+		sourceId: null,
+		sourceType: null,
+		sourceUrl: null,
+		mediaId: null,
+		mediaContentType: null,
+		mediaUrl: null,
+		ctwaClid: null,
+		numMedia: Math.max(declaredMedia, media.length),
+		media,
+	};
+	for (const key of referralKeys) {
+		const known = REFERRAL_FIELDS[key];
+		if (typeof known === 'string') {
+			referral[known] = reader.optional(key);
+			continue;
+		}
+		if (key === 'ReferralNumMedia' || indexAfter(key, REFERRAL_MEDIA_URL) !== undefined) continue;
+		if (indexAfter(key, REFERRAL_MEDIA_CONTENT_TYPE) !== undefined) continue;
+		const name = lowerFirst(key.slice(REFERRAL.length));
+		if (name !== '' && !(name in referral)) referral[name] = reader.optional(key);
+	}
+	if (declaredMedia !== media.length && declaredMedia !== 0) {
+		reader.warnings.push(`ReferralNumMedia is ${declaredMedia} but ${media.length} referral media URL(s) were sent.`);
+	}
+	return referral;
+}
+
+function dlrDoneDate(reader: ParamReader): string | null {
+	const value = reader.optional('RawDlrDoneDate');
+	if (value === null) return null;
+	const format = DLR_DATE_FORMATS[value.length];
+	const date = typeof format === 'string' && UNSIGNED_INTEGER.test(value) ? DateTime.fromFormat(value, format, { zone: 'utc' }) : undefined;
+	if (date?.isValid) return date.toISO();
+	reader.warnings.push(`RawDlrDoneDate is not a YYMMDDhhmm date (${JSON.stringify(value)}); it is set to null.`);
+	return null;
+}
+
+function errorMessageOf(code: number | null, reader: ParamReader): string | null {
+	const given = reader.optional('ErrorMessage');
+	if (code === null || code === 0) return given;
+	return twilioErrorCodeInfo(code)?.meaning ?? given;
+}
+
+/** One clean item for a Twilio message webhook or status callback. Unknown parameters stay in `raw`. */
 export function parseTwilioWebhook(
-	_params: TwilioParams,
-	_options?: { callbackQuery?: Record<string, string> },
+	params: TwilioParams,
+	options?: { callbackQuery?: Record<string, string> },
 ): TwilioMessageEvent {
-	throw new Error('not implemented yet');
+	const warnings: string[] = [];
+	const reader = new ParamReader(params, warnings);
+	const keys = Object.keys(params);
+	const referralKeys = keys.filter((key) => key.startsWith(REFERRAL));
+
+	const media = indexedMedia(params, keys, MEDIA_URL, MEDIA_CONTENT_TYPE);
+	const declaredMedia = reader.integer('NumMedia');
+	if (declaredMedia !== null && declaredMedia !== media.length) {
+		warnings.push(`NumMedia is ${declaredMedia} but ${media.length} media URL(s) were sent; the URLs present are used.`);
+	}
+	for (const item of media) {
+		if (item.contentType === '') warnings.push(`MediaContentType${item.index} is missing for MediaUrl${item.index}.`);
+	}
+
+	const fromAddress = reader.optional('From');
+	const toAddress = reader.optional('To');
+	const prefixed = channelPrefix(fromAddress) ?? channelPrefix(toAddress) ?? reader.optional('ChannelPrefix')?.toLowerCase();
+	const channel = prefixed ?? (media.length > 0 ? 'mms' : 'sms');
+	const plainChannel = media.length > 0 ? 'mms' : 'sms';
+
+	const hasLocation = has(params, 'Latitude') || has(params, 'Longitude') || has(params, 'Address') || has(params, 'Label');
+	const location: TwilioLocation | null = hasLocation
+		? {
+				latitude: reader.coordinate('Latitude', 90),
+				longitude: reader.coordinate('Longitude', 180),
+				address: reader.optional('Address'),
+				label: reader.optional('Label'),
+			}
+		: null;
+	const button: TwilioButton | null =
+		has(params, 'ButtonText') || has(params, 'ButtonPayload')
+			? { text: reader.optional('ButtonText'), payload: reader.optional('ButtonPayload') }
+			: null;
+	const context: TwilioReplyContext | null =
+		has(params, 'OriginalRepliedMessageSid') || has(params, 'OriginalRepliedMessageSender')
+			? {
+					originalRepliedMessageSid: reader.optional('OriginalRepliedMessageSid'),
+					originalRepliedMessageSender: reader.optional('OriginalRepliedMessageSender'),
+				}
+			: null;
+
+	const body = reader.text('Body') ?? null;
+	const declaredType = reader.optional('MessageType');
+	let type = declaredType === null ? undefined : messageTypeFromParam(declaredType);
+	if (declaredType !== null && type === undefined) {
+		warnings.push(`MessageType ${JSON.stringify(declaredType)} is not a known type; the type is derived from the content.`);
+	}
+	type ??= deriveMessageType({
+		hasLocation,
+		hasButton: button !== null,
+		firstMediaContentType: media[0]?.contentType,
+		body,
+		isWhatsApp: channel === 'whatsapp',
+	});
+
+	const kind = classifyTwilioEvent(params);
+	const statusText = (reader.optional('MessageStatus') ?? reader.optional('SmsStatus'))?.toLowerCase() ?? null;
+	if (statusText !== null && !isKnownStatus(statusText)) warnings.push(`Status ${JSON.stringify(statusText)} is not a known Twilio status.`);
+	const errorCode = reader.integer('ErrorCode');
+
+	return {
+		event: kind ?? 'unknown',
+		channel,
+		type,
+		messageSid: reader.optional('MessageSid') ?? reader.optional('SmsMessageSid') ?? reader.optional('SmsSid'),
+		accountSid: reader.optional('AccountSid'),
+		messagingServiceSid: reader.optional('MessagingServiceSid'),
+		apiVersion: reader.optional('ApiVersion'),
+		from: party(reader, 'From', fromAddress, plainChannel),
+		to: party(reader, 'To', toAddress, plainChannel),
+		profileName: reader.optional('ProfileName'),
+		waId: reader.optional('WaId'),
+		body,
+		numMedia: media.length,
+		media,
+		location,
+		button,
+		referral: referralOf(params, reader, referralKeys),
+		context,
+		forwarded: reader.flag('Forwarded'),
+		frequentlyForwarded: reader.flag('FrequentlyForwarded'),
+		numSegments: reader.integer('NumSegments'),
+		status: statusText,
+		isFinal: statusText !== null && FINAL_STATUSES.has(statusText),
+		isError: (statusText !== null && ERROR_STATUSES.has(statusText)) || (errorCode !== null && errorCode !== 0),
+		errorCode,
+		errorMessage: errorMessageOf(errorCode, reader),
+		eventType: reader.optional('EventType'),
+		rawDlrDoneDate: dlrDoneDate(reader),
+		callbackQuery: { ...options?.callbackQuery },
+		raw: rawCopy(params),
+		warnings,
+	};
+}
+
+/** Every parameter as received; arrays copied so later changes to the item never reach the request. */
+function rawCopy(params: TwilioParams): TwilioParams {
+	return Object.fromEntries(
+		Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value]),
+	) as TwilioParams;
 }
