@@ -1,0 +1,291 @@
+import http from 'http';
+import type { AddressInfo } from 'net';
+import type {
+	DeliveryOutcome,
+	FaultRule,
+	FaultSpec,
+	FormParams,
+	InboundMessage,
+	MessagingServiceResource,
+	MockAccountConfig,
+	MockMessage,
+	MockTwilioOptions,
+	PhoneNumberResource,
+	RecordedRequest,
+	SendInboundOptions,
+	WebhookDelivery,
+	WebhookResult,
+} from './types';
+import type { ApiResponse } from './http/router';
+import { Router } from './http/router';
+import { first, parseForm } from './http/form';
+import { authenticate, basicUser } from './auth';
+import { errors, TwilioApiError } from './errors';
+import { Faults } from './faults';
+import { MockState } from './state';
+import { Tasks } from './tasks';
+import { DEFAULT_ACCOUNT, DEFAULT_DELIVERY_OUTCOMES, seedAccount } from './fixtures';
+import { registerAccounts } from './resources/accounts';
+import { registerMessages } from './resources/messages';
+import { registerPhoneNumbers } from './resources/phoneNumbers';
+import { registerMessagingServices } from './resources/messagingServices';
+import { parseAddress } from './resources/messageRules';
+import { Lifecycle } from './webhooks/statusCallbacks';
+import { deliverSigned, maskPassword } from './webhooks/client';
+import { inboundParams, inboundTarget } from './webhooks/inbound';
+
+export interface MockTwilio {
+	/** Base URL, e.g. `http://127.0.0.1:PORT`: the credential's "API Base URL". */
+	readonly url: string;
+	readonly accounts: readonly MockAccountConfig[];
+	/** Every message created, in order, with the form parameters received. */
+	readonly messages: MockMessage[];
+	/** Every API request received, in order. */
+	readonly requests: RecordedRequest[];
+	/** Every webhook the mock sent (status callbacks and inbound messages). */
+	readonly webhooks: WebhookDelivery[];
+	/** Active fault rules, with their counters. */
+	readonly faults: readonly FaultRule[];
+	readonly phoneNumbers: PhoneNumberResource[];
+	readonly messagingServices: MessagingServiceResource[];
+	setFault(spec: FaultSpec): FaultRule;
+	clearFaults(): void;
+	setLatency(ms: number): void;
+	/** Messages to this number (channel prefix ignored) end this way; null restores normal delivery. */
+	setDeliveryOutcome(to: string, outcome: DeliveryOutcome | null): void;
+	/** Sends a signed webhook to any URL, exactly as Twilio sends inbound messages. */
+	sendInbound(url: string, params: FormParams, options?: SendInboundOptions): Promise<WebhookResult>;
+	/** An inbound message to one of the account's numbers, sent where that number's configuration says. */
+	receiveMessage(message: InboundMessage): Promise<WebhookResult>;
+	/** Resolves when every pending status change and callback is done. */
+	settled(): Promise<void>;
+	close(): Promise<void>;
+}
+
+const CREATE_PATH = /^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/;
+
+function headersOf(req: http.IncomingMessage): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (name === 'authorization' || value === undefined) continue;
+		headers[name] = Array.isArray(value) ? value.join(', ') : value;
+	}
+	return headers;
+}
+
+function writeResponse(res: http.ServerResponse, response: ApiResponse): void {
+	const headers: Record<string, string> = { ...response.headers };
+	if (response.body === undefined) {
+		res.writeHead(response.status, headers).end();
+		return;
+	}
+	headers['Content-Type'] = 'application/json; charset=utf-8';
+	res.writeHead(response.status, headers).end(JSON.stringify(response.body));
+}
+
+function errorResponse(error: TwilioApiError): ApiResponse {
+	return { status: error.status, body: error.toBody(), headers: error.headers };
+}
+
+function faultError(rule: FaultRule): TwilioApiError {
+	if (rule.kind === '429') return errors.tooManyRequests(rule.retryAfterSeconds);
+	if (rule.kind === '500') return errors.internal();
+	return errors.unavailable();
+}
+
+export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<MockTwilio> {
+	const accounts = options.accounts ?? [DEFAULT_ACCOUNT];
+	if (accounts.length === 0) throw new Error('The mock needs at least one account');
+	const state = new MockState(accounts, options.deliveryOutcomes ?? DEFAULT_DELIVERY_OUTCOMES);
+	const started = new Date();
+	for (const account of accounts) seedAccount(state, account.accountSid, started);
+
+	const tasks = new Tasks();
+	const faults = new Faults();
+	const requests: RecordedRequest[] = [];
+	const webhooks: WebhookDelivery[] = [];
+	let latencyMs = options.latencyMs ?? 0;
+	let baseUrl = '';
+	const publicUrl = () => options.publicUrl ?? baseUrl;
+
+	async function deliver(
+		kind: WebhookDelivery['kind'],
+		messageSid: string | null,
+		url: string,
+		params: FormParams,
+		sendOptions: SendInboundOptions & { authToken: string },
+	): Promise<WebhookResult> {
+		const method = sendOptions.method ?? 'POST';
+		const record: WebhookDelivery = {
+			kind,
+			at: new Date(),
+			method,
+			url: maskPassword(url),
+			params,
+			messageSid,
+			idempotencyToken: '',
+			status: null,
+			error: null,
+		};
+		webhooks.push(record);
+		const from = first(params, 'From');
+		if (kind === 'inbound' && from !== undefined && parseAddress(from).channel === 'whatsapp') {
+			state.whatsAppSessions.set(parseAddress(from).number, Date.now());
+		}
+		try {
+			const result = await deliverSigned({ ...sendOptions, url, method, params, signal: tasks.signal });
+			record.idempotencyToken = result.idempotencyToken;
+			record.status = result.status;
+			return { status: result.status, headers: result.headers, body: result.body };
+		} catch (error) {
+			record.error = (error as Error).message;
+			throw error;
+		}
+	}
+
+	const lifecycle = new Lifecycle({
+		state,
+		tasks,
+		delayMs: () => options.callbackDelayMs ?? 50,
+		readReceipts: options.readReceipts ?? false,
+		enforceWhatsAppWindow: options.enforceWhatsAppWindow ?? false,
+		post: async (message, params) => {
+			// A status callback that cannot be delivered is recorded, not retried, as Twilio does by default.
+			await deliver('status', message.sid, message.statusCallback ?? '', params, {
+				authToken: state.authTokenOf(message.accountSid),
+			}).catch(() => undefined);
+		},
+	});
+
+	const router = new Router();
+	const context = { state, publicUrl, lifecycle };
+	registerAccounts(router, context, started);
+	registerMessages(router, context);
+	registerPhoneNumbers(router, context);
+	registerMessagingServices(router, context);
+
+	const server = http.createServer((req, res) => {
+		void handle(req, res).catch((error: unknown) => {
+			if (!res.headersSent) writeResponse(res, { status: 500, body: { message: String(error) } });
+		});
+	});
+
+	async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const url = new URL(req.url ?? '/', 'http://mock.invalid');
+		const method = req.method ?? 'GET';
+		const isForm = /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
+		const record: RecordedRequest = {
+			at: new Date(),
+			method,
+			path: url.pathname,
+			query: parseForm(url.search.slice(1)),
+			// Twilio reads only form bodies: JSON is as good as no parameters (error 21604 on create).
+			form: isForm ? parseForm(Buffer.concat(chunks).toString('utf8')) : {},
+			headers: headersOf(req),
+			authUser: basicUser(req.headers.authorization),
+			status: null,
+			outcome: 'answered',
+			fault: null,
+		};
+		requests.push(record);
+		if (latencyMs > 0 && !(await tasks.sleep(latencyMs))) return void req.socket.destroy();
+
+		const isCreate = method === 'POST' && CREATE_PATH.test(url.pathname);
+		const fault = faults.beforeHandling(isCreate);
+		if (fault) return applyFault(fault, req, res, record, errorResponse(faultError(fault)));
+
+		let response: ApiResponse;
+		try {
+			const principal = authenticate(req.headers.authorization, state.accounts);
+			const { handler, params } = router.resolve(method, url.pathname);
+			response = handler({ method, path: url.pathname, query: record.query, form: record.form, principal, params });
+		} catch (error) {
+			if (!(error instanceof TwilioApiError)) throw error;
+			response = errorResponse(error);
+		}
+
+		const after = isCreate && response.status === 201 ? faults.afterCreate() : undefined;
+		if (after) return applyFault(after, req, res, record, errorResponse(faultError(after)));
+		record.status = response.status;
+		writeResponse(res, response);
+	}
+
+	function applyFault(
+		rule: FaultRule,
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		record: RecordedRequest,
+		response: ApiResponse,
+	): void {
+		record.fault = rule.kind;
+		if (rule.kind === 'drop') {
+			record.outcome = 'dropped';
+			req.socket.destroy();
+		} else if (rule.kind === 'stall') {
+			// Never answered; close() destroys the socket.
+			record.outcome = 'stalled';
+		} else {
+			record.status = response.status;
+			writeResponse(res, response);
+		}
+	}
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+	});
+	const address = server.address() as AddressInfo;
+	baseUrl = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+
+	const defaultToken = accounts[0].authToken;
+	return {
+		url: baseUrl,
+		accounts,
+		messages: state.messages,
+		requests,
+		webhooks,
+		faults: faults.rules,
+		phoneNumbers: state.phoneNumbers,
+		messagingServices: state.messagingServices,
+		setFault: (spec) => faults.set(spec),
+		clearFaults: () => faults.clear(),
+		setLatency: (ms) => {
+			latencyMs = ms;
+		},
+		setDeliveryOutcome: (to, outcome) => {
+			const number = parseAddress(to).number;
+			if (outcome) state.deliveryOutcomes.set(number, outcome);
+			else state.deliveryOutcomes.delete(number);
+		},
+		sendInbound: (url, params, sendOptions = {}) =>
+			deliver('inbound', first(params, 'MessageSid') ?? null, url, params, {
+				...sendOptions,
+				authToken: sendOptions.authToken ?? defaultToken,
+			}),
+		receiveMessage: (message) => {
+			const number = parseAddress(message.to).number;
+			const pn = state.phoneNumbers.find((item) => item.phone_number === number);
+			if (!pn) throw new Error(`No account owns ${number}`);
+			const service = state.serviceOfNumber(pn.sid);
+			const target = inboundTarget(pn, service);
+			if (!target) throw new Error(`Nothing is configured to receive messages for ${number}`);
+			const params = inboundParams(message, pn.account_sid, service);
+			return deliver('inbound', first(params, 'MessageSid') ?? null, target.url, params, {
+				method: target.method,
+				authToken: state.authTokenOf(pn.account_sid),
+			});
+		},
+		settled: () => tasks.settled(),
+		close: async () => {
+			tasks.abort();
+			faults.clear();
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+			await tasks.settled();
+		},
+	};
+}

@@ -1,0 +1,61 @@
+import type {
+	DeliveryOutcome,
+	MessagingServiceResource,
+	MockAccountConfig,
+	MockMessage,
+	PhoneNumberResource,
+	ServicePhoneNumber,
+} from './types';
+
+/** Everything the mock knows; resources read and change it, tests read it through MockTwilio. */
+export class MockState {
+	readonly accounts: MockAccountConfig[];
+	readonly messages: MockMessage[] = [];
+	readonly phoneNumbers: PhoneNumberResource[] = [];
+	readonly messagingServices: MessagingServiceResource[] = [];
+	readonly servicePool: ServicePhoneNumber[] = [];
+	/** Numbers (without `whatsapp:`) registered as WhatsApp senders. */
+	readonly whatsAppSenders = new Set<string>();
+	/** Last inbound WhatsApp message time by the user's number, for the 24-hour window. */
+	readonly whatsAppSessions = new Map<string, number>();
+	readonly deliveryOutcomes: Map<string, DeliveryOutcome>;
+
+	constructor(accounts: MockAccountConfig[], deliveryOutcomes: Record<string, DeliveryOutcome>) {
+		this.accounts = accounts;
+		this.deliveryOutcomes = new Map(Object.entries(deliveryOutcomes));
+	}
+
+	account(accountSid: string): MockAccountConfig | undefined {
+		return this.accounts.find((account) => account.accountSid === accountSid);
+	}
+
+	authTokenOf(accountSid: string): string {
+		const account = this.account(accountSid);
+		if (!account) throw new Error(`Unknown account ${accountSid}`);
+		return account.authToken;
+	}
+
+	/** Messages the API still shows (deleted ones stay in the record only). */
+	liveMessages(accountSid: string): MockMessage[] {
+		return this.messages.filter((message) => message.accountSid === accountSid && !message.deleted);
+	}
+
+	phoneNumber(accountSid: string, number: string): PhoneNumberResource | undefined {
+		return this.phoneNumbers.find((pn) => pn.account_sid === accountSid && pn.phone_number === number);
+	}
+
+	service(accountSid: string, sid: string): MessagingServiceResource | undefined {
+		return this.messagingServices.find((service) => service.account_sid === accountSid && service.sid === sid);
+	}
+
+	/** The service whose sender pool holds a phone number, if any. */
+	serviceOfNumber(phoneNumberSid: string): MessagingServiceResource | undefined {
+		const entry = this.servicePool.find((item) => item.phoneNumberSid === phoneNumberSid);
+		return entry && this.messagingServices.find((service) => service.sid === entry.serviceSid);
+	}
+
+	poolNumbers(serviceSid: string): PhoneNumberResource[] {
+		const sids = new Set(this.servicePool.filter((item) => item.serviceSid === serviceSid).map((item) => item.phoneNumberSid));
+		return this.phoneNumbers.filter((pn) => sids.has(pn.sid));
+	}
+}
