@@ -342,7 +342,8 @@ export function parseTwilioWebhook(
 	const warnings: string[] = [];
 	const reader = new ParamReader(params, warnings);
 	const keys = Object.keys(params);
-	const referralKeys = keys.filter((key) => key.startsWith(REFERRAL));
+	const referralKeys: string[] = [];
+	for (const key of keys) if (key.startsWith(REFERRAL)) referralKeys.push(key);
 
 	const media = indexedMedia(params, keys, MEDIA_URL, MEDIA_CONTENT_TYPE);
 	const declaredMedia = reader.integer('NumMedia');
@@ -429,14 +430,20 @@ export function parseTwilioWebhook(
 		eventType: reader.optional('EventType'),
 		rawDlrDoneDate: dlrDoneDate(reader),
 		callbackQuery: { ...options?.callbackQuery },
-		raw: rawCopy(params),
+		raw: rawCopy(params, keys),
 		warnings,
 	};
 }
 
 /** Every parameter as received; arrays copied so later changes to the item never reach the request. */
-function rawCopy(params: TwilioParams): TwilioParams {
-	return Object.fromEntries(
-		Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value]),
-	) as TwilioParams;
+function rawCopy(params: TwilioParams, keys: string[]): TwilioParams {
+	const raw: TwilioParams = {};
+	for (const key of keys) {
+		const value = params[key];
+		const copy = Array.isArray(value) ? value.slice() : value;
+		// A plain assignment to __proto__ would replace the prototype instead of keeping the parameter.
+		if (key === '__proto__') Object.defineProperty(raw, key, { value: copy, enumerable: true, writable: true, configurable: true });
+		else raw[key] = copy;
+	}
+	return raw;
 }
