@@ -1,0 +1,98 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+import { ATTACHMENT_MAX_BYTES } from './contract';
+
+/**
+ * TimelinesAI's advice for `file_url`: it must start a download at once; a file-hosting page
+ * (HTML) gets sent as a "damaged" file, and attachments are limited to 2 MB. This module checks a
+ * URL the same way before a request is accepted.
+ */
+
+export interface DownloadedFile {
+	data: Buffer;
+	contentType: string | undefined;
+}
+
+export type FileCheck = { ok: true; file: DownloadedFile } | { ok: false; reason: string };
+
+const HTML_START = /^(?:\s|\uFEFF)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i;
+
+const NOT_A_FILE = 'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window';
+
+/** Pure: what the response headers alone show to be wrong, before any of the body is read. */
+export function declaredProblem(contentType: string | undefined, declaredLength: number | undefined): string | undefined {
+	const type = contentType?.split(';')[0].trim().toLowerCase();
+	if (type === 'text/html' || type === 'application/xhtml+xml') return NOT_A_FILE;
+	if (declaredLength !== undefined && declaredLength > ATTACHMENT_MAX_BYTES) return `the file is ${declaredLength} bytes; attachments may be at most 2 MB (${ATTACHMENT_MAX_BYTES} bytes)`;
+	return undefined;
+}
+
+/** Pure: why a downloaded body cannot be sent as the attachment, or undefined when it can. */
+export function attachmentProblem(contentType: string | undefined, declaredLength: number | undefined, data: Buffer): string | undefined {
+	const declared = declaredProblem(contentType, declaredLength);
+	if (declared) return declared;
+	// File hosts often serve their share pages with a generic type, so look at the bytes too.
+	if (HTML_START.test(data.subarray(0, 1024).toString('latin1'))) return NOT_A_FILE;
+	if (data.length > ATTACHMENT_MAX_BYTES) return `the file is larger than 2 MB (${ATTACHMENT_MAX_BYTES} bytes), the attachment limit`;
+	if (data.length === 0) return 'the download is empty (0 bytes)';
+	return undefined;
+}
+
+function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name];
+	return typeof value === 'string' ? value : undefined;
+}
+
+interface StreamResponse {
+	body: AsyncIterable<Buffer> & { destroy?: () => void };
+	headers: Record<string, unknown>;
+	statusCode: number;
+}
+
+/** Downloads `url`, stopping as soon as it is known to be too large, and checks it. */
+export async function checkFileUrl(context: IWebhookFunctions, url: string, timeoutMs: number): Promise<FileCheck> {
+	let response: StreamResponse;
+	try {
+		response = (await context.helpers.httpRequest({
+			url,
+			method: 'GET',
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			maxRedirects: 5,
+			timeout: timeoutMs,
+			abortSignal: AbortSignal.timeout(timeoutMs),
+		})) as StreamResponse;
+	} catch (error) {
+		return { ok: false, reason: `it could not be downloaded (${(error as Error).message})` };
+	}
+	const { body, headers, statusCode } = response;
+	if (statusCode < 200 || statusCode >= 300) {
+		body.destroy?.();
+		return { ok: false, reason: `the server answered HTTP ${statusCode} instead of the file` };
+	}
+	const contentType = headerValue(headers, 'content-type');
+	const lengthHeader = Number(headerValue(headers, 'content-length'));
+	const declaredLength = Number.isFinite(lengthHeader) ? lengthHeader : undefined;
+	const early = declaredProblem(contentType, declaredLength);
+	if (early) {
+		body.destroy?.();
+		return { ok: false, reason: early };
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of body) {
+			chunks.push(chunk);
+			size += chunk.length;
+			if (size > ATTACHMENT_MAX_BYTES) break;
+		}
+	} catch (error) {
+		return { ok: false, reason: `the download failed or took longer than ${Math.round(timeoutMs / 1000)} s (${(error as Error).message})` };
+	} finally {
+		body.destroy?.();
+	}
+	const data = Buffer.concat(chunks);
+	const problem = attachmentProblem(contentType, declaredLength, data);
+	return problem ? { ok: false, reason: problem } : { ok: true, file: { data, contentType } };
+}
