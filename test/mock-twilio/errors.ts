@@ -72,6 +72,8 @@ export const errors = {
 	// 21606: From not owned by the account (magic From +15005550007, and any unknown sender).
 	fromNotOwned: (from: string) =>
 		badRequest(21606, `The 'From' phone number provided (${from}) is not a valid message-capable Twilio phone number for this destination.`),
+	// 21609: StatusCallback must be a fully qualified http(s) URL, at most 4000 characters, no underscore in the host.
+	invalidStatusCallback: () => badRequest(21609, 'The StatusCallback URL is not a valid URL.'),
 	// 21610: recipient replied STOP (magic To +15005550004).
 	unsubscribed: () => badRequest(21610, 'Attempt to send to unsubscribed recipient'),
 	// 21611: sender queue full (magic From +15005550008).

@@ -166,7 +166,9 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 
 	const server = http.createServer((req, res) => {
 		void handle(req, res).catch((error: unknown) => {
-			if (!res.headersSent) writeResponse(res, { status: 500, body: { message: String(error) } });
+			// A bug in the mock, not a simulated fault: say so loudly and answer like a Twilio outage.
+			console.error('[mock-twilio] request failed:', error);
+			if (!res.headersSent) writeResponse(res, errorResponse(errors.internal()));
 		});
 	});
 

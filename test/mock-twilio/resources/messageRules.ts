@@ -109,6 +109,19 @@ function checkSender(from: string, to: Address, directory: SenderDirectory): voi
 	}
 }
 
+function checkStatusCallback(raw: string | undefined): string | null {
+	if (!raw) return null;
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw errors.invalidStatusCallback();
+	}
+	const fullyQualified = (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+	if (!fullyQualified || url.hostname.includes('_') || raw.length > 4000) throw errors.invalidStatusCallback();
+	return raw;
+}
+
 function checkSchedule(params: FormParams, service: MessagingServiceResource | null, now: Date): Date | null {
 	if (first(params, 'ScheduleType') !== 'fixed') return null;
 	if (!service) throw errors.scheduleNeedsService();
@@ -153,6 +166,6 @@ export function validateCreate(params: FormParams, directory: SenderDirectory, n
 		mediaUrls: all(params, 'MediaUrl'),
 		contentSid: first(params, 'ContentSid') ?? null,
 		sendAt: checkSchedule(params, service, now),
-		statusCallback: first(params, 'StatusCallback') || null,
+		statusCallback: checkStatusCallback(first(params, 'StatusCallback')),
 	};
 }
