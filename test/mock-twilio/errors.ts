@@ -71,7 +71,10 @@ export const errors = {
 	toRequired: () => badRequest(21604, "A 'To' phone number is required."),
 	// 21606: From not owned by the account (magic From +15005550007, and any unknown sender).
 	fromNotOwned: (from: string) =>
-		badRequest(21606, `The 'From' phone number provided (${from}) is not a valid message-capable Twilio phone number for this destination.`),
+		badRequest(
+			21606,
+			`The 'From' phone number provided (${from}) is not a valid message-capable Twilio phone number for this destination.`,
+		),
 	// 21609: StatusCallback must be a fully qualified http(s) URL, at most 4000 characters, no underscore in the host.
 	invalidStatusCallback: () => badRequest(21609, 'The StatusCallback URL is not a valid URL.'),
 	// 21610: recipient replied STOP (magic To +15005550004).
@@ -103,7 +106,10 @@ export const errors = {
 	// 35111 / 35114 / 35118: message scheduling.
 	sendAtMissing: () => badRequest(35111, 'SendAt timestamp is missing'),
 	sendAtOutOfRange: () =>
-		badRequest(35114, 'Scheduling does not support this timestamp. SendAt time must be between 900 seconds and 35 days (3024000 seconds) in the future, inclusive.'),
+		badRequest(
+			35114,
+			'Scheduling does not support this timestamp. SendAt time must be between 900 seconds and 35 days (3024000 seconds) in the future, inclusive.',
+		),
 	scheduleNeedsService: () => badRequest(35118, 'MessagingServiceSid is required to schedule a message'),
 	// 63007: WhatsApp sender not registered on the account.
 	whatsAppSenderUnknown: () => badRequest(63007, "Twilio could not find a Channel with the specified 'From' address"),

@@ -40,6 +40,6 @@ export function seedAccount(state: MockState, accountSid: string, now: Date): vo
 	service.use_inbound_webhook_on_number = true;
 	state.phoneNumbers.push(sms, whatsapp);
 	state.messagingServices.push(service);
-	state.servicePool.push({ serviceSid: service.sid, phoneNumberSid: sms.sid }, { serviceSid: service.sid, phoneNumberSid: whatsapp.sid });
+	for (const pn of [sms, whatsapp]) state.servicePool.push({ serviceSid: service.sid, phoneNumberSid: pn.sid });
 	state.whatsAppSenders.add(MOCK_NUMBERS.whatsapp);
 }

@@ -55,7 +55,8 @@ export class MockState {
 	}
 
 	poolNumbers(serviceSid: string): PhoneNumberResource[] {
-		const sids = new Set(this.servicePool.filter((item) => item.serviceSid === serviceSid).map((item) => item.phoneNumberSid));
+		const inPool = this.servicePool.filter((item) => item.serviceSid === serviceSid);
+		const sids = new Set(inPool.map((item) => item.phoneNumberSid));
 		return this.phoneNumbers.filter((pn) => sids.has(pn.sid));
 	}
 }

@@ -60,9 +60,14 @@ const METHOD_FIELDS: Array<[string, 'inbound_method' | 'fallback_method']> = [
 	['InboundMethod', 'inbound_method'],
 	['FallbackMethod', 'fallback_method'],
 ];
-const BOOLEAN_FIELDS: Array<
-	[string, 'use_inbound_webhook_on_number' | 'sticky_sender' | 'mms_converter' | 'smart_encoding' | 'area_code_geomatch' | 'fallback_to_long_code']
-> = [
+type BooleanField =
+	| 'use_inbound_webhook_on_number'
+	| 'sticky_sender'
+	| 'mms_converter'
+	| 'smart_encoding'
+	| 'area_code_geomatch'
+	| 'fallback_to_long_code';
+const BOOLEAN_FIELDS: Array<[string, BooleanField]> = [
 	['UseInboundWebhookOnNumber', 'use_inbound_webhook_on_number'],
 	['StickySender', 'sticky_sender'],
 	['MmsConverter', 'mms_converter'],
