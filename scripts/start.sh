@@ -58,13 +58,13 @@ trap 'exit 130' INT TERM
 
 mock_url=''
 if [[ $with_mock == true ]]; then
-	if [[ -f test/mock-twilio/cli.ts ]]; then
+	if [[ -f test/mock-twilio/index.ts ]]; then
 		mock_port="${MOCK_TWILIO_PORT:-5680}"
 		bash scripts/mock-twilio.sh --port "$mock_port" &
 		children+=($!)
 		mock_url="http://127.0.0.1:$mock_port"
 	else
-		echo "==> --with-mock: the Twilio mock (test/mock-twilio/cli.ts) is not there yet; starting without it" >&2
+		echo "==> --with-mock: the Twilio mock (test/mock-twilio/index.ts) is not there; starting without it" >&2
 	fi
 fi
 
@@ -83,6 +83,9 @@ until curl -fs -o /dev/null "http://127.0.0.1:$N8N_PORT/healthz/readiness"; do
 	fi
 	sleep 0.5
 done
+if [[ -n $mock_url ]]; then
+	until curl -s -o /dev/null "$mock_url"; do sleep 0.5; done
+fi
 
 # Node and credential names as the editor shows them, read from the build.
 names="$(node -e '
@@ -116,8 +119,9 @@ cat <<EOF
 EOF
 if [[ -n $mock_url ]]; then
 	cat <<EOF
- 5. Twilio API mock: $mock_url  (put it in the credential's "API Base URL";
-    its accounts are printed in the mock's log above)
+ 5. Twilio API mock: $mock_url
+    In a "Twilio Messaging API" credential, set "API Base URL" to it and use an
+    Account SID and Auth Token printed by [mock-twilio] above.
 EOF
 fi
 cat <<EOF
