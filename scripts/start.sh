@@ -61,7 +61,8 @@ if [[ $with_mock == true ]]; then
 	if [[ -f test/mock-twilio/index.ts ]]; then
 		mock_port="${MOCK_TWILIO_PORT:-5680}"
 		bash scripts/mock-twilio.sh --port "$mock_port" &
-		children+=($!)
+		mock_pid=$!
+		children+=("$mock_pid")
 		mock_url="http://127.0.0.1:$mock_port"
 	else
 		echo "==> --with-mock: the Twilio mock (test/mock-twilio/index.ts) is not there; starting without it" >&2
@@ -84,7 +85,13 @@ until curl -fs -o /dev/null "http://127.0.0.1:$N8N_PORT/healthz/readiness"; do
 	sleep 0.5
 done
 if [[ -n $mock_url ]]; then
-	until curl -s -o /dev/null "$mock_url"; do sleep 0.5; done
+	until curl -s -o /dev/null "$mock_url"; do
+		if ! kill -0 "$mock_pid" 2>/dev/null; then
+			echo "==> the Twilio mock stopped during start-up (see above)" >&2
+			exit 1
+		fi
+		sleep 0.5
+	done
 fi
 
 # Node and credential names as the editor shows them, read from the build.
