@@ -77,7 +77,12 @@ n8n_pid=$!
 children+=("$n8n_pid")
 
 url="http://localhost:$N8N_PORT"
-until curl -fs -o /dev/null "http://127.0.0.1:$N8N_PORT/healthz/readiness"; do
+case "$N8N_LISTEN_ADDRESS" in
+0.0.0.0 | :: | '') probe_host=127.0.0.1 ;;
+*:*) probe_host="[$N8N_LISTEN_ADDRESS]" ;;
+*) probe_host="$N8N_LISTEN_ADDRESS" ;;
+esac
+until curl -fs -o /dev/null "http://$probe_host:$N8N_PORT/healthz/readiness"; do
 	if ! kill -0 "$n8n_pid" 2>/dev/null; then
 		echo "==> n8n stopped during start-up (see its log above)" >&2
 		exit 1
