@@ -145,7 +145,9 @@ export class TwilioMessagingApi implements ICredentialType {
 		request: {
 			baseURL:
 				'={{ ($credentials.baseUrl || ($credentials.region ? "https://api." + ($credentials.edge ? $credentials.edge + "." : "") + $credentials.region + ".twilio.com" : "https://api.twilio.com")).replace(/\\/+$/, "") }}',
-			url: '=/2010-04-01/Accounts/{{ encodeURIComponent($credentials.accountSid.trim()) }}.json',
+			// Standard API Keys may not read the Account resource (Twilio answers 20003), so a key is
+			// tested on the first page of the account's messages instead.
+			url: '=/2010-04-01/Accounts/{{ encodeURIComponent($credentials.accountSid.trim()) }}{{ $credentials.authType === "apiKey" ? "/Messages.json?PageSize=1" : ".json" }}',
 			method: 'GET',
 		},
 	};
