@@ -46,6 +46,15 @@ const TWILIO_ERROR_CODES: Record<number, TwilioErrorCodeInfo> = {
 	63018: { meaning: 'WhatsApp rate limit for this sender exceeded' },
 	63024: { meaning: 'Invalid message recipient for WhatsApp' },
 	63032: { meaning: 'The user cannot receive this message because of WhatsApp restrictions (for example an ecosystem limit)' },
+	// Codes status callbacks commonly carry (appended for the trigger's errorMessage).
+	30009: { meaning: 'Missing segment: part of a multi-part message never arrived' },
+	30010: { meaning: 'Message price exceeds the MaxPrice set for it' },
+	30032: { meaning: 'Toll-free number has not been verified', hint: 'Complete toll-free verification for this number in the Twilio Console.' },
+	63015: {
+		meaning: 'The WhatsApp Sandbox can only message numbers that have joined it',
+		hint: "Have the recipient send the sandbox's join code first.",
+	},
+	63049: { meaning: 'Meta chose not to deliver this WhatsApp marketing message' },
 };
 
 export function twilioErrorCodeInfo(code: number | undefined): TwilioErrorCodeInfo | undefined {

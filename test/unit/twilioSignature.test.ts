@@ -192,6 +192,18 @@ describe('twilio-node published test vectors', () => {
 	});
 });
 
+describe('GET requests', () => {
+	it('verifies a GET inbound whose parameters are all in the query string', () => {
+		const url =
+			'https://n8n.example.com/webhook/abc/twilio?SmsStatus=received&Body=%C2%A1Hola%21+%F0%9F%98%80&From=whatsapp%3A%2B14017122661&NumMedia=0';
+		const signature = twilio.getExpectedTwilioSignature('token', url, {});
+		expect(verifyTwilioSignature({ authToken: 'token', signature, url, params: {} })).toBe(true);
+		expect(verifyTwilioSignature({ authToken: 'token', signature, url: url.replace('NumMedia=0', 'NumMedia=1'), params: {} })).toBe(
+			false,
+		);
+	});
+});
+
 describe('edge cases', () => {
 	const url = 'https://example.com/hook';
 	const params = { Body: 'hi' };
@@ -236,7 +248,7 @@ describe('edge cases', () => {
 
 // ---- Property tests against the oracle -------------------------------------------------------------------
 
-const NUM_RUNS = 2500;
+const NUM_RUNS = 3000;
 
 const anyText = fc.oneof(
 	fc.string({ maxLength: 12 }),
@@ -404,6 +416,29 @@ describe('property: verifyTwilioSignature agrees with twilio.validateRequest', (
 				expect(verifyTwilioSignature({ authToken: t.authToken, signature: t.signature, url: t.url, params: t.params })).toBe(
 					expected,
 				);
+			}),
+			{ numRuns: NUM_RUNS },
+		);
+	});
+
+	it('accepts GET requests: the parameters in the query string, none in the body', () => {
+		fc.assert(
+			fc.property(urlParts, port, token, params, (parts, withPort, authToken, form) => {
+				const pairs: string[] = [];
+				for (const [key, value] of Object.entries(form)) {
+					for (const item of Array.isArray(value) ? value : [value]) {
+						pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
+					}
+				}
+				const query = parts.query === '' ? '?' + pairs.join('&') : [parts.query, ...pairs].join('&');
+				const url = buildUrl({ ...parts, query, fragment: '' }, withPort);
+				const signature = twilio.getExpectedTwilioSignature(authToken, url, {});
+				expect(verifyTwilioSignature({ authToken, signature, url, params: {} })).toBe(true);
+				expect(oracle(authToken, signature, url, {})).toBe(true);
+				// The same query read into params as well would be signed twice: both reject it.
+				if (Object.keys(form).length > 0) {
+					expect(verifyTwilioSignature({ authToken, signature, url, params: form })).toBe(oracle(authToken, signature, url, form));
+				}
 			}),
 			{ numRuns: NUM_RUNS },
 		);
