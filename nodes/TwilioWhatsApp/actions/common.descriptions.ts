@@ -1,0 +1,268 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpers/formFields';
+
+/** The message itself: shared by Send and by Send and Wait for Delivery Status. */
+export const messageProperties: INodeProperties[] = [
+	{
+		displayName: 'Channel',
+		name: 'channel',
+		type: 'options',
+		noDataExpression: true,
+		default: 'whatsapp',
+		options: [
+			{ name: 'WhatsApp', value: 'whatsapp', description: 'Adds the whatsapp: prefix to the numbers where it is missing' },
+			{ name: 'SMS', value: 'sms', description: 'Text only' },
+			{ name: 'MMS', value: 'mms', description: 'Text with media, always delivered as MMS' },
+		],
+	},
+	{
+		displayName: 'Send From',
+		name: 'sender',
+		type: 'options',
+		noDataExpression: true,
+		default: 'phoneNumber',
+		options: [
+			{ name: 'Phone Number', value: 'phoneNumber', description: 'A Twilio number or WhatsApp sender of this account' },
+			{
+				name: 'Messaging Service',
+				value: 'messagingService',
+				description: 'Twilio picks a sender from the service\'s pool; needed for scheduling and link shortening',
+			},
+		],
+	},
+	{
+		displayName: 'From',
+		name: 'from',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '+14155238886',
+		description: 'Sender number in E.164 format. For SMS also a short code or an alphanumeric sender ID.',
+		hint: 'For WhatsApp the whatsapp: prefix is added when missing. Twilio\'s WhatsApp sandbox sender is +14155238886.',
+		displayOptions: { show: { sender: ['phoneNumber'] } },
+	},
+	{
+		displayName: 'Messaging Service SID',
+		name: 'messagingServiceSid',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'MGxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+		description: 'The Messaging Service to send through, from Messaging → Services in the Twilio Console',
+		displayOptions: { show: { sender: ['messagingService'] } },
+	},
+	{
+		displayName: 'From (Optional)',
+		name: 'from',
+		type: 'string',
+		default: '',
+		placeholder: '+14155238886',
+		description: 'A specific sender of the service\'s pool. Leave empty to let Twilio choose.',
+		displayOptions: { show: { sender: ['messagingService'] } },
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '+14155550123',
+		description: 'Recipient number in E.164 format: + then country code and number. Spaces, dashes and brackets are removed.',
+	},
+	{
+		displayName: 'Message Type',
+		name: 'content',
+		type: 'options',
+		noDataExpression: true,
+		default: 'text',
+		options: [
+			{ name: 'Text', value: 'text', description: 'Free-form text, with media for WhatsApp and MMS' },
+			{
+				name: 'Content Template',
+				value: 'template',
+				description: 'An approved template: the only way to write to a WhatsApp user outside the 24-hour window',
+			},
+		],
+	},
+	{
+		displayName: 'Body',
+		name: 'body',
+		type: 'string',
+		default: '',
+		typeOptions: { rows: 4 },
+		description: `The text, at most ${MAX_BODY_LENGTH} characters (an emoji counts as two). May be empty when media is attached.`,
+		displayOptions: { show: { content: ['text'] } },
+	},
+	{
+		displayName: 'Media URLs',
+		name: 'mediaUrls',
+		type: 'string',
+		default: [],
+		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Media URL' },
+		placeholder: 'https://example.com/picture.jpg',
+		description: `Public URLs of images, audio, video or documents that Twilio downloads and attaches, at most ${MAX_MEDIA_URLS}`,
+		displayOptions: { show: { content: ['text'], channel: ['whatsapp', 'mms'] } },
+	},
+	{
+		displayName: 'Content Template SID',
+		name: 'contentSid',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'HXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+		description: 'From Messaging → Content Template Builder in the Twilio Console',
+		displayOptions: { show: { content: ['template'] } },
+	},
+	{
+		displayName: 'Content Variables',
+		name: 'contentVariables',
+		type: 'json',
+		default: '{}',
+		description: 'Values for the template\'s placeholders, as a JSON object such as {"1": "Anna", "2": "12:30"}',
+		displayOptions: { show: { content: ['template'] } },
+	},
+];
+
+const messageIntents = ['announcements', 'customercare', 'delivery', 'education', 'events', 'fraud', 'marketing', 'notifications', 'otp', 'polling', 'security'];
+
+/** Twilio's optional Create Message parameters, as they appear in both sending operations' Options. */
+export const twilioMessageOptions: INodeProperties[] = [
+	{
+		displayName: 'Address Retention',
+		name: 'addressRetention',
+		type: 'options',
+		default: 'retain',
+		options: [
+			{ name: 'Retain', value: 'retain' },
+			{ name: 'Obfuscate', value: 'obfuscate' },
+		],
+		description: 'Whether Twilio keeps the recipient\'s address readable in its logs (for accounts with data retention controls)',
+	},
+	{
+		displayName: 'Application SID',
+		name: 'applicationSid',
+		type: 'string',
+		default: '',
+		placeholder: 'APxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+		description: 'A TwiML App whose Message Status Callback URL receives the statuses; a Status Callback URL takes precedence',
+	},
+	{
+		displayName: 'Attempt',
+		name: 'attempt',
+		type: 'number',
+		default: 1,
+		typeOptions: { minValue: 1 },
+		description: 'Total number of attempts made to send this message, counting this one, across providers',
+	},
+	{
+		displayName: 'Content Retention',
+		name: 'contentRetention',
+		type: 'options',
+		default: 'retain',
+		options: [
+			{ name: 'Retain', value: 'retain' },
+			{ name: 'Discard', value: 'discard' },
+		],
+		description: 'Whether Twilio keeps the message content in its logs (for accounts with data retention controls)',
+	},
+	{
+		displayName: 'Fallback From (RCS)',
+		name: 'fallbackFrom',
+		type: 'string',
+		default: '',
+		placeholder: '+14155550100',
+		description: 'SMS sender used when the recipient cannot be reached over RCS. Needs a Messaging Service with an RCS sender.',
+	},
+	{
+		displayName: 'Max Price',
+		name: 'maxPrice',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0, numberPrecision: 4 },
+		description: 'Maximum price in USD. Twilio marks this parameter obsolete since 2024-06-03 and ignores it.',
+	},
+	{
+		displayName: 'Message Intent',
+		name: 'messageIntent',
+		type: 'options',
+		default: 'notifications',
+		options: messageIntents.map((intent) => ({ name: intent === 'otp' ? 'OTP' : intent.charAt(0).toUpperCase() + intent.slice(1), value: intent })),
+		description: 'Purpose of the message, for Twilio\'s Traffic Shaping and Compliance Toolkit',
+	},
+	{
+		displayName: 'Persistent Actions',
+		name: 'persistentActions',
+		type: 'string',
+		default: [],
+		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Action' },
+		placeholder: 'geo:37.787890,-122.391664|375 Beale Street',
+		description: 'Rich actions for WhatsApp, such as a location (geo:latitude,longitude|label), mailto: or tel: links',
+	},
+	{
+		displayName: 'Provide Feedback',
+		name: 'provideFeedback',
+		type: 'boolean',
+		default: false,
+		description: 'Whether you will report delivery confirmation to Twilio through the Message Feedback resource',
+	},
+	{
+		displayName: 'Risk Check',
+		name: 'riskCheck',
+		type: 'options',
+		default: 'enable',
+		options: [
+			{ name: 'Enable', value: 'enable' },
+			{ name: 'Disable', value: 'disable' },
+		],
+		description: 'Whether Twilio runs its SMS pumping protection check on this message',
+	},
+	{
+		displayName: 'Send As MMS',
+		name: 'sendAsMms',
+		type: 'boolean',
+		default: false,
+		description: 'Whether Twilio delivers the text as a single MMS, for long messages',
+		displayOptions: { show: { '/channel': ['sms'] } },
+	},
+	{
+		displayName: 'Send At',
+		name: 'sendAt',
+		type: 'dateTime',
+		default: '',
+		description:
+			'Schedule the message (Twilio ScheduleType=fixed): 15 minutes to 35 days from now, through a Messaging Service only. Cancel it with the Cancel operation.',
+	},
+	{
+		displayName: 'Shorten URLs',
+		name: 'shortenUrls',
+		type: 'boolean',
+		default: false,
+		description: 'Whether Twilio shortens the links in the body; needs a Messaging Service with link shortening set up',
+	},
+	{
+		displayName: 'Smart Encoded',
+		name: 'smartEncoded',
+		type: 'boolean',
+		default: false,
+		description: 'Whether Twilio replaces Unicode characters that have a GSM-7 look-alike, to keep SMS segments cheaper',
+	},
+	{
+		displayName: 'Validity Period (Seconds)',
+		name: 'validityPeriod',
+		type: 'number',
+		default: 36000,
+		typeOptions: { minValue: VALIDITY_PERIOD_RANGE.min, maxValue: VALIDITY_PERIOD_RANGE.max },
+		description: 'How long the message may wait in Twilio\'s queue before Twilio gives up on it (1 to 36,000 seconds)',
+	},
+];
+
+export const retryOption: INodeProperties = {
+	displayName: 'Retries on Rate Limit',
+	name: 'maxRetries',
+	type: 'number',
+	default: 3,
+	typeOptions: { minValue: 0, maxValue: 10 },
+	description:
+		'How many times to repeat a request Twilio refused with 429 or 503 (nothing was sent then), waiting as its Retry-After header says. A request that may have reached Twilio is never repeated.',
+};

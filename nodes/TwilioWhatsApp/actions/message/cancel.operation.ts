@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { twilioApiRequest } from '../../../shared/transport';
+import { runForEachItem } from '../../helpers/items';
+import { messageOutput } from '../../helpers/messageOutput';
+import { messageSidProperty } from './get.operation';
+import { failFor, messagePath } from './messageParameters';
+
+const properties: INodeProperties[] = [
+	{
+		...messageSidProperty,
+		description: 'The sid of a message scheduled with "Send At" that has not been sent yet',
+	},
+];
+
+const displayOptions = { show: { resource: ['message'], operation: ['cancel'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+/** Cancels a scheduled message (Twilio: update the Message with Status=canceled). */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, {
+		prepare: (itemIndex) => messagePath(String(this.getNodeParameter('messageSid', itemIndex) ?? ''), failFor(this, itemIndex)),
+		perform: async (path, itemIndex) => [
+			messageOutput(await twilioApiRequest.call(this, { method: 'POST', path, form: { Status: 'canceled' }, itemIndex })),
+		],
+	});
+}

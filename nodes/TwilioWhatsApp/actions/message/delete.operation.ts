@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { twilioApiRequest } from '../../../shared/transport';
+import { runForEachItem } from '../../helpers/items';
+import { messageSidProperty } from './get.operation';
+import { failFor, messagePath } from './messageParameters';
+
+const properties: INodeProperties[] = [
+	{
+		...messageSidProperty,
+		description: 'The sid of the message to delete from the account\'s logs. Twilio deletes only messages that are no longer in progress.',
+	},
+];
+
+const displayOptions = { show: { resource: ['message'], operation: ['delete'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, {
+		prepare: (itemIndex) => {
+			const sid = String(this.getNodeParameter('messageSid', itemIndex) ?? '').trim();
+			return { sid, path: messagePath(sid, failFor(this, itemIndex)) };
+		},
+		perform: async ({ sid, path }, itemIndex) => {
+			// Twilio answers 204 No Content.
+			await twilioApiRequest.call(this, { method: 'DELETE', path, itemIndex });
+			return [{ sid, deleted: true }];
+		},
+	});
+}

@@ -1,0 +1,119 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { twilioApiRequestAllItems } from '../../../shared/transport';
+import type { Fail } from '../../helpers/addresses';
+import { filterAddress } from '../../helpers/addresses';
+import { parseDateTime } from '../../helpers/formFields';
+import { runForEachItem } from '../../helpers/items';
+import { messageOutput } from '../../helpers/messageOutput';
+import { failFor, MESSAGES_PATH } from './messageParameters';
+
+/** Twilio's largest page; fewer requests for Return All. */
+const MAX_PAGE_SIZE = 1000;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Filter',
+		options: [
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'string',
+				default: '',
+				placeholder: 'whatsapp:+14155238886',
+				description: 'Only messages from this sender; use the whatsapp: prefix for WhatsApp',
+			},
+			{
+				displayName: 'Sent After',
+				name: 'dateSentAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only messages sent on or after this day (Twilio compares UTC dates)',
+			},
+			{
+				displayName: 'Sent Before',
+				name: 'dateSentBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only messages sent on or before this day (Twilio compares UTC dates)',
+			},
+			{
+				displayName: 'Sent On',
+				name: 'dateSent',
+				type: 'dateTime',
+				default: '',
+				description: 'Only messages sent on this day (Twilio compares UTC dates)',
+			},
+			{
+				displayName: 'To',
+				name: 'to',
+				type: 'string',
+				default: '',
+				placeholder: 'whatsapp:+14155550123',
+				description: 'Only messages to this recipient; use the whatsapp: prefix for WhatsApp',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['message'], operation: ['getMany'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+function dayOf(value: unknown, label: string, zone: string, fail: Fail): string | undefined {
+	const parsed = parseDateTime(value, zone);
+	if (!parsed) return undefined;
+	if (!parsed.isValid) fail(`"${label}" value "${String(value)}" is not a date`, 'Use ISO 8601, for example 2030-05-15.');
+	return parsed.toISODate() ?? undefined;
+}
+
+/** The list query: Twilio's filter names are To, From, DateSent, DateSent< and DateSent>. */
+export function listQuery(filters: IDataObject, zone: string, fail: Fail): IDataObject {
+	const qs: IDataObject = {};
+	if (typeof filters.to === 'string' && filters.to.trim()) qs.To = filterAddress(filters.to);
+	if (typeof filters.from === 'string' && filters.from.trim()) qs.From = filterAddress(filters.from);
+	const on = dayOf(filters.dateSent, 'Sent On', zone, fail);
+	const before = dayOf(filters.dateSentBefore, 'Sent Before', zone, fail);
+	const after = dayOf(filters.dateSentAfter, 'Sent After', zone, fail);
+	if (on) qs.DateSent = on;
+	if (before) qs['DateSent<'] = before;
+	if (after) qs['DateSent>'] = after;
+	return qs;
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const zone = this.getTimezone();
+	return await runForEachItem(this, items, {
+		prepare: (itemIndex) => {
+			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const limit = returnAll ? undefined : Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
+			const qs = listQuery(this.getNodeParameter('filters', itemIndex, {}) as IDataObject, zone, failFor(this, itemIndex));
+			return { limit, qs: { ...qs, PageSize: Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) } };
+		},
+		perform: async ({ limit, qs }, itemIndex) => {
+			const messages = await twilioApiRequestAllItems.call(this, { method: 'GET', path: MESSAGES_PATH, qs, key: 'messages', limit, itemIndex });
+			return messages.map(messageOutput);
+		},
+	});
+}

@@ -1,0 +1,78 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { RetryPolicy } from '../../../shared/transport';
+import { DEFAULT_RETRY_POLICY } from '../../../shared/transport';
+import type { Channel, Fail } from '../../helpers/addresses';
+import type { ContentKind, MessageOptions, MessageParameters, SenderKind } from '../../helpers/formFields';
+
+export const MESSAGES_PATH = '/2010-04-01/Accounts/{AccountSid}/Messages.json';
+
+/** The path of one message; the SID is checked first because it becomes part of the URL. */
+export function messagePath(sid: string, fail: Fail): string {
+	const trimmed = sid.trim();
+	if (!/^(SM|MM)[0-9a-fA-F]{32}$/.test(trimmed)) fail(`"Message SID" "${trimmed}" is not a Twilio message SID`, 'Message SIDs start with SM (or MM) followed by 32 hexadecimal characters.');
+	return `/2010-04-01/Accounts/{AccountSid}/Messages/${trimmed}.json`;
+}
+
+/** Raises a parameter problem of one item as a NodeOperationError that names the item. */
+export function failFor(ctx: IExecuteFunctions, itemIndex: number): Fail {
+	return (message, description) => {
+		throw new NodeOperationError(ctx.getNode(), `${message} (item ${itemIndex})`, { itemIndex, description });
+	};
+}
+
+const TWILIO_OPTION_KEYS: Array<keyof MessageOptions> = [
+	'validityPeriod',
+	'sendAt',
+	'shortenUrls',
+	'sendAsMms',
+	'maxPrice',
+	'attempt',
+	'smartEncoded',
+	'persistentActions',
+	'provideFeedback',
+	'applicationSid',
+	'riskCheck',
+	'messageIntent',
+	'contentRetention',
+	'addressRetention',
+	'fallbackFrom',
+];
+
+/** Only the options the user added reach Twilio; n8n leaves the others out of the collection. */
+export function twilioOptionsOf(options: IDataObject): MessageOptions {
+	const picked: IDataObject = {};
+	for (const key of TWILIO_OPTION_KEYS) if (options[key] !== undefined) picked[key] = options[key];
+	return picked as MessageOptions;
+}
+
+export function retryPolicyOf(options: IDataObject): RetryPolicy {
+	const maxRetries = options.maxRetries;
+	return typeof maxRetries === 'number' ? { ...DEFAULT_RETRY_POLICY, maxRetries: Math.max(0, Math.min(10, Math.floor(maxRetries))) } : DEFAULT_RETRY_POLICY;
+}
+
+function stringList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map(String);
+	return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
+/** The message parameters of one item, as buildMessageForm takes them. */
+export function readMessageParameters(this: IExecuteFunctions, itemIndex: number, statusCallback: string): MessageParameters {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const content = this.getNodeParameter('content', itemIndex, 'text') as ContentKind;
+	return {
+		channel: this.getNodeParameter('channel', itemIndex) as Channel,
+		sender: this.getNodeParameter('sender', itemIndex, 'phoneNumber') as SenderKind,
+		from: String(this.getNodeParameter('from', itemIndex, '') ?? ''),
+		messagingServiceSid: String(this.getNodeParameter('messagingServiceSid', itemIndex, '') ?? ''),
+		to: String(this.getNodeParameter('to', itemIndex) ?? ''),
+		content,
+		body: content === 'text' ? String(this.getNodeParameter('body', itemIndex, '') ?? '') : '',
+		mediaUrls: content === 'text' ? stringList(this.getNodeParameter('mediaUrls', itemIndex, [])) : [],
+		contentSid: content === 'template' ? String(this.getNodeParameter('contentSid', itemIndex, '') ?? '') : '',
+		contentVariables: content === 'template' ? this.getNodeParameter('contentVariables', itemIndex, '') : undefined,
+		statusCallback,
+		options: twilioOptionsOf(options),
+	};
+}

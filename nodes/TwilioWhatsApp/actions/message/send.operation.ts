@@ -1,0 +1,170 @@
+import { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { twilioApiRequest } from '../../../shared/transport';
+import { buildMessageForm } from '../../helpers/formFields';
+import { runForEachItem } from '../../helpers/items';
+import { messageOutput } from '../../helpers/messageOutput';
+import type { PacingSettings } from '../../helpers/pacing';
+import { createPacer, pacingProblem } from '../../helpers/pacing';
+import type { CorrelationValue } from '../../helpers/statusCallback';
+import { statusCallbackUrl } from '../../helpers/statusCallback';
+import { messageProperties, retryOption, twilioMessageOptions } from '../common.descriptions';
+import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './messageParameters';
+
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 50;
+
+const sendingOptions: INodeProperties[] = [
+	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		default: DEFAULT_CONCURRENCY,
+		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+		description: `How many messages may be on their way to Twilio at once (1 to ${MAX_CONCURRENCY}). The output keeps the order of the input.`,
+	},
+	{
+		displayName: 'Correlation Values',
+		name: 'correlationValues',
+		type: 'fixedCollection',
+		default: {},
+		placeholder: 'Add Value',
+		typeOptions: { multipleValues: true },
+		description:
+			'Added to the Status Callback URL as query parameters, for example the execution ID or a CRM record ID. The Twilio Trigger returns them as callbackQuery.',
+		options: [
+			{
+				displayName: 'Value',
+				name: 'values',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'recordId' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: '={{ $json.id }}' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Pacing',
+		name: 'pacing',
+		type: 'fixedCollection',
+		default: {},
+		placeholder: 'Add Pacing',
+		description: 'Spaces the start of consecutive messages. With concurrency above 1, messages still start at least this far apart.',
+		options: [
+			{
+				displayName: 'Pacing',
+				name: 'settings',
+				values: [
+					{
+						displayName: 'Mode',
+						name: 'mode',
+						type: 'options',
+						default: 'fixed',
+						options: [
+							{ name: 'None', value: 'none' },
+							{ name: 'Fixed Delay', value: 'fixed' },
+							{ name: 'Random Delay', value: 'random', description: 'A random delay between a minimum and a maximum, for each message' },
+						],
+					},
+					{
+						displayName: 'Delay (Ms)',
+						name: 'delayMs',
+						type: 'number',
+						default: 1000,
+						typeOptions: { minValue: 0 },
+						displayOptions: { show: { mode: ['fixed'] } },
+					},
+					{
+						displayName: 'Minimum Delay (Ms)',
+						name: 'minMs',
+						type: 'number',
+						default: 1500,
+						typeOptions: { minValue: 0 },
+						displayOptions: { show: { mode: ['random'] } },
+					},
+					{
+						displayName: 'Maximum Delay (Ms)',
+						name: 'maxMs',
+						type: 'number',
+						default: 2500,
+						typeOptions: { minValue: 0 },
+						displayOptions: { show: { mode: ['random'] } },
+					},
+				],
+			},
+		],
+	},
+	retryOption,
+];
+
+const properties: INodeProperties[] = [
+	...messageProperties,
+	{
+		displayName: 'Status Callback URL',
+		name: 'statusCallback',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/…/twilio',
+		description: 'Twilio posts every status change of the message (queued, sent, delivered, read, failed …) to this URL',
+		hint: 'Paste the production URL of a Twilio Trigger node to receive the delivery statuses in another workflow, matched by message SID',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Option',
+		options: [...sendingOptions, ...twilioMessageOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	},
+];
+
+const displayOptions = { show: { resource: ['message'], operation: ['send'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export function correlationValuesOf(options: IDataObject): CorrelationValue[] {
+	const values = (options.correlationValues as IDataObject | undefined)?.values;
+	return Array.isArray(values) ? values.map((entry) => ({ name: String((entry as IDataObject).name ?? ''), value: String((entry as IDataObject).value ?? '') })) : [];
+}
+
+export function pacingSettingsOf(options: IDataObject): PacingSettings {
+	const settings = (options.pacing as IDataObject | undefined)?.settings as IDataObject | undefined;
+	if (!settings || settings.mode === 'none') return { mode: 'none' };
+	if (settings.mode === 'random') return { mode: 'random', minMs: Number(settings.minMs ?? 0), maxMs: Number(settings.maxMs ?? 0) };
+	return { mode: 'fixed', delayMs: Number(settings.delayMs ?? 0) };
+}
+
+export function concurrencyOf(options: IDataObject): number {
+	const value = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
+	return Number.isFinite(value) ? Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(value))) : DEFAULT_CONCURRENCY;
+}
+
+/**
+ * Sends one message per item. Every item is checked before the first message goes out; each message is
+ * sent once (the transport repeats only requests Twilio refused with 429/503).
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	// Throughput settings apply to the whole run, so they are read from the first item.
+	const runOptions = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const pacing = pacingSettingsOf(runOptions);
+	const problem = pacingProblem(pacing);
+	if (problem) throw new NodeOperationError(this.getNode(), problem);
+	const zone = this.getTimezone();
+
+	return await runForEachItem(this, items, {
+		prepare: (itemIndex) => {
+			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const fail = failFor(this, itemIndex);
+			const callback = statusCallbackUrl(String(this.getNodeParameter('statusCallback', itemIndex, '') ?? ''), correlationValuesOf(options), fail);
+			const form = buildMessageForm(readMessageParameters.call(this, itemIndex, callback), { now: DateTime.now(), zone }, fail);
+			return { form, retry: retryPolicyOf(options) };
+		},
+		perform: async ({ form, retry }, itemIndex) => [
+			messageOutput(await twilioApiRequest.call(this, { method: 'POST', path: MESSAGES_PATH, form, retry, itemIndex })),
+		],
+		concurrency: concurrencyOf(runOptions),
+		beforeEach: createPacer(pacing),
+	});
+}

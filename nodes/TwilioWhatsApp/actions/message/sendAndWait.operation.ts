@@ -1,0 +1,194 @@
+import { DateTime } from 'luxon';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError, SEND_AND_WAIT_OPERATION, updateDisplayOptions } from 'n8n-workflow';
+
+import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount } from '../../../shared/credentials';
+import { twilioApiRequest } from '../../../shared/transport';
+import type { TwilioParams } from '../../../shared/twilioSignature';
+import { verifyTwilioSignature } from '../../../shared/twilioSignature';
+import type { Fail } from '../../helpers/addresses';
+import type { WaitUnit, WaitUntil } from '../../helpers/delivery';
+import { callbackStatus, deliveryOutput, resumesOn, WAIT_KEY_PARAM, WAIT_ROUND_EXPRESSION, waitDeadline, waitKey } from '../../helpers/delivery';
+import { buildMessageForm } from '../../helpers/formFields';
+import { runForEachItem } from '../../helpers/items';
+import { messageOutput } from '../../helpers/messageOutput';
+import { messageProperties, retryOption, twilioMessageOptions } from '../common.descriptions';
+import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './messageParameters';
+
+/*
+ * How it works (n8n's own send-and-wait mechanism, as in the Slack and Gmail nodes):
+ * - execute() sends the message with StatusCallback = this node's signed resume URL
+ *   (<webhook-waiting base>/<execution id>/<node id>?twilioWait=<round key>&signature=<n8n HMAC>) and puts the
+ *   execution to wait until the time limit.
+ * - n8n checks its own URL signature (the operation value is SEND_AND_WAIT_OPERATION for that), then calls
+ *   webhook() for every status callback. webhook() answers Twilio itself and returns no workflowData unless
+ *   the status is final: n8n then leaves the execution waiting. A final status resumes it with one item.
+ * - When the time limit passes first, n8n resumes the execution without calling the node, which then passes
+ *   its input item on unchanged (n8n does this for every waiting node).
+ *
+ * Several items: n8n resumes a waiting execution once, from one webhook call, and nothing stored between
+ * callbacks survives, so waiting for N messages at once cannot be tracked honestly. The operation takes one
+ * item per run; a Loop Over Items node in front waits for each message in turn (the round key keeps a late
+ * callback of an earlier round from resuming a later one).
+ */
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Sends one message, then pauses the workflow until Twilio reports its delivery. It resumes with the final status, or after the time limit with this node\'s input item unchanged. One item per run: put a Loop Over Items node (batch size 1) in front to send several, or use Send with a Status Callback URL and a Twilio Trigger.',
+		name: 'sendAndWaitNotice',
+		type: 'notice',
+		default: '',
+	},
+	...messageProperties,
+	{
+		displayName: 'Resume When',
+		name: 'waitUntil',
+		type: 'options',
+		default: 'delivered',
+		options: [
+			{
+				name: 'Sent',
+				value: 'sent',
+				description: 'Twilio handed the message to the carrier or WhatsApp; for SMS routes without delivery receipts',
+			},
+			{ name: 'Delivered', value: 'delivered', description: 'The message reached the phone (or a later status arrived)' },
+			{
+				name: 'Read (WhatsApp)',
+				value: 'read',
+				description: 'The recipient opened the message; users who turned read receipts off never send this',
+			},
+		],
+		description: 'Undelivered, failed and canceled always resume the workflow',
+	},
+	{
+		displayName: 'Limit Wait Time',
+		name: 'waitAmount',
+		type: 'number',
+		default: 1,
+		typeOptions: { minValue: 0.01, numberPrecision: 2 },
+		description: 'How long to wait for the status at most; then the workflow resumes with this node\'s input item',
+	},
+	{
+		displayName: 'Unit',
+		name: 'waitUnit',
+		type: 'options',
+		default: 'hours',
+		options: [
+			{ name: 'Minutes', value: 'minutes' },
+			{ name: 'Hours', value: 'hours' },
+			{ name: 'Days', value: 'days' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Option',
+		options: [retryOption, ...twilioMessageOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	},
+];
+
+const displayOptions = { show: { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+/** The round this run waits in; see WAIT_ROUND_EXPRESSION. */
+function currentWaitKey(ctx: IExecuteFunctions | IWebhookFunctions): string {
+	return waitKey(ctx.evaluateExpression(WAIT_ROUND_EXPRESSION, 0));
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (items.length > 1) {
+		throw new NodeOperationError(this.getNode(), `Send and Wait sends one message per run, but it received ${items.length} items`, {
+			description:
+				'n8n resumes a waiting workflow once. Put a Loop Over Items node with batch size 1 before this node to wait for each message in turn, or use the Send operation with a Status Callback URL pointing at a Twilio Trigger.',
+		});
+	}
+	const fail: Fail = failFor(this, 0);
+	const amount = Number(this.getNodeParameter('waitAmount', 0, 1));
+	const deadline = waitDeadline(amount, this.getNodeParameter('waitUnit', 0, 'hours') as WaitUnit, Date.now());
+	if (!deadline) fail(`"Limit Wait Time" must be more than 0; got ${amount}`);
+	const waitUntil = this.getNodeParameter('waitUntil', 0, 'delivered') as WaitUntil;
+
+	// Checked before sending: without the Auth Token no callback could be verified, so the wait could only time out.
+	const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE, 0));
+	if (!account.signingAuthToken) {
+		fail(
+			'Send and Wait needs the Auth Token to verify Twilio\'s callbacks',
+			'The credential uses an API Key: fill in "Auth Token (for Webhook Signatures)" in the Twilio Messaging API credential.',
+		);
+	}
+	const resumeUrl = this.getSignedResumeUrl({ [WAIT_KEY_PARAM]: currentWaitKey(this) });
+	const zone = this.getTimezone();
+
+	const output = await runForEachItem(this, items, {
+		prepare: (itemIndex) => {
+			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const form = buildMessageForm(readMessageParameters.call(this, itemIndex, resumeUrl), { now: DateTime.now(), zone }, fail);
+			return { form, retry: retryPolicyOf(options) };
+		},
+		perform: async ({ form, retry }, itemIndex) => [
+			messageOutput(await twilioApiRequest.call(this, { method: 'POST', path: MESSAGES_PATH, form, retry, itemIndex })),
+		],
+	});
+
+	const sent = output[0]?.json;
+	const needsWait = sent !== undefined && sent.error === undefined && !resumesOn(String(sent.status ?? ''), waitUntil);
+	if (needsWait) await this.putExecutionToWait(deadline);
+	return output;
+}
+
+function formParams(body: IDataObject): TwilioParams {
+	const params: TwilioParams = {};
+	for (const [key, value] of Object.entries(body ?? {})) {
+		if (Array.isArray(value)) params[key] = value.map(String);
+		else if (value !== undefined && value !== null) params[key] = String(value);
+	}
+	return params;
+}
+
+/**
+ * Receives Twilio's status callbacks for the waiting execution. Answers Twilio itself and returns workflowData
+ * only for the status that ends the wait. Never throws: n8n would resume the execution with the error.
+ */
+export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const res = this.getResponseObject();
+	const answer = (statusCode: number, text: string): IWebhookResponseData => {
+		res.status(statusCode).type('text/plain').send(text);
+		return { noWebhookResponse: true };
+	};
+	try {
+		const params = formParams(this.getBodyData());
+		const requestKey = String((this.getQueryData() as IDataObject)[WAIT_KEY_PARAM] ?? '');
+		const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE));
+		// Twilio signed the URL it called, which is the resume URL execute() gave it: rebuilt here the same way.
+		const url = this.getSignedResumeUrl({ [WAIT_KEY_PARAM]: requestKey });
+		const signature = this.getHeaderData()['x-twilio-signature'];
+		const rawBody = (this.getRequestObject() as { rawBody?: Buffer }).rawBody?.toString('utf8');
+		const verified =
+			account.signingAuthToken !== undefined &&
+			verifyTwilioSignature({ authToken: account.signingAuthToken, signature: typeof signature === 'string' ? signature : undefined, url, params, rawBody });
+		if (!verified) return answer(403, 'Invalid X-Twilio-Signature');
+
+		// A late callback of a message sent in an earlier round of a loop: acknowledged, not resumed on.
+		if (requestKey !== currentWaitKey(this)) return answer(200, 'Callback for an earlier message');
+		const status = callbackStatus(params);
+		const waitUntil = this.getNodeParameter('waitUntil', 'delivered') as WaitUntil;
+		if (!status || !resumesOn(status, waitUntil)) return answer(200, `Status ${status ?? 'missing'} noted, still waiting`);
+
+		answer(200, `Status ${status} received`);
+		return { noWebhookResponse: true, workflowData: [[{ json: deliveryOutput(params, new Date()), pairedItem: { item: 0 } }]] };
+	} catch (error) {
+		this.logger.error(`Twilio status callback could not be processed: ${(error as Error).message}`);
+		return answer(500, 'The status callback could not be processed');
+	}
+}
