@@ -103,7 +103,8 @@ async function admit(context: IWebhookFunctions, settings: Settings, route: Rout
 	const turnAway = (status: RejectStatus, message: string, reason: string, headers?: Record<string, string>) =>
 		logged ? failSend(context, settings, status, message, reason, headers) : fail(context, status, message, headers);
 
-	if (urlSecretProblem(settings.secret)) return turnAway(404, NOT_FOUND, `${NOT_FOUND}: ${urlSecretProblem(settings.secret)}`);
+	const secretProblem = urlSecretProblem(settings.secret);
+	if (secretProblem) return turnAway(404, NOT_FOUND, `${NOT_FOUND}: ${secretProblem}`);
 	const given = (context.getQueryData() as Record<string, unknown>).secret;
 	if (typeof given !== 'string' || !secretsEqual(given, settings.secret)) {
 		return turnAway(404, NOT_FOUND, `${NOT_FOUND}: the URL's ?secret= is missing or is not the current URL Secret`);
@@ -136,46 +137,47 @@ function bodySize(context: IWebhookFunctions): number {
 }
 
 async function send(context: IWebhookFunctions, settings: Settings): Promise<IWebhookResponseData> {
+	const receivedAt = Date.now();
 	const body = context.getBodyData() as unknown;
 	const contentType = context.getHeaderData()['content-type'];
 	const validation = validateSendRequest(body, contentType, { bodyBytes: bodySize(context), maxBodyBytes: settings.maxBodyBytes });
 	if (!validation.ok) return failSend(context, settings, validation.status, validation.message);
 	const { request } = validation;
 
-	const item: INodeExecutionData = { json: {}, pairedItem: { item: 0 } };
 	let downloaded: { contentType: string | null; size: number } | undefined;
+	let binary: INodeExecutionData['binary'];
 	if (request.file && (settings.checkFile || settings.fileOnItem)) {
 		const check = await checkFileUrl(context, request.file.url, settings.fileTimeoutMs);
 		if (!check.ok) return failSend(context, settings, 400, `"file_url" cannot be sent: ${check.reason}`);
 		downloaded = { contentType: check.file.contentType ?? null, size: check.file.data.length };
 		if (settings.fileOnItem) {
-			item.binary = {
-				[settings.binaryPropertyName]: await context.helpers.prepareBinaryData(check.file.data, request.file.name, check.file.contentType),
-			};
+			binary = { [settings.binaryPropertyName]: await context.helpers.prepareBinaryData(check.file.data, request.file.name, check.file.contentType) };
 		}
 	}
 
 	const messageId = newMessageId();
-	const receivedAt = Date.now();
+	// Pacing and quota count from now, after any file download; the item keeps the arrival time.
+	const now = Date.now();
 	const outcome = updateState<{ ok: false; message: string } | { ok: true; notBefore: number }>(context, (state) => {
 		const base = { recipientType: request.recipient.type, quotaUnits: request.quotaUnits, ...(settings.logText ? { text: request.text } : {}) };
 		const time = new Date(receivedAt).toISOString();
 		let next = state;
 		if (settings.quotaBudget > 0) {
-			const spent = spendQuota(next, receivedAt, settings.quotaBudget, request.quotaUnits, messageId);
+			const spent = spendQuota(next, now, settings.quotaBudget, request.quotaUnits, messageId);
 			if (!spent.ok) {
 				const entry = { time, accepted: false, status: 429, message: spent.message, messageId: null, ...base };
 				return { state: appendLog(next, entry), result: { ok: false, message: spent.message } };
 			}
 			next = spent.state;
 		}
-		const paced = nextSlot(next, receivedAt, settings.pacing, Math.random());
+		const paced = nextSlot(next, now, settings.pacing, Math.random());
 		const entry = { time, accepted: true, status: 200, message: 'Accepted', messageId, ...base };
 		return { state: appendLog(paced.state, entry), result: { ok: true, notBefore: paced.slot } };
 	});
 	if (!outcome.ok) return fail(context, 429, outcome.message);
 
-	item.json = buildItem(request, { messageId, receivedAt, notBefore: outcome.notBefore, downloaded });
+	const item: INodeExecutionData = { json: buildItem(request, { messageId, receivedAt, notBefore: outcome.notBefore, downloaded }), pairedItem: { item: 0 } };
+	if (binary) item.binary = binary;
 	return settings.respondAtOnce ? { webhookResponse: successBody(messageId), workflowData: [[item]] } : { workflowData: [[item]] };
 }
 

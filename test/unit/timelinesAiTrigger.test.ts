@@ -442,7 +442,7 @@ describe('attempt log download', () => {
 });
 
 describe('file URL check', () => {
-	const png = readFileSync(join(__dirname, '../../nodes/TimelinesAiTrigger/timelinesAi.svg'));
+	const logo = readFileSync(join(__dirname, '../../nodes/TimelinesAiTrigger/timelinesAi.svg'));
 	const sharePage = readFileSync(join(__dirname, '../fixtures/timelinesai/share-page.html'));
 	const big = Buffer.alloc(2 * 1024 * 1024 + 10, 7);
 	let server: Server;
@@ -452,7 +452,7 @@ describe('file URL check', () => {
 		server = createServer((request, response) => {
 			switch (request.url) {
 				case '/logo.svg':
-					response.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': png.length }).end(png);
+					response.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': logo.length }).end(logo);
 					break;
 				case '/share':
 					response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(sharePage);
@@ -486,7 +486,7 @@ describe('file URL check', () => {
 	it('accepts a direct download and notes its type and size', async () => {
 		for (const path of ['/logo.svg', '/moved']) {
 			const item = onlyItem(await gateway({ options: { checkFileUrl: true } }).send(withFile(path)));
-			expect(item.file).toEqual({ url: `${base}${path}`, name: 'logo.svg', contentType: 'image/svg+xml', size: png.length });
+			expect(item.file).toEqual({ url: `${base}${path}`, name: 'logo.svg', contentType: 'image/svg+xml', size: logo.length });
 		}
 	});
 
@@ -507,6 +507,6 @@ describe('file URL check', () => {
 	it('puts the downloaded file on the item as binary data', async () => {
 		const answer = await gateway({ options: { downloadFile: true, binaryPropertyName: 'attachment' } }).send(withFile('/logo.svg'));
 		const [item] = answer.items as INodeExecutionData[];
-		expect(item.binary?.attachment).toMatchObject({ fileName: 'logo.svg', mimeType: 'image/svg+xml', data: png.toString('base64') });
+		expect(item.binary?.attachment).toMatchObject({ fileName: 'logo.svg', mimeType: 'image/svg+xml', data: logo.toString('base64') });
 	});
 });
