@@ -1,0 +1,233 @@
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IDataObject,
+	IHookFunctions,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { basicAuthUserProblems, isAuthorized, parseBasicAuthorization } from '../shared/basicAuth';
+import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount, WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
+import { verifyTwilioSignature } from '../shared/twilioSignature';
+import { acknowledgeWithoutExecution, rejectForbidden, rejectUnauthorized } from './answers';
+import {
+	applyConfiguration,
+	configurationExists,
+	configurationTarget,
+	messagingServiceOptions,
+	phoneNumberOptions,
+	restoreConfiguration,
+} from './autoConfigure';
+import type { CachedCredentials } from './credentialCache';
+import { cachedCredentials } from './credentialCache';
+import { TRIGGER_PROPERTIES } from './description/parameters';
+import { TRIGGER_WEBHOOKS } from './description/webhooks';
+import { recordDelivery } from './idempotency';
+import { downloadMedia } from './media';
+import type { TwilioEventKind } from './parse';
+import { classifyTwilioEvent, parseTwilioWebhook } from './parse';
+import { readTwilioRequest } from './requestParams';
+import { signedUrlCandidates } from './signedUrl';
+import { EMPTY_TWIML, messageTwiml, TWIML_CONTENT_TYPE } from './twiml';
+
+type EventSelection = 'all' | 'messages' | 'statuses';
+type RespondMode = 'emptyTwiml' | 'message' | 'lastNode' | 'responseNode';
+
+interface TriggerOptions {
+	downloadMedia?: boolean;
+	ignoreDuplicates?: boolean;
+	maxMediaSizeMb?: number;
+	publicUrl?: string;
+}
+
+const DELIVERY_LOG_KEY = 'deliveries';
+
+function isSelected(events: EventSelection, kind: TwilioEventKind | undefined): boolean {
+	if (events === 'messages') return kind === 'message.received';
+	if (events === 'statuses') return kind === 'message.status';
+	return true;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** Runs `check` with the cached credential, and once more with a freshly read one if that fails (a just-changed secret). */
+async function passesWithFreshCredentials(cached: CachedCredentials, check: (data: CachedCredentials) => boolean): Promise<boolean> {
+	if (check(cached)) return true;
+	const refreshed = await cached.refreshed();
+	return refreshed !== undefined && check(refreshed);
+}
+
+/** Refuses activation (and test listening) with a clear message when a check the node makes per request cannot work. */
+async function assertUsableSetup(ctx: IHookFunctions): Promise<void> {
+	if (ctx.getNodeParameter('verifySignature', true) as boolean) {
+		const account = toTwilioAccount(await ctx.getCredentials(TWILIO_CREDENTIAL_TYPE));
+		if (!account.signingAuthToken) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'The Twilio credential has no Auth Token to check signatures with',
+				{
+					description:
+						'Twilio signs webhooks with the account Auth Token. In a credential that authenticates with an API Key, fill in "Auth Token (for Webhook Signatures)", or turn off "Verify Twilio Signature".',
+				},
+			);
+		}
+	}
+	if (ctx.getNodeParameter('requireBasicAuth', false) as boolean) {
+		const user = await ctx.getCredentials(WEBHOOK_USER_CREDENTIAL_TYPE);
+		const problems = basicAuthUserProblems({ user: String(user.user ?? ''), password: String(user.password ?? '') });
+		if (problems.length > 0) throw new NodeOperationError(ctx.getNode(), `The webhook user credential cannot be used: ${problems.join(' ')}`);
+	}
+}
+
+export class TwilioWhatsAppTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Twilio WhatsApp/SMS Trigger',
+		name: 'twilioWhatsAppTrigger',
+		icon: { light: 'file:../TwilioWhatsApp/twilio.svg', dark: 'file:../TwilioWhatsApp/twilio.dark.svg' },
+		group: ['trigger'],
+		// Version 2 from the start: n8n evaluates an extra expression on every webhook request for nodes of version 1 (see description/webhooks.ts).
+		version: 2,
+		subtitle: '={{ {"all": "Messages and status updates", "messages": "Inbound messages", "statuses": "Status updates"}[$parameter["events"]] }}',
+		description: 'Starts the workflow when Twilio delivers a WhatsApp, SMS or MMS message, or a message status update',
+		defaults: {
+			name: 'Twilio WhatsApp/SMS Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: TWILIO_CREDENTIAL_TYPE,
+				required: true,
+				displayOptions: { show: { verifySignature: [true] } },
+			},
+			{
+				name: WEBHOOK_USER_CREDENTIAL_TYPE,
+				required: true,
+				testedBy: 'twilioWebhookUserApiTest',
+				displayOptions: { show: { requireBasicAuth: [true] } },
+			},
+		],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: TRIGGER_PROPERTIES,
+	};
+
+	methods = {
+		loadOptions: {
+			getPhoneNumbers: phoneNumberOptions,
+			getMessagingServices: messagingServiceOptions,
+		},
+		credentialTest: {
+			async twilioWebhookUserApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const problems = basicAuthUserProblems({ user: String(credential.data?.user ?? ''), password: String(credential.data?.password ?? '') });
+				if (problems.length > 0) return { status: 'Error', message: problems.join(' ') };
+				return { status: 'OK', message: 'The webhook user and password can be used.' };
+			},
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				await assertUsableSetup(this);
+				const target = configurationTarget(this);
+				// With automatic configuration off there is nothing to register: the user pastes the URL into Twilio.
+				return target ? await configurationExists(this, target) : true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const target = configurationTarget(this);
+				if (target) await applyConfiguration(this, target);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await restoreConfiguration(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const res = this.getResponseObject();
+		const headers = req.headers;
+
+		const authorization = headerText(headers.authorization);
+		if (this.getNodeParameter('requireBasicAuth', false) as boolean) {
+			const user = await cachedCredentials(this, WEBHOOK_USER_CREDENTIAL_TYPE);
+			const allowed = await passesWithFreshCredentials(user, ({ data }) =>
+				isAuthorized(authorization, { user: String(data.user ?? ''), password: String(data.password ?? '') }),
+			);
+			if (!allowed) return rejectUnauthorized(res);
+		}
+
+		const request = readTwilioRequest({ method: req.method, originalUrl: req.originalUrl ?? req.url, body: req.body, rawBody: (req as { rawBody?: Buffer }).rawBody });
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const verifySignature = this.getNodeParameter('verifySignature', true) as boolean;
+
+		let twilio: CachedCredentials | undefined;
+		if (verifySignature) {
+			twilio = await cachedCredentials(this, TWILIO_CREDENTIAL_TYPE);
+			const candidates = signedUrlCandidates({
+				request: { originalUrl: req.originalUrl ?? req.url, headers, protocol: req.protocol },
+				// The endpoint the request arrived on: /webhook-test/… while the editor listens for a test event.
+				n8nUrl: this.getWebhookResourceUrl?.('default') ?? this.getNodeWebhookUrl('default'),
+				publicUrl: options.publicUrl,
+				basicAuth: parseBasicAuthorization(authorization),
+			});
+			const signature = headerText(headers['x-twilio-signature']);
+			const signed = await passesWithFreshCredentials(twilio, ({ data }) => {
+				const authToken = toTwilioAccount(data).signingAuthToken;
+				if (!authToken) {
+					throw new NodeOperationError(this.getNode(), 'The Twilio credential has no Auth Token to check signatures with', {
+						description: 'Fill in "Auth Token (for Webhook Signatures)" in the credential, or turn off "Verify Twilio Signature".',
+					});
+				}
+				return candidates.some((url) =>
+					verifyTwilioSignature({ authToken, signature, url, params: request.signedParams, rawBody: request.rawBody }),
+				);
+			});
+			if (!signed) return rejectForbidden(res);
+		}
+
+		const kind = classifyTwilioEvent(request.params);
+		if (!isSelected(this.getNodeParameter('events', 'all') as EventSelection, kind)) return acknowledgeWithoutExecution(res);
+
+		const token = headerText(headers['i-twilio-idempotency-token']);
+		if (token && options.ignoreDuplicates !== false) {
+			const staticData = this.getWorkflowStaticData('node');
+			const { duplicate, log } = recordDelivery(staticData[DELIVERY_LOG_KEY], token, Date.now());
+			if (duplicate) return acknowledgeWithoutExecution(res);
+			staticData[DELIVERY_LOG_KEY] = log;
+		}
+
+		const event = parseTwilioWebhook(request.params, { callbackQuery: request.callbackQuery });
+		const item: INodeExecutionData = { json: event as unknown as IDataObject, pairedItem: { item: 0 } };
+		if (options.downloadMedia && event.media.length > 0) {
+			const downloaded = await downloadMedia(this, event.media, {
+				maxBytes: Math.round((options.maxMediaSizeMb ?? 20) * 1024 * 1024),
+				credentials: twilio?.credentials,
+				apiOrigin: twilio ? new URL(toTwilioAccount(twilio.data).baseUrls.api).origin : undefined,
+			});
+			item.json.media = downloaded.media as unknown as IDataObject[];
+			if (Object.keys(downloaded.binary).length > 0) item.binary = downloaded.binary;
+		}
+
+		const respond = this.getNodeParameter('respond', 'emptyTwiml') as RespondMode;
+		if (respond === 'lastNode' || respond === 'responseNode') return { workflowData: [[item]] };
+		let twiml = EMPTY_TWIML;
+		if (respond === 'message' && kind === 'message.received') {
+			const mediaUrl = String(this.getNodeParameter('replyMediaUrl', '')).trim();
+			twiml = messageTwiml(String(this.getNodeParameter('replyMessage', '')), mediaUrl ? [mediaUrl] : []);
+		}
+		// n8n sends `webhookResponse` once the execution exists (created, or queued in queue mode), so a
+		// crash before that point makes Twilio see a failure instead of losing an acknowledged message.
+		res.setHeader('content-type', TWIML_CONTENT_TYPE);
+		return { workflowData: [[item]], webhookResponse: twiml };
+	}
+}

@@ -1,0 +1,83 @@
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IWebhookFunctions } from 'n8n-workflow';
+
+/**
+ * Decrypted credentials kept for a short while in this process, for the webhook hot path.
+ *
+ * Why: on n8n 2.x, every `getCredentials()` outside an execution builds a throw-away Workflow and
+ * acquires a V8 isolate from the expression engine's pool to resolve credential expressions
+ * (CredentialsHelper.applyDefaultsAndOverwrites). With the default engine (`vm`, eager acquisition,
+ * pool of 1) that means creating and disposing one isolate per call: measured at about 40 ms of CPU,
+ * more than everything else this trigger does for a request put together. Reading the credential once
+ * a minute instead keeps that cost off nearly all requests.
+ *
+ * What it costs in freshness: an edited credential is picked up within `maxAgeMs`; a request that fails
+ * the check with a cached secret re-reads the credential at once (at most every `refreshAfterFailureMs`,
+ * so a flood of forged requests cannot turn each one into a database read and an isolate), so a new
+ * Auth Token or password works immediately, while the replaced one stays accepted for at most `maxAgeMs`.
+ * Entries are per credential id and process; nothing is written anywhere, and secrets never leave this map.
+ */
+
+export interface CacheTiming {
+	maxAgeMs: number;
+	refreshAfterFailureMs: number;
+}
+
+export const DEFAULT_CACHE_TIMING: CacheTiming = { maxAgeMs: 60_000, refreshAfterFailureMs: 10_000 };
+
+const MAX_ENTRIES = 200;
+
+interface Entry {
+	credentials: ICredentialsDecrypted;
+	fetchedAt: number;
+}
+
+const cache = new Map<string, Entry>();
+
+export interface CachedCredentials {
+	credentials: ICredentialsDecrypted;
+	data: ICredentialDataDecryptedObject;
+	/** Re-reads the credential if the cached copy is old enough to be worth re-checking; undefined when not. */
+	refreshed(): Promise<CachedCredentials | undefined>;
+}
+
+function keyOf(ctx: IWebhookFunctions, type: string): string | undefined {
+	const id = ctx.getNode().credentials?.[type]?.id;
+	return id ? `${type}:${id}` : undefined;
+}
+
+async function fetchInto(ctx: IWebhookFunctions, type: string, key: string | undefined, now: number): Promise<Entry> {
+	const data = await ctx.getCredentials(type);
+	const selected = ctx.getNode().credentials?.[type];
+	const entry: Entry = { credentials: { id: selected?.id ?? '', name: selected?.name ?? '', type, data }, fetchedAt: now };
+	if (key) {
+		cache.delete(key);
+		cache.set(key, entry);
+		if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+	}
+	return entry;
+}
+
+function wrap(ctx: IWebhookFunctions, type: string, key: string | undefined, entry: Entry, timing: CacheTiming): CachedCredentials {
+	return {
+		credentials: entry.credentials,
+		data: entry.credentials.data ?? {},
+		async refreshed() {
+			const now = Date.now();
+			if (now - entry.fetchedAt < timing.refreshAfterFailureMs) return undefined;
+			return wrap(ctx, type, key, await fetchInto(ctx, type, key, now), timing);
+		},
+	};
+}
+
+/** The node's credential of this type, from the cache when fresh enough. Throws as getCredentials does. */
+export async function cachedCredentials(
+	ctx: IWebhookFunctions,
+	type: string,
+	timing: CacheTiming = DEFAULT_CACHE_TIMING,
+): Promise<CachedCredentials> {
+	const key = keyOf(ctx, type);
+	const now = Date.now();
+	const hit = key ? cache.get(key) : undefined;
+	const entry = hit && now - hit.fetchedAt < timing.maxAgeMs && now >= hit.fetchedAt ? hit : await fetchInto(ctx, type, key, now);
+	return wrap(ctx, type, key, entry, timing);
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * Remembers the `I-Twilio-Idempotency-Token` of recent deliveries so that Twilio's retry of a request
+ * n8n already took does not start a second execution.
+ *
+ * Where it lives and how far that reaches: n8n 2.41 offers its database-backed deduplication
+ * (`checkProcessedAndRecord`, the ProcessedData table) only to `execute()` contexts, not to webhooks,
+ * so the log is kept in the workflow's static data. n8n reads static data from the database for every
+ * webhook request and writes it back after the node returns, in whichever process (main or webhook
+ * processor) took the request, so a retry handled by another process still finds the token. It is a
+ * read-modify-write of the whole static data without a lock, though: two requests handled at the same
+ * moment can each save a log that lacks the other's token, and a retry that arrives while the first
+ * attempt is still in the node is not recognised. Twilio retries only after a failed or timed-out
+ * attempt and gives up 15 seconds after the first one (connection override `tt`, at most 15 000 ms),
+ * so the window below covers every retry with a wide margin; the size cap bounds what each request writes.
+ */
+
+export interface DeliveryLogLimits {
+	/** How long a token is remembered. */
+	windowMs: number;
+	/** At most this many tokens are kept; the oldest go first. */
+	maxEntries: number;
+}
+
+export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = { windowMs: 5 * 60_000, maxEntries: 1000 };
+
+/** Token digest → epoch seconds when first seen, in insertion order (oldest first). */
+export type DeliveryLog = Record<string, number>;
+
+// 96 bits of SHA-256: collisions are out of reach, and the log stays small whatever Twilio's token length.
+function digestOf(token: string): string {
+	return 't' + createHash('sha256').update(token, 'utf8').digest('base64url').slice(0, 16);
+}
+
+function asLog(value: unknown): DeliveryLog {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+	const log: DeliveryLog = {};
+	for (const [key, seenAt] of Object.entries(value as IDataObject)) {
+		if (typeof seenAt === 'number' && Number.isFinite(seenAt)) log[key] = seenAt;
+	}
+	return log;
+}
+
+/**
+ * Whether this token was seen within the window, and the log to store afterwards (expired entries
+ * dropped, the token recorded, trimmed to the cap). Pure: the input log is not modified.
+ */
+export function recordDelivery(
+	stored: unknown,
+	token: string,
+	nowMs: number,
+	limits: DeliveryLogLimits = DEFAULT_DELIVERY_LOG_LIMITS,
+): { duplicate: boolean; log: DeliveryLog } {
+	const now = Math.floor(nowMs / 1000);
+	const oldest = now - Math.ceil(limits.windowMs / 1000);
+	const digest = digestOf(token);
+	const kept = Object.entries(asLog(stored)).filter(([, seenAt]) => seenAt > oldest && seenAt <= now + 60);
+	const duplicate = kept.some(([key]) => key === digest);
+	if (!duplicate) kept.push([digest, now]);
+	return { duplicate, log: Object.fromEntries(kept.slice(-limits.maxEntries)) };
+}
