@@ -20,6 +20,7 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRunExecutionData,
+	ISourceData,
 	IWebhookData,
 	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
@@ -112,7 +113,11 @@ export interface NodeSetup {
 	webhookId?: string;
 	baseUrl?: string;
 	nodeName?: string;
+	/** Where the node's input came from (what `$prevNode` reads); defaults to run 0 of a node named Start. */
+	source?: ISourceData;
 }
+
+const DEFAULT_SOURCE: ISourceData = { previousNode: 'Start' };
 
 const NODE_PACKAGE = 'n8n-nodes-twilio-whatsapp';
 
@@ -181,7 +186,7 @@ export interface ExecuteResult {
 export async function executeNode(setup: NodeSetup, items: INodeExecutionData[], mode: WorkflowExecuteMode = 'manual'): Promise<ExecuteResult> {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const runExecutionData: IRunExecutionData = createRunExecutionData({ resultData: { runData: {} } });
-	const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [{ previousNode: 'Start' }] } };
+	const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [setup.source ?? DEFAULT_SOURCE] } };
 	const context = new ExecuteContext(workflow, node, additionalData, mode, runExecutionData, 0, items, { main: [items] }, executeData, []);
 	const output = (await setup.nodeType.execute!.call(context)) as INodeExecutionData[][] | null;
 	return { output, waitTill: runExecutionData.waitTill, staticData: workflow.staticData };
@@ -263,11 +268,15 @@ export interface WebhookCallResult {
 	staticData: IDataObject;
 }
 
-/** Calls one of the node's webhook methods with a request shaped like the one n8n hands to nodes. */
+/**
+ * Calls one of the node's webhook methods with a request shaped like the one n8n hands to nodes.
+ * `waitingInput` simulates a waiting execution (n8n's waiting webhooks): the node sits on top of the
+ * execution stack with these input items and `setup.source`, as n8n stores it after `putExecutionToWait`.
+ */
 export async function callWebhook(
 	setup: NodeSetup,
 	request: FakeRequest,
-	options: { webhookName?: string; mode?: WorkflowExecuteMode } = {},
+	options: { webhookName?: string; mode?: WorkflowExecuteMode; waitingInput?: INodeExecutionData[] } = {},
 ): Promise<WebhookCallResult> {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const webhookName = options.webhookName ?? 'default';
@@ -303,7 +312,15 @@ export async function callWebhook(
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: node.webhookId,
 	};
-	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData, [], null);
+	const runExecutionData = options.waitingInput
+		? createRunExecutionData({
+				resultData: { runData: {} },
+				executionData: {
+					nodeExecutionStack: [{ node, data: { main: [options.waitingInput] }, source: { main: [setup.source ?? DEFAULT_SOURCE] } }],
+				},
+			})
+		: null;
+	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData, [], runExecutionData);
 	const method = setup.nodeType.webhook;
 	if (!method) throw new Error('Node has no webhook method');
 	const result = await method.call(context);
