@@ -66,9 +66,11 @@ export interface BuildContext {
 }
 
 /**
- * Twilio documents the limit as "1,600 characters" without defining a character. We count UTF-16 code units
- * (JavaScript's `length`): an emoji counts as two, as in the UCS-2 encoding Twilio uses for non-GSM text, so
- * a body we accept is never over the limit in any of the usual counts.
+ * Twilio documents the limit as "1,600 characters" without defining a character, and its error 21617 page
+ * says non-GSM-7 characters such as emoji "use more space" and reach the limit sooner. We count UTF-16 code
+ * units (JavaScript's `length`): an emoji counts as two, as in the UCS-2 encoding Twilio uses for such text,
+ * so a body we accept is within the limit in any of the usual counts. Should Twilio count differently, it
+ * still answers 21617, which reaches the workflow like any Twilio error.
  */
 export function bodyLength(body: string): number {
 	return body.length;

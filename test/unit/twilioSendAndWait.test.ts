@@ -1,0 +1,199 @@
+/**
+ * "Send and Wait for Delivery Status" in-process: execute() runs in n8n-core's ExecuteContext and the status
+ * callbacks come from the Twilio mock (signed as Twilio signs them) to a small local server that stands in for
+ * n8n's /webhook-waiting endpoint and hands each request to the node's webhook() in n8n-core's WebhookContext,
+ * with the execution stack n8n keeps for a waiting execution.
+ */
+import { createServer, type Server } from 'http';
+import type { AddressInfo } from 'net';
+import { parse as parseQuery } from 'querystring';
+import type { IDataObject, INodeExecutionData, INodeParameters, ISourceData } from 'n8n-workflow';
+
+import { waitKey } from '../../nodes/TwilioWhatsApp/helpers/delivery';
+import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
+import { callWebhook, executeNode, jsonItems, type FakeRequest, type NodeSetup, type WebhookCallResult } from '../helpers/inprocess';
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, twilioSignature, type MockTwilio } from '../mock-twilio';
+
+const nodeType = new TwilioWhatsApp();
+const credentials = (baseUrl: string) => ({
+	twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'authToken', authToken: DEFAULT_ACCOUNT.authToken, baseUrl },
+});
+
+let mock: MockTwilio;
+let n8n: Server;
+let n8nUrl: string;
+/** What the stand-in for n8n needs to call the node: the setup and input items of the waiting execution. */
+let waiting: { setup: NodeSetup; input: INodeExecutionData[] } | undefined;
+const calls: Array<{ request: FakeRequest; result: WebhookCallResult }> = [];
+
+beforeAll(async () => {
+	mock = await startMockTwilio({ callbackDelayMs: 1, readReceipts: true });
+	n8n = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const rawBody = Buffer.concat(chunks);
+			const request: FakeRequest = {
+				method: 'POST',
+				url: req.url!,
+				headers: req.headers as Record<string, string>,
+				body: parseQuery(rawBody.toString('utf8')),
+				rawBody,
+			};
+			if (!waiting) {
+				res.writeHead(404).end();
+				return;
+			}
+			callWebhook(waiting.setup, request, { waitingInput: waiting.input }).then(
+				(result) => {
+					calls.push({ request, result });
+					res.writeHead(result.response.statusCode, result.response.headers).end(result.response.body);
+				},
+				() => res.writeHead(500).end(),
+			);
+		});
+	});
+	await new Promise<void>((resolve) => n8n.listen(0, '127.0.0.1', resolve));
+	n8nUrl = `http://127.0.0.1:${(n8n.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+	await mock.close();
+	await new Promise((resolve) => n8n.close(resolve));
+});
+beforeEach(() => {
+	calls.length = 0;
+	waiting = undefined;
+});
+// Every test's callbacks reach the stand-in before the next test replaces the waiting execution.
+afterEach(() => mock.settled());
+
+function parameters(overrides: INodeParameters = {}): INodeParameters {
+	return {
+		resource: 'message',
+		operation: 'sendAndWait',
+		channel: 'whatsapp',
+		sender: 'phoneNumber',
+		from: MOCK_NUMBERS.whatsapp,
+		to: '={{ $json.to }}',
+		content: 'text',
+		body: 'Your code is 123456',
+		waitUntil: 'delivered',
+		waitAmount: 2,
+		waitUnit: 'hours',
+		...overrides,
+	};
+}
+
+/** Runs execute() the way n8n would and makes the stand-in n8n ready for the callbacks. */
+async function sendAndWait(overrides: INodeParameters, item: IDataObject, source?: ISourceData) {
+	const setup: NodeSetup = { nodeType, parameters: parameters(overrides), credentials: credentials(mock.url), baseUrl: n8nUrl, source };
+	const input = jsonItems(item);
+	waiting = { setup, input };
+	const before = Date.now();
+	const result = await executeNode(setup, input);
+	return { ...result, before, after: Date.now(), setup, input };
+}
+
+const resumed = () => calls.filter((call) => call.result.result.workflowData !== undefined);
+const resumeItem = () => resumed()[0].result.result.workflowData![0][0];
+
+describe('Send and Wait for Delivery Status', () => {
+	it('sends with the signed resume URL as StatusCallback and puts the execution to wait until the limit', async () => {
+		const start = mock.messages.length;
+		const { output, waitTill, before, after } = await sendAndWait({}, { to: '+14155550140' });
+		const [message] = mock.messages.slice(start);
+		const callback = new URL(message.params.StatusCallback as string);
+		expect(`${callback.origin}${callback.pathname}`).toBe(`${n8nUrl}/webhook-waiting/test-execution-1/node-under-test`);
+		expect(callback.searchParams.get('twilioWait')).toBe(waitKey('Start|0|0'));
+		expect(callback.searchParams.get('signature')).toMatch(/^[0-9a-f]{64}$/);
+		expect(waitTill!.getTime()).toBeGreaterThanOrEqual(before + 2 * 3600_000);
+		expect(waitTill!.getTime()).toBeLessThanOrEqual(after + 2 * 3600_000);
+		expect(output![0]).toEqual([{ json: expect.objectContaining({ sid: message.sid, status: 'queued' }), pairedItem: { item: 0 } }]);
+	});
+
+	it('answers intermediate statuses with 200 and keeps waiting; resumes on delivered with the callback as the item', async () => {
+		await sendAndWait({}, { to: '+14155550141' });
+		await mock.settled();
+		const statuses = calls.map((call) => [call.request.body && (call.request.body as IDataObject).MessageStatus, call.result.response.statusCode, call.result.result.workflowData !== undefined]);
+		expect(statuses).toEqual([
+			['sent', 200, false],
+			['delivered', 200, true],
+			['read', 200, true],
+		]);
+		// The node answers Twilio itself. (On a real n8n the execution has resumed by the time `read` arrives,
+		// so n8n answers that one without calling the node.)
+		expect(calls.every((call) => call.result.result.noWebhookResponse === true)).toBe(true);
+		expect(resumeItem()).toEqual({
+			json: expect.objectContaining({ status: 'delivered', failed: false, errorCode: null, to: 'whatsapp:+14155550141', statusCallbackReceived: true }),
+			pairedItem: { item: 0 },
+		});
+	});
+
+	it('resumes with undelivered and the error code on a failing number', async () => {
+		const { output } = await sendAndWait({}, { to: MOCK_NUMBERS.undeliverable });
+		await mock.settled();
+		expect(resumed()).toHaveLength(1);
+		expect(resumeItem().json).toMatchObject({ sid: output![0][0].json.sid, status: 'undelivered', failed: true, errorCode: 30003, errorMeaning: expect.stringMatching(/Unreachable/) });
+	});
+
+	it('waits for read when asked, and delivered does not resume', async () => {
+		await sendAndWait({ waitUntil: 'read' }, { to: '+14155550142' });
+		await mock.settled();
+		expect(calls.map((call) => call.result.result.workflowData !== undefined)).toEqual([false, false, true]);
+		expect(resumeItem().json.status).toBe('read');
+	});
+
+	it('answers 403 to a callback with a bad signature and does not resume', async () => {
+		const { setup, input } = await sendAndWait({}, { to: '+14155550143' });
+		await mock.settled();
+		const genuine = calls.find((call) => (call.request.body as IDataObject).MessageStatus === 'delivered')!.request;
+		const forged = { ...genuine, headers: { ...genuine.headers, 'x-twilio-signature': twilioSignature('wrong-token-0000000000000000000', `${n8nUrl}${genuine.url}`, genuine.body as Record<string, string>) } };
+		const result = await callWebhook(setup, forged, { waitingInput: input });
+		expect(result.response).toMatchObject({ statusCode: 403, body: 'Invalid X-Twilio-Signature' });
+		expect(result.result).toEqual({ noWebhookResponse: true });
+		const unsigned = await callWebhook(setup, { ...genuine, headers: {} }, { waitingInput: input });
+		expect(unsigned.response.statusCode).toBe(403);
+		const tampered = await callWebhook(setup, { ...genuine, body: { ...(genuine.body as IDataObject), MessageStatus: 'failed' } }, { waitingInput: input });
+		expect(tampered.response.statusCode).toBe(403);
+		expect(tampered.result.workflowData).toBeUndefined();
+	});
+
+	it('ignores a late callback of an earlier loop round', async () => {
+		// Round 1: the node's input came from run 0 of the loop node.
+		await sendAndWait({}, { to: '+14155550144' }, { previousNode: 'Loop Over Items', previousNodeRun: 0 });
+		await mock.settled();
+		const lateRead = calls.find((call) => (call.request.body as IDataObject).MessageStatus === 'read')!.request;
+		// Round 2 waits on the same node; the late `read` of round 1 arrives.
+		const round2: NodeSetup = { ...waiting!.setup, source: { previousNode: 'Loop Over Items', previousNodeRun: 1 } };
+		const result = await callWebhook(round2, lateRead, { waitingInput: waiting!.input });
+		expect(result.response).toMatchObject({ statusCode: 200, body: 'Callback for an earlier message' });
+		expect(result.result.workflowData).toBeUndefined();
+	});
+
+	it('sends one message per run and says what to use for several', async () => {
+		const start = mock.requests.length;
+		const setup: NodeSetup = { nodeType, parameters: parameters(), credentials: credentials(mock.url), baseUrl: n8nUrl };
+		await expect(executeNode(setup, jsonItems({ to: '+14155550145' }, { to: '+14155550146' }))).rejects.toThrow('received 2 items');
+		expect(mock.requests.length).toBe(start);
+	});
+
+	it('refuses an API Key credential without the Auth Token that verifies callbacks, before sending', async () => {
+		const start = mock.requests.length;
+		const apiKey = DEFAULT_ACCOUNT.apiKeys![1];
+		const setup: NodeSetup = {
+			nodeType,
+			parameters: parameters(),
+			credentials: { twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'apiKey', apiKeySid: apiKey.sid, apiKeySecret: apiKey.secret, baseUrl: mock.url } },
+			baseUrl: n8nUrl,
+		};
+		await expect(executeNode(setup, jsonItems({ to: '+14155550147' }))).rejects.toThrow('needs the Auth Token');
+		expect(mock.requests.length).toBe(start);
+	});
+
+	it('with Continue On Fail, returns Twilio\'s error and does not wait', async () => {
+		const setup: NodeSetup = { nodeType, parameters: parameters({ channel: 'sms', from: MOCK_NUMBERS.sms }), credentials: credentials(mock.url), baseUrl: n8nUrl, continueOnFail: true };
+		const { output, waitTill } = await executeNode(setup, jsonItems({ to: '+15005550009' }));
+		expect(waitTill).toBeUndefined();
+		expect(output![0][0].json.error).toMatchObject({ kind: 'api', code: 21614 });
+	});
+});
