@@ -27,7 +27,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, ICredentialsHelper, isExpression, Workflow } from 'n8n-workflow';
-import { ExecuteContext, WebhookContext } from 'n8n-core';
+import { ExecuteContext, HookContext, WebhookContext } from 'n8n-core';
 
 import { TwilioMessagingApi } from '../../credentials/TwilioMessagingApi.credentials';
 import { TwilioWebhookUserApi } from '../../credentials/TwilioWebhookUserApi.credentials';
@@ -113,6 +113,8 @@ export interface NodeSetup {
 	webhookId?: string;
 	baseUrl?: string;
 	nodeName?: string;
+	/** Credential ids per type (default `<type>-id`); n8n keys credentials by id, so a new id is a new credential. */
+	credentialIds?: Record<string, string>;
 	/** Where the node's input came from (what `$prevNode` reads); defaults to run 0 of a node named Start. */
 	source?: ISourceData;
 }
@@ -139,7 +141,9 @@ function buildWorkflow(setup: NodeSetup) {
 		webhookId: setup.webhookId ?? 'test-webhook-id',
 		continueOnFail: setup.continueOnFail,
 		onError: setup.continueOnFail ? 'continueRegularOutput' : undefined,
-		credentials: Object.fromEntries(Object.keys(setup.credentials ?? {}).map((type) => [type, { id: `${type}-id`, name: `Test ${type}` }])),
+		credentials: Object.fromEntries(
+			Object.keys(setup.credentials ?? {}).map((type) => [type, { id: setup.credentialIds?.[type] ?? `${type}-id`, name: `Test ${type}` }]),
+		),
 	};
 	const workflow = new Workflow({
 		id: 'test-workflow',
@@ -280,7 +284,9 @@ export async function callWebhook(
 ): Promise<WebhookCallResult> {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const webhookName = options.webhookName ?? 'default';
-	const description = setup.nodeType.description.webhooks?.find((w) => w.name === webhookName);
+	const named = setup.nodeType.description.webhooks?.filter((w) => w.name === webhookName) ?? [];
+	// Nodes may declare one description per method under the same name, as n8n routes by method and path.
+	const description = named.find((w) => String(w.httpMethod).split(',').includes(request.method)) ?? named[0];
 	if (!description) throw new Error(`Node has no webhook named ${webhookName}`);
 	const url = new URL(request.url, additionalData.instanceBaseUrl);
 	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -311,6 +317,8 @@ export async function callWebhook(
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: node.webhookId,
+		// n8n's TestWebhooks marks the webhooks it registers while the editor listens for a test event.
+		isTest: options.mode === 'manual',
 	};
 	const runExecutionData = options.waitingInput
 		? createRunExecutionData({
@@ -325,6 +333,41 @@ export async function callWebhook(
 	if (!method) throw new Error('Node has no webhook method');
 	const result = await method.call(context);
 	return { result, response: recorded, staticData: workflow.staticData };
+}
+
+export interface HookCallResult {
+	result: boolean | undefined;
+	staticData: IDataObject;
+}
+
+/**
+ * Calls one of the node's webhook lifecycle methods (`checkExists`, `create`, `delete`) as n8n does on
+ * activation (mode `webhook`, activation `activate`) or while the editor listens for a test event (`manual`).
+ */
+export async function callWebhookMethod(
+	setup: NodeSetup,
+	method: 'checkExists' | 'create' | 'delete',
+	options: { webhookName?: 'default' | 'setup'; mode?: WorkflowExecuteMode } = {},
+): Promise<HookCallResult> {
+	const { workflow, node, additionalData } = buildWorkflow(setup);
+	const webhookName = options.webhookName ?? 'default';
+	const description = setup.nodeType.description.webhooks?.find((w) => w.name === webhookName);
+	const fn = setup.nodeType.webhookMethods?.[webhookName]?.[method];
+	if (!description || !fn) throw new Error(`Node has no webhook method ${webhookName}.${method}`);
+	const mode = options.mode ?? 'webhook';
+	const webhookData: IWebhookData = {
+		httpMethod: String(description.httpMethod).split(',')[0] as IWebhookData['httpMethod'],
+		node: node.name,
+		path: String(description.path),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+		isTest: mode === 'manual',
+	};
+	const context = new HookContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate', webhookData);
+	const result = await fn.call(context);
+	return { result, staticData: workflow.staticData };
 }
 
 /** Builds an item list from plain JSON objects. */
