@@ -17,6 +17,7 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeParameters,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypes,
 	IRunExecutionData,
@@ -27,7 +28,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, ICredentialsHelper, isExpression, Workflow } from 'n8n-workflow';
-import { ExecuteContext, HookContext, WebhookContext } from 'n8n-core';
+import { ExecuteContext, HookContext, LoadOptionsContext, WebhookContext } from 'n8n-core';
 
 import { TwilioMessagingApi } from '../../credentials/TwilioMessagingApi.credentials';
 import { TwilioWebhookUserApi } from '../../credentials/TwilioWebhookUserApi.credentials';
@@ -368,6 +369,14 @@ export async function callWebhookMethod(
 	const context = new HookContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate', webhookData);
 	const result = await fn.call(context);
 	return { result, staticData: workflow.staticData };
+}
+
+/** Runs one of the node's `methods.loadOptions` functions, as the editor does to fill a dropdown. */
+export async function callLoadOptions(setup: NodeSetup, methodName: string): Promise<INodePropertyOptions[]> {
+	const { workflow, node, additionalData } = buildWorkflow(setup);
+	const fn = setup.nodeType.methods?.loadOptions?.[methodName];
+	if (!fn) throw new Error(`Node has no loadOptions method ${methodName}`);
+	return await fn.call(new LoadOptionsContext(workflow, node, additionalData, 'parameters'));
 }
 
 /** Builds an item list from plain JSON objects. */

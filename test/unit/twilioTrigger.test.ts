@@ -1,0 +1,368 @@
+/**
+ * The Twilio trigger's webhook, run in-process inside n8n-core's own WebhookContext (test/helpers/inprocess.ts),
+ * with requests signed by twilio-node's getExpectedTwilioSignature, the reference implementation.
+ * Payloads are Twilio's documented formats (test/fixtures/twilio/messages.ts). What n8n does with the
+ * result (send `webhookResponse`, start an execution with `workflowData`) is covered by the end-to-end tests.
+ */
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
+import { callWebhook, type CredentialsData, type FakeRequest, type WebhookCallResult } from '../helpers/inprocess';
+import * as twilio from '../fixtures/twilio/messages';
+
+const AUTH_TOKEN = '9f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99';
+const OTHER_TOKEN = '0123456789abcdef0123456789abcdef';
+const WEBHOOK_ID = '5e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b';
+const PATH = `/webhook/${WEBHOOK_ID}/twilio`;
+const TEST_PATH = `/webhook-test/${WEBHOOK_ID}/twilio`;
+const N8N = 'http://localhost:5678';
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+const WEBHOOK_USER = { user: 'aicc-webhook', password: 'S3cret-Pass' };
+
+const nodeType = new TwilioWhatsAppTrigger();
+let credentialGeneration = 0;
+
+interface Setup {
+	parameters?: INodeParameters;
+	credentials?: CredentialsData;
+	staticData?: IDataObject;
+	/** Keep the same credential ids as an earlier call (same credential, possibly edited). */
+	credentialIds?: Record<string, string>;
+}
+
+function twilioCredential(authToken = AUTH_TOKEN): CredentialsData {
+	return { twilioMessagingApi: { accountSid: twilio.ACCOUNT_SID, authType: 'authToken', authToken } };
+}
+
+function freshIds(): Record<string, string> {
+	credentialGeneration++;
+	return { twilioMessagingApi: `twilio-${credentialGeneration}`, twilioWebhookUserApi: `user-${credentialGeneration}` };
+}
+
+function form(params: Record<string, string>): string {
+	return new URLSearchParams(params).toString();
+}
+
+interface Delivery {
+	method?: 'POST' | 'GET';
+	/** Path and query the request arrives on. */
+	path?: string;
+	/** The URL Twilio signs; by default n8n's URL of `path`. */
+	signedUrl?: string;
+	token?: string;
+	headers?: Record<string, string>;
+	signature?: string | null;
+}
+
+/** A request as Twilio sends it: form body for POST, parameters appended to the query for GET. */
+function twilioRequest(params: Record<string, string>, delivery: Delivery = {}): FakeRequest {
+	const method = delivery.method ?? 'POST';
+	let path = delivery.path ?? PATH;
+	if (method === 'GET') path += (path.includes('?') ? '&' : '?') + form(params);
+	const signedUrl = delivery.signedUrl ?? N8N + path;
+	const signature =
+		delivery.signature === undefined
+			? getExpectedTwilioSignature(delivery.token ?? AUTH_TOKEN, signedUrl, method === 'GET' ? {} : params)
+			: delivery.signature;
+	// The Host n8n sees is not the one Twilio called (as behind a proxy), so only the URLs the node knows can match.
+	const headers: Record<string, string> = { host: 'n8n-internal:5678', 'user-agent': 'TwilioProxy/1.1', ...delivery.headers };
+	if (signature !== null) headers['x-twilio-signature'] = signature;
+	if (method === 'GET') return { method, url: path, headers };
+	headers['content-type'] = 'application/x-www-form-urlencoded';
+	return { method, url: path, headers, body: { ...params }, rawBody: Buffer.from(form(params)) };
+}
+
+async function deliver(setup: Setup, request: FakeRequest, mode: 'webhook' | 'manual' = 'webhook'): Promise<WebhookCallResult> {
+	return await callWebhook(
+		{
+			nodeType,
+			parameters: setup.parameters ?? {},
+			credentials: setup.credentials ?? twilioCredential(),
+			credentialIds: setup.credentialIds ?? freshIds(),
+			staticData: setup.staticData,
+			webhookId: WEBHOOK_ID,
+		},
+		request,
+		{ mode },
+	);
+}
+
+/** The one item the request starts an execution with. */
+function onlyItem(call: WebhookCallResult): IDataObject {
+	expect(call.result.workflowData).toHaveLength(1);
+	expect(call.result.workflowData?.[0]).toHaveLength(1);
+	const [item] = call.result.workflowData![0];
+	expect(item.pairedItem).toEqual({ item: 0 });
+	return item.json;
+}
+
+/** n8n will answer with the node's TwiML once the execution exists; the node has not written anything itself. */
+function expectTwimlAnswer(call: WebhookCallResult, twiml: string) {
+	expect(call.result.noWebhookResponse).toBeUndefined();
+	expect(call.result.webhookResponse).toBe(twiml);
+	expect(call.response.ended).toBe(false);
+	expect(call.response.headers['content-type']).toBe('text/xml; charset=utf-8');
+}
+
+/** The node answered by itself and starts no execution. */
+function expectOwnAnswer(call: WebhookCallResult, status: number) {
+	expect(call.result.noWebhookResponse).toBe(true);
+	expect(call.result.workflowData).toBeUndefined();
+	expect(call.response.ended).toBe(true);
+	expect(call.response.statusCode).toBe(status);
+}
+
+describe('signed requests', () => {
+	it('turn a WhatsApp message into one item and answer with empty TwiML', async () => {
+		const call = await deliver({}, twilioRequest(twilio.whatsappText));
+		expectTwimlAnswer(call, EMPTY_TWIML);
+		expect(onlyItem(call)).toMatchObject({
+			event: 'message.received',
+			channel: 'whatsapp',
+			type: 'text',
+			messageSid: twilio.whatsappText.MessageSid,
+			body: twilio.whatsappText.Body,
+			profileName: 'Perspective Coffee',
+			from: { number: '+14017122661', address: twilio.CUSTOMER },
+			raw: twilio.whatsappText,
+		});
+	});
+
+	it('turn a status callback into one item', async () => {
+		const call = await deliver({}, twilioRequest(twilio.statusCallback('undelivered', { ErrorCode: '30003' })));
+		expectTwimlAnswer(call, EMPTY_TWIML);
+		expect(onlyItem(call)).toMatchObject({ event: 'message.status', status: 'undelivered', errorCode: 30003, isFinal: true, isError: true });
+	});
+
+	it('keep the query the sender put on the callback URL as callbackQuery, signed with the URL', async () => {
+		const call = await deliver({}, twilioRequest(twilio.statusCallback('delivered'), { path: `${PATH}?order=A-42&attempt=2` }));
+		expect(onlyItem(call).callbackQuery).toEqual({ order: 'A-42', attempt: '2' });
+	});
+
+	it('are accepted by GET, with Twilio\'s parameters in the signed query string', async () => {
+		const call = await deliver({}, twilioRequest(twilio.whatsappNonLatin, { method: 'GET' }));
+		expectTwimlAnswer(call, EMPTY_TWIML);
+		expect(onlyItem(call)).toMatchObject({ event: 'message.received', body: twilio.whatsappNonLatin.Body, profileName: 'Дарья 🌸' });
+	});
+
+	it('are accepted on the test URL while the editor listens for a test event', async () => {
+		const call = await deliver({}, twilioRequest(twilio.whatsappText, { path: TEST_PATH }), 'manual');
+		expect(onlyItem(call).messageSid).toBe(twilio.whatsappText.MessageSid);
+	});
+
+	it('use the credential\'s webhook Auth Token when it authenticates with an API Key', async () => {
+		const credentials = { twilioMessagingApi: { accountSid: twilio.ACCOUNT_SID, authType: 'apiKey', apiKeySid: 'SK' + 'a'.repeat(32), apiKeySecret: 'secret', signingAuthToken: AUTH_TOKEN } };
+		expect(onlyItem(await deliver({ credentials }, twilioRequest(twilio.whatsappText))).event).toBe('message.received');
+	});
+
+	it('fail clearly when an API Key credential has no Auth Token to check signatures with', async () => {
+		const credentials = { twilioMessagingApi: { accountSid: twilio.ACCOUNT_SID, authType: 'apiKey', apiKeySid: 'SK' + 'a'.repeat(32), apiKeySecret: 'secret' } };
+		await expect(deliver({ credentials }, twilioRequest(twilio.whatsappText))).rejects.toThrow('The Twilio credential has no Auth Token to check signatures with');
+	});
+});
+
+describe('requests Twilio did not sign', () => {
+	it.each([
+		['a changed parameter', twilioRequest({ ...twilio.whatsappText }, {}), (r: FakeRequest) => ((r.body as IDataObject).Body = 'Send money to …')],
+		['an added parameter', twilioRequest(twilio.whatsappText), (r: FakeRequest) => ((r.body as IDataObject).Extra = '1')],
+		['another account\'s signature', twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN }), () => undefined],
+		['no signature', twilioRequest(twilio.whatsappText, { signature: null }), () => undefined],
+		['a signature for another path', twilioRequest(twilio.whatsappText, { signedUrl: `${N8N}/webhook/other/twilio` }), () => undefined],
+		['a GET whose query was changed', twilioRequest(twilio.whatsappText, { method: 'GET' }), (r: FakeRequest) => (r.url = r.url.replace('Ahoy', 'Oops'))],
+	])('get 403 and start nothing: %s', async (_name, request, tamper) => {
+		tamper(request);
+		const call = await deliver({}, request);
+		expectOwnAnswer(call, 403);
+		expect(JSON.parse(call.response.body!)).toMatchObject({ error: 'invalid_signature' });
+	});
+
+	it('are accepted when verification is off, without any credential', async () => {
+		const call = await deliver({ parameters: { verifySignature: false }, credentials: {} }, twilioRequest(twilio.whatsappText, { signature: null }));
+		expect(onlyItem(call).event).toBe('message.received');
+	});
+});
+
+describe('the URL Twilio signed behind a proxy', () => {
+	const publicUrl = `https://n8n.example.com${PATH}`;
+
+	it('is found through the Public URL option, as an origin or a full URL', async () => {
+		for (const option of ['https://n8n.example.com', publicUrl]) {
+			const call = await deliver({ parameters: { options: { publicUrl: option } } }, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl }));
+			expect(onlyItem(call).event).toBe('message.received');
+		}
+	});
+
+	it('is not guessed without it', async () => {
+		expectOwnAnswer(await deliver({}, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl })), 403);
+	});
+
+	it('is rebuilt from X-Forwarded-Proto and X-Forwarded-Host', async () => {
+		const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'n8n.example.com' };
+		expect(onlyItem(await deliver({}, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl, headers }))).event).toBe('message.received');
+	});
+
+	it('may carry a port Twilio left out, or the reverse', async () => {
+		const call = await deliver(
+			{ parameters: { options: { publicUrl: 'https://n8n.example.com:443' } } },
+			twilioRequest(twilio.whatsappText, { signedUrl: publicUrl }),
+		);
+		expect(onlyItem(call).event).toBe('message.received');
+	});
+});
+
+describe('Basic auth', () => {
+	const withUser = (): Setup => ({
+		parameters: { requireBasicAuth: true },
+		credentials: { ...twilioCredential(), twilioWebhookUserApi: WEBHOOK_USER },
+	});
+	const basic = (user: string, password: string) => ({ authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64') });
+
+	it.each([
+		['without credentials', {}],
+		['with a wrong password', basic(WEBHOOK_USER.user, 'wrong')],
+		['with a wrong user', basic('someone', WEBHOOK_USER.password)],
+	])('answers 401 with a Basic challenge %s, and starts nothing', async (_name, headers) => {
+		const call = await deliver(withUser(), twilioRequest(twilio.whatsappText, { headers }));
+		expectOwnAnswer(call, 401);
+		expect(call.response.headers['www-authenticate']).toMatch(/^Basic realm="/);
+	});
+
+	it('accepts the right user with Twilio\'s signature of the URL that carries the user, as Twilio sends it', async () => {
+		const signedUrl = `http://${WEBHOOK_USER.user}:${WEBHOOK_USER.password}@localhost:5678${PATH}`;
+		const call = await deliver(withUser(), twilioRequest(twilio.whatsappText, { signedUrl, headers: basic(WEBHOOK_USER.user, WEBHOOK_USER.password) }));
+		expect(onlyItem(call).event).toBe('message.received');
+	});
+
+	it('still checks the signature of a request with the right user', async () => {
+		const call = await deliver(withUser(), twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN, headers: basic(WEBHOOK_USER.user, WEBHOOK_USER.password) }));
+		expectOwnAnswer(call, 403);
+	});
+
+	it('tests the webhook user credential locally', async () => {
+		const test = nodeType.methods.credentialTest.twilioWebhookUserApiTest;
+		const result = (user: string, password: string) =>
+			test.call({} as never, { id: '1', name: 'u', type: 'twilioWebhookUserApi', data: { user, password } });
+		await expect(result('crm', 'pw')).resolves.toEqual({ status: 'OK', message: expect.any(String) });
+		await expect(result('c:rm', 'pw')).resolves.toMatchObject({ status: 'Error', message: expect.stringContaining('colon') });
+		await expect(result('crm', '')).resolves.toMatchObject({ status: 'Error' });
+	});
+});
+
+describe('event selection', () => {
+	it.each([
+		['messages', twilio.statusCallback('delivered')],
+		['statuses', twilio.whatsappText],
+		['messages', { CallSid: 'CA1', CallStatus: 'ringing' }],
+	])('answers events outside "%s" with 200 and empty TwiML, starting nothing', async (events, params) => {
+		const call = await deliver({ parameters: { events } }, twilioRequest(params));
+		expectOwnAnswer(call, 200);
+		expect(call.response.body).toBe(EMPTY_TWIML);
+		expect(call.response.headers['content-type']).toBe('text/xml; charset=utf-8');
+	});
+
+	it.each([
+		['messages', twilio.smsWithGeo, 'message.received'],
+		['statuses', twilio.whatsappRead, 'message.status'],
+		['all', twilio.mms, 'message.received'],
+		['all', twilio.statusCallback('sent'), 'message.status'],
+	])('starts an execution for events inside "%s"', async (events, params, event) => {
+		expect(onlyItem(await deliver({ parameters: { events } }, twilioRequest(params))).event).toBe(event);
+	});
+
+	it('keeps parameters Twilio may add later', async () => {
+		const params = { ...twilio.whatsappText, ChannelMetadata: '{"type":"whatsapp"}', BrandNewField: 'x' };
+		expect(onlyItem(await deliver({}, twilioRequest(params))).raw).toMatchObject({ ChannelMetadata: '{"type":"whatsapp"}', BrandNewField: 'x' });
+	});
+});
+
+describe('duplicate deliveries', () => {
+	const TOKEN_HEADER = 'i-twilio-idempotency-token';
+
+	/** Delivers twice as n8n would: static data saved after the first request, read back (as JSON) for the second. */
+	async function twice(parameters: INodeParameters, firstToken: string, secondToken: string) {
+		const credentialIds = freshIds();
+		const first = await deliver({ parameters, credentialIds, staticData: {} }, twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: firstToken } }));
+		const stored = JSON.parse(JSON.stringify(first.staticData)) as IDataObject;
+		const second = await deliver({ parameters, credentialIds, staticData: stored }, twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: secondToken } }));
+		return { first, second };
+	}
+
+	it('answer a retry with the same token with 200 and empty TwiML, starting nothing', async () => {
+		const { first, second } = await twice({}, '7e3a-retry-token', '7e3a-retry-token');
+		expect(onlyItem(first).event).toBe('message.received');
+		expectOwnAnswer(second, 200);
+		expect(second.response.body).toBe(EMPTY_TWIML);
+	});
+
+	it('start an execution for a different token', async () => {
+		const { second } = await twice({}, 'token-1', 'token-2');
+		expect(onlyItem(second).event).toBe('message.received');
+	});
+
+	it('are let through when the option is off', async () => {
+		const { second } = await twice({ options: { ignoreDuplicates: false } }, 'same', 'same');
+		expect(onlyItem(second).event).toBe('message.received');
+	});
+
+	it('are recognised only for requests that passed the signature check', async () => {
+		const credentialIds = freshIds();
+		const forged = await deliver({ credentialIds, staticData: {} }, twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN, headers: { [TOKEN_HEADER]: 't' } }));
+		expectOwnAnswer(forged, 403);
+		const genuine = await deliver({ credentialIds, staticData: forged.staticData }, twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: 't' } }));
+		expect(onlyItem(genuine).event).toBe('message.received');
+	});
+});
+
+describe('answers', () => {
+	it('reply to an inbound message with the fixed message, escaped, and an optional media URL', async () => {
+		const parameters = { respond: 'message', replyMessage: 'Gracias <3 & hasta pronto', replyMediaUrl: 'https://example.com/logo.png' };
+		const call = await deliver({ parameters }, twilioRequest(twilio.whatsappText));
+		expectTwimlAnswer(
+			call,
+			'<?xml version="1.0" encoding="UTF-8"?><Response><Message><Body>Gracias &lt;3 &amp; hasta pronto</Body><Media>https://example.com/logo.png</Media></Message></Response>',
+		);
+		expect(onlyItem(call).event).toBe('message.received');
+	});
+
+	it('do not reply to a status callback in fixed-message mode', async () => {
+		const call = await deliver({ parameters: { respond: 'message', replyMessage: 'Hi' } }, twilioRequest(twilio.statusCallback('delivered')));
+		expectTwimlAnswer(call, EMPTY_TWIML);
+	});
+
+	it.each(['lastNode', 'responseNode'])('leave the answer to the workflow in %s mode', async (respond) => {
+		const call = await deliver({ parameters: { respond } }, twilioRequest(twilio.whatsappText));
+		expect(call.result.webhookResponse).toBeUndefined();
+		expect(call.result.noWebhookResponse).toBeUndefined();
+		expect(call.response.ended).toBe(false);
+		expect(onlyItem(call).event).toBe('message.received');
+	});
+});
+
+describe('cached credentials', () => {
+	let now = Date.UTC(2026, 0, 1);
+	beforeEach(() => jest.spyOn(Date, 'now').mockImplementation(() => now));
+	afterEach(() => jest.restoreAllMocks());
+
+	it('pick up a new Auth Token at once after a failure, once the cached copy is a few seconds old', async () => {
+		const credentialIds = freshIds();
+		expect(onlyItem(await deliver({ credentialIds }, twilioRequest(twilio.whatsappText))).event).toBe('message.received');
+		const rotated = { credentialIds, credentials: twilioCredential(OTHER_TOKEN) };
+		// The old token stays accepted while cached …
+		expect(onlyItem(await deliver(rotated, twilioRequest(twilio.whatsappText))).event).toBe('message.received');
+		// … a new one right away is refused, so forged requests cannot force a re-read each …
+		expectOwnAnswer(await deliver(rotated, twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN })), 403);
+		now += 11_000;
+		// … and accepted once the copy is old enough to re-read.
+		expect(onlyItem(await deliver(rotated, twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN }))).event).toBe('message.received');
+		// The re-read replaced the old token.
+		expectOwnAnswer(await deliver(rotated, twilioRequest(twilio.whatsappText)), 403);
+	});
+
+	it('stop accepting a replaced token after a minute without any failure', async () => {
+		const credentialIds = freshIds();
+		await deliver({ credentialIds }, twilioRequest(twilio.whatsappText));
+		now += 61_000;
+		expectOwnAnswer(await deliver({ credentialIds, credentials: twilioCredential(OTHER_TOKEN) }, twilioRequest(twilio.whatsappText)), 403);
+	});
+});
