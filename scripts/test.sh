@@ -42,7 +42,8 @@ step unit npx jest --selectProjects unit --json --outputFile="$results_dir/unit.
 if [[ $built -eq 0 ]]; then
 	step n8n bash scripts/ensure-n8n.sh &&
 		step e2e npx jest --selectProjects e2e --runInBand --testTimeout=120000 --forceExit \
-			--json --outputFile="$results_dir/e2e.json"
+			--json --outputFile="$results_dir/e2e.json" ||
+		echo "==> n8n's log of this run: .e2e/n8n.log"
 else
 	echo "==> e2e skipped: the build failed"
 	failed_steps+=(e2e)

@@ -10,10 +10,11 @@ const flatted = require(require.resolve('flatted', { paths: [ensureN8nInstall().
 };
 
 describe('parseFlatted', () => {
-	it('reads back any JSON value written by flatted', () => {
+	it('reads back any JSON value written by flatted, as JSON would', () => {
 		fc.assert(
 			fc.property(fc.jsonValue(), (value) => {
-				expect(parseFlatted(flatted.stringify(value))).toEqual(value);
+				// Compared with a JSON round trip, which turns -0 into 0 as flatted (being JSON) does.
+				expect(parseFlatted(flatted.stringify(value))).toEqual(JSON.parse(JSON.stringify(value)));
 			}),
 		);
 	});
