@@ -64,6 +64,7 @@ const UPDATABLE: Array<[string, keyof PhoneNumberResource, 'text' | 'method']> =
 	['FriendlyName', 'friendly_name', 'text'],
 	['SmsUrl', 'sms_url', 'text'],
 	['SmsMethod', 'sms_method', 'method'],
+	['SmsApplicationSid', 'sms_application_sid', 'text'],
 	['SmsFallbackUrl', 'sms_fallback_url', 'text'],
 	['SmsFallbackMethod', 'sms_fallback_method', 'method'],
 	['StatusCallback', 'status_callback', 'text'],
