@@ -158,6 +158,16 @@ describe('Send and Wait for Delivery Status', () => {
 		expect(tampered.result.workflowData).toBeUndefined();
 	});
 
+	it('answers 500 instead of throwing when a callback cannot be processed (a throw would resume the execution with the error)', async () => {
+		await sendAndWait({}, { to: '+14155550148' });
+		await mock.settled();
+		const genuine = calls[0].request;
+		const withoutCredentials: NodeSetup = { ...waiting!.setup, credentials: {} };
+		const result = await callWebhook(withoutCredentials, genuine, { waitingInput: waiting!.input });
+		expect(result.response.statusCode).toBe(500);
+		expect(result.result).toEqual({ noWebhookResponse: true });
+	});
+
 	it('ignores a late callback of an earlier loop round', async () => {
 		// Round 1: the node's input came from run 0 of the loop node.
 		await sendAndWait({}, { to: '+14155550144' }, { previousNode: 'Loop Over Items', previousNodeRun: 0 });

@@ -40,7 +40,7 @@ const sendingOptions: INodeProperties[] = [
 				name: 'values',
 				values: [
 					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'recordId' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: '={{ $json.id }}' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: '={{ $json.recordId }}' },
 				],
 			},
 		],
