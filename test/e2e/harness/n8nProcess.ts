@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { delimiter, dirname, join, resolve } from 'path';
@@ -13,7 +13,10 @@ export interface N8nProcessInfo {
 	port: number;
 	pid: number;
 	userFolder: string;
+	/** n8n's log while it runs, in its user folder (its own file, also when several runs share the clone). */
 	logFile: string;
+	/** Where stopping leaves a copy of the log for after the run: `.e2e/<name>.log` in the clone. */
+	keptLogFile: string;
 }
 
 export interface N8nInstance extends N8nProcessInfo {
@@ -23,7 +26,7 @@ export interface N8nInstance extends N8nProcessInfo {
 export interface StartN8nOptions {
 	/** Extra environment for n8n, applied last (e.g. `{ N8N_LOG_LEVEL: 'info' }`). */
 	env?: Record<string, string>;
-	/** Names the log file: `.e2e/<name>.log` in the clone. Default `n8n`. */
+	/** Names the log kept after the run: `.e2e/<name>.log` in the clone. Default `n8n`. */
 	name?: string;
 }
 
@@ -73,7 +76,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const logDir = join(REPO_ROOT, '.e2e');
 	mkdirSync(logDir, { recursive: true });
-	const logFile = join(logDir, `${options.name ?? 'n8n'}.log`);
+	const keptLogFile = join(logDir, `${options.name ?? 'n8n'}.log`);
+	const logFile = join(userFolder, 'n8n.log');
 	const logFd = openSync(logFile, 'w');
 
 	// Jest sets NODE_ENV=test, under which n8n refuses to load nodes.
@@ -112,7 +116,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	if (pid === undefined) throw new Error(`could not start ${install.node} ${install.n8n}`);
 	child.unref();
 
-	const info: N8nProcessInfo = { baseUrl, port, pid, userFolder, logFile };
+	const info: N8nProcessInfo = { baseUrl, port, pid, userFolder, logFile, keptLogFile };
 	exitHooks.set(pid, killGroupOnExit(pid));
 	const stop = async () => await stopN8n(info);
 
@@ -122,12 +126,12 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		await waitForReady(baseUrl, () => exited);
 	} catch (error) {
 		await stop();
-		throw new Error(`${(error as Error).message}\n--- last lines of ${logFile} ---\n${tail(logFile, 40)}`);
+		throw new Error(`${(error as Error).message}\n--- last lines of ${keptLogFile} ---\n${tail(keptLogFile, 40)}`);
 	}
 	return { ...info, stop };
 }
 
-/** Stops n8n and everything it started (task runners), then deletes its user folder. */
+/** Stops n8n and everything it started (task runners), keeps its log, and deletes its user folder. */
 export async function stopN8n(info: N8nProcessInfo): Promise<void> {
 	exitHooks.get(info.pid)?.();
 	exitHooks.delete(info.pid);
@@ -135,6 +139,7 @@ export async function stopN8n(info: N8nProcessInfo): Promise<void> {
 	const deadline = Date.now() + STOP_TIMEOUT_MS;
 	while (groupAlive(info.pid) && Date.now() < deadline) await delay(100);
 	if (groupAlive(info.pid)) signalGroup(info.pid, 'SIGKILL');
+	if (existsSync(info.logFile)) copyFileSync(info.logFile, info.keptLogFile);
 	rmSync(info.userFolder, { recursive: true, force: true });
 }
 
