@@ -6,14 +6,20 @@ import { mapWithConcurrency } from './pool';
 
 /**
  * The error fields a failed item carries with "Continue On Fail": Twilio's own fields for API and call
- * errors (kind `api` / `call`, from the transport), and kind `validation` for parameters the node rejected
- * before calling Twilio. The item holds only `error`, so n8n's error output picks it up.
+ * errors (kind `api` / `call`, from the transport), and kind `validation` for everything the node rejected
+ * before reaching Twilio (parameters, expressions, the credential). The item holds only `error`, so n8n's
+ * error output picks it up.
  */
 export function errorFields(error: unknown): IDataObject {
-	if (error instanceof NodeOperationError && !(error.context?.twilioError)) {
-		return { kind: 'validation', code: 'INVALID_PARAMETER', message: error.message, ...(error.description ? { hint: error.description } : {}) };
-	}
-	return { ...twilioErrorDetailsOf(error) };
+	const context = (error as { context?: IDataObject } | undefined)?.context;
+	if (context?.twilioError) return { ...twilioErrorDetailsOf(error) };
+	const description = (error as { description?: unknown } | undefined)?.description;
+	return {
+		kind: 'validation',
+		code: 'INVALID_PARAMETER',
+		message: error instanceof Error ? error.message : String(error),
+		...(typeof description === 'string' && description ? { hint: description } : {}),
+	};
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
