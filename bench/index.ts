@@ -7,8 +7,11 @@ import { writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { benchColdLoad } from './coldLoad';
+import { benchGatewayThroughput } from './gatewayThroughput';
 import { benchParseVerify } from './parseVerify';
+import { benchSendThroughput } from './sendThroughput';
 import type { BenchFigure } from './stats';
+import { benchTriggerThroughput } from './triggerThroughput';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -17,7 +20,13 @@ type Bench = { name: string; run: () => Promise<BenchFigure[]> | BenchFigure[] }
 const BENCHES: Bench[] = [
 	{ name: 'parse-verify', run: () => [benchParseVerify()] },
 	{ name: 'cold-load', run: () => [benchColdLoad()] },
+	{ name: 'send-throughput', run: benchSendThroughput },
+	{ name: 'trigger-throughput', run: () => benchTriggerThroughput() },
+	{ name: 'gateway-throughput', run: () => benchGatewayThroughput() },
 ];
+
+/** Everything after this line in results.md is written by hand (before/after notes, Performance) and kept across runs. */
+const KEEP_MARKER = '<!-- Generated above; written by hand below, kept by `npm run bench`. -->';
 
 async function main() {
 	const only = process.argv.slice(2);
@@ -47,11 +56,15 @@ async function main() {
 		...figures.map((f) => `| ${f.figure} | ${f.value} | ${f.baseline} | ${f.ratio} | ${f.target} | ${f.met === undefined ? '—' : f.met ? 'yes' : 'no'} |`),
 		'',
 		...figures.filter((f) => f.notes).map((f) => `- ${f.figure}: ${f.notes}`),
+		...(figures.some((f) => f.details) ? ['', '## Details of this run', ''] : []),
+		...figures.flatMap((f) => (f.details ? [...f.details, ''] : [])),
+		'',
+		KEEP_MARKER,
 	];
 	const out = process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results.md');
 	const previous = safeRead(out);
-	const history = previous.includes('## Earlier runs') ? previous.slice(previous.indexOf('## Earlier runs')) : '';
-	writeFileSync(out, lines.join('\n') + '\n' + (history ? `\n${history}` : ''));
+	const kept = previous.includes(KEEP_MARKER) ? previous.slice(previous.indexOf(KEEP_MARKER) + KEEP_MARKER.length).replace(/^\n+/, '') : '';
+	writeFileSync(out, lines.join('\n') + '\n' + (kept ? `\n${kept}` : ''));
 	console.log(`bench: wrote ${out}`);
 }
 

@@ -18,6 +18,8 @@ export interface BenchFigure {
 	target: string;
 	met: boolean | undefined;
 	notes?: string;
+	/** Markdown lines for the details section of results.md (per-run tables). */
+	details?: string[];
 }
 
 export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');

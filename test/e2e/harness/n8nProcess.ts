@@ -1,11 +1,19 @@
 import { execFileSync, spawn } from 'child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { delimiter, dirname, join, resolve } from 'path';
 import { setTimeout as delay } from 'timers/promises';
 
-export const REPO_ROOT = resolve(__dirname, '../../..');
+/** The clone: the nearest folder above this file with a package.json (also when compiled elsewhere, as by bench/). */
+export const REPO_ROOT = repoRootAbove(__dirname);
+
+function repoRootAbove(folder: string): string {
+	for (let dir = folder; dir !== dirname(dir); dir = dirname(dir)) {
+		if (existsSync(join(dir, 'package.json'))) return dir;
+	}
+	throw new Error(`no package.json above ${folder}`);
+}
 
 /** What identifies a running n8n; plain data, so that globalTeardown can stop what globalSetup started. */
 export interface N8nProcessInfo {
@@ -28,6 +36,15 @@ export interface StartN8nOptions {
 	env?: Record<string, string>;
 	/** Names the log kept after the run: `.e2e/<name>.log` in the clone. Default `n8n`. */
 	name?: string;
+	/** Folders of further community packages (each with its package.json) to load next to this one, e.g. a benchmark baseline. */
+	extraPackages?: string[];
+	/**
+	 * The n8n command. In queue mode (`EXECUTIONS_MODE=queue` in `env`): `webhook` starts a webhook
+	 * processor, `worker` a worker, which listens on `port` for its health check only. Default `start`.
+	 */
+	command?: 'start' | 'webhook' | 'worker';
+	/** The port to listen on; default a free one (pass one when other processes must know it beforehand). */
+	port?: number;
 }
 
 interface N8nInstall {
@@ -71,8 +88,16 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	execFileSync('bash', [join(REPO_ROOT, 'scripts/install-package.sh'), userFolder], {
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
+	for (const folder of options.extraPackages ?? []) {
+		const { name } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { name: string };
+		const link = join(userFolder, '.n8n', 'nodes', 'node_modules', name);
+		mkdirSync(dirname(link), { recursive: true });
+		symlinkSync(resolve(folder), link, 'dir');
+	}
 
-	const [port, brokerPort] = await freePorts(2);
+	const [freePort, brokerPort] = await freePorts(2);
+	const port = options.port ?? freePort;
+	const command = options.command ?? 'start';
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const logDir = join(REPO_ROOT, '.e2e');
 	mkdirSync(logDir, { recursive: true });
@@ -82,7 +107,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
 	// Jest sets NODE_ENV=test, under which n8n refuses to load nodes.
 	const { NODE_OPTIONS: _nodeOptions, NODE_ENV: _nodeEnv, ...inherited } = process.env;
-	const child = spawn(install.node, [install.n8n, 'start'], {
+	const child = spawn(install.node, [install.n8n, command], {
 		cwd: userFolder,
 		detached: true,
 		stdio: ['ignore', logFd, logFd],
@@ -108,6 +133,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			// Debug level, so that a test searching the log for secrets sees as much as n8n can write.
 			N8N_LOG_LEVEL: 'debug',
 			N8N_LOG_OUTPUT: 'console',
+			// A worker serves no editor or webhooks; its health check is what tells that it is ready.
+			...(command === 'worker'
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+				: {}),
 			...options.env,
 		},
 	});
@@ -121,7 +150,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const stop = async () => await stopN8n(info);
 
 	let exited: string | undefined;
-	child.once('exit', (code, signal) => (exited = `n8n exited during start-up (code ${code}, signal ${signal})`));
+	child.once('exit', (code, signal) => (exited = `n8n ${command} exited during start-up (code ${code}, signal ${signal})`));
 	try {
 		await waitForReady(baseUrl, () => exited);
 	} catch (error) {
@@ -206,7 +235,7 @@ function groupAlive(pid: number): boolean {
 }
 
 /** Ports that are free right now, all different (each is held until all are found). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
 	const servers = await Promise.all(
 		Array.from({ length: count }, () => {
 			const server = createServer();
