@@ -42,27 +42,43 @@ function listen(server: Server): Promise<string> {
 }
 
 /** Twilio's media endpoint: Basic auth with the account, then a redirect to the file on the CDN. */
-function apiHandler(req: IncomingMessage, res: ServerResponse) {
+function apiHandler(req: IncomingMessage, res: ServerResponse): void {
 	seenByApi.push({ path: req.url!, authorization: req.headers.authorization });
 	const expected = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64');
-	if (req.headers.authorization !== expected) return res.writeHead(401, { 'www-authenticate': 'Basic realm="Twilio API"' }).end();
+	if (req.headers.authorization !== expected) {
+		res.writeHead(401, { 'www-authenticate': 'Basic realm="Twilio API"' }).end();
+		return;
+	}
 	const name = req.url!.split('/').pop()!;
-	if (name === 'MEmissing') return res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404}');
+	if (name === 'MEmissing') {
+		res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404}');
+		return;
+	}
 	res.writeHead(307, { location: `${cdnUrl}/files/${name}?Expires=1700000000&Signature=abc` }).end();
 }
 
 /** The CDN: serves files, never with credentials. */
-function cdnHandler(req: IncomingMessage, res: ServerResponse) {
+function cdnHandler(req: IncomingMessage, res: ServerResponse): void {
 	seenByCdn.push({ path: req.url!, authorization: req.headers.authorization });
 	const name = new URL(req.url!, cdnUrl).pathname.split('/').pop();
-	if (name === 'MEphoto') return res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': JPEG.length }).end(JPEG);
-	if (name === 'MEdoc') return res.writeHead(200, { 'content-type': 'application/pdf' }).end(PDF);
-	if (name === 'MEhuge') return res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': 50 * 1024 * 1024 }).end();
+	if (name === 'MEphoto') {
+		res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': JPEG.length }).end(JPEG);
+		return;
+	}
+	if (name === 'MEdoc') {
+		res.writeHead(200, { 'content-type': 'application/pdf' }).end(PDF);
+		return;
+	}
+	if (name === 'MEhuge') {
+		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': 50 * 1024 * 1024 }).end();
+		return;
+	}
 	if (name === 'MEstream') {
 		// No Content-Length: the limit must hold while reading.
 		res.writeHead(200, { 'content-type': 'video/mp4' });
 		for (let i = 0; i < 40; i++) res.write(Buffer.alloc(64 * 1024, i));
-		return res.end();
+		res.end();
+		return;
 	}
 	res.writeHead(404).end();
 }
