@@ -58,6 +58,13 @@ function headerText(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/** The TwiML the node answers with itself: the fixed reply for an inbound message in that mode, otherwise empty. */
+function immediateTwiml(ctx: IWebhookFunctions, respond: RespondMode, kind: TwilioEventKind | undefined): string {
+	if (respond !== 'message' || kind !== 'message.received') return EMPTY_TWIML;
+	const mediaUrl = String(ctx.getNodeParameter('replyMediaUrl', '')).trim();
+	return messageTwiml(String(ctx.getNodeParameter('replyMessage', '')), mediaUrl ? [mediaUrl] : []);
+}
+
 /** Runs `check` with the cached credential, and once more with a freshly read one if that fails (a just-changed secret). */
 async function passesWithFreshCredentials(cached: CachedCredentials, check: (data: CachedCredentials) => boolean): Promise<boolean> {
 	if (check(cached)) return true;
@@ -198,11 +205,13 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		const kind = classifyTwilioEvent(request.params);
 		if (!isSelected(this.getNodeParameter('events', 'all') as EventSelection, kind)) return acknowledgeWithoutExecution(res);
 
+		const respond = this.getNodeParameter('respond', 'emptyTwiml') as RespondMode;
 		const token = headerText(headers['i-twilio-idempotency-token']);
 		if (token && options.ignoreDuplicates !== false) {
 			const staticData = this.getWorkflowStaticData('node');
 			const { duplicate, log } = recordDelivery(staticData[DELIVERY_LOG_KEY], token, Date.now());
-			if (duplicate) return acknowledgeWithoutExecution(res);
+			// Twilio retries only when it got no answer, so the fixed reply of the first attempt never reached it: send it now.
+			if (duplicate) return acknowledgeWithoutExecution(res, immediateTwiml(this, respond, kind));
 			staticData[DELIVERY_LOG_KEY] = log;
 		}
 
@@ -218,13 +227,8 @@ export class TwilioWhatsAppTrigger implements INodeType {
 			if (Object.keys(downloaded.binary).length > 0) item.binary = downloaded.binary;
 		}
 
-		const respond = this.getNodeParameter('respond', 'emptyTwiml') as RespondMode;
 		if (respond === 'lastNode' || respond === 'responseNode') return { workflowData: [[item]] };
-		let twiml = EMPTY_TWIML;
-		if (respond === 'message' && kind === 'message.received') {
-			const mediaUrl = String(this.getNodeParameter('replyMediaUrl', '')).trim();
-			twiml = messageTwiml(String(this.getNodeParameter('replyMessage', '')), mediaUrl ? [mediaUrl] : []);
-		}
+		const twiml = immediateTwiml(this, respond, kind);
 		// n8n sends `webhookResponse` once the execution exists (created, or queued in queue mode), so a
 		// crash before that point makes Twilio see a failure instead of losing an acknowledged message.
 		res.setHeader('content-type', TWIML_CONTENT_TYPE);

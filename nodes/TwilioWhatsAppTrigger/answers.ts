@@ -19,9 +19,9 @@ function send(res: Response, status: number, contentType: string, body: string, 
 	return { noWebhookResponse: true };
 }
 
-/** 200 with empty TwiML: Twilio treats the delivery as done and does not retry it. */
-export function acknowledgeWithoutExecution(res: Response): IWebhookResponseData {
-	return send(res, 200, TWIML_CONTENT_TYPE, EMPTY_TWIML);
+/** 200 with TwiML (empty unless given): Twilio treats the delivery as done and does not retry it. */
+export function acknowledgeWithoutExecution(res: Response, twiml = EMPTY_TWIML): IWebhookResponseData {
+	return send(res, 200, TWIML_CONTENT_TYPE, twiml);
 }
 
 export function rejectUnauthorized(res: Response): IWebhookResponseData {

@@ -4,6 +4,7 @@
  * Payloads are Twilio's documented formats (test/fixtures/twilio/messages.ts). What n8n does with the
  * result (send `webhookResponse`, start an execution with `workflowData`) is covered by the end-to-end tests.
  */
+import { createHash } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -144,6 +145,22 @@ describe('signed requests', () => {
 		const call = await deliver({}, twilioRequest(twilio.whatsappNonLatin, { method: 'GET' }));
 		expectTwimlAnswer(call, EMPTY_TWIML);
 		expect(onlyItem(call)).toMatchObject({ event: 'message.received', body: twilio.whatsappNonLatin.Body, profileName: 'Дарья 🌸' });
+	});
+
+	it('are accepted with a JSON body signed through bodySHA256, and refused when the body changed', async () => {
+		// Twilio's scheme for JSON bodies (twilio-node validateRequestWithBody): the URL carries the body's SHA-256, the URL alone is signed.
+		const raw = JSON.stringify({ MessageSid: 'SM' + 'f'.repeat(32), Body: 'json body', AccountSid: twilio.ACCOUNT_SID });
+		const path = `${PATH}?bodySHA256=${createHash('sha256').update(raw).digest('hex')}`;
+		const request = (rawBody: string): FakeRequest => ({
+			method: 'POST',
+			url: path,
+			headers: { host: 'n8n-internal:5678', 'content-type': 'application/json', 'x-twilio-signature': getExpectedTwilioSignature(AUTH_TOKEN, N8N + path, {}) },
+			body: JSON.parse(rawBody) as IDataObject,
+			rawBody: Buffer.from(rawBody),
+		});
+		const call = await deliver({}, request(raw));
+		expect(onlyItem(call)).toMatchObject({ messageSid: 'SM' + 'f'.repeat(32), body: 'json body' });
+		expectOwnAnswer(await deliver({}, request(raw.replace('json body', 'changed'))), 403);
 	});
 
 	it('are accepted on the test URL while the editor listens for a test event', async () => {
@@ -293,6 +310,12 @@ describe('duplicate deliveries', () => {
 		expect(onlyItem(first).event).toBe('message.received');
 		expectOwnAnswer(second, 200);
 		expect(second.response.body).toBe(EMPTY_TWIML);
+	});
+
+	it('answer a retry with the fixed reply the first answer carried, which Twilio never got', async () => {
+		const { second } = await twice({ respond: 'message', replyMessage: 'Got it' }, 'lost-answer', 'lost-answer');
+		expectOwnAnswer(second, 200);
+		expect(second.response.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got it</Message></Response>');
 	});
 
 	it('start an execution for a different token', async () => {

@@ -49,7 +49,7 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 			{
 				name: 'Immediately, Without a Reply',
 				value: 'emptyTwiml',
-				description: 'Answers with empty TwiML (<Response/>): the message is received, nothing is sent back',
+				description: 'Answers with empty TwiML (&lt;Response/&gt;): the message is received, nothing is sent back',
 			},
 			{
 				name: 'Immediately, With a Reply Message',
