@@ -1,16 +1,17 @@
 import { configs } from '@n8n/eslint-plugin-community-nodes';
-import tsParser from '@typescript-eslint/parser';
+import { buildScanConfig } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
-// The cloud rule set that n8n's verification (@n8n/scan-community-package) applies.
+// Exactly the rules n8n's verification (@n8n/scan-community-package) applies, plus the cloud rule set of
+// the newest @n8n/eslint-plugin-community-nodes (registered under another name, since the scanner
+// brings its own older copy), so `npm run lint:fix` fixes what the scan reports.
+const latest = configs.recommended;
+const LATEST = 'community-nodes-latest';
+const latestRules = Object.fromEntries(
+	Object.entries(latest.rules).map(([name, level]) => [name.replace('@n8n/community-nodes/', `${LATEST}/`), level]),
+);
+
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', '*.js', '*.mjs'] },
-	{
-		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
-		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
-	},
-	{
-		files: ['package.json'],
-		languageOptions: { parser: (await import('@typescript-eslint/parser')).default },
-	},
-	configs.recommended,
+	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', 'docs/**', '*.js', '*.mjs'] },
+	...(await buildScanConfig()),
+	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'], plugins: { [LATEST]: latest.plugins['@n8n/community-nodes'] }, rules: latestRules },
 ];

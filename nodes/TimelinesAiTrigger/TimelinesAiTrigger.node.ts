@@ -4,10 +4,7 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	webhookDescriptionFields,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IHookFunctions,
-	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookDescription,
@@ -16,8 +13,8 @@ import {
 	type WebhookType,
 } from 'n8n-workflow';
 
-import { basicAuthUserProblems } from '../shared/basicAuth';
-import { LOG_PATH, nodeProperties, QUOTA_RESTORE_PATH, SEND_PATH, webhookUserCredential } from './description';
+import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
+import { LOG_PATH, nodeProperties, QUOTA_RESTORE_PATH, SEND_PATH } from './description';
 import { handleWebhook, urlSecretProblem, type Route } from './handlers';
 
 /*
@@ -81,19 +78,21 @@ export class TimelinesAiTrigger implements INodeType {
 		defaults: { name: 'TimelinesAI-Compatible Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [webhookUserCredential],
+		credentials: [
+			{
+				name: 'twilioWebhookUserApi',
+				required: true,
+				testedBy: 'twilioWebhookUserApiTest',
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+			},
+		],
 		webhooks,
 		properties: nodeProperties,
 	};
 
 	methods = {
 		credentialTest: {
-			async twilioWebhookUserApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const data = credential.data ?? {};
-				const problems = basicAuthUserProblems({ user: String(data.user ?? ''), password: String(data.password ?? '') });
-				if (problems.length > 0) return { status: 'Error', message: problems.join(' ') };
-				return { status: 'OK', message: 'The webhook user and password can be used for HTTP Basic auth' };
-			},
+			twilioWebhookUserApiTest: testWebhookUserCredential,
 		},
 	};
 

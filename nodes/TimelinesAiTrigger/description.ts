@@ -1,7 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
-
 export const SEND_PATH = 'timelinesai';
 export const LOG_PATH = 'timelinesai/log';
 export const QUOTA_RESTORE_PATH = 'timelinesai/quota/restore';
@@ -25,6 +23,7 @@ export const nodeProperties: INodeProperties[] = [
 		displayName: 'URL Secret',
 		name: 'urlSecret',
 		type: 'string',
+		typeOptions: { password: true },
 		default: '',
 		required: true,
 		placeholder: 'e.g. 9f86d081884c7d659a2feaa0c55ad015',
@@ -60,7 +59,7 @@ export const nodeProperties: INodeProperties[] = [
 				name: 'When Last Node Finishes',
 				value: 'lastNode',
 				description:
-					'Answer with the first item of the last node, e.g. an Edit Fields node that outputs {"status": "success", "data": {"message_id": "<the Twilio SID>"}}',
+					'Answer with the first item of the last node, e.g. an Edit Fields node that outputs {"status": "success", "data": {"message_id": "SM…"}} carrying the Twilio message SID',
 			},
 			{
 				name: "Using 'Respond to Webhook' Node",
@@ -70,7 +69,7 @@ export const nodeProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Quota Budget (Units per 24 h)',
+		displayName: 'Quota Budget (Units Per 24 Hours)',
 		name: 'quotaBudget',
 		type: 'number',
 		default: 0,
@@ -150,9 +149,3 @@ export const nodeProperties: INodeProperties[] = [
 	},
 ];
 
-export const webhookUserCredential = {
-	name: WEBHOOK_USER_CREDENTIAL_TYPE,
-	required: true,
-	testedBy: 'twilioWebhookUserApiTest',
-	displayOptions: { show: { authentication: ['basicAuth'] } },
-};
