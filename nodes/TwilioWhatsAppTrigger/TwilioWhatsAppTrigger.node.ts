@@ -3,6 +3,7 @@ import type {
 	ICredentialTestFunctions,
 	IDataObject,
 	IHookFunctions,
+	INode,
 	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeType,
@@ -32,6 +33,7 @@ import { recordDelivery } from './idempotency';
 import { downloadMedia } from './media';
 import type { TwilioEventKind } from './parse';
 import { classifyTwilioEvent, parseTwilioWebhook } from './parse';
+import type { TwilioRequestData } from './requestParams';
 import { readTwilioRequest } from './requestParams';
 import { signedUrlCandidates } from './signedUrl';
 import { EMPTY_TWIML, messageTwiml, TWIML_CONTENT_TYPE } from './twiml';
@@ -72,26 +74,52 @@ async function passesWithFreshCredentials(cached: CachedCredentials, check: (dat
 	return refreshed !== undefined && check(refreshed);
 }
 
+function noSigningTokenError(node: INode): NodeOperationError {
+	return new NodeOperationError(node, 'The Twilio credential has no Auth Token to check signatures with', {
+		description:
+			'Twilio signs webhooks with the account Auth Token. In a credential that authenticates with an API Key, fill in "Auth Token (for Webhook Signatures)", or turn off "Verify Twilio Signature".',
+	});
+}
+
 /** Refuses activation (and test listening) with a clear message when a check the node makes per request cannot work. */
 async function assertUsableSetup(ctx: IHookFunctions): Promise<void> {
 	if (ctx.getNodeParameter('verifySignature', true) as boolean) {
 		const account = toTwilioAccount(await ctx.getCredentials(TWILIO_CREDENTIAL_TYPE));
-		if (!account.signingAuthToken) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				'The Twilio credential has no Auth Token to check signatures with',
-				{
-					description:
-						'Twilio signs webhooks with the account Auth Token. In a credential that authenticates with an API Key, fill in "Auth Token (for Webhook Signatures)", or turn off "Verify Twilio Signature".',
-				},
-			);
-		}
+		if (!account.signingAuthToken) throw noSigningTokenError(ctx.getNode());
 	}
 	if (ctx.getNodeParameter('requireBasicAuth', false) as boolean) {
 		const user = await ctx.getCredentials(WEBHOOK_USER_CREDENTIAL_TYPE);
 		const problems = basicAuthUserProblems({ user: String(user.user ?? ''), password: String(user.password ?? '') });
 		if (problems.length > 0) throw new NodeOperationError(ctx.getNode(), `The webhook user credential cannot be used: ${problems.join(' ')}`);
 	}
+}
+
+/**
+ * The Twilio credential, when the request carries Twilio's signature made with its Auth Token for one of
+ * the URLs Twilio may have called; false when it does not.
+ */
+async function signedByTwilio(
+	ctx: IWebhookFunctions,
+	request: TwilioRequestData,
+	publicUrl: string | undefined,
+	authorization: string | undefined,
+): Promise<CachedCredentials | false> {
+	const req = ctx.getRequestObject();
+	const twilio = await cachedCredentials(ctx, TWILIO_CREDENTIAL_TYPE);
+	const candidates = signedUrlCandidates({
+		request: { originalUrl: req.originalUrl ?? req.url, headers: req.headers, protocol: req.protocol },
+		// The endpoint the request arrived on: /webhook-test/… while the editor listens for a test event.
+		n8nUrl: ctx.getWebhookResourceUrl?.('default') ?? ctx.getNodeWebhookUrl('default'),
+		publicUrl,
+		basicAuth: parseBasicAuthorization(authorization),
+	});
+	const signature = headerText(req.headers['x-twilio-signature']);
+	const signed = await passesWithFreshCredentials(twilio, ({ data }) => {
+		const authToken = toTwilioAccount(data).signingAuthToken;
+		if (!authToken) throw noSigningTokenError(ctx.getNode());
+		return candidates.some((url) => verifyTwilioSignature({ authToken, signature, url, params: request.signedParams, rawBody: request.rawBody }));
+	});
+	return signed ? twilio : false;
 }
 
 export class TwilioWhatsAppTrigger implements INodeType {
@@ -175,31 +203,12 @@ export class TwilioWhatsAppTrigger implements INodeType {
 
 		const request = readTwilioRequest({ method: req.method, originalUrl: req.originalUrl ?? req.url, body: req.body, rawBody: (req as { rawBody?: Buffer }).rawBody });
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const verifySignature = this.getNodeParameter('verifySignature', true) as boolean;
 
 		let twilio: CachedCredentials | undefined;
-		if (verifySignature) {
-			twilio = await cachedCredentials(this, TWILIO_CREDENTIAL_TYPE);
-			const candidates = signedUrlCandidates({
-				request: { originalUrl: req.originalUrl ?? req.url, headers, protocol: req.protocol },
-				// The endpoint the request arrived on: /webhook-test/… while the editor listens for a test event.
-				n8nUrl: this.getWebhookResourceUrl?.('default') ?? this.getNodeWebhookUrl('default'),
-				publicUrl: options.publicUrl,
-				basicAuth: parseBasicAuthorization(authorization),
-			});
-			const signature = headerText(headers['x-twilio-signature']);
-			const signed = await passesWithFreshCredentials(twilio, ({ data }) => {
-				const authToken = toTwilioAccount(data).signingAuthToken;
-				if (!authToken) {
-					throw new NodeOperationError(this.getNode(), 'The Twilio credential has no Auth Token to check signatures with', {
-						description: 'Fill in "Auth Token (for Webhook Signatures)" in the credential, or turn off "Verify Twilio Signature".',
-					});
-				}
-				return candidates.some((url) =>
-					verifyTwilioSignature({ authToken, signature, url, params: request.signedParams, rawBody: request.rawBody }),
-				);
-			});
+		if (this.getNodeParameter('verifySignature', true) as boolean) {
+			const signed = await signedByTwilio(this, request, options.publicUrl, authorization);
 			if (!signed) return rejectForbidden(res);
+			twilio = signed;
 		}
 
 		const kind = classifyTwilioEvent(request.params);
