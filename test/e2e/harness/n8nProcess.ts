@@ -53,8 +53,22 @@ interface N8nInstall {
 	dir: string;
 }
 
-/** Per running n8n (by pid): removes the hooks that kill it when this process ends. */
-const exitHooks = new Map<number, () => void>();
+/**
+ * Runs n8n (the arguments after the owner's pid) as the child of a shell that leads n8n's process group
+ * (`detached`) and kills the whole group, task runners included, once the owner process is gone however it
+ * ended: a crash, Ctrl-C, SIGKILL, or a test that never called stop(). Its exit status is n8n's.
+ */
+const SUPERVISOR = `
+owner=$1
+shift
+"$@" &
+n8n=$!
+while kill -0 "$n8n" 2>/dev/null; do
+	kill -0 "$owner" 2>/dev/null || kill -KILL 0
+	sleep 1
+done
+wait "$n8n"
+`;
 
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -107,7 +121,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
 	// Jest sets NODE_ENV=test, under which n8n refuses to load nodes.
 	const { NODE_OPTIONS: _nodeOptions, NODE_ENV: _nodeEnv, ...inherited } = process.env;
-	const child = spawn(install.node, [install.n8n, command], {
+	const child = spawn('bash', ['-c', SUPERVISOR, 'n8n-supervisor', String(process.pid), install.node, install.n8n, command], {
 		cwd: userFolder,
 		detached: true,
 		stdio: ['ignore', logFd, logFd],
@@ -146,7 +160,6 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	child.unref();
 
 	const info: N8nProcessInfo = { baseUrl, port, pid, userFolder, logFile, keptLogFile };
-	exitHooks.set(pid, killGroupOnExit(pid));
 	const stop = async () => await stopN8n(info);
 
 	let exited: string | undefined;
@@ -162,8 +175,6 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
 /** Stops n8n and everything it started (task runners), keeps its log, and deletes its user folder. */
 export async function stopN8n(info: N8nProcessInfo): Promise<void> {
-	exitHooks.get(info.pid)?.();
-	exitHooks.delete(info.pid);
 	signalGroup(info.pid, 'SIGTERM');
 	const deadline = Date.now() + STOP_TIMEOUT_MS;
 	while (groupAlive(info.pid) && Date.now() < deadline) await delay(100);
@@ -194,27 +205,6 @@ async function waitForReady(baseUrl: string, exitReason: () => string | undefine
 		await delay(250);
 	}
 	throw new Error(`n8n at ${baseUrl} was not ready after ${READY_TIMEOUT_MS / 1000} s`);
-}
-
-/**
- * Kills n8n's process group if this process ends without calling stop(): on a crash, `process.exit`, or
- * Ctrl-C (n8n's own group does not receive the terminal's signal). Returns a function that removes the hooks.
- */
-function killGroupOnExit(pid: number): () => void {
-	const kill = () => signalGroup(pid, 'SIGKILL');
-	const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-	const onSignal = (signal: NodeJS.Signals) => {
-		kill();
-		forget();
-		process.kill(process.pid, signal);
-	};
-	const forget = () => {
-		process.removeListener('exit', kill);
-		for (const signal of signals) process.removeListener(signal, onSignal);
-	};
-	process.on('exit', kill);
-	for (const signal of signals) process.once(signal, onSignal);
-	return forget;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
