@@ -128,10 +128,6 @@ export class N8nClient {
 		return this.session;
 	}
 
-	getSession(): Session | undefined {
-		return this.session;
-	}
-
 	/** Calls `/rest<path>` as the logged-in user and returns the `data` of n8n's answer. */
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await fetch(`${this.baseUrl}/rest${path}`, {
