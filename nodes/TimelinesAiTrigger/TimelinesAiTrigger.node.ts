@@ -16,6 +16,7 @@ import {
 import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
 import { LOG_PATH, nodeProperties, QUOTA_RESTORE_PATH, SEND_PATH } from './description';
 import { handleWebhook, urlSecretProblem, type Route } from './handlers';
+import { ensureStoredState } from './stateStore';
 
 /*
  * How n8n 2.41 handles a request to this node, read from its source (packages/cli/src/webhooks/
@@ -96,8 +97,8 @@ export class TimelinesAiTrigger implements INodeType {
 		},
 	};
 
-	// Nothing is registered elsewhere: the webhook lives in n8n. Activation only refuses a URL
-	// Secret that could not protect it.
+	// Nothing is registered elsewhere: the webhook lives in n8n. Activation refuses a URL Secret
+	// that could not protect it, and stores the node's state if it has none (see ensureStoredState).
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
@@ -106,6 +107,7 @@ export class TimelinesAiTrigger implements INodeType {
 			async create(this: IHookFunctions): Promise<boolean> {
 				const problem = urlSecretProblem(String(this.getNodeParameter('urlSecret', '')));
 				if (problem) throw new NodeOperationError(this.getNode(), problem);
+				ensureStoredState(this.getWorkflowStaticData('node'));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { toState, type GatewayState } from './gatewayState';
+import { emptyState, toState, type GatewayState } from './gatewayState';
 
 const STATIC_DATA_KEY = 'timelinesAiGateway';
 
@@ -38,4 +38,17 @@ export function updateState<T>(context: IWebhookFunctions, change: (state: Gatew
 
 export function readState(context: IWebhookFunctions): GatewayState {
 	return updateState(context, (state) => ({ state, result: state }));
+}
+
+/**
+ * Stores an empty state when the node has none, at activation (which n8n saves afterwards).
+ *
+ * n8n 2.41 answers a "Respond to Webhook" request by ending the response on the next tick, while
+ * the answer itself waits for n8n to save the static data the webhook changed. That save only
+ * happens when the workflow had no static data before the request (later changes lose n8n's
+ * "changed" flag when the execution is set up), so without a stored state the first accepted
+ * request of a new workflow would get an empty 200.
+ */
+export function ensureStoredState(staticData: IDataObject): void {
+	if (staticData[STATIC_DATA_KEY] === undefined) staticData[STATIC_DATA_KEY] = emptyState() as unknown as IDataObject;
 }
