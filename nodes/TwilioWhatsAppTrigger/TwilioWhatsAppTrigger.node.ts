@@ -38,6 +38,16 @@ import { readTwilioRequest } from './requestParams';
 import { signedUrlCandidates } from './signedUrl';
 import { EMPTY_TWIML, messageTwiml, TWIML_CONTENT_TYPE } from './twiml';
 
+/*
+ * One request, in order: Basic auth (401) → Twilio signature (403) → event selection (200, no execution)
+ * → duplicate delivery (200, no execution) → parse → optional media download → answer. Rejections are
+ * written by the node itself (answers.ts); accepted requests return `workflowData`, plus the TwiML as
+ * `webhookResponse` in the immediate modes.
+ *
+ * Per-request cost on n8n 2.x: see description/webhooks.ts (which description fields n8n evaluates for
+ * every request, why this node is version 2) and credentialCache.ts (why credentials are not read per request).
+ */
+
 type EventSelection = 'all' | 'messages' | 'statuses';
 type RespondMode = 'emptyTwiml' | 'message' | 'lastNode' | 'responseNode';
 
