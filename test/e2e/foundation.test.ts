@@ -2,7 +2,7 @@
  * The package loads into a real n8n as a community package: its credential and node types are listed,
  * and the Twilio credential's test reaches the Twilio API (the mock) and reports Twilio's own error.
  */
-import { readFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import { startMockTwilio } from '../mock-twilio';
@@ -12,6 +12,16 @@ const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')
 	name: string;
 	n8n: { nodes: string[]; credentials: string[] };
 };
+
+/** The node types the package declares (package.json `n8n.nodes`), by their description's `name`. */
+const NODE_TYPES = ['twilioWhatsApp', 'twilioWhatsAppTrigger', 'timelinesAiTrigger'];
+
+function builtFilesRequiring(module: string): string[] {
+	const dist = join(REPO_ROOT, 'dist');
+	return readdirSync(dist, { recursive: true, encoding: 'utf8' })
+		.filter((file) => file.endsWith('.js'))
+		.filter((file) => readFileSync(join(dist, file), 'utf8').includes(`require("${module}")`));
+}
 
 // Shapes from Twilio's console: Account SID "AC" + 32 hex digits, Auth Token 32 hex digits.
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
@@ -27,12 +37,15 @@ describe('the package in a real n8n', () => {
 		expect(ours.find((type) => type.name === 'twilioMessagingApi')?.displayName).toBe('Twilio Messaging API');
 	});
 
-	// n8n requires every node file at start, so a node whose imports (luxon, n8n-workflow) did not resolve
-	// inside n8n would be missing here, and its error would be in the n8n log.
-	it('lists every node of the package, their imports resolved inside n8n', async () => {
-		const types = await n8n.nodeTypes();
-		const ours = [...new Set(types.map((type) => type.name).filter((name) => name.startsWith(`${PACKAGE.name}.`)))];
-		expect(ours).toHaveLength(PACKAGE.n8n.nodes.length);
+	// n8n requires every node file at start, and the package is installed without node_modules, as n8n
+	// installs community packages; so a node whose imports (luxon, n8n-workflow) did not resolve from n8n's
+	// own would be missing here, and its error would be in the n8n log. (n8n adds `…Tool` variants of nodes
+	// usable as AI tools; they are not checked here.)
+	it('lists every node of the package, their imports (luxon) resolved inside n8n', async () => {
+		expect(NODE_TYPES).toHaveLength(PACKAGE.n8n.nodes.length);
+		expect(builtFilesRequiring('luxon').length).toBeGreaterThan(0);
+		const listed = (await n8n.nodeTypes()).map((type) => type.name);
+		expect(listed).toEqual(expect.arrayContaining(NODE_TYPES.map((name) => `${PACKAGE.name}.${name}`)));
 		expect(n8n.readLog()).not.toMatch(new RegExp(`Failed to load package "?${PACKAGE.name}`));
 	});
 
