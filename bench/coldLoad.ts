@@ -3,12 +3,13 @@
  * against a fresh process that requires n8n-workflow alone (which every n8n already has loaded).
  */
 import { execFileSync } from 'child_process';
-import { join, resolve } from 'path';
+import { join } from 'path';
+
+import { REPO_ROOT as ROOT } from '../test/e2e/harness/n8nProcess';
 
 import type { BenchFigure } from './stats';
 import { fmt, summarize } from './stats';
 
-const ROOT = resolve(__dirname, '..', '..');
 
 function childScript(files: string[]): string {
 	return `

@@ -1,101 +1,43 @@
 /**
  * Gateway throughput: TimelinesAI-style "send message" requests accepted per second by the
- * TimelinesAI-compatible trigger, against n8n's own Webhook node receiving the same JSON on the same
- * n8n (trigger → NoOp each), with the pass-through community trigger alongside to separate what any
- * community trigger pays in n8n 2.x from what the node itself costs. Both expression engines.
+ * TimelinesAI-compatible trigger, against n8n's own Webhook node receiving the same JSON, on the same
+ * n8n (trigger → NoOp each) and in the same interleaved rounds as the trigger figures, whose pass-through
+ * community trigger shows what any community trigger pays in n8n 2.x.
  */
-import { randomUUID } from 'crypto';
-
-import type { BenchRequest, DriveOptions, RunResult, Target } from './n8nDriver';
-import { addTargets, driveOptionsFromEnv, medians, roundRatios, runRounds, startBenchN8n } from './n8nDriver';
+import type { RunResult } from './n8nDriver';
+import { medians, roundRatios } from './n8nDriver';
 import type { BenchFigure } from './stats';
 import { fmt } from './stats';
-import { ENGINES, webhookNodeTarget } from './triggerThroughput';
+import { describeRuns, runTable } from './triggerThroughput';
+import type { Session } from './webhookSessions';
+import { webhookSessions } from './webhookSessions';
 
-const URL_SECRET = '9f86d081884c7d659a2feaa0c55ad015';
-
-/** A TimelinesAI inbound-webhook "send" request (seed 002): one recipient by phone, a text. */
-function timelinesAiRequests(): (i: number) => BenchRequest {
-	return (i) => ({
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ action: 'send', phone: '+14151231234', text: `Your order #${i} is ready for pick-up` }),
-	});
-}
-
-function timelinesAiTarget(): Target {
-	const webhookId = randomUUID();
+function figure(session: Session): BenchFigure {
+	const { results } = session;
+	const accepted = (r: RunResult) => r.acceptedPerSec;
+	const ours = medians(results, 'timelinesai');
+	const webhook = medians(results, 'webhookJson');
+	const vsWebhook = roundRatios(results, 'timelinesai', 'webhookJson', accepted);
+	const vsPassthrough = roundRatios(results, 'timelinesai', 'passthrough', accepted);
+	const cpuVsWebhook = roundRatios(results, 'webhookJson', 'timelinesai', (r) => r.cpuMsPerExec);
+	const line = (m: typeof ours) =>
+		`${fmt(m.acceptedPerSec, 1)} req/s accepted (${fmt(m.execsPerSec, 1)} exec/s completed), p50 ${fmt(m.latencyP50, 0)} ms, p99 ${fmt(m.latencyP99, 0)} ms, ${fmt(m.cpuMsPerExec, 1)} n8n CPU ms/exec`;
 	return {
-		key: 'timelinesai',
-		label: 'TimelinesAI-Compatible Trigger',
-		trigger: {
-			name: 'TimelinesAI Trigger',
-			type: 'n8n-nodes-twilio-whatsapp.timelinesAiTrigger',
-			typeVersion: 2,
-			webhookId,
-			parameters: { webhookEnabled: true, urlSecret: URL_SECRET, authentication: 'none', responseMode: 'onReceived', quotaBudget: 0 },
-		},
-		path: `/webhook/${webhookId}/timelinesai?secret=${URL_SECRET}`,
-		request: timelinesAiRequests(),
+		figure: `Gateway throughput, ${session.engine.name}`,
+		value: line(ours),
+		baseline: `Webhook node, same JSON: ${line(webhook)}`,
+		ratio: `${fmt(vsWebhook.median)}× Webhook node [${fmt(vsWebhook.min)}–${fmt(vsWebhook.max)}]; ${fmt(vsPassthrough.median)}× the pass-through community trigger; CPU: Webhook node/ours ${fmt(cpuVsWebhook.median)}`,
+		target: '≥ 0.95× Webhook node',
+		met: vsWebhook.median >= 0.95 && ours.lost === 0 && ours.failed === 0,
+		notes:
+			`${describeRuns(session)}; ratio of 2xx/s. Answered 2xx without a finished execution: ours ${ours.lost}, Webhook node ${webhook.lost}; ` +
+			`failed executions: ours ${ours.failed}; non-2xx or socket errors: ours ${ours.non2xx}, Webhook node ${webhook.non2xx}.`,
+		details: [`### Gateway throughput, ${session.engine.name}`, '', ...runTable(session, ['webhookJson', 'timelinesai'])],
 	};
 }
 
-function passthroughJsonTarget(): Target {
-	const webhookId = randomUUID();
-	return {
-		key: 'passthrough',
-		label: 'pass-through community trigger',
-		trigger: { name: 'Passthrough Trigger', type: 'n8n-nodes-bench-passthrough.passthroughTrigger', typeVersion: 1, webhookId, parameters: {} },
-		path: `/webhook/${webhookId}/in`,
-		request: timelinesAiRequests(),
-	};
-}
-
-function runTable(results: RunResult[], labels: Record<string, string>): string[] {
-	return [
-		'| round | target | 2xx/s accepted | exec/s completed | p50 ms | p99 ms | succeeded / 2xx | non-2xx + errors |',
-		'| --- | --- | --- | --- | --- | --- | --- | --- |',
-		...results.map(
-			(r) =>
-				`| ${r.round + 1} | ${labels[r.target]} | ${fmt(r.acceptedPerSec, 1)} | ${fmt(r.execsPerSec, 1)} | ${r.latencyP50} | ${r.latencyP99} | ${r.succeeded} / ${r.responses2xx} | ${r.non2xx + r.errors} |`,
-		),
-	];
-}
-
-async function benchEngine(engine: (typeof ENGINES)[number], options: DriveOptions): Promise<BenchFigure> {
-	const bench = await startBenchN8n(`bench-gateway-${engine.env.N8N_EXPRESSION_ENGINE ?? 'default'}`, engine.env);
-	try {
-		const targets = [webhookNodeTarget(bench.n8n.baseUrl, 'webhook', "n8n's Webhook node", () => timelinesAiRequests()), passthroughJsonTarget(), timelinesAiTarget()];
-		await addTargets(bench, targets);
-		console.log(`  ${engine.name}: n8n at ${bench.n8n.baseUrl}`);
-		const results = await runRounds(bench, targets, options);
-		const accepted = (r: RunResult) => r.acceptedPerSec;
-		const ours = medians(results, 'timelinesai');
-		const webhook = medians(results, 'webhook');
-		const passthrough = medians(results, 'passthrough');
-		const vsWebhook = roundRatios(results, 'timelinesai', 'webhook', accepted);
-		const vsPassthrough = roundRatios(results, 'timelinesai', 'passthrough', accepted);
-		const line = (m: typeof ours) => `${fmt(m.acceptedPerSec, 1)} req/s accepted (${fmt(m.execsPerSec, 1)} exec/s), p50 ${fmt(m.latencyP50, 0)} ms, p99 ${fmt(m.latencyP99, 0)} ms`;
-		return {
-			figure: `Gateway throughput, ${engine.name}`,
-			value: line(ours),
-			baseline: `Webhook node: ${line(webhook)}; pass-through: ${line(passthrough)}`,
-			ratio: `${fmt(vsWebhook.median)}× Webhook node [rounds ${fmt(vsWebhook.min)}–${fmt(vsWebhook.max)}]; ${fmt(vsPassthrough.median)}× pass-through`,
-			target: '≥ 0.95× Webhook node',
-			met: vsWebhook.median >= 0.95 && ours.lost === 0,
-			notes:
-				`${options.rounds} interleaved rounds of ${options.durationSeconds} s, ${options.connections} connections; ratio of 2xx/s per round, median. ` +
-				`Accepted but not completed successfully: ours ${ours.lost}, Webhook node ${webhook.lost}, pass-through ${passthrough.lost}.`,
-			details: [`### Gateway throughput runs, ${engine.name}`, '', ...runTable(results, Object.fromEntries(targets.map((t) => [t.key, t.label])))],
-		};
-	} finally {
-		await bench.n8n.stop();
-	}
-}
-
-export async function benchGatewayThroughput(options: DriveOptions = driveOptionsFromEnv()): Promise<BenchFigure[]> {
-	const figures: BenchFigure[] = [];
-	for (const engine of ENGINES) figures.push(await benchEngine(engine, options));
-	return figures;
+export async function benchGatewayThroughput(): Promise<BenchFigure[]> {
+	return (await webhookSessions()).map(figure);
 }
 
 if (require.main === module) {

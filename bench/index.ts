@@ -4,7 +4,9 @@
  */
 import { cpus, totalmem } from 'os';
 import { writeFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { join } from 'path';
+
+import { REPO_ROOT as ROOT } from '../test/e2e/harness/n8nProcess';
 
 import { benchColdLoad } from './coldLoad';
 import { benchGatewayThroughput } from './gatewayThroughput';
@@ -13,7 +15,6 @@ import { benchSendThroughput } from './sendThroughput';
 import type { BenchFigure } from './stats';
 import { benchTriggerThroughput } from './triggerThroughput';
 
-const ROOT = resolve(__dirname, '..', '..');
 
 type Bench = { name: string; run: () => Promise<BenchFigure[]> | BenchFigure[] };
 
@@ -49,7 +50,7 @@ async function main() {
 		`- Date: ${new Date().toISOString()}`,
 		`- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shared (figures vary ±15% between runs)`,
 		`- n8n: ${pkg.config.n8nVersion}, Node ${process.version} (benchmark process)`,
-		`- Expression engine: ${process.env.N8N_EXPRESSION_ENGINE ?? 'n8n default (vm)'}`,
+		'- Expression engine: each webhook figure names the setting its n8n ran with',
 		'',
 		'| figure | value | baseline (same run) | ratio | target | met |',
 		'| --- | --- | --- | --- | --- | --- |',

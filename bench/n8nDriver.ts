@@ -1,18 +1,17 @@
 /**
  * Drives webhook workflows on one real n8n (started by the e2e harness) with autocannon and counts
  * what n8n actually completed. Each target is one active workflow (trigger → NoOp); rounds interleave
- * the targets in a rotating order so that background load on the shared machine hits all of them alike.
+ * the targets (see runRounds) so that background load on the shared machine hits all of them alike.
  */
 import autocannon from 'autocannon';
-import { mkdirSync } from 'fs';
+import { mkdirSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { setTimeout as delay } from 'timers/promises';
 
-import { N8nClient, startN8n, type N8nInstance } from '../test/e2e/harness';
+import { N8nClient, REPO_ROOT, startN8n, type N8nInstance } from '../test/e2e/harness';
 import { summarize } from './stats';
 
-const ROOT = resolve(__dirname, '..', '..');
-export const PASSTHROUGH_PACKAGE = join(ROOT, 'bench', 'n8n-nodes-bench-passthrough');
+export const PASSTHROUGH_PACKAGE = join(REPO_ROOT, 'bench', 'n8n-nodes-bench-passthrough');
 
 /** One request as autocannon sends it. */
 export interface BenchRequest {
@@ -48,6 +47,12 @@ export interface RunResult {
 	latencyP99: number;
 	/** Seconds from the end of the load to the last execution's stop. */
 	drainSeconds: number;
+	/**
+	 * CPU time of the n8n process (all its threads: isolates, SQLite) per successful execution, from the
+	 * start of the load until every execution finished. Unlike rates, it hardly moves with the load that
+	 * other processes put on the machine.
+	 */
+	cpuMsPerExec: number;
 }
 
 export interface DriveOptions {
@@ -63,8 +68,8 @@ export function driveOptionsFromEnv(): DriveOptions {
 		return Number.isFinite(value) && value > 0 ? value : fallback;
 	};
 	return {
-		durationSeconds: number('BENCH_DURATION_S', 10),
-		rounds: number('BENCH_ROUNDS', 3),
+		durationSeconds: number('BENCH_DURATION_S', 5),
+		rounds: number('BENCH_ROUNDS', 4),
 		connections: number('BENCH_CONNECTIONS', 10),
 		warmupSeconds: number('BENCH_WARMUP_S', 2),
 	};
@@ -81,8 +86,20 @@ export interface BenchN8n {
 /**
  * Starts n8n with this package and the pass-through baseline and creates the credentials the targets
  * will name (as `{type: data}`). `BENCH_CPU_PROF=<dir>` makes n8n write a CPU profile there when it stops.
+ * Tries twice: the package is copied from dist/ at start, which a parallel `npm run build` in the same
+ * clone may be rewriting at that moment (n8n then lacks the node or credential types).
  */
 export async function startBenchN8n(name: string, env: Record<string, string>, credentials: Record<string, Record<string, unknown>> = {}): Promise<BenchN8n> {
+	try {
+		return await startOnce(name, env, credentials);
+	} catch (error) {
+		console.log(`  n8n start failed (${(error as Error).message.split('\n')[0]}); trying once more in 10 s`);
+		await delay(10_000);
+		return await startOnce(name, env, credentials);
+	}
+}
+
+async function startOnce(name: string, env: Record<string, string>, credentials: Record<string, Record<string, unknown>>): Promise<BenchN8n> {
 	const profileDir = process.env.BENCH_CPU_PROF;
 	if (profileDir) mkdirSync(profileDir, { recursive: true });
 	const n8n = await startN8n({
@@ -156,45 +173,67 @@ interface ExecutionRow {
 	stoppedAt: string | null;
 }
 
-/** Finished executions of a workflow started at or after `since`, all pages. */
-async function executionsSince(client: N8nClient, workflowId: string, since: Date): Promise<ExecutionRow[]> {
+function executionQuery(workflowId: string, since: Date, limit: number, cursor?: string | null): string {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId, startedAfter: since.toISOString() }));
+	return `/executions?filter=${filter}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
+}
+
+/** Finished executions of a workflow started at or after `since`, all pages (n8n pages by at most 100). */
+async function executionsSince(client: N8nClient, workflowId: string, since: Date): Promise<ExecutionRow[]> {
 	const rows: ExecutionRow[] = [];
 	let cursor: string | null = null;
 	do {
-		const page: { results: ExecutionRow[]; nextCursor: string | null } = await client.rest(
-			'GET',
-			`/executions?filter=${filter}&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
-		);
+		const page: { results: ExecutionRow[]; nextCursor: string | null } = await client.rest('GET', executionQuery(workflowId, since, 100, cursor));
 		rows.push(...page.results);
 		cursor = page.nextCursor;
 	} while (cursor);
 	return rows.filter((row) => row.stoppedAt !== null && row.status !== 'new' && row.status !== 'running');
 }
 
-/** Waits until n8n has finished as many executions as it accepted requests, or nothing moves for a while. */
-async function waitForDrain(client: N8nClient, workflowId: string, since: Date, expected: number): Promise<ExecutionRow[]> {
-	let rows = await executionsSince(client, workflowId, since);
-	let stalledSince = Date.now();
-	let lastCount = rows.length;
-	while (rows.length < expected && Date.now() - stalledSince < 15_000) {
-		await delay(500);
-		rows = await executionsSince(client, workflowId, since);
-		if (rows.length !== lastCount) {
-			lastCount = rows.length;
-			stalledSince = Date.now();
+/** User + system CPU seconds of a Linux process so far, all threads (/proc/<pid>/stat, fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+// sysconf(_SC_CLK_TCK), which is 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS = 100;
+
+/**
+ * Waits until n8n has finished as many executions as it accepted requests (or nothing moves for 15 s)
+ * and returns them, with n8n's CPU time when they were all done. Polls n8n's cheap count while it
+ * drains, so as not to load it with listings.
+ */
+async function waitForDrain(bench: BenchN8n, workflowId: string, since: Date, expected: number): Promise<{ rows: ExecutionRow[]; cpu: number }> {
+	const { client } = bench;
+	const count = async () => (await client.rest<{ count: number }>('GET', executionQuery(workflowId, since, 1))).count;
+	let last = -1;
+	let movedAt = Date.now();
+	for (;;) {
+		const now = await count();
+		if (now !== last) {
+			last = now;
+			movedAt = Date.now();
 		}
+		const stalled = Date.now() - movedAt > 15_000;
+		if (now >= expected || stalled) {
+			const cpu = cpuSeconds(bench.n8n.pid);
+			const rows = await executionsSince(client, workflowId, since);
+			if (rows.length >= expected || stalled) return { rows, cpu };
+		}
+		await delay(500);
 	}
-	return rows;
 }
 
 /** Runs one target for `durationSeconds` and counts what n8n completed. */
 export async function runOnce(bench: BenchN8n, target: Target, round: number, options: DriveOptions): Promise<RunResult> {
 	const workflowId = bench.workflows.get(target.key)!;
 	const since = new Date(Date.now() - 1000);
+	const cpuBefore = cpuSeconds(bench.n8n.pid);
 	const result = await load(`${bench.n8n.baseUrl}${target.path}`, target, options.connections, options.durationSeconds);
 	const responses2xx = result['2xx'];
-	const rows = await waitForDrain(bench.client, workflowId, since, responses2xx);
+	const { rows, cpu } = await waitForDrain(bench, workflowId, since, responses2xx);
 	const succeeded = rows.filter((row) => row.status === 'success').length;
 	const lastStop = Math.max(...rows.map((row) => Date.parse(row.stoppedAt!)));
 	const start = result.start.getTime();
@@ -213,31 +252,40 @@ export async function runOnce(bench: BenchN8n, target: Target, round: number, op
 		latencyP50: result.latency.p50,
 		latencyP99: result.latency.p99,
 		drainSeconds: Number.isFinite(lastStop) ? Math.max(0, (lastStop - finish) / 1000) : 0,
+		cpuMsPerExec: ((cpu - cpuBefore) * 1000) / succeeded,
 	};
 }
 
-/** A short unrecorded load per target, so that caches and the JIT are warm before the first round. */
+/**
+ * One request per target, which must be answered 2xx (a clear error for a misconfigured target; the
+ * first request also loads the node and its credentials), then a short unrecorded load, so that
+ * caches and the JIT are warm before the first round.
+ */
 export async function warmUp(bench: BenchN8n, targets: Target[], options: DriveOptions): Promise<void> {
 	for (const target of targets) {
+		const { headers, body } = target.request(sent++);
+		const response = await fetch(`${bench.n8n.baseUrl}${target.path}`, { method: 'POST', headers, body });
+		if (!response.ok) throw new Error(`${target.label}: the first request was answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
 		const result = await load(`${bench.n8n.baseUrl}${target.path}`, target, options.connections, options.warmupSeconds);
-		if (result['2xx'] === 0) {
-			throw new Error(`${target.label}: no 2xx answer during warm-up (status codes ${JSON.stringify(result.statusCodeStats)})`);
-		}
-		await waitForDrain(bench.client, bench.workflows.get(target.key)!, new Date(result.start.getTime() - 1000), result['2xx']);
+		await waitForDrain(bench, bench.workflows.get(target.key)!, new Date(result.start.getTime() - 1000), result['2xx']);
 	}
 }
 
-/** `rounds` rounds over all targets, each round in a rotated order. */
+/**
+ * `rounds` rounds over all targets, every other round in reverse order (A B C, C B A, …): targets
+ * listed next to each other run next to each other in time, and a drift in the machine's background
+ * load favours neither of them.
+ */
 export async function runRounds(bench: BenchN8n, targets: Target[], options: DriveOptions, log = console.log): Promise<RunResult[]> {
 	await warmUp(bench, targets, options);
 	const results: RunResult[] = [];
 	for (let round = 0; round < options.rounds; round++) {
-		const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+		const order = round % 2 === 0 ? targets : [...targets].reverse();
 		for (const target of order) {
 			const run = await runOnce(bench, target, round, options);
 			log(
 				`    round ${round + 1} ${target.key}: ${run.execsPerSec.toFixed(1)} exec/s, ${run.acceptedPerSec.toFixed(1)} 2xx/s, ` +
-					`p50 ${run.latencyP50} ms, p99 ${run.latencyP99} ms, ${run.succeeded}/${run.responses2xx} succeeded, ` +
+					`p50 ${run.latencyP50} ms, p99 ${run.latencyP99} ms, ${run.cpuMsPerExec.toFixed(1)} CPU ms/exec, ${run.succeeded}/${run.responses2xx} succeeded, ` +
 					`non-2xx ${run.non2xx}, errors ${run.errors}, drain ${run.drainSeconds.toFixed(1)} s`,
 			);
 			results.push(run);
@@ -255,7 +303,10 @@ export function medians(results: RunResult[], key: string) {
 		acceptedPerSec: median((r) => r.acceptedPerSec),
 		latencyP50: median((r) => r.latencyP50),
 		latencyP99: median((r) => r.latencyP99),
-		lost: runs.reduce((sum, r) => sum + (r.responses2xx - r.succeeded), 0),
+		cpuMsPerExec: median((r) => r.cpuMsPerExec),
+		// Requests n8n answered 2xx without an execution that finished (successfully or not).
+		lost: runs.reduce((sum, r) => sum + Math.max(0, r.responses2xx - r.finished), 0),
+		failed: runs.reduce((sum, r) => sum + (r.finished - r.succeeded), 0),
 		non2xx: runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
 	};
 }

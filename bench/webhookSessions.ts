@@ -1,0 +1,78 @@
+/**
+ * One n8n per expression-engine setting, with every webhook target active at once and driven in the
+ * same interleaved rounds; the trigger and gateway figures are both read from these runs (each n8n is
+ * started once per `npm run bench`, which keeps the whole run bounded).
+ */
+import type { DriveOptions, RunResult, Target } from './n8nDriver';
+import { addTargets, driveOptionsFromEnv, runRounds, startBenchN8n } from './n8nDriver';
+import {
+	passthroughTarget,
+	signedInboundRequests,
+	timelinesAiRequests,
+	timelinesAiTarget,
+	TWILIO_CREDENTIALS,
+	twilioTriggerTarget,
+	webhookNodeTarget,
+} from './webhookTargets';
+
+export interface EngineSetting {
+	key: string;
+	name: string;
+	env: Record<string, string>;
+}
+
+export const ENGINES: EngineSetting[] = [
+	{ key: 'vm', name: "n8n's default engine ('vm', pool size 1)", env: {} },
+	{ key: 'vm-lazy', name: "'vm' with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true", env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	{ key: 'legacy', name: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+];
+
+export interface Session {
+	engine: EngineSetting;
+	options: DriveOptions;
+	results: RunResult[];
+	labels: Record<string, string>;
+}
+
+/** BENCH_ENGINES=vm,legacy (keys of ENGINES) runs some of them; all by default. */
+function selectedEngines(): EngineSetting[] {
+	const wanted = process.env.BENCH_ENGINES?.split(',');
+	return wanted ? ENGINES.filter((engine) => wanted.includes(engine.key)) : ENGINES;
+}
+
+/** In the order they run (see runRounds): each target next to the baseline it is compared with. */
+function targetsFor(baseUrl: string): Target[] {
+	return [
+		webhookNodeTarget('webhook', "(a) n8n's Webhook node", signedInboundRequests(`${baseUrl}/webhook/bench-webhook`)),
+		twilioTriggerTarget('twilio', 'Twilio WhatsApp/SMS Trigger', baseUrl),
+		passthroughTarget('passthrough', '(b) pass-through community trigger', signedInboundRequests, baseUrl),
+		timelinesAiTarget('timelinesai', 'TimelinesAI-Compatible Trigger'),
+		webhookNodeTarget('webhookJson', "n8n's Webhook node, TimelinesAI JSON", timelinesAiRequests()),
+	];
+}
+
+async function runSession(engine: EngineSetting, options: DriveOptions): Promise<Session> {
+	const bench = await startBenchN8n(`bench-webhooks-${engine.key}`, engine.env, TWILIO_CREDENTIALS);
+	try {
+		const targets = targetsFor(bench.n8n.baseUrl);
+		await addTargets(bench, targets);
+		console.log(`  ${engine.name}: n8n at ${bench.n8n.baseUrl}`);
+		const results = await runRounds(bench, targets, options);
+		return { engine, options, results, labels: Object.fromEntries(targets.map((t) => [t.key, t.label])) };
+	} finally {
+		await bench.n8n.stop();
+	}
+}
+
+let sessions: Promise<Session[]> | undefined;
+
+/** The sessions of this benchmark run, run on first use. */
+export function webhookSessions(): Promise<Session[]> {
+	sessions ??= (async () => {
+		const options = driveOptionsFromEnv();
+		const done: Session[] = [];
+		for (const engine of selectedEngines()) done.push(await runSession(engine, options));
+		return done;
+	})();
+	return sessions;
+}
