@@ -29,7 +29,8 @@ step() {
 
 if [[ ! -d node_modules ]]; then
 	step install npm ci || {
-		echo "tests: 0 passed, 0 failed (npm ci failed)"
+		echo "failed steps: install"
+		echo "tests: 0 passed, 1 failed"
 		exit 1
 	}
 fi
