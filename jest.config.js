@@ -1,4 +1,7 @@
-/** Unit and in-process tests run in parallel; end-to-end tests share one real n8n, so they run in band. */
+/**
+ * Unit and in-process tests run in parallel; end-to-end tests share one real n8n, so they run in band.
+ * The queue project runs only through `npm run test:queue`.
+ */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
@@ -17,6 +20,13 @@ module.exports = {
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
 			globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',
+		},
+		{
+			// n8n in queue mode under load: needs PostgreSQL and Redis, which scripts/test-queue.sh starts.
+			displayName: 'queue',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
 		},
 	],
 };
