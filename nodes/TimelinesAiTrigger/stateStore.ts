@@ -11,8 +11,14 @@ const STATIC_DATA_KEY = 'timelinesAiGateway';
  * node answers, so concurrent requests each start from the same stored copy and the last save
  * wins: a burst would get one pacing slot and one quota charge for all. Keeping the latest state
  * here too (the revision says which copy is newer) makes a burst consistent within one n8n
- * process; static data still carries the state across restarts. Several webhook processes (queue
- * mode) each keep their own copy, so there the budget and pacing are approximate.
+ * process. Several webhook processes (queue mode) each keep their own copy, so there the budget
+ * and pacing are approximate.
+ *
+ * Across restarts the state is what n8n last saved. n8n 2.41 saves a request's changes only when
+ * the request starts no execution (a rejection, a quota restore): setting up an execution wraps
+ * the same static data in a new Workflow, which clears its "changed" flag
+ * (WorkflowRunner.establishContextForPersistence). So accepted requests after the last such save
+ * are missing from the budget and the log after a restart.
  */
 const latest = new Map<string, GatewayState>();
 

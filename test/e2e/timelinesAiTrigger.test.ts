@@ -304,3 +304,38 @@ describe('TimelinesAI-compatible trigger on a real n8n: the attempt log', () => 
 		expect(n8n.readLog()).not.toContain(SECRET);
 	});
 });
+
+describe('TimelinesAI-compatible trigger on a real n8n: the attempt log with Log Message Text on', () => {
+	const secret = 'e2e-Log-Text-3Kd8Vn2Qf5';
+	const ids = { nodeId: '635a011a-eaa4-4abf-b1e5-b4fe24ffb8e9', webhookId: 'a7c3e1f2-4b5d-4e6f-8a9b-0c1d2e3f4a5b' };
+	const logging = new GatewayCaller(n8n, ids.webhookId, secret);
+	let id = '';
+
+	beforeAll(async () => {
+		id = (await n8n.importWorkflow(triggerWorkflow('timelinesai e2e: log text', ids, { urlSecret: secret, options: { logMessageText: true } }))).id;
+		await n8n.activate(id);
+	});
+
+	afterAll(async () => {
+		if (id) await n8n.deactivate(id);
+	});
+
+	it('keeps the text of accepted and rejected attempts, in JSON and in CSV, still without the secret', async () => {
+		const accepted = await logging.send({ action: 'send', phone: '+14151231234', text: 'Hello, "world"\nsecond line' });
+		expect(accepted.status).toBe(200);
+		const rejected = await logging.send({ action: 'send', phone: '4151231234', text: 'Rejected but logged' });
+		expect(rejected.status).toBe(400);
+
+		const json = await logging.log();
+		const attempts = (json.json as { data: { attempts: Array<{ status: number; text?: string }> } }).data.attempts;
+		expect(attempts.map(({ status, text }) => ({ status, text }))).toEqual([
+			{ status: 200, text: 'Hello, "world"\nsecond line' },
+			{ status: 400, text: 'Rejected but logged' },
+		]);
+		const csv = await logging.log('csv');
+		expect(csv.text).toContain(',"Hello, ""world""\nsecond line"\r\n');
+		expect(csv.text).toContain(',Rejected but logged\r\n');
+		expect(json.text).not.toContain(secret);
+		expect(csv.text).not.toContain(secret);
+	});
+});
