@@ -150,5 +150,23 @@ export class TwilioMessagingApi implements ICredentialType {
 			url: '=/2010-04-01/Accounts/{{ encodeURIComponent($credentials.accountSid.trim()) }}{{ $credentials.authType === "apiKey" ? "/Messages.json?PageSize=1" : ".json" }}',
 			method: 'GET',
 		},
+		// n8n reports only the HTTP status text of a failed test request, so Twilio's answers for the
+		// two usual mistakes are spelled out here with Twilio's own error code and message.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Twilio error 20003 "Authenticate": the Account SID and Auth Token (or API Key SID and Secret) were not accepted',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'Twilio error 20404: no account with this Account SID was found. Copy it from the Twilio Console home page (AC followed by 32 characters).',
+				},
+			},
+		],
 	};
 }
