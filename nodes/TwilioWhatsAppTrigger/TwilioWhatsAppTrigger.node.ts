@@ -16,7 +16,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { basicAuthUserProblems, isAuthorized, parseBasicAuthorization } from '../shared/basicAuth';
 import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount, WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
 import { verifyTwilioSignature } from '../shared/twilioSignature';
-import { acknowledgeWithoutExecution, rejectForbidden, rejectUnauthorized } from './answers';
+import { acceptWithTwiml, acknowledgeWithoutExecution, rejectForbidden, rejectUnauthorized } from './answers';
 import {
 	applyConfiguration,
 	configurationExists,
@@ -36,13 +36,12 @@ import { classifyTwilioEvent, parseTwilioWebhook } from './parse';
 import type { TwilioRequestData } from './requestParams';
 import { readTwilioRequest } from './requestParams';
 import { signedUrlCandidates } from './signedUrl';
-import { EMPTY_TWIML, messageTwiml, TWIML_CONTENT_TYPE } from './twiml';
+import { EMPTY_TWIML, messageTwiml } from './twiml';
 
 /*
  * One request, in order: Basic auth (401) → Twilio signature (403) → event selection (200, no execution)
- * → duplicate delivery (200, no execution) → parse → optional media download → answer. Rejections are
- * written by the node itself (answers.ts); accepted requests return `workflowData`, plus the TwiML as
- * `webhookResponse` in the immediate modes.
+ * → duplicate delivery (200, no execution) → parse → optional media download → answer. The node writes
+ * every answer itself (answers.ts says why), except in the two modes where the workflow answers.
  *
  * Per-request cost on n8n 2.x: see description/webhooks.ts (which description fields n8n evaluates for
  * every request, why this node is version 2) and credentialCache.ts (why credentials are not read per request).
@@ -225,8 +224,11 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		if (!isSelected(this.getNodeParameter('events', 'all') as EventSelection, kind)) return acknowledgeWithoutExecution(res);
 
 		const respond = this.getNodeParameter('respond', 'emptyTwiml') as RespondMode;
+		const answersAtOnce = respond === 'emptyTwiml' || respond === 'message';
 		const token = headerText(headers['i-twilio-idempotency-token']);
-		if (token && options.ignoreDuplicates !== false) {
+		// Only when the node answers at once: then n8n saves the log right away (see answers.ts). When the
+		// workflow answers, n8n 2.41 would not save it, and a retry comes while the first attempt still runs.
+		if (token && answersAtOnce && options.ignoreDuplicates !== false) {
 			const staticData = this.getWorkflowStaticData('node');
 			const { duplicate, log } = recordDelivery(staticData[DELIVERY_LOG_KEY], token, Date.now());
 			// Twilio retries only when it got no answer, so the fixed reply of the first attempt never reached it: send it now.
@@ -246,11 +248,7 @@ export class TwilioWhatsAppTrigger implements INodeType {
 			if (Object.keys(downloaded.binary).length > 0) item.binary = downloaded.binary;
 		}
 
-		if (respond === 'lastNode' || respond === 'responseNode') return { workflowData: [[item]] };
-		const twiml = immediateTwiml(this, respond, kind);
-		// n8n sends `webhookResponse` once the execution exists (created, or queued in queue mode), so a
-		// crash before that point makes Twilio see a failure instead of losing an acknowledged message.
-		res.setHeader('content-type', TWIML_CONTENT_TYPE);
-		return { workflowData: [[item]], webhookResponse: twiml };
+		if (!answersAtOnce) return { workflowData: [[item]] };
+		return acceptWithTwiml(res, immediateTwiml(this, respond, kind), [[item]]);
 	}
 }

@@ -1,12 +1,20 @@
-import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { BASIC_AUTH_CHALLENGE } from '../shared/basicAuth';
 import { EMPTY_TWIML, TWIML_CONTENT_TYPE } from './twiml';
 
 /**
- * Answers the node writes itself, for requests that start no execution. Each writes the whole response
- * and returns `noWebhookResponse`, which makes n8n send nothing more (webhook-request-handler.ts) and
- * skip starting a workflow (webhook-helpers.ts returns before WorkflowRunner.run without workflowData).
+ * Answers the node writes itself. Each writes the whole response and returns `noWebhookResponse`, which
+ * makes n8n send nothing more (webhook-request-handler.ts); without `workflowData` n8n also starts no
+ * execution (webhook-helpers.ts returns before WorkflowRunner.run).
+ *
+ * Why the node answers accepted requests itself too, instead of handing its TwiML to n8n as
+ * `webhookResponse`: n8n 2.41 saves the static data a webhook changed (here the duplicate-delivery log)
+ * from the callback that delivers the answer, and that save only happens if the callback runs before n8n
+ * sets up the execution, which resets the static data's "changed" flag (ObservableObject.create in every
+ * new Workflow over the same object). With `noWebhookResponse` the callback runs before; with
+ * `webhookResponse` in onReceived mode it runs after, and the log would be lost from the second request on.
+ * The price: Twilio has its 200 before n8n has stored the execution.
  */
 
 type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
@@ -22,6 +30,11 @@ function send(res: Response, status: number, contentType: string, body: string, 
 /** 200 with TwiML (empty unless given): Twilio treats the delivery as done and does not retry it. */
 export function acknowledgeWithoutExecution(res: Response, twiml = EMPTY_TWIML): IWebhookResponseData {
 	return send(res, 200, TWIML_CONTENT_TYPE, twiml);
+}
+
+/** 200 with TwiML, and the execution to start. */
+export function acceptWithTwiml(res: Response, twiml: string, workflowData: INodeExecutionData[][]): IWebhookResponseData {
+	return { ...send(res, 200, TWIML_CONTENT_TYPE, twiml), workflowData };
 }
 
 export function rejectUnauthorized(res: Response): IWebhookResponseData {

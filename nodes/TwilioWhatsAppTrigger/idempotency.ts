@@ -8,13 +8,15 @@ import type { IDataObject } from 'n8n-workflow';
  * Where it lives and how far that reaches: n8n 2.41 offers its database-backed deduplication
  * (`checkProcessedAndRecord`, the ProcessedData table) only to `execute()` contexts, not to webhooks,
  * so the log is kept in the workflow's static data. n8n reads static data from the database for every
- * webhook request and writes it back after the node returns, in whichever process (main or webhook
- * processor) took the request, so a retry handled by another process still finds the token. It is a
- * read-modify-write of the whole static data without a lock, though: two requests handled at the same
- * moment can each save a log that lacks the other's token, and a retry that arrives while the first
- * attempt is still in the node is not recognised. Twilio retries only after a failed or timed-out
- * attempt and gives up 15 seconds after the first one (connection override `tt`, at most 15 000 ms),
- * so the window below covers every retry with a wide margin; the size cap bounds what each request writes.
+ * webhook request and writes it back when the answer goes out, in whichever process (main or webhook
+ * processor) took the request, so a retry handled by another process still finds the token. That write
+ * happens only when the node answers by itself, before n8n sets up the execution (answers.ts), so the
+ * log is kept only in the modes that answer at once. It is a read-modify-write of the whole static data
+ * without a lock: two requests handled at the same moment can each save a log that lacks the other's
+ * token, and a retry that arrives while the first attempt is still in the node is not recognised.
+ * Twilio retries only after a failed or timed-out attempt and gives up 15 seconds after the first one
+ * (connection override `tt`, at most 15 000 ms), so the window below covers every retry with a wide
+ * margin; the size cap bounds what each request writes.
  */
 
 export interface DeliveryLogLimits {

@@ -10,10 +10,10 @@ import { fromFunction, webhookDescriptionFields } from 'n8n-workflow';
  * responseContentType, responseBinaryPropertyName; responseHeaders when declared; responseData again
  * when it answers in onReceived mode). A field holding an `={{…}}` template costs an evaluation by the
  * expression engine each time, which under n8n 2.x's default engine runs inside a V8 isolate. So every
- * field here is a plain value, except responseMode and responseData, which depend on the "Respond"
- * parameter: those carry n8n's native resolver (`webhookDescriptionFields`), which n8n 2.41+ calls
- * instead of the engine whenever the node's parameters hold no expression (resolveWebhookDescriptionField).
- * Older n8n versions evaluate the identical template.
+ * field here is a plain value, except responseMode, which depends on the "Respond" parameter: it carries
+ * n8n's native resolver (`webhookDescriptionFields`), which n8n 2.41+ calls instead of the engine whenever
+ * the node's parameters hold no expression (resolveWebhookDescriptionField). Older n8n versions evaluate
+ * the identical template.
  *
  * What a community trigger cannot avoid: live-webhooks.ts acquires an expression isolate for every
  * request whose start node is not n8n's own Webhook node, before the node runs; with the default eager
@@ -23,23 +23,16 @@ import { fromFunction, webhookDescriptionFields } from 'n8n-workflow';
  * request, which is why this node starts at version 2.
  */
 
-// Each function must be self-contained: n8n inlines its source into the template for the engine.
+// Self-contained: n8n inlines its source into the template for the engine.
 const responseModeOf = (parameters: INodeParameters): NodeParameterValueType =>
 	parameters.respond === 'lastNode' || parameters.respond === 'responseNode' ? parameters.respond : 'onReceived';
-// '' lets n8n send the node's own `webhookResponse` (the TwiML) in onReceived mode.
-const responseDataOf = (parameters: INodeParameters): NodeParameterValueType => (parameters.respond === 'lastNode' ? 'firstEntryJson' : '');
 
-const RESPONSE_FIELDS: Record<string, (parameters: INodeParameters) => NodeParameterValueType> = {
-	responseMode: responseModeOf,
-	responseData: responseDataOf,
-};
-
-/** The same fields as n8n-workflow's webhookDescriptionFields + fromFunction, plain templates where those do not exist (n8n before 2.41). */
+/** n8n-workflow's webhookDescriptionFields + fromFunction, or the same template alone where those do not exist (n8n before 2.41). */
 function responseFields(): Partial<IWebhookDescription> {
 	if (typeof webhookDescriptionFields === 'function' && typeof fromFunction === 'function') {
-		return webhookDescriptionFields(Object.fromEntries(Object.entries(RESPONSE_FIELDS).map(([field, fn]) => [field, fromFunction(fn)])));
+		return webhookDescriptionFields({ responseMode: fromFunction(responseModeOf) });
 	}
-	return Object.fromEntries(Object.entries(RESPONSE_FIELDS).map(([field, fn]) => [field, `={{(${String(fn)})($parameter)}}`]));
+	return { responseMode: `={{(${String(responseModeOf)})($parameter)}}` };
 }
 
 const fields = responseFields();
@@ -49,7 +42,9 @@ export const TRIGGER_WEBHOOKS: IWebhookDescription[] = (['POST', 'GET'] as const
 	name: 'default',
 	httpMethod,
 	path: 'twilio',
-	// Used in "Respond: With TwiML From the Last Node" only.
+	// Used in "Respond: With TwiML From the Last Node" only: in the other modes the node or a Respond to
+	// Webhook node answers, and n8n reads these without using them.
+	responseData: 'firstEntryJson',
 	responsePropertyName: 'twiml',
 	responseContentType: 'text/xml',
 	...fields,
