@@ -1,10 +1,7 @@
 import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
 	IDataObject,
 	IHookFunctions,
 	INode,
-	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -16,6 +13,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { basicAuthUserProblems, isAuthorized, parseBasicAuthorization } from '../shared/basicAuth';
 import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount, WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
 import { verifyTwilioSignature } from '../shared/twilioSignature';
+import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
 import { acceptWithTwiml, acknowledgeWithoutExecution, rejectForbidden, rejectUnauthorized } from './answers';
 import {
 	applyConfiguration,
@@ -169,11 +167,7 @@ export class TwilioWhatsAppTrigger implements INodeType {
 			getMessagingServices: messagingServiceOptions,
 		},
 		credentialTest: {
-			async twilioWebhookUserApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const problems = basicAuthUserProblems({ user: String(credential.data?.user ?? ''), password: String(credential.data?.password ?? '') });
-				if (problems.length > 0) return { status: 'Error', message: problems.join(' ') };
-				return { status: 'OK', message: 'The webhook user and password can be used.' };
-			},
+			twilioWebhookUserApiTest: testWebhookUserCredential,
 		},
 	};
 
