@@ -76,7 +76,8 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		placeholder: 'Thanks, we got your message and will answer shortly.',
-		description: 'Sent back to whoever sent the inbound message. Status updates are answered with empty TwiML.',
+		description:
+			'Sent back to whoever sent the inbound message; status updates are answered with empty TwiML. An expression here sees Twilio\'s request as $json (body, query, headers), and costs an evaluation per request.',
 		displayOptions: { show: { respond: ['message'] } },
 	},
 	{
