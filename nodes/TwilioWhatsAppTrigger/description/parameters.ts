@@ -77,7 +77,7 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 		default: '',
 		placeholder: 'Thanks, we got your message and will answer shortly.',
 		description:
-			'Sent back to whoever sent the inbound message; status updates are answered with empty TwiML. An expression here sees Twilio\'s request as $json (body, query, headers), and costs an evaluation per request.',
+			'Sent back to whoever sent the inbound message; status updates are answered with empty TwiML. In an expression, the request Twilio sent is the current item (body, query, headers); expressions cost an evaluation per request.',
 		displayOptions: { show: { respond: ['message'] } },
 	},
 	{
