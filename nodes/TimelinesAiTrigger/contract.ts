@@ -1,5 +1,7 @@
 import { randomBytes } from 'crypto';
 
+import { toE164 } from '../shared/e164';
+
 /**
  * TimelinesAI's inbound webhook contract ("Send message" event), as published in its help center
  * (seed 002): what a caller may POST and what it gets back. Pure: plain data in, plain data out.
@@ -90,15 +92,6 @@ function kindOf(value: unknown): string {
 /** Callers built from CRM templates often send every key, with null or "" for the unused ones. */
 function isAbsent(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-const E164 = /^\+[1-9][0-9]{6,14}$/;
-
-/** Accepts the usual ways of writing an international number and returns it as E.164. */
-export function toE164(raw: string): string | undefined {
-	let compact = raw.replace(/[\s().-]/g, '');
-	if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
-	return E164.test(compact) ? compact : undefined;
 }
 
 const JID = /^([0-9]+)(?:-[0-9]+)?@(s\.whatsapp\.net|c\.us|g\.us|lid)$/;

@@ -4,11 +4,11 @@ import {
 	MESSAGE_ID_PATTERN,
 	newMessageId,
 	successBody,
-	toE164,
 	validateSendRequest,
 	type SendRequest,
 	type Validation,
 } from '../../nodes/TimelinesAiTrigger/contract';
+import { toE164 } from '../../nodes/shared/e164';
 import { attachmentProblem, declaredProblem } from '../../nodes/TimelinesAiTrigger/fileCheck';
 import { buildItem } from '../../nodes/TimelinesAiTrigger/item';
 import { contactJid, example1AccountPhone, example2ChatWithFile, groupJid, successResponse } from '../fixtures/timelinesai/requests';

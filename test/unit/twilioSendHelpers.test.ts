@@ -57,12 +57,14 @@ describe('addresses', () => {
 
 	it('keeps SMS numbers plain and lets short codes and sender IDs through', () => {
 		expect(recipientAddress('sms', '+14155550123', fail)).toBe('+14155550123');
+		// The international prefix 00 is the same as "+".
+		expect(recipientAddress('sms', '0049 151 1234567', fail)).toBe('+491511234567');
 		expect(senderAddress('sms', '12345', fail)).toBe('12345');
 		expect(senderAddress('sms', 'ACME', fail)).toBe('ACME');
 	});
 
 	it('rejects non-E.164 numbers, naming the value', () => {
-		expect(() => recipientAddress('sms', '0049 151 1234567', fail)).toThrow('"0049 151 1234567" is not in E.164 format');
+		expect(() => recipientAddress('sms', '0151 1234567', fail)).toThrow('"0151 1234567" is not in E.164 format');
 		expect(() => recipientAddress('whatsapp', '+0123', fail)).toThrow('not in E.164');
 		expect(() => recipientAddress('sms', '', fail)).toThrow('empty');
 		expect(() => senderAddress('whatsapp', 'ACME', fail)).toThrow('WhatsApp "From" number "ACME"');

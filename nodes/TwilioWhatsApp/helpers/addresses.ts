@@ -2,21 +2,13 @@
  * Phone-number and channel-address rules for the Messages API. Pure: plain data in, plain data out;
  * problems are reported through `fail`, so callers decide which error type to raise.
  */
+import { toE164 } from '../../shared/e164';
 
 export type Channel = 'whatsapp' | 'sms' | 'mms';
 export type Fail = (message: string, description?: string) => never;
 
 export const WHATSAPP_PREFIX = 'whatsapp:';
-const E164 = /^\+[1-9]\d{1,14}$/;
-// Spaces, dashes, dots and brackets are only formatting; removing them never changes the number.
-const FORMATTING = /[\s\-().]/g;
 const E164_HINT = 'Use E.164: a + followed by the country code and the number, at most 15 digits, for example +14155550123.';
-
-/** The number with formatting characters removed; undefined when it is not E.164. */
-export function toE164(value: string): string | undefined {
-	const compact = value.replace(FORMATTING, '');
-	return E164.test(compact) ? compact : undefined;
-}
 
 function stripWhatsAppPrefix(value: string): { bare: string; prefixed: boolean } {
 	const trimmed = value.trim();
