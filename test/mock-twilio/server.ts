@@ -51,6 +51,8 @@ export interface MockTwilio {
 	setFault(spec: FaultSpec): FaultRule;
 	clearFaults(): void;
 	setLatency(ms: number): void;
+	/** Time between a message's status changes (and their callbacks); applies to changes scheduled from now on. */
+	setCallbackDelay(ms: number): void;
 	/** Messages to this number (channel prefix ignored) end this way; null restores normal delivery. */
 	setDeliveryOutcome(to: string, outcome: DeliveryOutcome | null): void;
 	/** Sends a signed webhook to any URL, exactly as Twilio sends inbound messages. */
@@ -105,6 +107,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 	const requests: RecordedRequest[] = [];
 	const webhooks: WebhookDelivery[] = [];
 	let latencyMs = options.latencyMs ?? 0;
+	let callbackDelayMs = options.callbackDelayMs ?? 50;
 	let baseUrl = '';
 	const publicUrl = () => options.publicUrl ?? baseUrl;
 
@@ -146,7 +149,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 	const lifecycle = new Lifecycle({
 		state,
 		tasks,
-		delayMs: () => options.callbackDelayMs ?? 50,
+		delayMs: () => callbackDelayMs,
 		readReceipts: options.readReceipts ?? false,
 		enforceWhatsAppWindow: options.enforceWhatsAppWindow ?? false,
 		post: async (message, params) => {
@@ -255,6 +258,9 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		clearFaults: () => faults.clear(),
 		setLatency: (ms) => {
 			latencyMs = ms;
+		},
+		setCallbackDelay: (ms) => {
+			callbackDelayMs = ms;
 		},
 		setDeliveryOutcome: (to, outcome) => {
 			const number = parseAddress(to).number;

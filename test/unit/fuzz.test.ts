@@ -119,8 +119,9 @@ describe('form encoding', () => {
 					const decoded = new URLSearchParams(encodeForm(input));
 					for (const [key, value] of Object.entries(input)) {
 						// Lone surrogates cannot be UTF-8 encoded; URLSearchParams replaces them, as any form encoder must.
-						const expected = (Array.isArray(value) ? value : [value]).map((v) => v.toWellFormed());
-						expect(decoded.getAll(key.toWellFormed())).toEqual(expected);
+						const wellFormed = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
+						const expected = (Array.isArray(value) ? value : [value]).map(wellFormed);
+						expect(decoded.getAll(wellFormed(key))).toEqual(expected);
 					}
 				}),
 				{ numRuns: RUNS },

@@ -367,9 +367,12 @@ describe('Twilio mock', () => {
 		});
 
 		it('refuses to delete a message still queued (20009), then deletes it once delivered', async () => {
+			// Slow status changes keep the message queued while the first delete is tried, however loaded the machine.
+			mock.setCallbackDelay(2_000);
 			const message = await client.messages.create({ to: '+15558675310', from: MOCK_NUMBERS.sms, body: 'bye' });
 			const early = await expectTwilioError(client.messages(message.sid).remove());
 			expect(early.code).toBe(20009);
+			mock.setCallbackDelay(50);
 			await mock.settled();
 			await expect(client.messages(message.sid).remove()).resolves.toBe(true);
 			expect((await expectTwilioError(client.messages(message.sid).fetch())).code).toBe(20404);
