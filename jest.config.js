@@ -6,6 +6,8 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
 module.exports = {
+	// Orders the end-to-end files so the secrets audit runs after the others (the other projects run in parallel anyway).
+	testSequencer: '<rootDir>/test/e2e/sequencer.js',
 	projects: [
 		{
 			displayName: 'unit',
@@ -20,6 +22,7 @@ module.exports = {
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
 			globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',
+			testTimeout: 120_000,
 		},
 		{
 			// n8n in queue mode under load: needs PostgreSQL and Redis, which scripts/test-queue.sh starts.
