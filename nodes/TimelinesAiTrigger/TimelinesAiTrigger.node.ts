@@ -40,9 +40,12 @@ import { ensureStoredState } from './stateStore';
  *   answers them 415. For typeVersion 1 n8n would evaluate an extra expression on every request
  *   (the legacy `options.binaryData` switch), which is why this node starts at version 2.
  * - Returning `noWebhookResponse` without `workflowData`, after writing the response, starts no
- *   execution. Returning `webhookResponse` with `workflowData` in "onReceived" mode makes n8n
- *   answer with that body (status 200) once the execution has been created; `responseData` must
- *   then be empty, or n8n would answer with the literal text "firstEntryJson".
+ *   execution; with `workflowData` it starts one and n8n answers nothing more. That is how the
+ *   node answers in "Immediately" ("onReceived") mode too, rather than returning
+ *   `webhookResponse`, which n8n would send only once the execution has been set up: too late
+ *   for n8n to save the quota, pacing and log changes in static data (stateStore.ts says why and
+ *   what holds in the other modes). The caller then has its 200 a moment before n8n has stored
+ *   the execution. (`responseData` is empty in that mode, though n8n then never reads it.)
  */
 
 // n8n-workflow releases without native resolvers evaluate the same templates with the engine.

@@ -53,7 +53,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				name: 'Immediately',
 				value: 'onReceived',
-				description: 'Answer as TimelinesAI does, with the message_id generated for the item, once the execution has started',
+				description: 'Answer as TimelinesAI does, with the message_id generated for the item, as soon as the request is accepted',
 			},
 			{
 				name: 'When Last Node Finishes',
@@ -67,6 +67,14 @@ export const nodeProperties: INodeProperties[] = [
 				description: "Answer from a Respond to Webhook node. Only its version 1 accepts a community trigger; newer versions stop with 'No Webhook node found in the workflow'.",
 			},
 		],
+	},
+	{
+		displayName:
+			'In this mode n8n does not save what an accepted request changes in the quota use, pacing and attempt log right away: the node keeps it in memory and it is saved with the next rejected request, quota restore or log download. A restart of n8n before then loses it.',
+		name: 'workflowAnswersNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { responseMode: ['lastNode', 'responseNode'] } },
 	},
 	{
 		displayName: 'Quota Budget (Units Per 24 Hours)',

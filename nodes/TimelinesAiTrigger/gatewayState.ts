@@ -9,6 +9,8 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /** Per-message quota entries kept restorable; older use is folded into hourly totals. */
 export const LEDGER_MAX_ENTRIES = 1000;
+/** Given-back message ids remembered, so that merging an older copy does not count them again. */
+export const RESTORED_MAX_ENTRIES = 1000;
 export const LOG_MAX_ENTRIES = 100;
 const LOG_TEXT_MAX_CHARS = 500;
 
@@ -16,6 +18,8 @@ const LOG_TEXT_MAX_CHARS = 500;
 type LedgerEntry = [number, number, string];
 /** [start of the hour (ms), units] */
 type FoldedHour = [number, number];
+/** [accepted at (ms), message id] of a message whose units were given back */
+type RestoredEntry = [number, string];
 
 export interface AttemptLogEntry {
 	time: string;
@@ -30,29 +34,36 @@ export interface AttemptLogEntry {
 }
 
 export interface GatewayState {
-	/** Grows by one on every change, so the newest of two copies can be told apart. */
-	revision: number;
+	/** Quota use still restorable one by one, oldest first. */
 	ledger: LedgerEntry[];
 	folded: FoldedHour[];
+	/** Accepted-at time of the newest message folded into `folded` (0: none). */
+	foldedThrough: number;
+	/** Given back, oldest first; kept until the message would have left the window anyway. */
+	restored: RestoredEntry[];
 	/** Earliest send time (ms) handed to the last accepted message. */
 	lastSlot: number;
 	log: AttemptLogEntry[];
 }
 
 export function emptyState(): GatewayState {
-	return { revision: 0, ledger: [], folded: [], lastSlot: 0, log: [] };
+	return { ledger: [], folded: [], foldedThrough: 0, restored: [], lastSlot: 0, log: [] };
 }
+
+const finite = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+const tuples = <T>(value: unknown, length: number): T[] => (Array.isArray(value) ? (value.filter((entry) => Array.isArray(entry) && entry.length === length) as T[]) : []);
 
 /** Reads a state from static data, tolerating anything malformed (it is user-editable JSON). */
 export function toState(value: unknown): GatewayState {
 	if (typeof value !== 'object' || value === null) return emptyState();
-	const raw = value as Partial<GatewayState>;
+	const raw = value as Record<keyof GatewayState, unknown>;
 	return {
-		revision: Number.isFinite(raw.revision) ? Number(raw.revision) : 0,
-		ledger: Array.isArray(raw.ledger) ? raw.ledger.filter((entry) => Array.isArray(entry) && entry.length === 3) : [],
-		folded: Array.isArray(raw.folded) ? raw.folded.filter((entry) => Array.isArray(entry) && entry.length === 2) : [],
-		lastSlot: Number.isFinite(raw.lastSlot) ? Number(raw.lastSlot) : 0,
-		log: Array.isArray(raw.log) ? raw.log.slice(-LOG_MAX_ENTRIES) : [],
+		ledger: tuples<LedgerEntry>(raw.ledger, 3),
+		folded: tuples<FoldedHour>(raw.folded, 2),
+		foldedThrough: finite(raw.foldedThrough),
+		restored: tuples<RestoredEntry>(raw.restored, 2),
+		lastSlot: finite(raw.lastSlot),
+		log: Array.isArray(raw.log) ? (raw.log.slice(-LOG_MAX_ENTRIES) as AttemptLogEntry[]) : [],
 	};
 }
 
@@ -65,6 +76,7 @@ function withoutExpired(state: GatewayState, now: number): GatewayState {
 		ledger: state.ledger.filter(([at]) => at > since),
 		// An hour counts until all of it has left the window, so the budget is never overrun.
 		folded: state.folded.filter(([hour]) => hour + HOUR_MS > since),
+		restored: state.restored.filter(([at]) => at > since),
 	};
 }
 
@@ -94,23 +106,25 @@ export function spendQuota(state: GatewayState, now: number, budget: number, uni
 			message: `Quota exceeded: this message needs ${units} unit${units === 1 ? '' : 's'} and ${left} of the ${budget} units per 24 hours ${left === 1 ? 'is' : 'are'} left${release === undefined ? '' : `; units free up from ${new Date(release).toISOString()}`}`,
 		};
 	}
-	let ledger: LedgerEntry[] = [...live.ledger, [now, units, messageId]];
-	let folded = live.folded;
-	if (ledger.length > LEDGER_MAX_ENTRIES) {
-		const overflow = ledger.slice(0, ledger.length - LEDGER_MAX_ENTRIES);
-		ledger = ledger.slice(-LEDGER_MAX_ENTRIES);
-		folded = fold(folded, overflow);
-	}
-	return { ok: true, state: { ...live, ledger, folded }, left: left - units };
+	return { ok: true, state: foldOverflow({ ...live, ledger: [...live.ledger, [now, units, messageId]] }), left: left - units };
 }
 
-function fold(folded: FoldedHour[], entries: LedgerEntry[]): FoldedHour[] {
-	const byHour = new Map<number, number>(folded);
-	for (const [at, units] of entries) {
+/** Moves the oldest ledger entries beyond LEDGER_MAX_ENTRIES into hourly totals. */
+function foldOverflow(state: GatewayState): GatewayState {
+	const excess = state.ledger.length - LEDGER_MAX_ENTRIES;
+	if (excess <= 0) return state;
+	const overflow = state.ledger.slice(0, excess);
+	const byHour = new Map<number, number>(state.folded);
+	for (const [at, units] of overflow) {
 		const hour = at - (at % HOUR_MS);
 		byHour.set(hour, (byHour.get(hour) ?? 0) + units);
 	}
-	return [...byHour.entries()].sort(([a], [b]) => a - b);
+	return {
+		...state,
+		ledger: state.ledger.slice(excess),
+		folded: [...byHour.entries()].sort(([a], [b]) => a - b),
+		foldedThrough: Math.max(state.foldedThrough, ...overflow.map(([at]) => at)),
+	};
 }
 
 export type RestoreDecision = { ok: true; state: GatewayState; units: number } | { ok: false };
@@ -120,12 +134,19 @@ export function restoreQuota(state: GatewayState, now: number, messageId: string
 	const live = withoutExpired(state, now);
 	const index = live.ledger.findIndex(([, , id]) => id === messageId);
 	if (index < 0) return { ok: false };
+	const [at, units] = live.ledger[index];
 	return {
 		ok: true,
-		units: live.ledger[index][1],
-		state: { ...live, ledger: [...live.ledger.slice(0, index), ...live.ledger.slice(index + 1)] },
+		units,
+		state: {
+			...live,
+			ledger: [...live.ledger.slice(0, index), ...live.ledger.slice(index + 1)],
+			restored: byTime([...live.restored, [at, messageId]]).slice(-RESTORED_MAX_ENTRIES),
+		},
 	};
 }
+
+const byTime = <T extends [number, ...unknown[]]>(entries: T[]): T[] => [...entries].sort(([a], [b]) => a - b);
 
 // ---- pacing ------------------------------------------------------------------------------------
 
@@ -177,4 +198,62 @@ export function logToCsv(log: AttemptLogEntry[]): string {
 	const header = CSV_COLUMNS.map(([name]) => name).join(',');
 	const rows = log.map((entry) => CSV_COLUMNS.map(([, read]) => csvCell(read(entry))).join(','));
 	return `${[header, ...rows].join('\r\n')}\r\n`;
+}
+
+// ---- merging two copies ------------------------------------------------------------------------
+
+/**
+ * One state holding what either copy holds, for a copy kept in memory and the one in static data.
+ *
+ * Exact when one copy grew out of the other (the in-process copy and what this process saved
+ * earlier, or the other way round): the result is the newer copy. Copies changed apart (two
+ * processes answering at the same time) are joined: quota use and given-back units by message id,
+ * the pacing queue by its later end, log entries by content. What such a join cannot tell apart:
+ * messages the other copy accepted at or before the last one this copy folded into hourly totals
+ * are taken as already counted, and two log entries equal in every field are taken as one.
+ */
+export function mergeStates(mine: GatewayState, other: GatewayState, now: number): GatewayState {
+	const foldedThrough = Math.max(mine.foldedThrough, other.foldedThrough);
+	const restored = byTime(unionBy([...mine.restored, ...other.restored], ([, id]) => id)).slice(-RESTORED_MAX_ENTRIES);
+	const given = new Set(restored.map(([, id]) => id));
+	// A copy that folded less keeps as single entries what the other already counts in `folded`.
+	const counted = (copy: GatewayState) => copy.ledger.filter(([at, , id]) => !given.has(id) && (copy.foldedThrough === foldedThrough || at > foldedThrough));
+	const ledger = byTime(unionBy([...counted(mine), ...counted(other)], ([, , id]) => id));
+	const hours = new Map<number, number>(mine.folded);
+	for (const [hour, units] of other.folded) hours.set(hour, Math.max(units, hours.get(hour) ?? 0));
+	const merged: GatewayState = {
+		ledger,
+		folded: byTime([...hours.entries()]),
+		foldedThrough,
+		restored,
+		lastSlot: Math.max(mine.lastSlot, other.lastSlot),
+		log: mergeLogs(mine.log, other.log),
+	};
+	return withoutExpired(foldOverflow(merged), now);
+}
+
+function unionBy<T>(entries: T[], key: (entry: T) => string): T[] {
+	const seen = new Map<string, T>();
+	for (const entry of entries) if (!seen.has(key(entry))) seen.set(key(entry), entry);
+	return [...seen.values()];
+}
+
+/** `mine`, with the entries only `other` has put in place by time, cut to the last LOG_MAX_ENTRIES. */
+function mergeLogs(mine: AttemptLogEntry[], other: AttemptLogEntry[]): AttemptLogEntry[] {
+	const unmatched = new Map<string, number>();
+	for (const entry of mine) {
+		const key = JSON.stringify(entry);
+		unmatched.set(key, (unmatched.get(key) ?? 0) + 1);
+	}
+	const extra: AttemptLogEntry[] = [];
+	// Newest first: what both copies have is matched before the older entries only one has kept.
+	for (let index = other.length - 1; index >= 0; index--) {
+		const key = JSON.stringify(other[index]);
+		const count = unmatched.get(key) ?? 0;
+		if (count > 0) unmatched.set(key, count - 1);
+		else extra.unshift(other[index]);
+	}
+	if (extra.length === 0) return mine;
+	// Stable: entries of the same millisecond keep the order they were logged in.
+	return [...extra, ...mine].sort((a, b) => Date.parse(a.time) - Date.parse(b.time)).slice(-LOG_MAX_ENTRIES);
 }

@@ -11,7 +11,9 @@ import { readState, updateState } from './stateStore';
 /**
  * Request handling for the four webhooks of the node. Every rejection is written here, in
  * TimelinesAI's error shape and with its own status, and returns `noWebhookResponse` without
- * `workflowData`, which makes n8n start no execution.
+ * `workflowData`, which makes n8n start no execution. In "Immediately" mode the success answer is
+ * written here too and returned with `noWebhookResponse` and `workflowData`: n8n then starts the
+ * execution without answering again.
  */
 
 export type Route = 'send' | 'wrongMethod' | 'log' | 'quotaRestore';
@@ -178,7 +180,10 @@ async function send(context: IWebhookFunctions, settings: Settings): Promise<IWe
 
 	const item: INodeExecutionData = { json: buildItem(request, { messageId, receivedAt, notBefore: outcome.notBefore, downloaded }), pairedItem: { item: 0 } };
 	if (binary) item.binary = binary;
-	return settings.respondAtOnce ? { webhookResponse: successBody(messageId), workflowData: [[item]] } : { workflowData: [[item]] };
+	if (!settings.respondAtOnce) return { workflowData: [[item]] };
+	// Answered here rather than through `webhookResponse`, so that n8n saves the state (stateStore.ts).
+	writeJson(context, 200, successBody(messageId));
+	return { noWebhookResponse: true, workflowData: [[item]] };
 }
 
 function wrongMethod(context: IWebhookFunctions, settings: Settings): IWebhookResponseData {

@@ -1,43 +1,72 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { emptyState, toState, type GatewayState } from './gatewayState';
+import { emptyState, mergeStates, toState, type GatewayState } from './gatewayState';
 
 const STATIC_DATA_KEY = 'timelinesAiGateway';
 
-/**
- * The newest state of each gateway node in this process.
+/** Gateway nodes whose state this process keeps in memory; the least recently used is dropped first. */
+export const MEMORY_MAX_NODES = 100;
+
+/*
+ * Where the gateway's state (quota ledger, pacing queue, attempt log) lives, and what holds.
  *
- * n8n loads workflow static data from the database when a request arrives and saves it after the
- * node answers, so concurrent requests each start from the same stored copy and the last save
- * wins: a burst would get one pacing slot and one quota charge for all. Keeping the latest state
- * here too (the revision says which copy is newer) makes a burst consistent within one n8n
- * process. Several webhook processes (queue mode) each keep their own copy, so there the budget
- * and pacing are approximate.
+ * The record is the node's workflow static data. n8n 2.41 loads it from the database for every
+ * request and saves it, if the webhook changed it, from the callback that delivers the node's
+ * answer (live-webhooks.ts), but only when that callback runs before n8n sets up the execution:
+ * setting it up wraps the same object in a new Workflow, which clears its "changed" flag
+ * (WorkflowRunner.establishContextForPersistence).
  *
- * Across restarts the state is what n8n last saved. n8n 2.41 saves a request's changes only when
- * the request starts no execution (a rejection, a quota restore): setting up an execution wraps
- * the same static data in a new Workflow, which clears its "changed" flag
- * (WorkflowRunner.establishContextForPersistence). So accepted requests after the last such save
- * are missing from the budget and the log after a restart.
+ * - "Immediately" (the default): the node writes every answer itself and returns
+ *   `noWebhookResponse` (handlers.ts), so n8n saves the state of every request, accepted or not,
+ *   right after the answer is written and before the execution starts. After a restart, and in
+ *   any other n8n process, the budget, the pacing queue and the log include every request that
+ *   was answered, except one whose answer left just before the process died, ahead of the save.
+ * - "When Last Node Finishes" and "Using 'Respond to Webhook' Node": n8n answers from the
+ *   execution, so it never saves what an accepted request changed. Those changes stay in this
+ *   process's copy (below) and reach static data with the next request to this node in this
+ *   process that starts no execution: a rejection, a quota restore or a log download. A restart
+ *   before then loses them; another process does not see them until then.
+ *
+ * Why a copy in memory too: every request starts from the static data loaded when it arrived and
+ * the last save wins, so concurrent requests would each spend from the same ledger and get the
+ * same pacing slot. Here each change is load, merge with the copy, change, store, with no await
+ * in between, so the requests one process answers are applied one after another. The copy and
+ * static data are merged on every request (mergeStates), never just preferred: the copy cannot
+ * hide what another process saved, and what a concurrent save elsewhere overwrote comes back
+ * with this process's next save.
+ *
+ * Across processes (queue mode with several webhook processes) that is all: a request sees what
+ * other processes had saved when it arrived. Two processes answering at the same moment can each
+ * spend the last unit of the budget and hand out slots closer than the pacing gap.
+ *
+ * The copy holds nothing the static data does not (no URL secret, no credentials; message text
+ * only when the user opted in to logging it), each state within its own limits, for at most
+ * MEMORY_MAX_NODES nodes. Dropping a node's copy loses nothing static data has.
  */
-const latest = new Map<string, GatewayState>();
+const copies = new Map<string, GatewayState>();
 
 function keyOf(context: IWebhookFunctions): string {
 	return `${context.getWorkflow().id ?? ''}\u0000${context.getNode().id}\u0000${context.getMode()}`;
 }
 
-/** Load, change and save with no `await` in between, so no other request interleaves. */
+function remember(key: string, state: GatewayState): void {
+	copies.delete(key);
+	copies.set(key, state);
+	if (copies.size > MEMORY_MAX_NODES) copies.delete(copies.keys().next().value as string);
+}
+
+/** Load, change and store with no `await` in between, so no other request interleaves. */
 export function updateState<T>(context: IWebhookFunctions, change: (state: GatewayState) => { state: GatewayState; result: T }): T {
 	const staticData = context.getWorkflowStaticData('node');
 	const stored = toState(staticData[STATIC_DATA_KEY]);
 	const key = keyOf(context);
-	const mine = latest.get(key);
-	const current = mine !== undefined && mine.revision >= stored.revision ? mine : stored;
+	const copy = copies.get(key);
+	const current = copy === undefined ? stored : mergeStates(copy, stored, Date.now());
 	const { state, result } = change(current);
-	if (state !== current) {
-		const next = { ...state, revision: current.revision + 1 };
-		latest.set(key, next);
-		staticData[STATIC_DATA_KEY] = next as unknown as IDataObject;
+	remember(key, state);
+	// Also when only the merge added something, so that requests which change nothing (a log download) save it.
+	if (state !== current || (copy !== undefined && JSON.stringify(current) !== JSON.stringify(stored))) {
+		staticData[STATIC_DATA_KEY] = state as unknown as IDataObject;
 	}
 	return result;
 }

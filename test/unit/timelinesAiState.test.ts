@@ -7,8 +7,10 @@ import {
 	LEDGER_MAX_ENTRIES,
 	LOG_MAX_ENTRIES,
 	logToCsv,
+	mergeStates,
 	nextSlot,
 	restoreQuota,
+	RESTORED_MAX_ENTRIES,
 	spendQuota,
 	toState,
 	unitsUsed,
@@ -166,11 +168,130 @@ describe('attempt log', () => {
 describe('reading stored state', () => {
 	it('starts empty from nothing or from malformed data', () => {
 		expect(toState(undefined)).toEqual(emptyState());
-		expect(toState({ revision: 'x', ledger: 'nope', folded: [[1]], lastSlot: null, log: {} })).toEqual(emptyState());
+		expect(toState({ ledger: 'nope', folded: [[1]], foldedThrough: 'x', restored: {}, lastSlot: null, log: {} })).toEqual(emptyState());
 	});
 
 	it('keeps well-formed data', () => {
 		const state = appendLog(spend(emptyState(), T0, 5, 1, id(1)), { time: 't', accepted: true, status: 200, message: 'Accepted', recipientType: 'phone', messageId: id(1), quotaUnits: 1 });
-		expect(toState(JSON.parse(JSON.stringify({ ...state, revision: 7 })))).toEqual({ ...state, revision: 7 });
+		expect(toState(JSON.parse(JSON.stringify(state)))).toEqual(state);
+	});
+});
+
+describe('merging the copy in memory with the one in static data', () => {
+	type Op = { kind: 'spend'; units: number } | { kind: 'restore'; pick: number } | { kind: 'reject' };
+	const op: fc.Arbitrary<Op> = fc.oneof(
+		fc.record({ kind: fc.constant('spend' as const), units: fc.integer({ min: 1, max: 2 }) }),
+		fc.record({ kind: fc.constant('restore' as const), pick: fc.nat() }),
+		fc.record({ kind: fc.constant('reject' as const) }),
+	);
+	const pacing = { minMs: 1500, maxMs: 2500 };
+
+	/** Applies what the gateway does for each request; `step` ms apart (0 gives requests in the same millisecond). */
+	function apply(start: { state: GatewayState; now: number; n: number }, ops: Op[], step: (n: number) => number, prefix = 'a') {
+		let { state, now, n } = start;
+		for (const next of ops) {
+			now += step(n);
+			n += 1;
+			const time = new Date(now).toISOString();
+			if (next.kind === 'spend') {
+				const messageId = `${prefix}${n}`;
+				state = nextSlot(spend(state, now, 1_000_000, next.units, messageId), now, pacing, 0.5).state;
+				state = appendLog(state, { time, accepted: true, status: 200, message: 'Accepted', recipientType: 'phone', messageId, quotaUnits: next.units });
+			} else if (next.kind === 'restore' && state.ledger.length > 0) {
+				const restored = restoreQuota(state, now, state.ledger[next.pick % state.ledger.length][2]);
+				if (restored.ok) state = restored.state;
+			} else {
+				state = appendLog(state, { time, accepted: false, status: 400, message: 'Bad request', recipientType: null, messageId: null, quotaUnits: null });
+			}
+		}
+		return { state, now, n };
+	}
+	const begin = { state: emptyState(), now: T0, n: 0 };
+	const history = fc.tuple(fc.array(op, { maxLength: 130 }), fc.array(op, { maxLength: 130 }));
+
+	it('gives the newer copy when one grew out of the other, whichever is in memory', () => {
+		fc.assert(
+			fc.property(history, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1 }), ([early, late], gaps) => {
+				const step = (n: number) => gaps[n % gaps.length];
+				const older = apply(begin, early, step);
+				const newer = apply(older, late, step);
+				expect(mergeStates(newer.state, older.state, newer.now)).toEqual(newer.state);
+				expect(mergeStates(newer.state, newer.state, newer.now)).toEqual(newer.state);
+			}),
+		);
+		fc.assert(
+			fc.property(history, ([early, late]) => {
+				const older = apply(begin, early, () => 7);
+				const newer = apply(older, late, () => 7);
+				expect(mergeStates(older.state, newer.state, newer.now)).toEqual(newer.state);
+			}),
+		);
+	});
+
+	it('joins copies two processes changed apart: every unit, the later pacing end and every attempt', () => {
+		fc.assert(
+			fc.property(fc.array(op, { maxLength: 40 }), fc.array(op, { maxLength: 30 }), fc.array(op, { maxLength: 30 }), (shared, mineOps, otherOps) => {
+				const common = apply(begin, shared, () => 5);
+				const mine = apply(common, mineOps, () => 3, 'm').state;
+				const other = apply(common, otherOps, () => 4, 'o').state;
+				const now = T0 + 1_000_000;
+				const merged = mergeStates(mine, other, now);
+				// Every message either copy holds counts once, unless either gave it back.
+				const givenBack = new Set([...mine.restored, ...other.restored].map(([, messageId]) => messageId));
+				const held = new Map([...mine.ledger, ...other.ledger].map(([, units, messageId]) => [messageId, units]));
+				const expectedUnits = [...held].filter(([messageId]) => !givenBack.has(messageId)).reduce((sum, [, units]) => sum + units, 0);
+				expect(unitsUsed(merged, now)).toBe(expectedUnits);
+				expect(merged.lastSlot).toBe(Math.max(mine.lastSlot, other.lastSlot));
+				// Every attempt of either, the newest LOG_MAX_ENTRIES of them, in time order.
+				const attempts = new Set([...mine.log, ...other.log].map((entry) => JSON.stringify(entry)));
+				const kept = merged.log.map((entry) => JSON.stringify(entry));
+				expect(kept).toHaveLength(Math.min(attempts.size, LOG_MAX_ENTRIES));
+				for (const entry of kept) expect(attempts.has(entry)).toBe(true);
+				const times = merged.log.map((entry) => entry.time);
+				expect(times).toEqual([...times].sort());
+				if (attempts.size > LOG_MAX_ENTRIES) {
+					const newest = [...attempts].map((entry) => (JSON.parse(entry) as AttemptLogEntry).time).sort();
+					expect(times[0] >= newest[newest.length - LOG_MAX_ENTRIES]).toBe(true);
+				}
+			}),
+		);
+	});
+
+	it('does not bring back units a newer copy gave back', () => {
+		const older = spend(spend(emptyState(), T0, 10, 2, id(1)), T0 + 1, 10, 1, id(2));
+		const restored = restoreQuota(older, T0 + 2, id(1));
+		if (!restored.ok) throw new Error('expected the units back');
+		for (const merged of [mergeStates(older, restored.state, T0 + 3), mergeStates(restored.state, older, T0 + 3)]) {
+			expect(unitsUsed(merged, T0 + 3)).toBe(1);
+			expect(restoreQuota(merged, T0 + 3, id(1))).toEqual({ ok: false });
+		}
+	});
+
+	it('counts a folded message once, whichever copy still holds it one by one', () => {
+		let older = emptyState();
+		for (let n = 0; n < LEDGER_MAX_ENTRIES - 50; n++) older = spend(older, T0 + n, 10_000, 1, id(n));
+		let newer = older;
+		for (let n = LEDGER_MAX_ENTRIES - 50; n < LEDGER_MAX_ENTRIES + 150; n++) newer = spend(newer, T0 + n, 10_000, 1, id(n));
+		expect(newer.foldedThrough).toBe(T0 + 149);
+		const now = T0 + LEDGER_MAX_ENTRIES + 150;
+		expect(mergeStates(older, newer, now)).toEqual(newer);
+		expect(mergeStates(newer, older, now)).toEqual(newer);
+		expect(unitsUsed(mergeStates(older, newer, now), now)).toBe(LEDGER_MAX_ENTRIES + 150);
+	});
+
+	it(`remembers at most ${RESTORED_MAX_ENTRIES} given-back messages`, () => {
+		let state = emptyState();
+		for (let n = 0; n < RESTORED_MAX_ENTRIES + 20; n++) {
+			const restored = restoreQuota(spend(state, T0 + n, 10, 1, id(n)), T0 + n, id(n));
+			if (!restored.ok) throw new Error('expected the units back');
+			state = restored.state;
+		}
+		expect(state.restored).toHaveLength(RESTORED_MAX_ENTRIES);
+		expect(state.restored[0]).toEqual([T0 + 20, id(20)]);
+	});
+
+	it('drops what has left the 24-hour window', () => {
+		const state = spend(emptyState(), T0, 10, 1, id(1));
+		expect(mergeStates(state, emptyState(), T0 + DAY_MS).ledger).toEqual([]);
 	});
 });

@@ -2,8 +2,10 @@
  * The TimelinesAI-compatible trigger's webhook method, run in-process through n8n-core's own
  * WebhookContext and HookContext, with a small stand-in for what n8n 2.41 does around it
  * (packages/cli/src/webhooks: route by method and path, resolve the webhook description, load
- * static data per request and save it afterwards, answer from `webhookResponse` in "onReceived"
- * mode, start an execution only when `workflowData` is returned). The real n8n is exercised by the
+ * static data per request, save it only when the answer comes before the execution is set up,
+ * answer from `webhookResponse` in "onReceived" mode, start an execution only when `workflowData`
+ * is returned). A second n8n process (or one after a restart) is the node's code loaded once more,
+ * with its own memory, sharing the stored static data. The real n8n is exercised by the
  * end-to-end tests.
  */
 import { mkdtempSync, readFileSync } from 'fs';
@@ -28,6 +30,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+import { MEMORY_MAX_NODES } from '../../nodes/TimelinesAiTrigger/stateStore';
 import { TimelinesAiTrigger } from '../../nodes/TimelinesAiTrigger/TimelinesAiTrigger.node';
 import { contactJid, example1AccountPhone, example2ChatWithFile } from '../fixtures/timelinesai/requests';
 
@@ -41,9 +44,9 @@ const WEBHOOK_ID = '0f5b2c1e-7d3a-4e8f-9a6b-1c2d3e4f5a6b';
 const WEBHOOK_USER = { user: 'crm', password: 'S3cret-pass' };
 const MESSAGE_ID = /^wa_backend:[0-9A-F]{20}$/;
 
-const nodeType = new TimelinesAiTrigger();
-const nodeTypes: INodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) };
-const descriptions = nodeType.description.webhooks as IWebhookDescription[];
+const mainNodeType = new TimelinesAiTrigger();
+const nodeTypes: INodeTypes = { getByName: () => mainNodeType, getByNameAndVersion: () => mainNodeType, getKnownTypes: () => ({}) };
+const descriptions = mainNodeType.description.webhooks as IWebhookDescription[];
 
 interface Call {
 	method: string;
@@ -65,18 +68,44 @@ interface Answer {
 	items?: INodeExecutionData[];
 	/** True when n8n, not the node, answers later (last node / Respond to Webhook modes). */
 	answeredByWorkflow: boolean;
+	/** True when the node wrote the answer itself. */
+	writtenByNode: boolean;
+}
+
+/** The node's code as another n8n process (or the same one after a restart) has it: with its own memory. */
+function nodeInAnotherProcess(): TimelinesAiTrigger {
+	// n8n-workflow stays shared, so that the stand-in resolves the new copy's webhook descriptions.
+	const workflowPackage = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');
+	let loaded: typeof import('../../nodes/TimelinesAiTrigger/TimelinesAiTrigger.node') | undefined;
+	jest.isolateModules(() => {
+		jest.doMock('n8n-workflow', () => workflowPackage);
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		loaded = require('../../nodes/TimelinesAiTrigger/TimelinesAiTrigger.node') as typeof loaded;
+	});
+	if (!loaded) throw new Error('the node did not load');
+	return new loaded.TimelinesAiTrigger();
 }
 
 let nodeCounter = 0;
 
-/** One gateway node in one workflow, with n8n's static data kept as n8n keeps it: as JSON. */
+/** One gateway node in one workflow, run by one n8n process, with n8n's static data kept as n8n keeps it: as JSON. */
 class Gateway {
-	/** The workflow's static data as n8n stores it in the database. */
-	storedStaticData = '{}';
+	constructor(
+		public parameters: INodeParameters,
+		private readonly nodeType: TimelinesAiTrigger = mainNodeType,
+		/** The workflow's static data as n8n stores it in the database. */
+		readonly database = { staticData: '{}' },
+		readonly nodeId = `node-${++nodeCounter}`,
+	) {}
 
-	readonly nodeId = `node-${++nodeCounter}`;
+	get storedStaticData(): string {
+		return this.database.staticData;
+	}
 
-	constructor(public parameters: INodeParameters) {}
+	/** The same node in the same workflow, served by another n8n process, or by this one after a restart. */
+	inAnotherProcess(): Gateway {
+		return new Gateway(this.parameters, nodeInAnotherProcess(), this.database, this.nodeId);
+	}
 
 	private workflow(): Workflow {
 		const node = {
@@ -89,7 +118,7 @@ class Gateway {
 			webhookId: WEBHOOK_ID,
 			credentials: { twilioWebhookUserApi: { id: '1', name: 'CRM user' } },
 		};
-		return new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: true, nodeTypes, staticData: JSON.parse(this.storedStaticData) as IDataObject });
+		return new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: true, nodeTypes, staticData: JSON.parse(this.database.staticData) as IDataObject });
 	}
 
 	private additionalData(request: object, response: object): IWorkflowExecuteAdditionalData {
@@ -132,21 +161,25 @@ class Gateway {
 			workflowExecuteAdditionalData: additionalData,
 		};
 		const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
-		const result: IWebhookResponseData = await nodeType.webhook.call(context);
+		const result: IWebhookResponseData = await this.nodeType.webhook.call(context);
 		if (beforeSave) await beforeSave();
-		if ((workflow.staticData as { __dataChanged?: boolean }).__dataChanged) this.storedStaticData = JSON.stringify(workflow.staticData);
+		// n8n saves from the callback that delivers the answer, and setting up an execution first clears
+		// the "changed" flag: only an answer that comes before the execution (or without one) saves.
+		const answeredFirst = result.noWebhookResponse === true || result.workflowData === undefined;
+		if (answeredFirst && (workflow.staticData as { __dataChanged?: boolean }).__dataChanged) this.database.staticData = JSON.stringify(workflow.staticData);
 
 		const items = result.workflowData?.[0];
 		if (result.noWebhookResponse) {
 			if (!written) throw new Error('noWebhookResponse without writing a response');
-			return { ...written, body: parse(written), items, answeredByWorkflow: false };
+			return { ...written, body: parse(written), items, answeredByWorkflow: false, writtenByNode: true };
 		}
+		if (written) throw new Error('the node wrote a response without returning noWebhookResponse');
 		const responseMode = resolved(node.parameters, description, 'responseMode') ?? 'onReceived';
-		if (responseMode !== 'onReceived') return { status: 0, headers: {}, body: undefined, text: '', items, answeredByWorkflow: true };
+		if (responseMode !== 'onReceived') return { status: 0, headers: {}, body: undefined, text: '', items, answeredByWorkflow: true, writtenByNode: false };
 		// n8n answers "onReceived" with the evaluated responseData when it is set, else with webhookResponse.
 		const responseData = resolved(node.parameters, description, 'responseData');
 		const body: unknown = responseData ? responseData : result.webhookResponse;
-		return { status: 200, headers: {}, body, text: JSON.stringify(body), items, answeredByWorkflow: false };
+		return { status: 200, headers: {}, body, text: JSON.stringify(body), items, answeredByWorkflow: false, writtenByNode: false };
 	}
 
 	send(body: unknown, extra: Partial<Call> = {}): Promise<Answer> {
@@ -159,7 +192,7 @@ class Gateway {
 		const additionalData = this.additionalData({}, {});
 		const webhookData = { httpMethod: 'POST', node: node.name, path: '', webhookDescription: descriptions[0], workflowId: workflow.id, workflowExecuteAdditionalData: additionalData } as IWebhookData;
 		const context = new HookContext(workflow, node, additionalData, 'webhook', 'activate', webhookData);
-		return nodeType.webhookMethods.default.create.call(context);
+		return this.nodeType.webhookMethods.default.create.call(context);
 	}
 }
 
@@ -236,7 +269,10 @@ describe('accepted requests', () => {
 		const answer = await gateway().send(example1AccountPhone);
 		const item = onlyItem(answer);
 		expect(answer.status).toBe(200);
-		expect(answer.body).toEqual({ status: 'success', data: { message_id: item.messageId } });
+		// Written by the node itself, so that n8n saves the gateway state (stateStore.ts).
+		expect(answer.writtenByNode).toBe(true);
+		expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+		expect(answer.text).toBe(JSON.stringify({ status: 'success', data: { message_id: item.messageId } }));
 		expect(item.messageId).toMatch(MESSAGE_ID);
 		expect(item).toMatchObject({
 			action: 'send',
@@ -366,7 +402,7 @@ describe('Basic auth on top of the URL secret', () => {
 	});
 
 	it('tests the Webhook User credential locally', async () => {
-		const test = nodeType.methods.credentialTest.twilioWebhookUserApiTest;
+		const test = mainNodeType.methods.credentialTest.twilioWebhookUserApiTest;
 		const run = (data: ICredentialDataDecryptedObject) => test.call({} as never, { id: '1', name: 'u', type: 'twilioWebhookUserApi', data });
 		await expect(run({ user: 'crm', password: 'pw' })).resolves.toEqual({ status: 'OK', message: 'The webhook user and password can be used for HTTP Basic auth' });
 		await expect(run({ user: 'a:b', password: '' })).resolves.toEqual({
@@ -394,20 +430,128 @@ describe('quota budget', () => {
 		expect((await attempts(target)).map((entry) => entry.status)).toEqual([200, 429, 200]);
 	});
 
-	it('carries used units and the log across a restart, through static data alone', async () => {
-		const before = gateway({ quotaBudget: 2 });
-		expect((await before.send(example2ChatWithFile)).status).toBe(200);
-		// Another Gateway has another node id, so it has no in-process copy: like n8n after a restart.
-		const after = gateway({ quotaBudget: 2 });
-		after.storedStaticData = before.storedStaticData;
-		expectRejected(await after.send(example1AccountPhone), 429, expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 2 units/));
-		expect((await attempts(after)).map((entry) => entry.status)).toEqual([200, 429]);
-	});
 
 	it('rejects restore requests it cannot act on', async () => {
 		expectRejected(await restore(gateway({ quotaBudget: 3 }), { message_id: 'SM123' }), 400, '"message_id" must be the id this webhook answered with, like "wa_backend:3EB09FCC85FE99662E46"');
 		expectRejected(await restore(gateway(), { message_id: 'wa_backend:3EB09FCC85FE99662E46' }), 400, 'No Quota Budget is set on this node, so there are no units to give back');
 		expectRejected(await restore(gateway({ quotaBudget: 3 }), { message_id: 'wa_backend:3EB09FCC85FE99662E46' }), 404, expect.stringContaining('No quota use of message'));
+	});
+});
+
+describe('what n8n keeps of the gateway state', () => {
+	const text = (n: number) => ({ action: 'send', phone: '+14151231234', text: `message ${n}` });
+	const stored = (target: Gateway) => JSON.parse(target.storedStaticData) as IDataObject;
+	const slotOf = (answer: Answer) => Date.parse(onlyItem(answer).notBefore as string);
+
+	it('"Immediately": after a restart, the budget still counts, the pacing queue goes on and the log lists every accepted request', async () => {
+		const before = gateway({ quotaBudget: 4 });
+		const accepted = [await before.send(text(1)), await before.send(example2ChatWithFile)];
+		const lastSlot = slotOf(accepted[1]);
+
+		const after = before.inAnotherProcess();
+		const third = await after.send(text(3));
+		expect(slotOf(third)).toBeGreaterThanOrEqual(lastSlot + 1500);
+		expectRejected(await after.send(text(4)), 429, expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 4 units/));
+		const logged = await attempts(after);
+		expect(logged.map((entry) => [entry.status, entry.messageId])).toEqual([
+			[200, onlyItem(accepted[0]).messageId],
+			[200, onlyItem(accepted[1]).messageId],
+			[200, onlyItem(third).messageId],
+			[429, null],
+		]);
+	});
+
+	it('"Immediately": a burst that each request starts from the same stored copy is saved whole', async () => {
+		const target = gateway({ quotaBudget: 10 });
+		let arrived = 0;
+		let release: () => void = () => undefined;
+		const barrier = new Promise<void>((resolve) => (release = resolve));
+		const beforeSave = async () => {
+			if (++arrived === 3) release();
+			await barrier;
+		};
+		const burst = await Promise.all([1, 2, 3].map(async (n) => await target.call({ method: 'POST', body: text(n) }, beforeSave)));
+		const ids = burst.map((answer) => onlyItem(answer).messageId);
+
+		const after = target.inAnotherProcess();
+		expect((await attempts(after)).map((entry) => entry.messageId)).toEqual(ids);
+		expect((await after.call({ method: 'POST', path: 'timelinesai/quota/restore', body: { message_id: ids[0] } })).body).toEqual({
+			status: 'success',
+			data: { message_id: ids[0], restored_units: 1, units_left: 8 },
+		});
+	});
+
+	it.each(['lastNode', 'responseNode'])('"%s": n8n saves accepted requests only with the next request that starts no execution', async (responseMode) => {
+		const target = gateway({ responseMode, quotaBudget: 2 });
+		await target.activate();
+		const storedAtActivation = target.storedStaticData;
+		const first = onlyItem(await target.send(text(1)));
+		expect(target.storedStaticData).toBe(storedAtActivation);
+		// A restart now would lose it:
+		expect(await attempts(target.inAnotherProcess())).toEqual([]);
+
+		// In the same process the copy in memory has it, and a log download hands it to n8n to save.
+		expect((await attempts(target)).map((entry) => entry.messageId)).toEqual([first.messageId]);
+		expect(target.storedStaticData).not.toBe(storedAtActivation);
+		const after = target.inAnotherProcess();
+		expect((await attempts(after)).map((entry) => entry.messageId)).toEqual([first.messageId]);
+		onlyItem(await after.send(text(2)));
+		await attempts(after);
+		expectRejected(await target.send(text(3)), 429, expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 2 units/));
+	});
+
+	it('the copy in memory never hides what another process saved since', async () => {
+		const one = gateway({ quotaBudget: 3 });
+		const two = one.inAnotherProcess();
+		const first = await one.send(text(1));
+		const second = await two.send(text(2));
+		expect(slotOf(second)).toBeGreaterThanOrEqual(slotOf(first) + 1500);
+		const third = await one.send(text(3));
+		expect(slotOf(third)).toBeGreaterThanOrEqual(slotOf(second) + 1500);
+		expectRejected(await two.send(text(4)), 429, expect.stringMatching(/0 of the 3 units per 24 hours are left/));
+		expect((await attempts(one)).map((entry) => entry.status)).toEqual([200, 200, 200, 429]);
+	});
+
+	it('two processes answering at the same moment can overrun the budget, and the save one of them lost comes back with its next request', async () => {
+		const one = gateway({ quotaBudget: 1 });
+		const two = one.inAnotherProcess();
+		// Both load the stored copy before either saves; two saves last, over what one saved.
+		let oneSaved: () => void = () => undefined;
+		const oneHasSaved = new Promise<void>((resolve) => (oneSaved = resolve));
+		let bothLoaded: () => void = () => undefined;
+		const loaded = new Promise<void>((resolve) => (bothLoaded = resolve));
+		let arrived = 0;
+		const arrive = () => ++arrived === 2 && bothLoaded();
+		const [a, b] = await Promise.all([
+			one.call({ method: 'POST', body: text(1) }, async () => {
+				arrive();
+				await loaded;
+			}).then((answer) => (oneSaved(), answer)),
+			two.call({ method: 'POST', body: text(2) }, async () => {
+				arrive();
+				await oneHasSaved;
+			}),
+		]);
+		expect([a.status, b.status]).toEqual([200, 200]);
+		const ids = [onlyItem(a).messageId, onlyItem(b).messageId];
+		expect((stored(one)['node:Gateway'] as IDataObject).timelinesAiGateway).toMatchObject({ ledger: [[expect.any(Number), 1, ids[1]]] });
+
+		// The next request to the first process merges its copy back in: both units count again.
+		expectRejected(await one.send(text(3)), 429, expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 1 units/));
+		const third = one.inAnotherProcess();
+		expect((await attempts(third)).map((entry) => entry.messageId)).toEqual(expect.arrayContaining(ids));
+		expect(await third.call({ method: 'POST', path: 'timelinesai/quota/restore', body: { message_id: ids[0] } })).toMatchObject({ status: 200 });
+		expect(await third.call({ method: 'POST', path: 'timelinesai/quota/restore', body: { message_id: ids[1] } })).toMatchObject({ status: 200 });
+	});
+
+	it(`keeps copies in memory for at most ${MEMORY_MAX_NODES} nodes, dropping the least recently used`, async () => {
+		const oldest = gateway({ responseMode: 'lastNode' });
+		onlyItem(await oldest.send(text(1)));
+		expect(await attempts(oldest)).toHaveLength(1);
+		onlyItem(await oldest.send(text(2)));
+		for (let n = 0; n < MEMORY_MAX_NODES; n++) onlyItem(await gateway({ responseMode: 'lastNode' }).send(text(n)));
+		// The first message was saved with the log download; the second lived only in the dropped copy.
+		expect((await attempts(oldest)).map((entry) => entry.status)).toEqual([200]);
 	});
 });
 
