@@ -261,7 +261,8 @@ export const retryOption: INodeProperties = {
 	displayName: 'Retries on Rate Limit',
 	name: 'maxRetries',
 	type: 'number',
-	default: 3,
+	// The transport's DEFAULT_RETRY_POLICY.maxRetries (the lint wants a literal here).
+	default: 8,
 	typeOptions: { minValue: 0, maxValue: 10 },
 	description:
 		'How many times to repeat a request Twilio refused with 429 or 503 (nothing was sent then), waiting as its Retry-After header says. A request that may have reached Twilio is never repeated.',

@@ -38,9 +38,40 @@ export function numberOrNull(value: unknown): number | null {
 	return Number.isFinite(parsed) ? parsed : null;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const TWILIO_DATE = /^([A-Z][a-z]{2}), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+
+/**
+ * The exact shape Twilio writes, read without luxon, whose general RFC 2822 parser costs about 0.1 ms a
+ * date: three per message, a tenth of the node's CPU in a large batch (bench/results.md). Anything this
+ * does not read as a valid date of that shape is left to luxon, so the results are luxon's.
+ */
+function twilioShapedDate(value: string): string | undefined {
+	const match = TWILIO_DATE.exec(value);
+	if (!match) return undefined;
+	const [, weekday, day, monthName, year, hour, minute, second, sign, offsetHours, offsetMinutes] = match;
+	const month = MONTHS.indexOf(monthName);
+	const local = new Date(Date.UTC(Number(year), month, Number(day), Number(hour), Number(minute), Number(second)));
+	const exact =
+		month >= 0 &&
+		local.getUTCFullYear() === Number(year) &&
+		local.getUTCMonth() === month &&
+		local.getUTCDate() === Number(day) &&
+		local.getUTCHours() === Number(hour) &&
+		local.getUTCMinutes() === Number(minute) &&
+		local.getUTCSeconds() === Number(second) &&
+		WEEKDAYS[local.getUTCDay()] === weekday;
+	if (!exact) return undefined;
+	const offsetMs = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+	return new Date(local.getTime() - (sign === '-' ? -offsetMs : offsetMs)).toISOString();
+}
+
 /** Twilio's 2010 API writes dates in RFC 2822 ("Thu, 24 Aug 2023 05:01:45 +0000"); ISO 8601 in UTC out. */
 export function isoDate(value: unknown): string | null {
 	if (typeof value !== 'string' || value === '') return null;
+	const fast = twilioShapedDate(value);
+	if (fast !== undefined) return fast;
 	const rfc = DateTime.fromRFC2822(value);
 	const parsed = rfc.isValid ? rfc : DateTime.fromISO(value);
 	return parsed.isValid ? parsed.toUTC().toISO() : null;

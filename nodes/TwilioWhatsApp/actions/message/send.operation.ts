@@ -13,7 +13,9 @@ import { statusCallbackUrl } from '../../helpers/statusCallback';
 import { messageProperties, retryOption, twilioMessageOptions } from '../common.descriptions';
 import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './messageParameters';
 
-export const DEFAULT_CONCURRENCY = 5;
+// Twilio queues what it accepts and allows an account many concurrent API requests (20429 above that),
+// so 20 in flight costs nothing there and sends a batch about 20 round trips at a time.
+export const DEFAULT_CONCURRENCY = 20;
 export const MAX_CONCURRENCY = 50;
 
 const sendingOptions: INodeProperties[] = [
