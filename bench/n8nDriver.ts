@@ -4,7 +4,7 @@
  * the targets (see runRounds) so that background load on the shared machine hits all of them alike.
  */
 import autocannon from 'autocannon';
-import { mkdirSync, readFileSync } from 'fs';
+import { mkdirSync, readdirSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { setTimeout as delay } from 'timers/promises';
 
@@ -190,11 +190,25 @@ async function executionsSince(client: N8nClient, workflowId: string, since: Dat
 	return rows.filter((row) => row.stoppedAt !== null && row.status !== 'new' && row.status !== 'running');
 }
 
-/** User + system CPU seconds of a Linux process so far, all threads (/proc/<pid>/stat, fields 14 and 15). */
-function cpuSeconds(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+/**
+ * User + system CPU seconds used so far by the live processes of a Linux process group, all threads
+ * (/proc/<pid>/stat fields 5, 14, 15): n8n leads no group of its own under the harness's supervisor
+ * shell, and its task runner is a second process.
+ */
+function groupCpuSeconds(pgid: number): number {
+	let ticks = 0;
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let stat: string;
+		try {
+			stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+		} catch {
+			continue; // Ended meanwhile.
+		}
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+	}
+	return ticks / CLOCK_TICKS;
 }
 
 // sysconf(_SC_CLK_TCK), which is 100 on every Linux architecture Node runs on.
@@ -218,7 +232,7 @@ async function waitForDrain(bench: BenchN8n, workflowId: string, since: Date, ex
 		}
 		const stalled = Date.now() - movedAt > 15_000;
 		if (now >= expected || stalled) {
-			const cpu = cpuSeconds(bench.n8n.pid);
+			const cpu = groupCpuSeconds(bench.n8n.pid);
 			const rows = await executionsSince(client, workflowId, since);
 			if (rows.length >= expected || stalled) return { rows, cpu };
 		}
@@ -230,7 +244,7 @@ async function waitForDrain(bench: BenchN8n, workflowId: string, since: Date, ex
 export async function runOnce(bench: BenchN8n, target: Target, round: number, options: DriveOptions): Promise<RunResult> {
 	const workflowId = bench.workflows.get(target.key)!;
 	const since = new Date(Date.now() - 1000);
-	const cpuBefore = cpuSeconds(bench.n8n.pid);
+	const cpuBefore = groupCpuSeconds(bench.n8n.pid);
 	const result = await load(`${bench.n8n.baseUrl}${target.path}`, target, options.connections, options.durationSeconds);
 	const responses2xx = result['2xx'];
 	const { rows, cpu } = await waitForDrain(bench, workflowId, since, responses2xx);

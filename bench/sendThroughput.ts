@@ -1,6 +1,6 @@
 /**
  * Send throughput: WhatsApp messages per second through the Send node (in-process, n8n-core's real
- * ExecuteContext) against the Twilio mock answering every request after 50 ms, at the node's default
+ * ExecuteContext) against the Twilio mock (its own process) answering every request after 50 ms, at the node's default
  * concurrency against concurrency 1; then the same batch with the mock refusing 20% of creates with
  * 429. Every run is checked against the mock's record: each item's message created exactly once.
  */
@@ -9,7 +9,8 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { DEFAULT_CONCURRENCY } from '../nodes/TwilioWhatsApp/actions/message/send.operation';
 import { TwilioWhatsApp } from '../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { executeNode, jsonItems } from '../test/helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../test/mock-twilio';
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS } from '../test/mock-twilio';
+import { startMockProcess, type MockProcess } from './mockProcess';
 import type { BenchFigure } from './stats';
 import { fmt } from './stats';
 
@@ -52,10 +53,9 @@ interface SendRun {
 }
 
 /** Sends `count` items and checks every one was created exactly once, with its own To and Body. */
-async function sendRun(mock: MockTwilio, run: string, count: number, concurrency: number | undefined): Promise<SendRun> {
+async function sendRun(mock: MockProcess, run: string, count: number, concurrency: number | undefined): Promise<SendRun> {
 	const items = batch(run, count);
-	const firstMessage = mock.messages.length;
-	const firstRequest = mock.requests.length;
+	const first = await mock.counts();
 	const start = process.hrtime.bigint();
 	let output: INodeExecutionData[] = [];
 	let error: string | undefined;
@@ -69,7 +69,7 @@ async function sendRun(mock: MockTwilio, run: string, count: number, concurrency
 		error = (caught as Error).message;
 	}
 	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-	const created = mock.messages.slice(firstMessage);
+	const created = await mock.messages(first.messages);
 	const timesSent = new Map<string, number>();
 	for (const message of created) {
 		const key = `${message.params.To}|${message.params.Body}`;
@@ -81,7 +81,7 @@ async function sendRun(mock: MockTwilio, run: string, count: number, concurrency
 	const duplicated = [...timesSent].reduce((sum, [key, n]) => sum + (expected.has(key) ? n - 1 : n), 0);
 	const sids = new Set(created.map((m) => m.sid));
 	const failedItems = output.filter((item, i) => (item.json as IDataObject).error !== undefined || !sids.has(String(item.json.sid)) || (item.pairedItem as { item: number }).item !== i).length + (count - output.length);
-	const rateLimited = mock.requests.slice(firstRequest).filter((r) => r.status === 429).length;
+	const rateLimited = (await mock.createStatuses(first.requests)).filter((status) => status === 429).length;
 	return { items: count, seconds, perSecond: created.length / seconds, created: created.length, lost, duplicated, failedItems, rateLimited, error };
 }
 
@@ -92,16 +92,16 @@ function describe(run: SendRun): string {
 const exact = (run: SendRun) => run.created === run.items && run.lost === 0 && run.duplicated === 0 && run.failedItems === 0 && !run.error;
 
 export async function benchSendThroughput(): Promise<BenchFigure[]> {
-	const mock = await startMockTwilio({ latencyMs: LATENCY_MS });
+	const mock = await startMockProcess(LATENCY_MS);
 	try {
 		// Warm the node, the helper and the mock's connection handling.
 		await sendRun(mock, 'warm-up', 20, undefined);
 		const serial = await sendRun(mock, 'concurrency-1', BASELINE_ITEMS, 1);
 		const parallel = await sendRun(mock, 'default', ITEMS, undefined);
 		console.log(`  concurrency 1: ${describe(serial)}\n  default (${DEFAULT_CONCURRENCY}): ${describe(parallel)}`);
-		mock.setFault({ kind: '429', ratio: 0.2, on: 'create' });
+		await mock.setFault({ kind: '429', ratio: 0.2, on: 'create' });
 		const limited = await sendRun(mock, 'rate-limited', ITEMS, undefined);
-		mock.clearFaults();
+		await mock.clearFaults();
 		console.log(`  default, 20% 429: ${describe(limited)}`);
 		const ratio = parallel.perSecond / serial.perSecond;
 		return [

@@ -93,7 +93,7 @@ export function passthroughTarget(key: string, label: string, request: (url: str
 	return {
 		key,
 		label,
-		trigger: { name: 'Passthrough Trigger', type: 'n8n-nodes-bench-passthrough.passthroughTrigger', typeVersion: 1, webhookId, parameters: {} },
+		trigger: { name: 'Passthrough Trigger', type: 'n8n-nodes-bench-passthrough.passthroughTrigger', typeVersion: 2, webhookId, parameters: {} },
 		path: `/webhook/${webhookId}/in`,
 		request: request(`${baseUrl}/webhook/${webhookId}/in`),
 	};

@@ -1,13 +1,15 @@
 'use strict';
 // Baseline for bench/: a community trigger that does nothing but hand the request body to the
 // workflow, with a fully static webhook description (no expressions) and n8n's own response.
+// Version 2, like this package's triggers: for a version-1 trigger n8n 2.41 evaluates one more
+// expression per request (webhook-helpers.js parseRequestBody, `$parameter["options"]["binaryData"]`).
 class PassthroughTrigger {
 	constructor() {
 		this.description = {
 			displayName: 'Passthrough Trigger',
 			name: 'passthroughTrigger',
 			group: ['trigger'],
-			version: 1,
+			version: 2,
 			description: 'Benchmark baseline',
 			defaults: { name: 'Passthrough Trigger' },
 			inputs: [],
