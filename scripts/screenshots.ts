@@ -22,7 +22,7 @@ const EXAMPLES = join(REPO_ROOT, 'examples');
 const PACKAGE = 'n8n-nodes-twilio-whatsapp';
 const VIEWPORT = { width: 1440, height: 900 };
 /** The whole run, build and n8n start included, stays under five minutes; past this it gives up. */
-const DEADLINE_MS = 270_000;
+const DEADLINE_MS = 240_000;
 const UI_TIMEOUT_MS = 20_000;
 /** What the trigger panels show as their webhook URLs, instead of the local port of this run. */
 const PUBLIC_URL = 'https://n8n.example.com/';
@@ -56,11 +56,10 @@ async function main(): Promise<void> {
 	const { client, session } = await startN8nWithPackage();
 
 	const credentials = await createCredentials(client, running.mock.url);
-	const examples = exampleFiles();
-	const exampleIds = new Map<string, string>();
-	for (const file of examples) {
+	const examples: Array<{ file: string; id: string }> = [];
+	for (const file of exampleFiles()) {
 		const workflow = withCredentials(JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson, credentials);
-		exampleIds.set(file, (await client.importWorkflow(workflow)).id);
+		examples.push({ file, id: (await client.importWorkflow(workflow)).id });
 	}
 	const panels = await client.importWorkflow(await panelWorkflow(client, credentials));
 
@@ -91,19 +90,19 @@ async function main(): Promise<void> {
 
 	mkdirSync(DOCS, { recursive: true });
 	const saved: string[] = [];
-	for (const file of examples) {
-		await openWorkflow(page, exampleIds.get(file)!);
+	for (const { file, id } of examples) {
+		await openWorkflow(page, id);
 		saved.push(await shoot(page, SHOT.example(file)));
 	}
 
 	await openWorkflow(page, panels.id);
-	for (const [node, shot, isTrigger] of [
+	for (const [node, shot, hasWebhookUrls] of [
 		[PANEL_NODES.twilioTrigger, SHOT.twilioTrigger, true],
 		[PANEL_NODES.send, SHOT.send, false],
 		[PANEL_NODES.timelinesAiTrigger, SHOT.timelinesAiTrigger, true],
 	] as const) {
 		await openNode(page, node);
-		if (isTrigger) await showProductionUrls(page);
+		if (hasWebhookUrls) await showProductionUrls(page);
 		saved.push(await shoot(page, shot));
 		await closeNode(page);
 	}
@@ -114,7 +113,7 @@ async function main(): Promise<void> {
 	await settle(page);
 	saved.push(await shoot(page, SHOT.credential));
 
-	removeOrphanedExampleShots(examples);
+	removeOrphanedExampleShots(examples.map(({ file }) => file));
 	log(`saved:\n${saved.map((file) => `  ${file}`).join('\n')}`);
 }
 
@@ -153,7 +152,7 @@ function buildIfStale(): void {
 	const sources = ['nodes', 'credentials', 'package.json'].map((path) => join(REPO_ROOT, path));
 	if (existsSync(dist) && Math.max(...sources.map(newestMtime)) <= newestMtime(dist)) return;
 	log('building the package ...');
-	execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+	execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
 }
 
 function newestMtime(path: string): number {
@@ -165,11 +164,12 @@ function newestMtime(path: string): number {
 function ensureChromium(): void {
 	if (existsSync(CHROMIUM)) return;
 	log('installing Debian\'s chromium package ...');
-	const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-	const apt = (...args: string[]) => execFileSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
-		stdio: ['ignore', 'ignore', 'inherit'],
-		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-	});
+	const asRoot = process.getuid?.() === 0;
+	const apt = (...args: string[]) =>
+		execFileSync(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['apt-get', ...args], {
+			stdio: ['ignore', 'ignore', 'inherit'],
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		});
 	apt('update');
 	apt('install', '-y', '--no-install-recommends', 'chromium');
 }
@@ -292,7 +292,7 @@ async function closeNode(page: Page): Promise<void> {
 	await page.locator('[data-test-id="ndv"]').waitFor({ state: 'hidden' });
 }
 
-/** Lets fonts, icons and transitions finish, and closes n8n's first-run notices. */
+/** Lets requests, fonts and transitions finish. (The harness turns n8n's first-run survey off.) */
 async function settle(page: Page): Promise<void> {
 	await page.waitForLoadState('networkidle');
 	await page.evaluate('document.fonts.ready');
@@ -321,7 +321,12 @@ async function stopAll(): Promise<void> {
 /** Where a failed run leaves the page it was on, to see what the editor showed instead. */
 const FAILURE_SHOT = join(REPO_ROOT, '.e2e', 'screenshots-failure.png');
 
+let failed = false;
+
+/** Reports the first failure only: a signal or the deadline also makes the pending browser call fail. */
 function fail(reason: unknown): void {
+	if (failed) return;
+	failed = true;
 	console.error(`[screenshots] FAILED: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
 	void (running.page?.screenshot({ path: FAILURE_SHOT, timeout: 5_000 }) ?? Promise.resolve())
 		.then(() => running.page && console.error(`[screenshots] the page at that moment: ${FAILURE_SHOT}`))
