@@ -4,6 +4,9 @@
  * auth after a challenge). Checked: the item each request starts an execution with, the exact HTTP
  * answer of each "Respond" mode, and that rejected (403, 401) and filtered requests start nothing.
  */
+import { createServer, type Server } from 'http';
+import type { AddressInfo } from 'net';
+
 import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio, type SendInboundOptions, type WebhookResult } from '../mock-twilio';
 import {
 	ACCOUNT_SID,
@@ -31,11 +34,12 @@ import {
 	type WorkflowJson,
 	type WorkflowNode,
 } from './fixtures/twilio/workflows';
-import { getN8n, nodeOutput, type Credential } from './harness';
+import { getN8n, nodeOutput, sharedN8n, type Credential } from './harness';
 
 jest.setTimeout(120_000);
 
 const n8n = getN8n();
+const sharedSession = () => sharedN8n().session;
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const EMPTY_TWIML = `${XML_DECLARATION}<Response/>`;
@@ -463,5 +467,104 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 		expect(execution.status).toBe('error');
 		expect(execution.data.resultData.runData['Respond with TwiML'][0].error?.message).toBe('No Webhook node found in the workflow');
 		expect({ status: answer.status, body: answer.body }).toEqual({ status: 500, body: '{"message":"Error in workflow"}' });
+	});
+});
+
+/*
+ * "Download Media": the files of an inbound MMS/WhatsApp message as binary properties of the item, stored
+ * by n8n's own binary data manager. A local server stands in for Twilio's media host; the credential's API
+ * Base URL points at it, which is what lets the node fetch from it (it fetches only from Twilio's hosts).
+ */
+describe('Download Media option', () => {
+	const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF test photo '.repeat(200)), Buffer.from([0xff, 0xd9])]);
+	const LIMIT_MB = 1;
+	let media: Server;
+	let cdn: Server;
+	let mediaOrigin = '';
+	const requests: Array<{ host: 'twilio' | 'cdn'; path: string; authorization: string | undefined }> = [];
+	let workflow: TriggerWorkflow;
+
+	async function listen(server: Server): Promise<string> {
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	}
+
+	beforeAll(async () => {
+		cdn = createServer((req, res) => {
+			requests.push({ host: 'cdn', path: req.url ?? '', authorization: req.headers.authorization });
+			res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(PHOTO.length) }).end(PHOTO);
+		});
+		const cdnOrigin = await listen(cdn);
+		media = createServer((req, res) => {
+			requests.push({ host: 'twilio', path: req.url ?? '', authorization: req.headers.authorization });
+			if (req.url?.endsWith('/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9')) {
+				// Twilio's media URL redirects to its CDN with a signed URL.
+				res.writeHead(302, { location: `${cdnOrigin}/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9?Expires=1700000000&Signature=abc` }).end();
+			} else if (req.url?.endsWith('/Media/ME1b2c3d4e5f60718293a4b5c6d7e8f9a0')) {
+				const big = Buffer.alloc(LIMIT_MB * 1024 * 1024 + 1, 7);
+				res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(big.length) }).end(big);
+			} else {
+				res.writeHead(404).end();
+			}
+		});
+		mediaOrigin = await listen(media);
+		const mediaTwilio = await createTwilioCredential(n8n, 'Twilio (trigger e2e, media host)', mediaOrigin);
+		const trigger = triggerNode({
+			nodeId: '3c2d1e0f-9a8b-4c7d-9e6f-5a4b3c2d1e14',
+			webhookId: '9c1e3a5b-7d8f-4b0c-9e2a-4f6b8d0c2e20',
+			parameters: { options: { downloadMedia: true, maxMediaSizeMb: LIMIT_MB } },
+			twilio: mediaTwilio,
+		});
+		const { id } = await n8n.importWorkflow({ name: 'twilio trigger e2e: download media', nodes: [trigger], connections: {} });
+		workflowIds.push(id);
+		await n8n.activate(id);
+		workflow = { id, url: triggerUrl(n8n, '9c1e3a5b-7d8f-4b0c-9e2a-4f6b8d0c2e20') };
+	});
+
+	afterAll(async () => {
+		await new Promise((resolve) => media?.close(resolve));
+		await new Promise((resolve) => cdn?.close(resolve));
+	});
+
+	it('stores a file within the limit as binary media0 (fetched with the account\'s Basic auth), and notes the one over the limit', async () => {
+		const messageSid = sid('MM');
+		const base = `${mediaOrigin}/2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages/${messageSid}/Media`;
+		const params = withSid(
+			{
+				...whatsappImageWithCaption,
+				NumMedia: '2',
+				MediaUrl0: `${base}/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9`,
+				MediaContentType0: 'image/jpeg',
+				MediaUrl1: `${base}/ME1b2c3d4e5f60718293a4b5c6d7e8f9a0`,
+				MediaContentType1: 'video/mp4',
+			},
+			messageSid,
+		);
+		expectTwiml(await mock.sendInbound(workflow.url, params), EMPTY_TWIML);
+
+		const [execution] = await newExecutions(n8n, workflow.id, 0);
+		const item = triggerItem(execution);
+		expect(item.media).toEqual([
+			{ url: params.MediaUrl0, contentType: 'image/jpeg', index: 0, binaryProperty: 'media0', fileName: 'ME0a1b2c3d4e5f60718293a4b5c6d7e8f9.jpg', fileSize: PHOTO.length },
+			{ url: params.MediaUrl1, contentType: 'video/mp4', index: 1, error: `Not downloaded: ${LIMIT_MB * 1024 * 1024 + 1} bytes is larger than the limit of ${LIMIT_MB * 1024 * 1024} bytes.` },
+		]);
+		const binary = (execution.data.resultData.runData[TRIGGER_NAME][0].data?.main?.[0]?.[0] as { binary?: Record<string, { id?: string; mimeType?: string }> }).binary;
+		expect(Object.keys(binary ?? {})).toEqual(['media0']);
+		expect(binary?.media0.mimeType).toBe('image/jpeg');
+
+		// The bytes n8n stored are the file's.
+		const stored = await fetch(`${n8n.baseUrl}/rest/binary-data?id=${encodeURIComponent(binary?.media0.id ?? '')}&action=download`, {
+			headers: { cookie: sharedSession().cookie, 'browser-id': sharedSession().browserId },
+		});
+		expect(stored.status).toBe(200);
+		expect(Buffer.from(await stored.arrayBuffer()).equals(PHOTO)).toBe(true);
+
+		// Basic auth with the account on Twilio's host, not on the CDN it redirected to.
+		const basic = `Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString('base64')}`;
+		expect(requests.map(({ host, path, authorization }) => [host, path.replace(/^.*\/Media\//, '…/Media/'), authorization === basic ? 'account' : (authorization ?? 'none')]).sort()).toEqual([
+			['cdn', '/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9?Expires=1700000000&Signature=abc', 'none'],
+			['twilio', '…/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9', 'account'],
+			['twilio', '…/Media/ME1b2c3d4e5f60718293a4b5c6d7e8f9a0', 'account'],
+		]);
 	});
 });
