@@ -393,6 +393,17 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 		expect(nodeOutput(execution, 'Build Reply')).toEqual([{ twiml: `<Response><Message>You said: ${params.Body} (text)</Message></Response>` }]);
 	});
 
+	it('"With TwiML From the Last Node": an empty text/xml answer when the last item has no `twiml`, as the node\'s notice says', async () => {
+		const other = setNode('0c9d8e7f-6a5b-4c4d-8e3f-2a1b0c9d8e15', 'No TwiML', { note: 'nothing to reply' }, [220, 0]);
+		const workflow = await deployTrigger(
+			'twilio trigger e2e: last node without twiml',
+			{ nodeId: '1d0e9f8a-7b6c-4d5e-9f4a-3b2c1d0e9f16', webhookId: '0d2f4b6c-8e9a-4c1d-8f3b-5a7c9e1d3f21' },
+			{ respond: 'lastNode' },
+			{ nodes: [other] },
+		);
+		expectTwiml(await mock.sendInbound(workflow.url, withSid(whatsappText)), '');
+	});
+
 	/*
 	 * KNOWN LIMIT: when the workflow answers (last node, Respond to Webhook), n8n 2.41 does not save static
 	 * data the webhook changed for a request that starts an execution (WorkflowRunner re-wraps the static
