@@ -44,20 +44,25 @@ export function backendsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBack
  * of id order, as queued ones do, its pages repeat some executions and skip others.
  */
 export function executionStatuses(pg: QueueBackends['postgres'], workflowId: string): Array<{ id: string; status: string }> {
-	if (!/^\w+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
-	const output = execFileSync(
-		'psql',
-		['-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', pg.database, '-v', 'ON_ERROR_STOP=1', '-At', '-F', ' ', '-c',
-			`SELECT id, status FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`],
-		{ encoding: 'utf8', env: { ...process.env, PGPASSWORD: pg.password } },
-	);
-	return output
+	return psql(pg, `SELECT id, status FROM execution_entity WHERE "workflowId" = '${checkedId(workflowId)}' ORDER BY id`)
 		.split('\n')
 		.filter(Boolean)
 		.map((line) => {
 			const [id, status] = line.split(' ');
 			return { id, status };
 		});
+}
+
+function checkedId(id: string): string {
+	if (!/^[\w-]+$/.test(id)) throw new Error(`unexpected id ${id}`);
+	return id;
+}
+
+function psql(pg: QueueBackends['postgres'], sql: string): string {
+	return execFileSync('psql', ['-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', pg.database, '-v', 'ON_ERROR_STOP=1', '-At', '-F', ' ', '-c', sql], {
+		encoding: 'utf8',
+		env: { ...process.env, PGPASSWORD: pg.password },
+	});
 }
 
 function redisCli(redis: QueueBackends['redis'], ...args: string[]): string {
@@ -86,3 +91,9 @@ export function failedJobs(redis: QueueBackends['redis']): FailedJob[] {
 
 /** The reason Bull gives a job whose lock expired while a worker had it (bull's moveStalledJobsToWait-7.lua). */
 export const STALLED = 'job stalled more than allowable limit';
+
+/** The workflow's static data as n8n stored it (where the trigger keeps its duplicate-delivery log). */
+export function workflowStaticData(pg: QueueBackends['postgres'], workflowId: string): Record<string, unknown> {
+	const text = psql(pg, `SELECT COALESCE("staticData"::text, '{}') FROM workflow_entity WHERE id = '${checkedId(workflowId)}'`).trim();
+	return JSON.parse(text || '{}') as Record<string, unknown>;
+}

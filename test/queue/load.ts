@@ -1,6 +1,7 @@
 /**
  * The load: inbound WhatsApp messages as Twilio delivers them (the Twilio mock's parameters, signature
- * and headers), through a bounded pool of concurrent connections, and Twilio's retries of some of them.
+ * and headers), through a bounded pool of concurrent connections. A retry is the same request again with
+ * the same `I-Twilio-Idempotency-Token`, as Twilio sends it.
  */
 import { randomUUID } from 'crypto';
 
@@ -17,9 +18,11 @@ export interface Delivery {
 	token: string;
 }
 
+export type Attempt = 'first' | 'retry';
+
 export interface Outcome {
 	index: number;
-	attempt: 'first' | 'retry';
+	attempt: Attempt;
 	status: number;
 	body: string;
 	contentType: string;
@@ -29,24 +32,17 @@ export interface Outcome {
 	answeredAt: number;
 }
 
-export interface LoadPlan {
+export interface Target {
 	url: string;
 	authToken: string;
-	deliveries: Delivery[];
-	/** Indexes of the deliveries Twilio retries, each once its first delivery has been answered. */
-	retried: ReadonlySet<number>;
-	concurrency: number;
-	/** How many requests a retry waits behind once queued, so that it goes out among other first deliveries. */
-	retryLag: number;
-	/** Called once, when this many first deliveries have been answered. */
-	midRun?: { afterAnswered: number; action: () => void };
-	/** Stops sending (what is in flight finishes) when this passes; a bound, not a threshold. */
+	/** Nothing is sent after this, and what is in flight then is aborted; a bound, not a threshold. */
 	deadline: number;
 }
 
-/** A WhatsApp text from a distinct user, with the parameters Twilio sends and a fresh MessageSid. */
-export function whatsAppDeliveries(count: number, accountSid: string): Delivery[] {
-	return Array.from({ length: count }, (_, index) => {
+/** WhatsApp texts, each from a distinct user, with the parameters Twilio sends and a fresh MessageSid. */
+export function whatsAppDeliveries(count: number, accountSid: string, firstIndex = 0): Delivery[] {
+	return Array.from({ length: count }, (_, offset) => {
+		const index = firstIndex + offset;
 		const number = `+1555${String(index).padStart(7, '0')}`;
 		const params = inboundParams(
 			{ to: `whatsapp:${MOCK_NUMBERS.whatsapp}`, from: `whatsapp:${number}`, body: `queue-mode message ${index}`, profileName: `Queue User ${index}` },
@@ -58,56 +54,51 @@ export function whatsAppDeliveries(count: number, accountSid: string): Delivery[
 }
 
 /**
- * Sends every first delivery, and every retry after its first delivery was answered, with at most
- * `concurrency` requests in flight. Returns one outcome per request sent.
+ * One delivery as the mock's deliverSigned sends it, without its 15-second cut-off: how long n8n takes
+ * to answer depends on the machine, and this test checks what happens to the messages, not how fast.
  */
-export async function runLoad(plan: LoadPlan): Promise<Outcome[]> {
-	const queue: Array<{ delivery: Delivery; attempt: Outcome['attempt'] }> = plan.deliveries.map((delivery) => ({ delivery, attempt: 'first' }));
+export async function deliver(target: Target, delivery: Delivery, attempt: Attempt): Promise<Outcome> {
+	const sentAt = Date.now();
+	try {
+		const response = await fetch(target.url, {
+			method: 'POST',
+			headers: {
+				Accept: '*/*',
+				'User-Agent': 'TwilioProxy/1.1',
+				'Content-Type': 'application/x-www-form-urlencoded',
+				'X-Twilio-Signature': twilioSignature(target.authToken, target.url, delivery.params),
+				'I-Twilio-Idempotency-Token': delivery.token,
+				'X-Home-Region': 'us1',
+			},
+			body: encodeForm(delivery.params),
+			signal: AbortSignal.timeout(Math.max(1, target.deadline - sentAt)),
+		});
+		const body = await response.text();
+		return { index: delivery.index, attempt, status: response.status, body, contentType: response.headers.get('content-type') ?? '', sentAt, answeredAt: Date.now() };
+	} catch (error) {
+		return { index: delivery.index, attempt, status: 0, body: '', contentType: '', error: (error as Error).message, sentAt, answeredAt: Date.now() };
+	}
+}
+
+/**
+ * Sends the deliveries with at most `concurrency` requests in flight; `midRun.action` runs once, when
+ * `midRun.afterAnswered` of them have been answered. Returns one outcome per request sent.
+ */
+export async function runLoad(
+	target: Target,
+	deliveries: Delivery[],
+	attempt: Attempt,
+	concurrency: number,
+	midRun?: { afterAnswered: number; action: () => void },
+): Promise<Outcome[]> {
 	const outcomes: Outcome[] = [];
-	let answeredFirst = 0;
-	let midRunDone = false;
-
-	// As the mock's deliverSigned sends it, without its 15-second cut-off: how long n8n takes to answer
-	// depends on the machine, and this test checks what happens to the messages, not how fast.
-	const send = async (delivery: Delivery, attempt: Outcome['attempt']): Promise<Outcome> => {
-		const sentAt = Date.now();
-		try {
-			const response = await fetch(plan.url, {
-				method: 'POST',
-				headers: {
-					Accept: '*/*',
-					'User-Agent': 'TwilioProxy/1.1',
-					'Content-Type': 'application/x-www-form-urlencoded',
-					'X-Twilio-Signature': twilioSignature(plan.authToken, plan.url, delivery.params),
-					'I-Twilio-Idempotency-Token': delivery.token,
-					'X-Home-Region': 'us1',
-				},
-				body: encodeForm(delivery.params),
-				signal: AbortSignal.timeout(Math.max(1, plan.deadline - sentAt)),
-			});
-			const body = await response.text();
-			const contentType = response.headers.get('content-type') ?? '';
-			return { index: delivery.index, attempt, status: response.status, body, contentType, sentAt, answeredAt: Date.now() };
-		} catch (error) {
-			return { index: delivery.index, attempt, status: 0, body: '', contentType: '', error: (error as Error).message, sentAt, answeredAt: Date.now() };
-		}
-	};
-
+	let next = 0;
 	const runner = async () => {
-		for (let task = queue.shift(); task && Date.now() < plan.deadline; task = queue.shift()) {
-			const outcome = await send(task.delivery, task.attempt);
-			outcomes.push(outcome);
-			if (task.attempt !== 'first') continue;
-			answeredFirst += 1;
-			if (plan.retried.has(task.delivery.index)) {
-				queue.splice(Math.min(plan.retryLag, queue.length), 0, { delivery: task.delivery, attempt: 'retry' });
-			}
-			if (plan.midRun && !midRunDone && answeredFirst >= plan.midRun.afterAnswered) {
-				midRunDone = true;
-				plan.midRun.action();
-			}
+		while (next < deliveries.length && Date.now() < target.deadline) {
+			outcomes.push(await deliver(target, deliveries[next++], attempt));
+			if (midRun && outcomes.length === midRun.afterAnswered) midRun.action();
 		}
 	};
-	await Promise.all(Array.from({ length: plan.concurrency }, runner));
+	await Promise.all(Array.from({ length: concurrency }, runner));
 	return outcomes;
 }
