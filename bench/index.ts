@@ -14,6 +14,7 @@ import { benchParseVerify } from './parseVerify';
 import { benchSendThroughput } from './sendThroughput';
 import type { BenchFigure } from './stats';
 import { benchTriggerThroughput } from './triggerThroughput';
+import { benchWebhookInProcess } from './webhookInProcess';
 
 
 type Bench = { name: string; run: () => Promise<BenchFigure[]> | BenchFigure[] };
@@ -21,6 +22,7 @@ type Bench = { name: string; run: () => Promise<BenchFigure[]> | BenchFigure[] }
 const BENCHES: Bench[] = [
 	{ name: 'parse-verify', run: () => [benchParseVerify()] },
 	{ name: 'cold-load', run: () => [benchColdLoad()] },
+	{ name: 'webhook-in-process', run: async () => [await benchWebhookInProcess()] },
 	{ name: 'send-throughput', run: benchSendThroughput },
 	{ name: 'trigger-throughput', run: () => benchTriggerThroughput() },
 	{ name: 'gateway-throughput', run: () => benchGatewayThroughput() },

@@ -46,6 +46,10 @@ function targetsFor(baseUrl: string): Target[] {
 	return [
 		webhookNodeTarget('webhook', "(a) n8n's Webhook node", signedInboundRequests(`${baseUrl}/webhook/bench-webhook`)),
 		twilioTriggerTarget('twilio', 'Twilio WhatsApp/SMS Trigger', baseUrl),
+		// BENCH_DIAGNOSE=1: the same without the duplicate-delivery log, to see what saving it per request costs.
+		...(process.env.BENCH_DIAGNOSE
+			? [twilioTriggerTarget('twilioNoLog', 'Twilio trigger, Ignore Duplicates off', baseUrl, { options: { ignoreDuplicates: false } })]
+			: []),
 		passthroughTarget('passthrough', '(b) pass-through community trigger', signedInboundRequests, baseUrl),
 		timelinesAiTarget('timelinesai', 'TimelinesAI-Compatible Trigger'),
 		webhookNodeTarget('webhookJson', "n8n's Webhook node, TimelinesAI JSON", timelinesAiRequests()),

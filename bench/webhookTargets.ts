@@ -99,8 +99,11 @@ export function passthroughTarget(key: string, label: string, request: (url: str
 	};
 }
 
-/** This package's Twilio trigger with its defaults: signature verified, duplicate deliveries ignored, empty TwiML answer. */
-export function twilioTriggerTarget(key: string, label: string, baseUrl: string): Target {
+/**
+ * This package's Twilio trigger with its defaults: signature verified, duplicate deliveries ignored
+ * (a log in the workflow's static data), empty TwiML answer. `extra` adds parameters (diagnostics).
+ */
+export function twilioTriggerTarget(key: string, label: string, baseUrl: string, extra: Record<string, unknown> = {}): Target {
 	const webhookId = randomUUID();
 	return {
 		key,
@@ -110,7 +113,7 @@ export function twilioTriggerTarget(key: string, label: string, baseUrl: string)
 			type: 'n8n-nodes-twilio-whatsapp.twilioWhatsAppTrigger',
 			typeVersion: 2,
 			webhookId,
-			parameters: { events: 'all', respond: 'emptyTwiml', verifySignature: true },
+			parameters: { events: 'all', respond: 'emptyTwiml', verifySignature: true, ...extra },
 			credentials: { twilioMessagingApi: 'bench' },
 		},
 		path: `/webhook/${webhookId}/twilio`,
