@@ -72,10 +72,6 @@ install_missing() {
 	find_pg_bin >/dev/null || packages+=(postgresql)
 	command -v redis-server >/dev/null || packages+=(redis-server)
 	[[ ${#packages[@]} -eq 0 ]] && return 0
-	if [[ $(id -u) -ne 0 ]]; then
-		log "missing ${packages[*]} and not root: install them (apt-get install ${packages[*]}) and run again"
-		return 1
-	fi
 	# Package scripts would start the system's own PostgreSQL and Redis services; this run starts its own.
 	local made_policy=0
 	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
@@ -146,6 +142,8 @@ if [[ ! -d node_modules ]]; then
 	log "npm ci ..."
 	npm ci || fail_setup "npm ci failed"
 fi
+# initdb and pg_ctl run as the postgres user, which takes root (as in CI) to switch to.
+[[ $(id -u) -eq 0 ]] || fail_setup "run as root: PostgreSQL is started as the postgres user"
 install_missing || fail_setup "could not install PostgreSQL/Redis"
 pg_bin="$(find_pg_bin)" || fail_setup "PostgreSQL's initdb/pg_ctl not found under /usr/lib/postgresql"
 if needs_build; then
