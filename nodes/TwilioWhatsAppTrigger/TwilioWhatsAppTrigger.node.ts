@@ -27,7 +27,7 @@ import type { CachedCredentials } from './credentialCache';
 import { cachedCredentials } from './credentialCache';
 import { TRIGGER_PROPERTIES } from './description/parameters';
 import { TRIGGER_WEBHOOKS } from './description/webhooks';
-import { recordDelivery } from './idempotency';
+import { recordDeliveryInProcess } from './idempotency';
 import { downloadMedia } from './media';
 import type { TwilioEventKind } from './parse';
 import { classifyTwilioEvent, parseTwilioWebhook } from './parse';
@@ -224,7 +224,8 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		// workflow answers, n8n 2.41 would not save it, and a retry comes while the first attempt still runs.
 		if (token && answersAtOnce && options.ignoreDuplicates !== false) {
 			const staticData = this.getWorkflowStaticData('node');
-			const { duplicate, log } = recordDelivery(staticData[DELIVERY_LOG_KEY], token, Date.now());
+			const trigger = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id}\u0000${this.getMode()}`;
+			const { duplicate, log } = recordDeliveryInProcess(trigger, staticData[DELIVERY_LOG_KEY], token, Date.now());
 			// Twilio retries only when it got no answer, so the fixed reply of the first attempt never reached it: send it now.
 			if (duplicate) return acknowledgeWithoutExecution(res, immediateTwiml(this, respond, kind));
 			staticData[DELIVERY_LOG_KEY] = log;

@@ -1,0 +1,31 @@
+import { recordDelivery, recordDeliveryInProcess } from '../../nodes/TwilioWhatsAppTrigger/idempotency';
+
+/**
+ * n8n hands concurrent requests the same stored static data and keeps whichever write comes last. The
+ * in-process log must still remember every token this process took, so a later retry is recognised.
+ */
+describe('duplicate-delivery log under concurrent requests in one process', () => {
+	const now = Date.parse('2026-11-23T12:00:00Z');
+
+	it('keeps tokens that a concurrent request\'s write dropped', () => {
+		const trigger = `wf-1\u0000node-1\u0000webhook-${Math.random()}`;
+		const storedAtArrival = {};
+		// Two requests read the same (empty) static data; each writes back its own log.
+		const first = recordDeliveryInProcess(trigger, storedAtArrival, 'token-a', now);
+		const second = recordDeliveryInProcess(trigger, storedAtArrival, 'token-b', now + 10);
+		expect(first.duplicate).toBe(false);
+		expect(second.duplicate).toBe(false);
+		// The last write wins in n8n: it must hold both tokens.
+		const stored = second.log;
+		expect(Object.keys(stored)).toHaveLength(2);
+		expect(recordDelivery(stored, 'token-a', now + 20).duplicate).toBe(true);
+		expect(recordDeliveryInProcess(trigger, {}, 'token-a', now + 30).duplicate).toBe(true);
+	});
+
+	it('keeps triggers apart', () => {
+		const a = `wf-1\u0000node-1\u0000webhook-${Math.random()}`;
+		const b = `wf-2\u0000node-1\u0000webhook-${Math.random()}`;
+		recordDeliveryInProcess(a, {}, 'token-x', now);
+		expect(recordDeliveryInProcess(b, {}, 'token-x', now).duplicate).toBe(false);
+	});
+});
