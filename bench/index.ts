@@ -38,7 +38,7 @@ async function main() {
 		console.log(`bench: ${bench.name}…`);
 		try {
 			const results = await bench.run();
-			for (const r of results) console.log(`  ${r.figure}: ${r.value} | baseline ${r.baseline} | ${r.ratio} | target ${r.target}: ${r.met ? 'met' : 'MISSED'}`);
+			for (const r of results) console.log(`  ${r.figure}: ${r.value} | baseline ${r.baseline} | ${r.ratio} | target ${r.target}: ${r.met === undefined ? 'no target' : r.met ? 'met' : 'MISSED'}`);
 			figures.push(...results);
 		} catch (error) {
 			console.log(`  ${bench.name} failed: ${(error as Error).stack}`);

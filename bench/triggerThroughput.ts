@@ -46,7 +46,7 @@ function figure(session: Session): BenchFigure {
 		notes:
 			`${describeRuns(session)}. Answered 2xx without a finished execution: ours ${ours.lost}, (b) ${b.lost}, (a) ${a.lost}; ` +
 			`failed executions: ours ${ours.failed}, (b) ${b.failed}, (a) ${a.failed}; non-2xx or socket errors: ours ${ours.non2xx}, (b) ${b.non2xx}, (a) ${a.non2xx}.`,
-		details: [`### Trigger throughput, ${session.engine.name}`, '', ...runTable(session, ['webhook', 'passthrough', 'twilio', 'twilioNoLog'])],
+		details: [`### Trigger throughput, ${session.engine.name}`, '', ...runTable(session, ['webhook', 'passthrough', 'twilio', 'twilioNoLog', 'twilioNoCred', 'passthroughSelf'])],
 	};
 }
 

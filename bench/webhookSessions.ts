@@ -46,9 +46,15 @@ function targetsFor(baseUrl: string): Target[] {
 	return [
 		webhookNodeTarget('webhook', "(a) n8n's Webhook node", signedInboundRequests(`${baseUrl}/webhook/bench-webhook`)),
 		twilioTriggerTarget('twilio', 'Twilio WhatsApp/SMS Trigger', baseUrl),
-		// BENCH_DIAGNOSE=1: the same without the duplicate-delivery log, to see what saving it per request costs.
+		// BENCH_DIAGNOSE=1: without the duplicate-delivery log (what saving it per request costs), also
+		// without signature check and credential (n8n checks a credential's access on every execution), and
+		// the pass-through answering before n8n creates the execution, as this package's triggers do.
 		...(process.env.BENCH_DIAGNOSE
-			? [twilioTriggerTarget('twilioNoLog', 'Twilio trigger, Ignore Duplicates off', baseUrl, { options: { ignoreDuplicates: false } })]
+			? [
+					twilioTriggerTarget('twilioNoLog', 'Twilio trigger, Ignore Duplicates off', baseUrl, { options: { ignoreDuplicates: false } }),
+					twilioTriggerTarget('twilioNoCred', 'Twilio trigger, no log, no signature check, no credential', baseUrl, { verifySignature: false, options: { ignoreDuplicates: false } }, false),
+					passthroughTarget('passthroughSelf', 'pass-through answering before the execution exists', signedInboundRequests, baseUrl, true),
+				]
 			: []),
 		passthroughTarget('passthrough', '(b) pass-through community trigger', signedInboundRequests, baseUrl),
 		timelinesAiTarget('timelinesai', 'TimelinesAI-Compatible Trigger'),
@@ -59,7 +65,9 @@ function targetsFor(baseUrl: string): Target[] {
 async function runSession(engine: EngineSetting, options: DriveOptions): Promise<Session> {
 	const bench = await startBenchN8n(`bench-webhooks-${engine.key}`, engine.env, TWILIO_CREDENTIALS);
 	try {
-		const targets = targetsFor(bench.n8n.baseUrl);
+		// BENCH_ONLY=<target keys> narrows a diagnostic run.
+		const only = process.env.BENCH_ONLY?.split(',');
+		const targets = targetsFor(bench.n8n.baseUrl).filter((target) => !only || only.includes(target.key));
 		await addTargets(bench, targets);
 		console.log(`  ${engine.name}: n8n at ${bench.n8n.baseUrl}`);
 		const results = await runRounds(bench, targets, options);

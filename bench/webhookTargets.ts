@@ -87,13 +87,17 @@ export function webhookNodeTarget(key: string, label: string, request: (i: numbe
 	};
 }
 
-/** The minimal community trigger in bench/n8n-nodes-bench-passthrough: returns the body as one item. */
-export function passthroughTarget(key: string, label: string, request: (url: string) => (i: number) => BenchRequest, baseUrl: string): Target {
+/**
+ * The minimal community trigger in bench/n8n-nodes-bench-passthrough: returns the body as one item.
+ * `answersItself` picks its diagnostic twin, which writes the answer before n8n creates the execution.
+ */
+export function passthroughTarget(key: string, label: string, request: (url: string) => (i: number) => BenchRequest, baseUrl: string, answersItself = false): Target {
 	const webhookId = randomUUID();
+	const name = answersItself ? 'passthroughSelfTrigger' : 'passthroughTrigger';
 	return {
 		key,
 		label,
-		trigger: { name: 'Passthrough Trigger', type: 'n8n-nodes-bench-passthrough.passthroughTrigger', typeVersion: 2, webhookId, parameters: {} },
+		trigger: { name: 'Passthrough Trigger', type: `n8n-nodes-bench-passthrough.${name}`, typeVersion: 2, webhookId, parameters: {} },
 		path: `/webhook/${webhookId}/in`,
 		request: request(`${baseUrl}/webhook/${webhookId}/in`),
 	};
@@ -101,9 +105,10 @@ export function passthroughTarget(key: string, label: string, request: (url: str
 
 /**
  * This package's Twilio trigger with its defaults: signature verified, duplicate deliveries ignored
- * (a log in the workflow's static data), empty TwiML answer. `extra` adds parameters (diagnostics).
+ * (a log in the workflow's static data), empty TwiML answer. `extra` adds parameters, and the node may
+ * go without its credential (diagnostics).
  */
-export function twilioTriggerTarget(key: string, label: string, baseUrl: string, extra: Record<string, unknown> = {}): Target {
+export function twilioTriggerTarget(key: string, label: string, baseUrl: string, extra: Record<string, unknown> = {}, withCredential = true): Target {
 	const webhookId = randomUUID();
 	return {
 		key,
@@ -114,7 +119,7 @@ export function twilioTriggerTarget(key: string, label: string, baseUrl: string,
 			typeVersion: 2,
 			webhookId,
 			parameters: { events: 'all', respond: 'emptyTwiml', verifySignature: true, ...extra },
-			credentials: { twilioMessagingApi: 'bench' },
+			...(withCredential ? { credentials: { twilioMessagingApi: 'bench' } } : {}),
 		},
 		path: `/webhook/${webhookId}/twilio`,
 		request: signedInboundRequests(`${baseUrl}/webhook/${webhookId}/twilio`),
