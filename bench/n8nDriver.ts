@@ -328,10 +328,11 @@ export function medians(results: RunResult[], key: string) {
 /** The per-round ratio a/b (same round, so same background load), summarized over rounds. */
 export function roundRatios(results: RunResult[], a: string, b: string, pick: (r: RunResult) => number = (r) => r.execsPerSec) {
 	const rounds = [...new Set(results.map((r) => r.round))];
-	const ratios = rounds.map((round) => {
-		const ra = results.find((r) => r.round === round && r.target === a)!;
-		const rb = results.find((r) => r.round === round && r.target === b)!;
-		return pick(ra) / pick(rb);
+	const ratios = rounds.flatMap((round) => {
+		const ra = results.find((r) => r.round === round && r.target === a);
+		const rb = results.find((r) => r.round === round && r.target === b);
+		// Either may be missing in a narrowed diagnostic run (BENCH_ONLY): no ratio then (n/a in the figure).
+		return ra && rb ? [pick(ra) / pick(rb)] : [];
 	});
 	return summarize(ratios);
 }
