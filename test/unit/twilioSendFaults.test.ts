@@ -3,7 +3,7 @@
  * as the right kind of error, only what is safe is retried, and no message is ever created twice
  * (checked against the mock's record of created messages).
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { executeNode, jsonItems } from '../helpers/inprocess';
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 afterEach(() => mock.clearFaults());
 
-function send(to: string, options: IDataObject = {}) {
+function send(to: string, options: INodeParameters = {}) {
 	const parameters: INodeParameters = { resource: 'message', operation: 'send', channel: 'sms', sender: 'phoneNumber', from: MOCK_NUMBERS.sms, to, content: 'text', body: 'fault test', options };
 	const credentials = { twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'authToken', authToken: DEFAULT_ACCOUNT.authToken, baseUrl: mock.url } };
 	return executeNode({ nodeType, parameters, credentials, continueOnFail: true }, jsonItems({}));
