@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import type { IDataObject } from 'n8n-workflow';
 
 /**
  * Remembers the `I-Twilio-Idempotency-Token` of recent deliveries so that Twilio's retry of a request
@@ -28,26 +27,50 @@ export interface DeliveryLogLimits {
 
 export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = { windowMs: 5 * 60_000, maxEntries: 1000 };
 
-/** Token digest → epoch seconds when first seen, in insertion order (oldest first). */
-export type DeliveryLog = Record<string, number>;
+/**
+ * The stored log: one string `"<digest> <seconds>,<digest> <seconds>,…"`, oldest first. A single string
+ * is one value for n8n's change-tracking proxy over static data and for its JSON round trip per request,
+ * where an object of up to 1,000 keys cost milliseconds (bench/results.md).
+ */
+export type DeliveryLog = string;
+
+/** Token digest and epoch seconds when first seen. */
+type Entry = [digest: string, seenAt: number];
 
 // 96 bits of SHA-256: collisions are out of reach, and the log stays small whatever Twilio's token length.
 function digestOf(token: string): string {
 	return 't' + createHash('sha256').update(token, 'utf8').digest('base64url').slice(0, 16);
 }
 
-function asLog(value: unknown): DeliveryLog {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-	const log: DeliveryLog = {};
-	for (const [key, seenAt] of Object.entries(value as IDataObject)) {
-		if (typeof seenAt === 'number' && Number.isFinite(seenAt)) log[key] = seenAt;
+/** Reads a stored log; anything else (an older format, junk) reads as empty. */
+function parseLog(value: unknown): Entry[] {
+	if (typeof value !== 'string' || value === '') return [];
+	const entries: Entry[] = [];
+	for (const part of value.split(',')) {
+		const space = part.indexOf(' ');
+		const seenAt = Number(part.slice(space + 1));
+		if (space > 0 && Number.isFinite(seenAt)) entries.push([part.slice(0, space), seenAt]);
 	}
-	return log;
+	return entries;
+}
+
+function formatLog(entries: Entry[]): DeliveryLog {
+	return entries.map(([digest, seenAt]) => `${digest} ${seenAt}`).join(',');
+}
+
+function record(entries: Entry[], token: string, nowMs: number, limits: DeliveryLogLimits): { duplicate: boolean; entries: Entry[] } {
+	const now = Math.floor(nowMs / 1000);
+	const oldest = now - Math.ceil(limits.windowMs / 1000);
+	const digest = digestOf(token);
+	const kept = entries.filter(([, seenAt]) => seenAt > oldest && seenAt <= now + 60);
+	const duplicate = kept.some(([key]) => key === digest);
+	if (!duplicate) kept.push([digest, now]);
+	return { duplicate, entries: kept.slice(-limits.maxEntries) };
 }
 
 /**
  * Whether this token was seen within the window, and the log to store afterwards (expired entries
- * dropped, the token recorded, trimmed to the cap). Pure: the input log is not modified.
+ * dropped, the token recorded, trimmed to the cap). Pure.
  */
 export function recordDelivery(
 	stored: unknown,
@@ -55,13 +78,8 @@ export function recordDelivery(
 	nowMs: number,
 	limits: DeliveryLogLimits = DEFAULT_DELIVERY_LOG_LIMITS,
 ): { duplicate: boolean; log: DeliveryLog } {
-	const now = Math.floor(nowMs / 1000);
-	const oldest = now - Math.ceil(limits.windowMs / 1000);
-	const digest = digestOf(token);
-	const kept = Object.entries(asLog(stored)).filter(([, seenAt]) => seenAt > oldest && seenAt <= now + 60);
-	const duplicate = kept.some(([key]) => key === digest);
-	if (!duplicate) kept.push([digest, now]);
-	return { duplicate, log: Object.fromEntries(kept.slice(-limits.maxEntries)) };
+	const { duplicate, entries } = record(parseLog(stored), token, nowMs, limits);
+	return { duplicate, log: formatLog(entries) };
 }
 
 /**
@@ -73,13 +91,17 @@ export function recordDelivery(
  * took, so a retry that reaches this process is recognised, and its next write repairs what another
  * process's write dropped. Bounded like the stored log, and to the most recently used triggers.
  */
-const recentLogs = new Map<string, DeliveryLog>();
+const recentLogs = new Map<string, { entries: Entry[]; written: DeliveryLog }>();
 const MAX_TRIGGERS = 100;
 
-function byTime(...logs: DeliveryLog[]): DeliveryLog {
-	const merged: DeliveryLog = {};
-	for (const log of logs) for (const [key, seenAt] of Object.entries(log)) merged[key] = Math.min(seenAt, merged[key] ?? seenAt);
-	return Object.fromEntries(Object.entries(merged).sort(([, a], [, b]) => a - b));
+/** Both logs' tokens, each at its first sighting, oldest first. */
+function merge(a: Entry[], b: Entry[]): Entry[] {
+	const firstSeen = new Map<string, number>();
+	for (const [digest, seenAt] of a.concat(b)) {
+		const known = firstSeen.get(digest);
+		if (known === undefined || seenAt < known) firstSeen.set(digest, seenAt);
+	}
+	return [...firstSeen].sort(([, x], [, y]) => x - y);
 }
 
 /** recordDelivery over the stored log together with what this process recorded for the same trigger. */
@@ -90,9 +112,13 @@ export function recordDeliveryInProcess(
 	nowMs: number,
 	limits: DeliveryLogLimits = DEFAULT_DELIVERY_LOG_LIMITS,
 ): { duplicate: boolean; log: DeliveryLog } {
-	const result = recordDelivery(byTime(recentLogs.get(trigger) ?? {}, asLog(stored)), token, nowMs, limits);
+	const recent = recentLogs.get(trigger);
+	// Usually the stored log is the one this process wrote last: nothing to read or merge then.
+	const entries = recent && recent.written === stored ? recent.entries : merge(recent?.entries ?? [], parseLog(stored));
+	const result = record(entries, token, nowMs, limits);
+	const log = formatLog(result.entries);
 	recentLogs.delete(trigger);
-	recentLogs.set(trigger, result.log);
+	recentLogs.set(trigger, { entries: result.entries, written: log });
 	if (recentLogs.size > MAX_TRIGGERS) recentLogs.delete(recentLogs.keys().next().value as string);
-	return result;
+	return { duplicate: result.duplicate, log };
 }

@@ -109,8 +109,9 @@ function expectForbidden(answer: WebhookResult): void {
 /** How many delivery tokens the trigger's log in the workflow's stored static data holds. */
 async function storedDeliveryTokens(workflowId: string): Promise<number> {
 	const { staticData } = await n8n.getWorkflow(workflowId);
-	const nodeData = (staticData as Record<string, { deliveries?: Record<string, number> }> | null | undefined)?.[`node:${TRIGGER_NAME}`];
-	return Object.keys(nodeData?.deliveries ?? {}).length;
+	// The log is one string, "<digest> <seconds>" entries joined by commas (idempotency.ts).
+	const nodeData = (staticData as Record<string, { deliveries?: string }> | null | undefined)?.[`node:${TRIGGER_NAME}`];
+	return nodeData?.deliveries ? nodeData.deliveries.split(',').length : 0;
 }
 
 /** What a plain WhatsApp inbound from the fixtures' customer to the sandbox looks like in the item. */

@@ -339,7 +339,8 @@ function executionsBySid(executions: Execution[]): Map<string, string[]> {
 
 /** Numbers for the report, in .e2e/queue-summary.json and the test output; not assertions. */
 function writeSummary(run: Run, staticData: Record<string, unknown>, times: Array<[string, number]>): void {
-	const storedLog = (staticData[`node:${TRIGGER}`] as { deliveries?: object } | undefined)?.deliveries;
+	// One string of "<digest> <seconds>" entries joined by commas (nodes/TwilioWhatsAppTrigger/idempotency.ts).
+	const storedLog = (staticData[`node:${TRIGGER}`] as { deliveries?: string } | undefined)?.deliveries;
 	const byStatus: Record<string, number> = {};
 	for (const e of run.executions) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
 	const killed = workerActivity(run.killedWorkerLog);
@@ -355,7 +356,7 @@ function writeSummary(run: Run, staticData: Record<string, unknown>, times: Arra
 		byStatus,
 		retriesThatStartedAnExecution: twice.filter(([sid]) => retriedSids.has(sid)).length,
 		sequentialRetriesThatStartedAnExecution: twice.filter(([sid]) => run.sequential.some((d) => d.messageSid === sid)).length,
-		tokensInStoredDuplicateLog: Object.keys(storedLog ?? {}).length,
+		tokensInStoredDuplicateLog: storedLog ? storedLog.split(',').length : 0,
 		ranByWorker: { killed: killed.started.size, surviving: survivor.started.size },
 		failedJobs: run.failedJobs,
 		notSucceeded: run.executions
