@@ -9,7 +9,7 @@
  *   failed execution without it.
  */
 import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockMessage, type MockTwilio, type WebhookResult } from '../mock-twilio';
-import { plannedStepsOf, sendCallback, startCreateHookProxy, startHoldingMock, type CreateHookProxy } from './fixtures/twilio/heldCallbacks';
+import { plannedStepsOf, reportPlannedStatuses, sendCallback, startHoldingMock, startHookProxy, type HookProxy, type ProxyHooks } from './fixtures/twilio/heldCallbacks';
 import {
 	chain,
 	createTwilioCredential,
@@ -346,49 +346,114 @@ describe('Send and Wait for Delivery Status', () => {
 		expect(held.messages.length).toBe(messages);
 	});
 
+	it("resumes after the time limit with the input item, and the message SID in the execution's custom data", async () => {
+		const path = 'e2e-twilio-send-and-wait-time-limit';
+		const timeLimitId = await deploy('twilio send e2e: send and wait, time limit', [
+			webhookStartNode('5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b35', 'a7b8c9d0-e1f2-4a3b-9c4d-5e6f7a8b9c35', path, 'onReceived'),
+			{ ...sendAndWait(heldTwilio, '6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c36'), parameters: { ...sendAndWait(heldTwilio).parameters, waitAmount: 0.01 } },
+			// n8n documents execution custom data for the Code node; 2.41's default expression engine cannot call it.
+			{
+				id: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d37',
+				name: 'After Delivery',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [520, 0],
+				parameters: {
+					jsCode: "return [{ json: { messageSid: $execution.customData.get('twilioMessageSid'), reported: $json.statusReported === true, to: $json.body.to } }];",
+				},
+			},
+		]);
+		const messages = held.messages.length;
+		expect((await start(path, { to: WHATSAPP_CUSTOMER })).status).toBe(200);
+		const waiting = await eventually('the execution to wait', async () => (await n8n.listExecutions(timeLimitId, { status: ['waiting'] }))[0]);
+		const [message] = held.messages.slice(messages);
+		// n8n looks for waiting executions whose time has come about once a minute.
+		const execution = await eventually('the time limit to resume the execution', async () => {
+			const current = await n8n.getExecution(waiting.id);
+			return current.status === 'success' ? current : undefined;
+		}, 100_000);
+		expect(nodeOutput(execution, 'After Delivery')).toEqual([{ messageSid: message.sid, reported: false, to: WHATSAPP_CUSTOMER }]);
+	}, 120_000);
+
 	/*
 	 * KNOWN LIMIT (n8n 2.41, WaitingWebhooks.executeWebhook): until the node has returned and n8n has stored
 	 * the execution as waiting, n8n answers a request to its resume URL with 409 "The execution … is running
-	 * already" without calling the node. Twilio does not retry status callbacks, so a status sent in that
-	 * window is lost; when it is the final one, the execution waits until "Limit Wait Time". Twilio's first
-	 * callback can come within a second of the send. A proxy in front of the mock sends the callbacks after
-	 * Twilio created the message and before n8n has its answer, which makes the window certain here.
+	 * already" without calling the node, and Twilio does not retry status callbacks. Twilio's first callback can
+	 * come within a second of the send. The node reads the message once before waiting, so a status Twilio
+	 * reported until then is not lost; one reported between that read and n8n's save still is. A proxy in front of
+	 * the mock makes each moment certain: it changes the message and sends its callbacks after Twilio created it,
+	 * or after the node's read, before the node has the API's answer.
 	 */
-	describe('callbacks that arrive before n8n stored the execution as waiting', () => {
-		let proxy: CreateHookProxy;
-		let raceId = '';
-		const early: Array<{ status: string; answer: WebhookResult }> = [];
+	describe('statuses Twilio reports before n8n stored the execution as waiting', () => {
+		const proxies: HookProxy[] = [];
 
-		beforeAll(async () => {
-			proxy = await startCreateHookProxy(held, async (message) => {
-				for (const step of plannedStepsOf(message)) early.push({ status: step.status, answer: await sendCallback(held, message, step) });
-			});
-			const proxied = await createTwilioCredential(n8n, 'Twilio (send e2e, callbacks before the answer)', proxy.url);
-			raceId = await deploy('twilio send e2e: send and wait, early callbacks', [
-				webhookStartNode('2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e32', 'f6a7b8c9-d0e1-4f2a-9b3c-5d6e7f8a9b33', 'e2e-twilio-send-and-wait-early', 'onReceived'),
-				sendAndWait(proxied, '3d4e5f6a-7b8c-4d9e-8f1a-2b3c4d5e6f33'),
+		async function raceWorkflow(name: string, path: string, ids: [string, string, string], hooks: ProxyHooks): Promise<string> {
+			const proxy = await startHookProxy(held, hooks);
+			proxies.push(proxy);
+			const proxied = await createTwilioCredential(n8n, `Twilio (send e2e, ${name})`, proxy.url);
+			const id = await deploy(`twilio send e2e: send and wait, ${name}`, [
+				webhookStartNode(ids[0], ids[1], path, 'onReceived'),
+				sendAndWait(proxied, ids[2]),
 			]);
-			expect((await start('e2e-twilio-send-and-wait-early', { to: WHATSAPP_CUSTOMER })).status).toBe(200);
-			await eventually('the execution to wait', async () => (await n8n.listExecutions(raceId, { status: ['waiting'] }))[0]);
-		});
+			expect((await start(path, { to: WHATSAPP_CUSTOMER })).status).toBe(200);
+			return id;
+		}
 
 		afterAll(async () => {
-			await proxy?.close();
+			for (const proxy of proxies) await proxy.close();
 		});
 
-		it('are refused by n8n with 409 without reaching the node, and the execution keeps waiting (n8n limitation)', async () => {
-			expect(early.map(({ status, answer }) => [status, answer.status])).toEqual([
-				['sent', 409],
-				['delivered', 409],
-			]);
-			expect(JSON.parse(early[1].answer.body)).toMatchObject({ message: expect.stringMatching(/is running already/) });
-			expect((await n8n.listExecutions(raceId, { status: ['waiting'] })).length).toBe(1);
+		describe('reported before the node read the message', () => {
+			const early: Array<{ status: string; answer: WebhookResult }> = [];
+			let raceId = '';
+
+			beforeAll(async () => {
+				raceId = await raceWorkflow('statuses before the read', 'e2e-twilio-send-and-wait-early', ['2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e32', 'f6a7b8c9-d0e1-4f2a-9b3c-5d6e7f8a9b33', '3d4e5f6a-7b8c-4d9e-8f1a-2b3c4d5e6f33'], {
+					afterCreate: async (message) => void early.push(...(await reportPlannedStatuses(held, message))),
+				});
+			});
+
+			it('are refused by n8n with 409 without reaching the node (n8n limitation)', async () => {
+				await n8n.waitForExecutions(raceId, 1);
+				expect(early.map(({ status, answer }) => [status, answer.status])).toEqual([
+					['sent', 409],
+					['delivered', 409],
+				]);
+				expect(JSON.parse(early[1].answer.body)).toMatchObject({ message: expect.stringMatching(/is running already/) });
+			});
+
+			it('end the run at once with the delivered status the node read, without waiting', async () => {
+				const [execution] = await n8n.waitForExecutions(raceId, 1);
+				expect(execution.status).toBe('success');
+				expect(execution.waitTill ?? null).toBeNull();
+				expect(nodeOutput(execution, 'Send and Wait')).toEqual([expect.objectContaining({ status: 'delivered', statusReported: true, statusCallbackReceived: false })]);
+			});
 		});
 
-		// The behaviour Send and Wait promises; fails on n8n 2.41 for the reason above.
-		it.failing('resumes with the final status even when Twilio sends it right after creating the message', async () => {
-			const [execution] = await n8n.waitForExecutions(raceId, 1, 10_000);
-			expect(nodeOutput(execution, 'Send and Wait')).toEqual([expect.objectContaining({ status: 'delivered' })]);
+		describe('reported between the node\'s read and n8n\'s save', () => {
+			const late: Array<{ status: string; answer: WebhookResult }> = [];
+			let raceId = '';
+
+			beforeAll(async () => {
+				raceId = await raceWorkflow('statuses after the read', 'e2e-twilio-send-and-wait-late', ['4e5f6a7b-8c9d-4e0f-8a1b-2c3d4e5f6a38', 'b8c9d0e1-f2a3-4b4c-8d5e-6f7a8b9c0d38', '5f6a7b8c-9d0e-4f1a-9b2c-3d4e5f6a7b39'], {
+					afterRead: async (message) => void late.push(...(await reportPlannedStatuses(held, message))),
+				});
+				await eventually('the execution to wait', async () => (await n8n.listExecutions(raceId, { status: ['waiting'] }))[0]);
+			});
+
+			it('are refused by n8n with 409, and the execution waits until the time limit (n8n limitation)', async () => {
+				expect(late.map(({ status, answer }) => [status, answer.status])).toEqual([
+					['sent', 409],
+					['delivered', 409],
+				]);
+				expect((await n8n.listExecutions(raceId, { status: ['waiting'] })).length).toBe(1);
+			});
+
+			// The behaviour Send and Wait promises; fails on n8n 2.41 for the reason above.
+			it.failing('resume with the final status even then', async () => {
+				const [execution] = await n8n.waitForExecutions(raceId, 1, 10_000);
+				expect(nodeOutput(execution, 'Send and Wait')).toEqual([expect.objectContaining({ status: 'delivered' })]);
+			});
 		});
 	});
 });

@@ -185,6 +185,8 @@ export interface ExecuteResult {
 	/** Present when the node put the execution to wait (send-and-wait). */
 	waitTill?: Date;
 	staticData: IDataObject;
+	/** The execution's custom data (`$execution.customData`) after the node ran. */
+	customData: Record<string, string>;
 }
 
 /** Runs the node's `execute` on the given input items, as n8n's WorkflowExecute would. */
@@ -194,7 +196,7 @@ export async function executeNode(setup: NodeSetup, items: INodeExecutionData[],
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [setup.source ?? DEFAULT_SOURCE] } };
 	const context = new ExecuteContext(workflow, node, additionalData, mode, runExecutionData, 0, items, { main: [items] }, executeData, []);
 	const output = (await setup.nodeType.execute!.call(context)) as INodeExecutionData[][] | null;
-	return { output, waitTill: runExecutionData.waitTill, staticData: workflow.staticData };
+	return { output, waitTill: runExecutionData.waitTill, staticData: workflow.staticData, customData: { ...runExecutionData.resultData.metadata } };
 }
 
 export interface FakeRequest {

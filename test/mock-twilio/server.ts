@@ -30,7 +30,7 @@ import { registerMessages } from './resources/messages';
 import { registerPhoneNumbers } from './resources/phoneNumbers';
 import { registerMessagingServices } from './resources/messagingServices';
 import { parseAddress } from './resources/messageRules';
-import { Lifecycle } from './webhooks/statusCallbacks';
+import { Lifecycle, type StatusStep } from './webhooks/statusCallbacks';
 import { deliverSigned, maskPassword } from './webhooks/client';
 import { inboundParams, inboundTarget } from './webhooks/inbound';
 
@@ -53,6 +53,14 @@ export interface MockTwilio {
 	setLatency(ms: number): void;
 	/** Time between a message's status changes (and their callbacks); applies to changes scheduled from now on. */
 	setCallbackDelay(ms: number): void;
+	/**
+	 * Holds every status change (and its callback) that comes due from now on until resumeStatusChanges(),
+	 * so a test can look at a message before Twilio moves it on. settled() waits for held changes too.
+	 */
+	pauseStatusChanges(): void;
+	resumeStatusChanges(): void;
+	/** Changes a message's status as Twilio does before it sends the callback; sends no callback. */
+	changeStatus(sid: string, step: StatusStep): void;
 	/** Messages to this number (channel prefix ignored) end this way; null restores normal delivery. */
 	setDeliveryOutcome(to: string, outcome: DeliveryOutcome | null): void;
 	/** Sends a signed webhook to any URL, exactly as Twilio sends inbound messages. */
@@ -109,6 +117,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 	let latencyMs = options.latencyMs ?? 0;
 	let callbackDelayMs = options.callbackDelayMs ?? 50;
 	let baseUrl = '';
+	let pause: { held: Promise<void>; release: () => void } | null = null;
 	const publicUrl = () => options.publicUrl ?? baseUrl;
 
 	async function deliver(
@@ -152,6 +161,9 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		delayMs: () => callbackDelayMs,
 		readReceipts: options.readReceipts ?? false,
 		enforceWhatsAppWindow: options.enforceWhatsAppWindow ?? false,
+		whenNotPaused: async () => {
+			while (pause) await pause.held;
+		},
 		post: async (message, params) => {
 			// A status callback that cannot be delivered is recorded, not retried, as Twilio does by default.
 			await deliver('status', message.sid, message.statusCallback ?? '', params, {
@@ -262,6 +274,21 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		setCallbackDelay: (ms) => {
 			callbackDelayMs = ms;
 		},
+		pauseStatusChanges: () => {
+			if (pause) return;
+			let release = () => {};
+			const held = new Promise<void>((resolve) => (release = resolve));
+			pause = { held, release };
+		},
+		resumeStatusChanges: () => {
+			pause?.release();
+			pause = null;
+		},
+		changeStatus: (sid, step) => {
+			const message = state.messages.find((candidate) => candidate.sid === sid);
+			if (!message) throw new Error(`The mock has no message ${sid}`);
+			lifecycle.changeStatus(message, step);
+		},
 		setDeliveryOutcome: (to, outcome) => {
 			const number = parseAddress(to).number;
 			if (outcome) state.deliveryOutcomes.set(number, outcome);
@@ -288,6 +315,8 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		settled: () => tasks.settled(),
 		close: async () => {
 			tasks.abort();
+			pause?.release();
+			pause = null;
 			faults.clear();
 			await new Promise<void>((resolve) => {
 				server.close(() => resolve());

@@ -11,8 +11,9 @@ import type { IDataObject, INodeExecutionData, INodeParameters, ISourceData } fr
 
 import { waitKey } from '../../nodes/TwilioWhatsApp/helpers/delivery';
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
+import { startHookProxy } from '../e2e/fixtures/twilio/heldCallbacks';
 import { callWebhook, executeNode, jsonItems, type FakeRequest, type NodeSetup, type WebhookCallResult } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, twilioSignature, type MockTwilio } from '../mock-twilio';
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, twilioSignature, type FaultRule, type MockTwilio } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
 const credentials = (baseUrl: string) => ({
@@ -90,8 +91,15 @@ async function sendAndWait(overrides: INodeParameters, item: IDataObject, source
 	const input = jsonItems(item);
 	waiting = { setup, input };
 	const before = Date.now();
-	const result = await executeNode(setup, input);
-	return { ...result, before, after: Date.now(), setup, input };
+	// Twilio moves a message on only after its API has answered; held here so that the node's read before
+	// waiting sees the message as created, whatever the machine's load.
+	mock.pauseStatusChanges();
+	try {
+		const result = await executeNode(setup, input);
+		return { ...result, before, after: Date.now(), setup, input };
+	} finally {
+		mock.resumeStatusChanges();
+	}
 }
 
 const resumed = () => calls.filter((call) => call.result.result.workflowData !== undefined);
@@ -109,6 +117,83 @@ describe('Send and Wait for Delivery Status', () => {
 		expect(waitTill!.getTime()).toBeGreaterThanOrEqual(before + 2 * 3600_000);
 		expect(waitTill!.getTime()).toBeLessThanOrEqual(after + 2 * 3600_000);
 		expect(output![0]).toEqual([{ json: expect.objectContaining({ sid: message.sid, status: 'queued' }), pairedItem: { item: 0 } }]);
+	});
+
+	it('reads the message once before waiting and keeps its SID in the execution\'s custom data for the time-limit path', async () => {
+		const start = mock.requests.length;
+		const { output, waitTill, customData } = await sendAndWait({}, { to: '+14155550149' });
+		const sid = String(output![0][0].json.sid);
+		expect(waitTill).toBeDefined();
+		expect(customData).toEqual({ twilioMessageSid: sid });
+		expect(mock.requests.slice(start).map((request) => `${request.method} ${request.path}`)).toEqual([
+			`POST /2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages.json`,
+			`GET /2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages/${sid}.json`,
+		]);
+	});
+
+	/*
+	 * Twilio can report a status within a second of the send, before n8n has stored the execution as waiting; n8n
+	 * answers such a callback 409 without calling the node (see test/e2e/twilioSend.test.ts). A proxy in front of the
+	 * mock moves the message on right after Twilio created it, before the node has the API's answer.
+	 */
+	describe('when Twilio has moved the message on before the wait begins', () => {
+		async function sendWhile(moveOn: (sid: string) => void, overrides: INodeParameters = {}) {
+			const proxy = await startHookProxy(mock, { afterCreate: async (message) => moveOn(message.sid) });
+			try {
+				const setup: NodeSetup = { nodeType, parameters: parameters(overrides), credentials: credentials(proxy.url), baseUrl: n8nUrl };
+				mock.pauseStatusChanges();
+				return await executeNode(setup, jsonItems({ to: '+14155550150' }));
+			} finally {
+				mock.resumeStatusChanges();
+				await proxy.close();
+			}
+		}
+
+		it('ends at once with the awaited status it reads, without waiting', async () => {
+			const { output, waitTill, customData } = await sendWhile((sid) => {
+				mock.changeStatus(sid, { status: 'sent', errorCode: null });
+				mock.changeStatus(sid, { status: 'delivered', errorCode: null });
+			});
+			expect(waitTill).toBeUndefined();
+			expect(output![0]).toEqual([
+				{
+					json: expect.objectContaining({ sid: customData.twilioMessageSid, status: 'delivered', failed: false, errorCode: null, statusReported: true, statusCallbackReceived: false }),
+					pairedItem: { item: 0 },
+				},
+			]);
+		});
+
+		it('ends at once with a failure and its meaning (undelivered, 30003)', async () => {
+			const { output, waitTill } = await sendWhile((sid) => {
+				mock.changeStatus(sid, { status: 'sent', errorCode: null });
+				mock.changeStatus(sid, { status: 'undelivered', errorCode: 30003 });
+			});
+			expect(waitTill).toBeUndefined();
+			expect(output![0][0].json).toMatchObject({
+				status: 'undelivered',
+				failed: true,
+				errorCode: 30003,
+				errorMessage: expect.stringMatching(/Unreachable/),
+				errorMeaning: 'Unreachable destination handset (switched off or out of coverage)',
+				statusReported: true,
+			});
+		});
+
+		it('waits when the status it reads is not the awaited one yet (sent, waiting for delivered)', async () => {
+			const { output, waitTill } = await sendWhile((sid) => mock.changeStatus(sid, { status: 'sent', errorCode: null }));
+			expect(waitTill).toBeDefined();
+			expect(output![0][0].json).toMatchObject({ status: 'queued' });
+			expect(output![0][0].json.statusReported).toBeUndefined();
+		});
+
+		it('waits, and does not fail the sent message, when the message cannot be read', async () => {
+			let readRefused: FaultRule | undefined;
+			const { output, waitTill, customData } = await sendWhile(() => (readRefused = mock.setFault({ kind: '500', count: 1 })), { options: { maxRetries: 0 } });
+			mock.clearFaults();
+			expect(readRefused?.hits).toBe(1);
+			expect(waitTill).toBeDefined();
+			expect(output![0][0].json).toMatchObject({ sid: customData.twilioMessageSid, status: 'queued' });
+		});
 	});
 
 	it('answers intermediate statuses with 200 and keeps waiting; resumes on delivered with the callback as the item', async () => {

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { twilioErrorCodeInfo } from '../../shared/errorCodes';
 import type { TwilioParams } from '../../shared/twilioSignature';
+import type { MessageOutput } from './messageOutput';
 import { numberOrNull } from './messageOutput';
 
 /**
@@ -75,7 +76,26 @@ export function deliveryOutput(params: TwilioParams, receivedAt: Date): IDataObj
 		messagingServiceSid: first(params.MessagingServiceSid),
 		accountSid: first(params.AccountSid),
 		statusCallbackReceived: true,
+		statusReported: true,
 		receivedAt: receivedAt.toISOString(),
 		callback: params,
 	};
 }
+
+/**
+ * The message as read from Twilio's API when it had reached the awaited status before the execution waited,
+ * with the fields a status callback would have given. `statusReported` is on every item that ends the wait
+ * with a status, and absent when the time limit ends it (n8n then passes the node's input item on).
+ */
+export function lookupOutput(message: MessageOutput): IDataObject {
+	const info = message.errorCode === null ? undefined : twilioErrorCodeInfo(message.errorCode);
+	return { ...message, failed: FAILED_STATUSES.has(message.status ?? ''), hint: info?.hint ?? null, statusCallbackReceived: false, statusReported: true };
+}
+
+/**
+ * Execution custom data key holding the SID of the message a Send and Wait execution waits for: when the time
+ * limit ends the wait, n8n does not call the node again, so `$execution.customData.get('twilioMessageSid')` in a
+ * Code node is how the workflow still finds the message (n8n 2.41's default expression engine cannot call
+ * customData.get in an expression). The executions list shows it as the execution's custom data.
+ */
+export const MESSAGE_SID_CUSTOM_DATA_KEY = 'twilioMessageSid';

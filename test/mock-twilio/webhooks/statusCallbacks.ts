@@ -73,6 +73,8 @@ export interface LifecycleOptions {
 	enforceWhatsAppWindow: boolean;
 	/** Delivers one signed status callback and records it. */
 	post: (message: MockMessage, params: FormParams) => Promise<void>;
+	/** Resolves when status changes may go on (see MockTwilio.pauseStatusChanges). */
+	whenNotPaused: () => Promise<void>;
 }
 
 const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
@@ -101,6 +103,7 @@ export class Lifecycle {
 		this.options.tasks.run(async () => {
 			for (const step of steps) {
 				if (!(await this.options.tasks.sleep(this.options.delayMs()))) return;
+				await this.options.whenNotPaused();
 				if (message.deleted || message.resource.status === 'canceled') return;
 				// Awaiting each callback keeps them in order; real Twilio does not promise that.
 				await this.apply(message, step);
@@ -123,6 +126,12 @@ export class Lifecycle {
 	}
 
 	private apply(message: MockMessage, step: StatusStep): Promise<void> {
+		this.changeStatus(message, step);
+		return this.notify(message, step);
+	}
+
+	/** The message resource as Twilio updates it when the status changes, before any callback is sent. */
+	changeStatus(message: MockMessage, step: StatusStep): void {
 		const { resource } = message;
 		const now = new Date();
 		if (step.status === 'queued' && resource.from === null) resource.from = this.pickSender(message);
@@ -136,7 +145,6 @@ export class Lifecycle {
 		}
 		resource.status = step.status;
 		resource.date_updated = rfc2822(now);
-		return this.notify(message, step);
 	}
 
 	private async notify(message: MockMessage, step: StatusStep): Promise<void> {

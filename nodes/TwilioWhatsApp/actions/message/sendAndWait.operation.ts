@@ -10,17 +10,29 @@ import type {
 import { NodeOperationError, SEND_AND_WAIT_OPERATION, updateDisplayOptions } from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount } from '../../../shared/credentials';
+import type { RetryPolicy } from '../../../shared/transport';
 import { twilioApiRequest } from '../../../shared/transport';
 import type { TwilioParams } from '../../../shared/twilioSignature';
 import { verifyTwilioSignature } from '../../../shared/twilioSignature';
 import type { Fail } from '../../helpers/addresses';
 import type { WaitUnit, WaitUntil } from '../../helpers/delivery';
-import { callbackStatus, deliveryOutput, resumesOn, WAIT_KEY_PARAM, WAIT_ROUND_EXPRESSION, waitDeadline, waitKey } from '../../helpers/delivery';
+import {
+	callbackStatus,
+	deliveryOutput,
+	lookupOutput,
+	MESSAGE_SID_CUSTOM_DATA_KEY,
+	resumesOn,
+	WAIT_KEY_PARAM,
+	WAIT_ROUND_EXPRESSION,
+	waitDeadline,
+	waitKey,
+} from '../../helpers/delivery';
 import { buildMessageForm } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
+import type { MessageOutput } from '../../helpers/messageOutput';
 import { messageOutput } from '../../helpers/messageOutput';
 import { messageProperties, retryOption, twilioMessageOptions } from '../common.descriptions';
-import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './messageParameters';
+import { failFor, MESSAGES_PATH, messagePath, readMessageParameters, retryPolicyOf } from './messageParameters';
 
 /*
  * How it works (n8n's own send-and-wait mechanism, as in the Slack and Gmail nodes):
@@ -30,8 +42,11 @@ import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './
  * - n8n checks its own URL signature (the operation value is SEND_AND_WAIT_OPERATION for that), then calls
  *   webhook() for every status callback. webhook() answers Twilio itself and returns no workflowData unless
  *   the status is final: n8n then leaves the execution waiting. A final status resumes it with one item.
+ * - Before waiting, execute() reads the message once: a status Twilio reported while n8n was still running the
+ *   node would otherwise be lost (n8n answers 409 until the execution is stored as waiting).
  * - When the time limit passes first, n8n resumes the execution without calling the node, which then passes
- *   its input item on unchanged (n8n does this for every waiting node).
+ *   its input item on unchanged (n8n does this for every waiting node); the message SID stays in the
+ *   execution's custom data.
  *
  * Several items: n8n resumes a waiting execution once, from one webhook call, and nothing stored between
  * callbacks survives, so waiting for N messages at once cannot be tracked honestly. The operation takes one
@@ -42,7 +57,7 @@ import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Sends one message, then pauses the workflow until Twilio reports its delivery. It resumes with the final status, or after the time limit with this node\'s input item unchanged. One item per run: put a Loop Over Items node (batch size 1) in front to send several, or use Send with a Status Callback URL and a Twilio Trigger.',
+			'Sends one message, then pauses the workflow until Twilio reports its delivery. It resumes with the final status (the item then has statusReported = true), or after the time limit with this node\'s input item unchanged (a Code node then finds the message SID with $execution.customData.get("twilioMessageSid")). One item per run: put a Loop Over Items node (batch size 1) in front to send several, or use Send with a Status Callback URL and a Twilio Trigger.',
 		name: 'sendAndWaitNotice',
 		type: 'notice',
 		default: '',
@@ -129,22 +144,36 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 	const resumeUrl = this.getSignedResumeUrl({ [WAIT_KEY_PARAM]: currentWaitKey(this) });
 	const zone = this.getTimezone();
+	const retry = retryPolicyOf(this.getNodeParameter('options', 0, {}) as IDataObject);
 
 	const output = await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
-			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-			const form = buildMessageForm(readMessageParameters.call(this, itemIndex, resumeUrl), { now: DateTime.now(), zone }, fail);
-			return { form, retry: retryPolicyOf(options) };
-		},
-		perform: async ({ form, retry }, itemIndex) => [
-			messageOutput(await twilioApiRequest.call(this, { method: 'POST', path: MESSAGES_PATH, form, retry, itemIndex })),
-		],
+		prepare: (itemIndex) => buildMessageForm(readMessageParameters.call(this, itemIndex, resumeUrl), { now: DateTime.now(), zone }, fail),
+		perform: async (form, itemIndex) => [messageOutput(await twilioApiRequest.call(this, { method: 'POST', path: MESSAGES_PATH, form, retry, itemIndex }))],
 	});
 
-	const sent = output[0]?.json;
-	const needsWait = sent !== undefined && sent.error === undefined && !resumesOn(String(sent.status ?? ''), waitUntil);
-	if (needsWait) await this.putExecutionToWait(deadline);
+	const sent = output[0]?.json as MessageOutput | undefined;
+	if (sent === undefined || sent.error !== undefined || sent.sid === null) return output;
+	this.customData.set(MESSAGE_SID_CUSTOM_DATA_KEY, sent.sid);
+	if (resumesOn(sent.status ?? '', waitUntil)) return [{ json: lookupOutput(sent), pairedItem: { item: 0 } }];
+
+	// Twilio may report the awaited status before n8n has stored this execution as waiting: n8n answers that
+	// callback 409 without calling the node, and Twilio does not send it again. Reading the message once more
+	// narrows the window in which a status can be lost to the moment between this read and n8n's save.
+	const latest = await readMessageBeforeWaiting(this, sent.sid, retry);
+	if (latest && resumesOn(latest.status ?? '', waitUntil)) return [{ json: lookupOutput(latest), pairedItem: { item: 0 } }];
+	await this.putExecutionToWait(deadline);
 	return output;
+}
+
+/** The message as Twilio has it now; undefined when it cannot be read, since its callback can still come. */
+async function readMessageBeforeWaiting(ctx: IExecuteFunctions, sid: string, retry: RetryPolicy): Promise<MessageOutput | undefined> {
+	try {
+		return messageOutput(await twilioApiRequest.call(ctx, { method: 'GET', path: messagePath(sid, failFor(ctx, 0)), retry, itemIndex: 0 }));
+	} catch (error) {
+		// Failing the node now would invite a re-run, which sends the message a second time.
+		ctx.logger.warn(`Send and Wait could not read message ${sid} before waiting for its status: ${(error as Error).message}`);
+		return undefined;
+	}
 }
 
 function formParams(body: IDataObject): TwilioParams {
