@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 
 import { BASIC_AUTH_CHALLENGE, isAuthorized, secretsEqual, type BasicAuthUser } from '../shared/basicAuth';
 import { WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
+import { writeAnswer, writeJsonAnswer } from '../shared/webhookAnswer';
 import { errorBody, MESSAGE_ID_PATTERN, mediaType, newMessageId, RECIPIENT_FIELDS, successBody, validateSendRequest, type RejectStatus } from './contract';
 import { checkFileUrl } from './fileCheck';
 import { appendLog, logToCsv, nextSlot, restoreQuota, spendQuota, unitsUsed, type AttemptLogEntry } from './gatewayState';
@@ -18,7 +19,6 @@ import { readState, updateState } from './stateStore';
 
 export type Route = 'send' | 'wrongMethod' | 'log' | 'quotaRestore';
 
-const NO_EXECUTION: IWebhookResponseData = { noWebhookResponse: true };
 const NOT_FOUND = 'Webhook not found';
 
 const URL_SECRET = /^[A-Za-z0-9._~-]{16,}$/;
@@ -63,19 +63,8 @@ function readSettings(context: IWebhookFunctions): Settings {
 	};
 }
 
-function write(context: IWebhookFunctions, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
-	const res = context.getResponseObject();
-	res.writeHead(status, { 'content-type': contentType, ...headers });
-	res.end(body);
-}
-
-function writeJson(context: IWebhookFunctions, status: number, body: object, headers?: Record<string, string>): void {
-	write(context, status, 'application/json; charset=utf-8', JSON.stringify(body), headers);
-}
-
 function fail(context: IWebhookFunctions, status: RejectStatus, message: string, headers?: Record<string, string>): IWebhookResponseData {
-	writeJson(context, status, errorBody(status, message), headers);
-	return NO_EXECUTION;
+	return writeJsonAnswer(context.getResponseObject(), status, errorBody(status, message), headers);
 }
 
 type Attempt = Omit<AttemptLogEntry, 'time'>;
@@ -182,8 +171,7 @@ async function send(context: IWebhookFunctions, settings: Settings): Promise<IWe
 	if (binary) item.binary = binary;
 	if (!settings.respondAtOnce) return { workflowData: [[item]] };
 	// Answered here rather than through `webhookResponse`, so that n8n saves the state (stateStore.ts).
-	writeJson(context, 200, successBody(messageId));
-	return { noWebhookResponse: true, workflowData: [[item]] };
+	return { ...writeJsonAnswer(context.getResponseObject(), 200, successBody(messageId)), workflowData: [[item]] };
 }
 
 function wrongMethod(context: IWebhookFunctions, settings: Settings): IWebhookResponseData {
@@ -195,12 +183,11 @@ function downloadLog(context: IWebhookFunctions): IWebhookResponseData {
 	const format = (context.getQueryData() as Record<string, unknown>).format ?? 'json';
 	if (format !== 'json' && format !== 'csv') return fail(context, 400, `"format" must be "json" or "csv"; got ${JSON.stringify(format)}`);
 	const { log } = readState(context);
+	const res = context.getResponseObject();
 	if (format === 'csv') {
-		write(context, 200, 'text/csv; charset=utf-8', logToCsv(log), { 'content-disposition': 'attachment; filename="timelinesai-webhook-log.csv"' });
-	} else {
-		writeJson(context, 200, { status: 'success', data: { attempts: log } });
+		return writeAnswer(res, 200, 'text/csv; charset=utf-8', logToCsv(log), { 'content-disposition': 'attachment; filename="timelinesai-webhook-log.csv"' });
 	}
-	return NO_EXECUTION;
+	return writeJsonAnswer(res, 200, { status: 'success', data: { attempts: log } });
 }
 
 function giveQuotaBack(context: IWebhookFunctions, settings: Settings): IWebhookResponseData {
@@ -220,8 +207,10 @@ function giveQuotaBack(context: IWebhookFunctions, settings: Settings): IWebhook
 	if (!restored) {
 		return fail(context, 404, `No quota use of message "${messageId}" in the last 24 hours: it was already given back, is older, or was not accepted here`);
 	}
-	writeJson(context, 200, { status: 'success', data: { message_id: messageId, restored_units: restored.units, units_left: Math.max(0, restored.left) } });
-	return NO_EXECUTION;
+	return writeJsonAnswer(context.getResponseObject(), 200, {
+		status: 'success',
+		data: { message_id: messageId, restored_units: restored.units, units_left: Math.max(0, restored.left) },
+	});
 }
 
 export async function handleWebhook(context: IWebhookFunctions, route: Route): Promise<IWebhookResponseData> {

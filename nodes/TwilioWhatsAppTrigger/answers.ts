@@ -1,6 +1,8 @@
-import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
 
 import { BASIC_AUTH_CHALLENGE } from '../shared/basicAuth';
+import type { WebhookResponse } from '../shared/webhookAnswer';
+import { writeAnswer, writeJsonAnswer } from '../shared/webhookAnswer';
 import { EMPTY_TWIML, TWIML_CONTENT_TYPE } from './twiml';
 
 /**
@@ -17,42 +19,25 @@ import { EMPTY_TWIML, TWIML_CONTENT_TYPE } from './twiml';
  * The price: Twilio has its 200 before n8n has stored the execution.
  */
 
-type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
-
-function send(res: Response, status: number, contentType: string, body: string, headers: Record<string, string> = {}): IWebhookResponseData {
-	res.status(status);
-	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-	res.setHeader('content-type', contentType);
-	res.send(body);
-	return { noWebhookResponse: true };
-}
 
 /** 200 with TwiML (empty unless given): Twilio treats the delivery as done and does not retry it. */
-export function acknowledgeWithoutExecution(res: Response, twiml = EMPTY_TWIML): IWebhookResponseData {
-	return send(res, 200, TWIML_CONTENT_TYPE, twiml);
+export function acknowledgeWithoutExecution(res: WebhookResponse, twiml = EMPTY_TWIML): IWebhookResponseData {
+	return writeAnswer(res, 200, TWIML_CONTENT_TYPE, twiml);
 }
 
 /** 200 with TwiML, and the execution to start. */
-export function acceptWithTwiml(res: Response, twiml: string, workflowData: INodeExecutionData[][]): IWebhookResponseData {
-	return { ...send(res, 200, TWIML_CONTENT_TYPE, twiml), workflowData };
+export function acceptWithTwiml(res: WebhookResponse, twiml: string, workflowData: INodeExecutionData[][]): IWebhookResponseData {
+	return { ...writeAnswer(res, 200, TWIML_CONTENT_TYPE, twiml), workflowData };
 }
 
-export function rejectUnauthorized(res: Response): IWebhookResponseData {
+export function rejectUnauthorized(res: WebhookResponse): IWebhookResponseData {
 	// Twilio sends the user and password from the URL only after a 401 that names the scheme.
-	return send(res, 401, 'application/json; charset=utf-8', JSON.stringify({ error: 'unauthorized', message: 'Basic auth user or password missing or wrong.' }), {
-		'WWW-Authenticate': BASIC_AUTH_CHALLENGE,
-	});
+	return writeJsonAnswer(res, 401, { error: 'unauthorized', message: 'Basic auth user or password missing or wrong.' }, { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE });
 }
 
-export function rejectForbidden(res: Response): IWebhookResponseData {
-	return send(
-		res,
-		403,
-		'application/json; charset=utf-8',
-		JSON.stringify({
-			error: 'invalid_signature',
-			message:
-				"X-Twilio-Signature missing or not valid for this URL. If n8n is behind a proxy, set the trigger's Public URL option to the URL configured in Twilio.",
-		}),
-	);
+export function rejectForbidden(res: WebhookResponse): IWebhookResponseData {
+	return writeJsonAnswer(res, 403, {
+		error: 'invalid_signature',
+		message: "X-Twilio-Signature missing or not valid for this URL. If n8n is behind a proxy, set the trigger's Public URL option to the URL configured in Twilio.",
+	});
 }

@@ -14,6 +14,7 @@ import type { RetryPolicy } from '../../../shared/transport';
 import { twilioApiRequest } from '../../../shared/transport';
 import type { TwilioParams } from '../../../shared/twilioSignature';
 import { verifyTwilioSignature } from '../../../shared/twilioSignature';
+import { writeAnswer } from '../../../shared/webhookAnswer';
 import type { Fail } from '../../helpers/addresses';
 import type { WaitUnit, WaitUntil } from '../../helpers/delivery';
 import {
@@ -191,10 +192,7 @@ function formParams(body: IDataObject): TwilioParams {
  */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
-	const answer = (statusCode: number, text: string): IWebhookResponseData => {
-		res.status(statusCode).type('text/plain').send(text);
-		return { noWebhookResponse: true };
-	};
+	const answer = (statusCode: number, text: string) => writeAnswer(res, statusCode, 'text/plain; charset=utf-8', text);
 	try {
 		const params = formParams(this.getBodyData());
 		const requestKey = String((this.getQueryData() as IDataObject)[WAIT_KEY_PARAM] ?? '');
