@@ -13,9 +13,14 @@ import { createHash } from 'crypto';
  * log is kept only in the modes that answer at once. It is a read-modify-write of the whole static data
  * without a lock: two requests handled at the same moment can each save a log that lacks the other's
  * token, and a retry that arrives while the first attempt is still in the node is not recognised.
- * Twilio retries only after a failed or timed-out attempt and gives up 15 seconds after the first one
- * (connection override `tt`, at most 15 000 ms), so the window below covers every retry with a wide
- * margin; the size cap bounds what each request writes.
+ *
+ * How long a token is kept: Twilio retries a webhook only when its connection fails or times out, by
+ * default once (connection override `rc`, at most 5), and all attempts together end within the total time
+ * `tt`, 15 000 ms by default and at most (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
+ * So every retry starts within 15 s of the first attempt; the 60 s window adds room for a request that
+ * waits in a busy n8n and for clocks that differ between the processes of a queue-mode setup. The size cap
+ * bounds what n8n reads and writes with every request; 1,000 tokens keep every retry recognisable up to
+ * about 65 accepted requests a second (1,000 in 15 s).
  */
 
 export interface DeliveryLogLimits {
@@ -25,37 +30,47 @@ export interface DeliveryLogLimits {
 	maxEntries: number;
 }
 
-export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = { windowMs: 5 * 60_000, maxEntries: 1000 };
+export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = { windowMs: 60_000, maxEntries: 1000 };
 
 /**
- * The stored log: one string `"<digest> <seconds>,<digest> <seconds>,…"`, oldest first. A single string
- * is one value for n8n's change-tracking proxy over static data and for its JSON round trip per request,
- * where an object of up to 1,000 keys cost milliseconds (bench/results.md).
+ * The stored log: one string, `<base>:<entry>,<entry>,…`, oldest first, where `<base>` is epoch seconds in
+ * base 36 and each entry a token digest followed by when it was first seen, in seconds after `<base>`,
+ * base 36 (about 13 bytes an entry; 1,000 tokens take 13 KB). n8n loads the workflow's static data from
+ * its database and parses it for every request, and this trigger writes it back after every accepted
+ * one (bench/results.md), so its size is paid per request. A single string is also one value for n8n's
+ * change-tracking proxy over static data, where an object of up to 1,000 keys cost milliseconds.
  */
 export type DeliveryLog = string;
 
 /** Token digest and epoch seconds when first seen. */
 type Entry = [digest: string, seenAt: number];
 
-// 96 bits of SHA-256: collisions are out of reach, and the log stays small whatever Twilio's token length.
+const DIGEST_LENGTH = 10;
+
+// 60 bits of SHA-256: among 1,000 stored tokens a new one matches by chance once in 10^15 requests.
 function digestOf(token: string): string {
-	return 't' + createHash('sha256').update(token, 'utf8').digest('base64url').slice(0, 16);
+	return createHash('sha256').update(token, 'utf8').digest('base64url').slice(0, DIGEST_LENGTH);
 }
 
 /** Reads a stored log; anything else (an older format, junk) reads as empty. */
 function parseLog(value: unknown): Entry[] {
-	if (typeof value !== 'string' || value === '') return [];
+	if (typeof value !== 'string') return [];
+	const colon = value.indexOf(':');
+	const base = Number.parseInt(value.slice(0, colon), 36);
+	if (colon < 1 || !Number.isFinite(base)) return [];
 	const entries: Entry[] = [];
-	for (const part of value.split(',')) {
-		const space = part.indexOf(' ');
-		const seenAt = Number(part.slice(space + 1));
-		if (space > 0 && Number.isFinite(seenAt)) entries.push([part.slice(0, space), seenAt]);
+	for (const part of value.slice(colon + 1).split(',')) {
+		const offset = Number.parseInt(part.slice(DIGEST_LENGTH), 36);
+		if (part.length > DIGEST_LENGTH && Number.isFinite(offset)) entries.push([part.slice(0, DIGEST_LENGTH), base + offset]);
 	}
 	return entries;
 }
 
 function formatLog(entries: Entry[]): DeliveryLog {
-	return entries.map(([digest, seenAt]) => `${digest} ${seenAt}`).join(',');
+	if (entries.length === 0) return '';
+	let base = entries[0][1];
+	for (const [, seenAt] of entries) if (seenAt < base) base = seenAt;
+	return `${base.toString(36)}:${entries.map(([digest, seenAt]) => digest + (seenAt - base).toString(36)).join(',')}`;
 }
 
 function record(entries: Entry[], token: string, nowMs: number, limits: DeliveryLogLimits): { duplicate: boolean; entries: Entry[] } {
@@ -94,14 +109,22 @@ export function recordDelivery(
 const recentLogs = new Map<string, { entries: Entry[]; written: DeliveryLog }>();
 const MAX_TRIGGERS = 100;
 
-/** Both logs' tokens, each at its first sighting, oldest first. */
-function merge(a: Entry[], b: Entry[]): Entry[] {
-	const firstSeen = new Map<string, number>();
-	for (const [digest, seenAt] of a.concat(b)) {
+/**
+ * Both logs' tokens, each at its first sighting, oldest first. Under concurrent requests the stored log
+ * is mostly an earlier write of this process, holding nothing this process does not know: then `ours`
+ * is the result as it is, without a sort.
+ */
+function merge(ours: Entry[], stored: Entry[]): Entry[] {
+	const firstSeen = new Map<string, number>(ours);
+	let changed = false;
+	for (const [digest, seenAt] of stored) {
 		const known = firstSeen.get(digest);
-		if (known === undefined || seenAt < known) firstSeen.set(digest, seenAt);
+		if (known === undefined || seenAt < known) {
+			firstSeen.set(digest, seenAt);
+			changed = true;
+		}
 	}
-	return [...firstSeen].sort(([, x], [, y]) => x - y);
+	return changed ? [...firstSeen].sort(([, x], [, y]) => x - y) : ours;
 }
 
 /** recordDelivery over the stored log together with what this process recorded for the same trigger. */

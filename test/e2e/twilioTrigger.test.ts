@@ -109,7 +109,7 @@ function expectForbidden(answer: WebhookResult): void {
 /** How many delivery tokens the trigger's log in the workflow's stored static data holds. */
 async function storedDeliveryTokens(workflowId: string): Promise<number> {
 	const { staticData } = await n8n.getWorkflow(workflowId);
-	// The log is one string, "<digest> <seconds>" entries joined by commas (idempotency.ts).
+	// The log is one string, "<base>:" and then one entry a token joined by commas (idempotency.ts).
 	const nodeData = (staticData as Record<string, { deliveries?: string }> | null | undefined)?.[`node:${TRIGGER_NAME}`];
 	return nodeData?.deliveries ? nodeData.deliveries.split(',').length : 0;
 }

@@ -339,7 +339,7 @@ function executionsBySid(executions: Execution[]): Map<string, string[]> {
 
 /** Numbers for the report, in .e2e/queue-summary.json and the test output; not assertions. */
 function writeSummary(run: Run, staticData: Record<string, unknown>, times: Array<[string, number]>): void {
-	// One string of "<digest> <seconds>" entries joined by commas (nodes/TwilioWhatsAppTrigger/idempotency.ts).
+	// One string, "<base>:" and then one entry a token joined by commas (nodes/TwilioWhatsAppTrigger/idempotency.ts).
 	const storedLog = (staticData[`node:${TRIGGER}`] as { deliveries?: string } | undefined)?.deliveries;
 	const byStatus: Record<string, number> = {};
 	for (const e of run.executions) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;

@@ -22,6 +22,18 @@ describe('duplicate-delivery log under concurrent requests in one process', () =
 		expect(recordDeliveryInProcess(trigger, '', 'token-a', now + 30).duplicate).toBe(true);
 	});
 
+	it('takes in the tokens another process stored, and keeps its own that the stored log lacks', () => {
+		const trigger = `wf-1\u0000node-1\u0000webhook-${Math.random()}`;
+		const mine = recordDeliveryInProcess(trigger, '', 'token-mine', now).log;
+		// Another process read the same empty log and stored only its own token.
+		const theirs = recordDelivery('', 'token-theirs', now + 5).log;
+		const next = recordDeliveryInProcess(trigger, theirs, 'token-next', now + 10);
+		for (const token of ['token-mine', 'token-theirs', 'token-next']) expect(recordDelivery(next.log, token, now + 20).duplicate).toBe(true);
+		// An older write of this process, read back later, adds nothing and loses nothing.
+		const again = recordDeliveryInProcess(trigger, mine, 'token-last', now + 30);
+		for (const token of ['token-mine', 'token-theirs', 'token-next', 'token-last']) expect(recordDelivery(again.log, token, now + 40).duplicate).toBe(true);
+	});
+
 	it('keeps triggers apart', () => {
 		const a = `wf-1\u0000node-1\u0000webhook-${Math.random()}`;
 		const b = `wf-2\u0000node-1\u0000webhook-${Math.random()}`;

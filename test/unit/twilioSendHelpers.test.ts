@@ -1,10 +1,13 @@
 /**
  * Pure parts of the Twilio WhatsApp/SMS node: addresses, the Create Message form, status callback URLs,
- * output mapping, the concurrency pool, pacing, and the send-and-wait status rules.
+ * output mapping, the concurrency pool, pacing, the send-and-wait status rules, and the description helpers.
  * Twilio formats come from https://www.twilio.com/docs/messaging/api/message-resource.
  */
 import { DateTime } from 'luxon';
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { alphabetical, messageProperties, retryOption, showOnlyFor, twilioMessageOptions } from '../../nodes/TwilioWhatsApp/actions/common.descriptions';
 import { filterAddress, recipientAddress, senderAddress } from '../../nodes/TwilioWhatsApp/helpers/addresses';
 import { callbackStatus, deliveryOutput, resumesOn, waitDeadline, waitKey } from '../../nodes/TwilioWhatsApp/helpers/delivery';
 import type { MessageParameters } from '../../nodes/TwilioWhatsApp/helpers/formFields';
@@ -411,5 +414,31 @@ describe('send-and-wait rules', () => {
 			callback: params,
 		});
 		expect(output.hint).toMatch(/template/i);
+	});
+});
+
+describe('description helpers', () => {
+	// Both replace n8n-workflow functions that cost milliseconds while n8n loads the node (bench/coldLoad.ts);
+	// the description they build must stay exactly what n8n's own functions build.
+	it('showOnlyFor builds what updateDisplayOptions builds, keeping each property\'s own conditions', () => {
+		const properties: INodeProperties[] = [...messageProperties, ...twilioMessageOptions, retryOption];
+		for (const operation of ['send', 'sendAndWait', 'getMany']) {
+			const ours = showOnlyFor('message', operation, properties);
+			expect(ours).toEqual(updateDisplayOptions({ show: { resource: ['message'], operation: [operation] } }, properties));
+			expect(ours.find((p) => p.name === 'mediaUrls')?.displayOptions?.show).toEqual({
+				content: ['text'],
+				channel: ['whatsapp', 'mms'],
+				resource: ['message'],
+				operation: [operation],
+			});
+		}
+	});
+
+	it('alphabetical orders options as localeCompare does, without changing the input', () => {
+		const options = [retryOption, ...twilioMessageOptions];
+		const before = options.map((o) => o.name);
+		const expected = [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)).map((o) => o.name);
+		expect(alphabetical(options).map((o) => o.name)).toEqual(expected);
+		expect(options.map((o) => o.name)).toEqual(before);
 	});
 });

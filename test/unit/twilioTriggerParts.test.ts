@@ -92,6 +92,33 @@ describe('duplicate-delivery log', () => {
 		expect(JSON.stringify(stored)).toBe(before);
 	});
 
+	it('by default recognises a retry within Twilio\'s 15 s limit and forgets the token after a minute', () => {
+		const { log } = recordDelivery(undefined, 'token-a', T0);
+		expect(recordDelivery(log, 'token-a', T0 + 15_000).duplicate).toBe(true);
+		expect(recordDelivery(log, 'token-a', T0 + 59_000).duplicate).toBe(true);
+		expect(recordDelivery(log, 'token-a', T0 + 61_000).duplicate).toBe(false);
+	});
+
+	it('keeps each token\'s time when older entries expire and the stored base moves', () => {
+		let log: unknown = recordDelivery(undefined, 'early', T0).log;
+		log = recordDelivery(log, 'later', T0 + 30_000).log;
+		// 'early' expires here, so the log is re-based on 'later'.
+		log = recordDelivery(log, 'latest', T0 + 75_000).log;
+		expect(recordDelivery(log, 'early', T0 + 75_000).duplicate).toBe(false);
+		expect(recordDelivery(log, 'later', T0 + 89_000).duplicate).toBe(true);
+		expect(recordDelivery(log, 'later', T0 + 91_000).duplicate).toBe(false);
+	});
+
+	it('stores about 13 bytes a token at the default cap of 1,000', () => {
+		let log: unknown = undefined;
+		for (let i = 0; i < 1200; i++) log = recordDelivery(log, `SM${i}-token`, T0 + i * 40).log;
+		expect(String(log).split(',')).toHaveLength(1000);
+		expect(String(log).length).toBeLessThanOrEqual(13 * 1000 + 10);
+		expect(recordDelivery(log, 'SM1199-token', T0 + 48_000).duplicate).toBe(true);
+		expect(recordDelivery(log, 'SM200-token', T0 + 48_000).duplicate).toBe(true);
+		expect(recordDelivery(log, 'SM199-token', T0 + 48_000).duplicate).toBe(false);
+	});
+
 	it('stores one string value, whatever the number of tokens', () => {
 		let log: unknown = undefined;
 		for (let i = 0; i < 50; i++) log = recordDelivery(log, `token-${i}`, T0 + i * 1000).log;

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
 import { runForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
+import { showOnlyFor } from '../common.descriptions';
 import { messageSidProperty } from './get.operation';
 import { failFor, messagePath } from './messageParameters';
 
@@ -14,9 +14,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['message'], operation: ['cancel'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = showOnlyFor('message', 'cancel', properties);
 
 /** Cancels a scheduled message (Twilio: update the Message with Status=canceled). */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

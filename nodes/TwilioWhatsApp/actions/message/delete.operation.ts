@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
 import { runForEachItem } from '../../helpers/items';
+import { showOnlyFor } from '../common.descriptions';
 import { messageSidProperty } from './get.operation';
 import { failFor, messagePath } from './messageParameters';
 
@@ -13,9 +13,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['message'], operation: ['delete'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = showOnlyFor('message', 'delete', properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {

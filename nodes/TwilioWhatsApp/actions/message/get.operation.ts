@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
 import { runForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
+import { showOnlyFor } from '../common.descriptions';
 import { failFor, messagePath } from './messageParameters';
 
 export const messageSidProperty: INodeProperties = {
@@ -18,9 +18,7 @@ export const messageSidProperty: INodeProperties = {
 
 const properties: INodeProperties[] = [messageSidProperty];
 
-const displayOptions = { show: { resource: ['message'], operation: ['get'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = showOnlyFor('message', 'get', properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { twilioApiRequestAllItems } from '../../../shared/transport';
 import type { Fail } from '../../helpers/addresses';
@@ -7,6 +6,7 @@ import { filterAddress } from '../../helpers/addresses';
 import { parseDateTime } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
+import { showOnlyFor } from '../common.descriptions';
 import { failFor, MESSAGES_PATH } from './messageParameters';
 
 /** Twilio's largest page; fewer requests for Return All. */
@@ -77,9 +77,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { resource: ['message'], operation: ['getMany'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = showOnlyFor('message', 'getMany', properties);
 
 function dayOf(value: unknown, label: string, zone: string, fail: Fail): string | undefined {
 	const parsed = parseDateTime(value, zone);

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
 import { buildMessageForm } from '../../helpers/formFields';
@@ -10,7 +10,7 @@ import type { PacingSettings } from '../../helpers/pacing';
 import { createPacer, pacingProblem } from '../../helpers/pacing';
 import type { CorrelationValue } from '../../helpers/statusCallback';
 import { statusCallbackUrl } from '../../helpers/statusCallback';
-import { messageProperties, retryOption, twilioMessageOptions } from '../common.descriptions';
+import { alphabetical, messageProperties, retryOption, showOnlyFor, twilioMessageOptions } from '../common.descriptions';
 import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './messageParameters';
 
 // Twilio queues what it accepts and allows an account many concurrent API requests (20429 above that),
@@ -118,13 +118,11 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		default: {},
 		placeholder: 'Add Option',
-		options: [...sendingOptions, ...twilioMessageOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: alphabetical([...sendingOptions, ...twilioMessageOptions]),
 	},
 ];
 
-const displayOptions = { show: { resource: ['message'], operation: ['send'] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = showOnlyFor('message', 'send', properties);
 
 export function correlationValuesOf(options: IDataObject): CorrelationValue[] {
 	const values = (options.correlationValues as IDataObject | undefined)?.values;

@@ -7,7 +7,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeOperationError, SEND_AND_WAIT_OPERATION, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount } from '../../../shared/credentials';
 import type { RetryPolicy } from '../../../shared/transport';
@@ -32,7 +32,7 @@ import { buildMessageForm } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
 import type { MessageOutput } from '../../helpers/messageOutput';
 import { messageOutput } from '../../helpers/messageOutput';
-import { messageProperties, retryOption, twilioMessageOptions } from '../common.descriptions';
+import { alphabetical, messageProperties, retryOption, showOnlyFor, twilioMessageOptions } from '../common.descriptions';
 import { failFor, MESSAGES_PATH, messagePath, readMessageParameters, retryPolicyOf } from './messageParameters';
 
 /*
@@ -109,13 +109,11 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		default: {},
 		placeholder: 'Add Option',
-		options: [retryOption, ...twilioMessageOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: alphabetical([retryOption, ...twilioMessageOptions]),
 	},
 ];
 
-const displayOptions = { show: { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] } };
-
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = showOnlyFor('message', SEND_AND_WAIT_OPERATION, properties);
 
 /** The round this run waits in; see WAIT_ROUND_EXPRESSION. */
 function currentWaitKey(ctx: IExecuteFunctions | IWebhookFunctions): string {
