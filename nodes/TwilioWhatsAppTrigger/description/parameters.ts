@@ -196,7 +196,7 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether a request Twilio repeats (same I-Twilio-Idempotency-Token, within 60 seconds) is answered without starting another execution. Works when the node answers immediately; the tokens are kept in the workflow\'s static data.',
+					'Whether a request Twilio repeats (same I-Twilio-Idempotency-Token, within 5 minutes) is answered without starting another execution. Works when the node answers immediately; the tokens are kept in the workflow\'s static data.',
 			},
 			{
 				displayName: 'Max Media Size (MB)',
