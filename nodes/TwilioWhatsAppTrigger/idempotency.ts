@@ -17,10 +17,11 @@ import { createHash } from 'crypto';
  * How long a token is kept: Twilio retries a webhook only when its connection fails or times out, by
  * default once (connection override `rc`, at most 5), and all attempts together end within the total time
  * `tt`, 15 000 ms by default and at most (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
- * So every retry starts within 15 s of the first attempt; the 60 s window adds room for a request that
- * waits in a busy n8n and for clocks that differ between the processes of a queue-mode setup. The size cap
- * bounds what n8n reads and writes with every request; 1,000 tokens keep every retry recognisable up to
- * about 65 accepted requests a second (1,000 in 15 s).
+ * So every retry starts within 15 s of the first attempt; the 5-minute window leaves room for requests that
+ * wait in a busy n8n or in a queue-mode setup's webhook processors, and for clocks that differ between
+ * processes. A shorter window saves nothing under load, where the size cap is what bounds the log: it
+ * bounds what n8n reads and writes with every request, and 1,000 tokens keep every retry recognisable up
+ * to about 65 accepted requests a second (1,000 in 15 s).
  */
 
 export interface DeliveryLogLimits {
@@ -30,7 +31,7 @@ export interface DeliveryLogLimits {
 	maxEntries: number;
 }
 
-export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = { windowMs: 60_000, maxEntries: 1000 };
+export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = { windowMs: 5 * 60_000, maxEntries: 1000 };
 
 /**
  * The stored log: one string, `<base>:<entry>,<entry>,…`, oldest first, where `<base>` is epoch seconds in

@@ -92,21 +92,21 @@ describe('duplicate-delivery log', () => {
 		expect(JSON.stringify(stored)).toBe(before);
 	});
 
-	it('by default recognises a retry within Twilio\'s 15 s limit and forgets the token after a minute', () => {
+	it('by default recognises a retry within Twilio\'s 15 s limit, and later ones, and forgets the token after five minutes', () => {
 		const { log } = recordDelivery(undefined, 'token-a', T0);
 		expect(recordDelivery(log, 'token-a', T0 + 15_000).duplicate).toBe(true);
-		expect(recordDelivery(log, 'token-a', T0 + 59_000).duplicate).toBe(true);
-		expect(recordDelivery(log, 'token-a', T0 + 61_000).duplicate).toBe(false);
+		expect(recordDelivery(log, 'token-a', T0 + 299_000).duplicate).toBe(true);
+		expect(recordDelivery(log, 'token-a', T0 + 301_000).duplicate).toBe(false);
 	});
 
 	it('keeps each token\'s time when older entries expire and the stored base moves', () => {
 		let log: unknown = recordDelivery(undefined, 'early', T0).log;
-		log = recordDelivery(log, 'later', T0 + 30_000).log;
+		log = recordDelivery(log, 'later', T0 + 200_000).log;
 		// 'early' expires here, so the log is re-based on 'later'.
-		log = recordDelivery(log, 'latest', T0 + 75_000).log;
-		expect(recordDelivery(log, 'early', T0 + 75_000).duplicate).toBe(false);
-		expect(recordDelivery(log, 'later', T0 + 89_000).duplicate).toBe(true);
-		expect(recordDelivery(log, 'later', T0 + 91_000).duplicate).toBe(false);
+		log = recordDelivery(log, 'latest', T0 + 330_000).log;
+		expect(recordDelivery(log, 'early', T0 + 330_000).duplicate).toBe(false);
+		expect(recordDelivery(log, 'later', T0 + 499_000).duplicate).toBe(true);
+		expect(recordDelivery(log, 'later', T0 + 501_000).duplicate).toBe(false);
 	});
 
 	it('stores about 13 bytes a token at the default cap of 1,000', () => {
