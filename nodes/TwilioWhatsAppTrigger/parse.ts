@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { twilioErrorCodeInfo } from '../shared/errorCodes';
+import { firstText } from '../shared/twilioParams';
 import type { TwilioParams } from '../shared/twilioSignature';
 import { deriveMessageType, messageTypeFromParam, type TwilioMessageType } from './messageType';
 import { ERROR_STATUSES, FINAL_STATUSES, isKnownStatus, STATUS_VALUES } from './statuses';
@@ -125,13 +126,6 @@ const REFERRAL_FIELDS: Readonly<Record<string, string>> = {
 	ReferralMediaUrl: 'mediaUrl',
 	ReferralCtwaClid: 'ctwaClid',
 };
-
-/** One text value of a parameter: the first of repeated values; undefined for absent or non-text values. */
-function firstText(value: unknown): string | undefined {
-	if (typeof value === 'string') return value;
-	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
-	return undefined;
-}
 
 /** Reads parameters as single texts, noting in `warnings` (once per parameter) what it had to decide. */
 class ParamReader {

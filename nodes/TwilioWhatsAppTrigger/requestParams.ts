@@ -1,3 +1,4 @@
+import { paramsFromBody } from '../shared/twilioParams';
 import type { TwilioParams } from '../shared/twilioSignature';
 import { rawQueryOf } from './signedUrl';
 
@@ -28,23 +29,6 @@ export interface TwilioRequestData {
 	callbackQuery?: Record<string, string>;
 	/** The body as text, for JSON bodies signed through `bodySHA256`. */
 	rawBody?: string;
-}
-
-function asText(value: unknown): string {
-	if (typeof value === 'string') return value;
-	if (value === null || value === undefined) return '';
-	if (typeof value === 'object') return JSON.stringify(value);
-	return String(value);
-}
-
-/** Form or JSON body as Twilio parameters: repeated keys stay arrays, nested JSON becomes its text. */
-export function paramsFromBody(body: unknown): TwilioParams {
-	const params: TwilioParams = {};
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return params;
-	for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-		params[key] = Array.isArray(value) ? value.map(asText) : asText(value);
-	}
-	return params;
 }
 
 /** The query string as form parameters, repeated keys as arrays, decoded as browsers and Twilio encode them. */

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { twilioErrorCodeInfo } from '../../shared/errorCodes';
+import { firstText } from '../../shared/twilioParams';
 import type { TwilioParams } from '../../shared/twilioSignature';
 import type { MessageOutput } from './messageOutput';
 import { numberOrNull } from './messageOutput';
@@ -50,9 +51,9 @@ export function waitDeadline(amount: number, unit: WaitUnit, now: number): Date 
 	return new Date(now + amount * UNIT_MS[unit]);
 }
 
+/** A parameter's text; null when absent or empty, as the other output fields. */
 function first(value: string | string[] | undefined): string | null {
-	const single = Array.isArray(value) ? value[0] : value;
-	return single === undefined || single === '' ? null : single;
+	return firstText(value) || null;
 }
 
 export function callbackStatus(params: TwilioParams): string | null {

@@ -12,7 +12,7 @@ import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount } from '../../../shared/credentials';
 import type { RetryPolicy } from '../../../shared/transport';
 import { twilioApiRequest } from '../../../shared/transport';
-import type { TwilioParams } from '../../../shared/twilioSignature';
+import { paramsFromBody } from '../../../shared/twilioParams';
 import { verifyTwilioSignature } from '../../../shared/twilioSignature';
 import { writeAnswer } from '../../../shared/webhookAnswer';
 import type { Fail } from '../../helpers/addresses';
@@ -175,15 +175,6 @@ async function readMessageBeforeWaiting(ctx: IExecuteFunctions, sid: string, ret
 	}
 }
 
-function formParams(body: IDataObject): TwilioParams {
-	const params: TwilioParams = {};
-	for (const [key, value] of Object.entries(body ?? {})) {
-		if (Array.isArray(value)) params[key] = value.map(String);
-		else if (value !== undefined && value !== null) params[key] = String(value);
-	}
-	return params;
-}
-
 /**
  * Receives Twilio's status callbacks for the waiting execution. Answers Twilio itself and returns workflowData
  * only for the status that ends the wait. Never throws: n8n would resume the execution with the error.
@@ -192,7 +183,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	const res = this.getResponseObject();
 	const answer = (statusCode: number, text: string) => writeAnswer(res, statusCode, 'text/plain; charset=utf-8', text);
 	try {
-		const params = formParams(this.getBodyData());
+		const params = paramsFromBody(this.getBodyData());
 		const requestKey = String((this.getQueryData() as IDataObject)[WAIT_KEY_PARAM] ?? '');
 		const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE));
 		// Twilio signed the URL it called, which is the resume URL execute() gave it: rebuilt here the same way.
