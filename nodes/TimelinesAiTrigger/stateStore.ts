@@ -1,11 +1,9 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
+import { RecentPerTrigger, triggerKey } from '../shared/recentPerTrigger';
 import { emptyState, mergeStates, toState, type GatewayState } from './gatewayState';
 
 const STATIC_DATA_KEY = 'timelinesAiGateway';
-
-/** Gateway nodes whose state this process keeps in memory; the least recently used is dropped first. */
-export const MEMORY_MAX_NODES = 100;
 
 /*
  * Where the gateway's state (quota ledger, pacing queue, attempt log) lives, and what holds.
@@ -41,29 +39,19 @@ export const MEMORY_MAX_NODES = 100;
  *
  * The copy holds nothing the static data does not (no URL secret, no credentials; message text
  * only when the user opted in to logging it), each state within its own limits, for at most
- * MEMORY_MAX_NODES nodes. Dropping a node's copy loses nothing static data has.
+ * MAX_REMEMBERED_TRIGGERS nodes. Dropping a node's copy loses nothing static data has.
  */
-const copies = new Map<string, GatewayState>();
-
-function keyOf(context: IWebhookFunctions): string {
-	return `${context.getWorkflow().id ?? ''}\u0000${context.getNode().id}\u0000${context.getMode()}`;
-}
-
-function remember(key: string, state: GatewayState): void {
-	copies.delete(key);
-	copies.set(key, state);
-	if (copies.size > MEMORY_MAX_NODES) copies.delete(copies.keys().next().value as string);
-}
+const copies = new RecentPerTrigger<GatewayState>();
 
 /** Load, change and store with no `await` in between, so no other request interleaves. */
 export function updateState<T>(context: IWebhookFunctions, change: (state: GatewayState) => { state: GatewayState; result: T }): T {
 	const staticData = context.getWorkflowStaticData('node');
 	const stored = toState(staticData[STATIC_DATA_KEY]);
-	const key = keyOf(context);
+	const key = triggerKey(context);
 	const copy = copies.get(key);
 	const current = copy === undefined ? stored : mergeStates(copy, stored, Date.now());
 	const { state, result } = change(current);
-	remember(key, state);
+	copies.set(key, state);
 	// Also when only the merge added something, so that requests which change nothing (a log download) save it.
 	if (state !== current || (copy !== undefined && JSON.stringify(current) !== JSON.stringify(stored))) {
 		staticData[STATIC_DATA_KEY] = state as unknown as IDataObject;

@@ -12,6 +12,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { basicAuthUserProblems, isAuthorized, parseBasicAuthorization } from '../shared/basicAuth';
 import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount, WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
+import { triggerKey } from '../shared/recentPerTrigger';
 import { verifyTwilioSignature } from '../shared/twilioSignature';
 import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
 import { acceptWithTwiml, acknowledgeWithoutExecution, rejectForbidden, rejectUnauthorized } from './answers';
@@ -224,8 +225,7 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		// workflow answers, n8n 2.41 would not save it, and a retry comes while the first attempt still runs.
 		if (token && answersAtOnce && options.ignoreDuplicates !== false) {
 			const staticData = this.getWorkflowStaticData('node');
-			const trigger = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id}\u0000${this.getMode()}`;
-			const { duplicate, log } = recordDeliveryInProcess(trigger, staticData[DELIVERY_LOG_KEY], token, Date.now());
+			const { duplicate, log } = recordDeliveryInProcess(triggerKey(this), staticData[DELIVERY_LOG_KEY], token, Date.now());
 			// Twilio retries only when it got no answer, so the fixed reply of the first attempt never reached it: send it now.
 			if (duplicate) return acknowledgeWithoutExecution(res, immediateTwiml(this, respond, kind));
 			staticData[DELIVERY_LOG_KEY] = log;

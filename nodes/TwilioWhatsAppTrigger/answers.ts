@@ -19,7 +19,6 @@ import { EMPTY_TWIML, TWIML_CONTENT_TYPE } from './twiml';
  * The price: Twilio has its 200 before n8n has stored the execution.
  */
 
-
 /** 200 with TwiML (empty unless given): Twilio treats the delivery as done and does not retry it. */
 export function acknowledgeWithoutExecution(res: WebhookResponse, twiml = EMPTY_TWIML): IWebhookResponseData {
 	return writeAnswer(res, 200, TWIML_CONTENT_TYPE, twiml);

@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
 
+import { RecentPerTrigger } from '../shared/recentPerTrigger';
+
 /**
  * Remembers the `I-Twilio-Idempotency-Token` of recent deliveries so that Twilio's retry of a request
  * n8n already took does not start a second execution.
@@ -107,8 +109,7 @@ export function recordDelivery(
  * took, so a retry that reaches this process is recognised, and its next write repairs what another
  * process's write dropped. Bounded like the stored log, and to the most recently used triggers.
  */
-const recentLogs = new Map<string, { entries: Entry[]; written: DeliveryLog }>();
-const MAX_TRIGGERS = 100;
+const recentLogs = new RecentPerTrigger<{ entries: Entry[]; written: DeliveryLog }>();
 
 /**
  * Both logs' tokens, each at its first sighting, oldest first. Under concurrent requests the stored log
@@ -141,8 +142,6 @@ export function recordDeliveryInProcess(
 	const entries = recent && recent.written === stored ? recent.entries : merge(recent?.entries ?? [], parseLog(stored));
 	const result = record(entries, token, nowMs, limits);
 	const log = formatLog(result.entries);
-	recentLogs.delete(trigger);
 	recentLogs.set(trigger, { entries: result.entries, written: log });
-	if (recentLogs.size > MAX_TRIGGERS) recentLogs.delete(recentLogs.keys().next().value as string);
 	return { duplicate: result.duplicate, log };
 }

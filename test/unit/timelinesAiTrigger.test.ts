@@ -30,7 +30,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { MEMORY_MAX_NODES } from '../../nodes/TimelinesAiTrigger/stateStore';
+import { MAX_REMEMBERED_TRIGGERS } from '../../nodes/shared/recentPerTrigger';
 import { TimelinesAiTrigger } from '../../nodes/TimelinesAiTrigger/TimelinesAiTrigger.node';
 import { contactJid, example1AccountPhone, example2ChatWithFile } from '../fixtures/timelinesai/requests';
 
@@ -544,12 +544,12 @@ describe('what n8n keeps of the gateway state', () => {
 		expect(await third.call({ method: 'POST', path: 'timelinesai/quota/restore', body: { message_id: ids[1] } })).toMatchObject({ status: 200 });
 	});
 
-	it(`keeps copies in memory for at most ${MEMORY_MAX_NODES} nodes, dropping the least recently used`, async () => {
+	it(`keeps copies in memory for at most ${MAX_REMEMBERED_TRIGGERS} nodes, dropping the least recently used`, async () => {
 		const oldest = gateway({ responseMode: 'lastNode' });
 		onlyItem(await oldest.send(text(1)));
 		expect(await attempts(oldest)).toHaveLength(1);
 		onlyItem(await oldest.send(text(2)));
-		for (let n = 0; n < MEMORY_MAX_NODES; n++) onlyItem(await gateway({ responseMode: 'lastNode' }).send(text(n)));
+		for (let n = 0; n < MAX_REMEMBERED_TRIGGERS; n++) onlyItem(await gateway({ responseMode: 'lastNode' }).send(text(n)));
 		// The first message was saved with the log download; the second lived only in the dropped copy.
 		expect((await attempts(oldest)).map((entry) => entry.status)).toEqual([200]);
 	});

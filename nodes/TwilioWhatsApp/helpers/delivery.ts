@@ -64,10 +64,11 @@ export function callbackStatus(params: TwilioParams): string | null {
 export function deliveryOutput(params: TwilioParams, receivedAt: Date): IDataObject {
 	const errorCode = numberOrNull(first(params.ErrorCode));
 	const info = errorCode === null ? undefined : twilioErrorCodeInfo(errorCode);
+	const status = callbackStatus(params);
 	return {
 		sid: first(params.MessageSid) ?? first(params.SmsSid),
-		status: callbackStatus(params),
-		failed: FAILED_STATUSES.has(callbackStatus(params) ?? ''),
+		status,
+		failed: FAILED_STATUSES.has(status ?? ''),
 		to: first(params.To),
 		from: first(params.From),
 		errorCode,
