@@ -7,11 +7,30 @@ import { buildScanConfig } from '@n8n/scan-community-package/scanner/scanner.mjs
 const latest = configs.recommended;
 const LATEST = 'community-nodes-latest';
 const latestRules = Object.fromEntries(
-	Object.entries(latest.rules).map(([name, level]) => [name.replace('@n8n/community-nodes/', `${LATEST}/`), level]),
+	Object.entries(latest.rules).map(([name, level]) => [
+		name.replace('@n8n/community-nodes/', `${LATEST}/`),
+		level,
+	]),
 );
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', 'docs/**', '*.js', '*.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'test/**',
+			'bench/**',
+			'scripts/**',
+			'examples/**',
+			'docs/**',
+			'*.js',
+			'*.mjs',
+		],
+	},
 	...(await buildScanConfig()),
-	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'], plugins: { [LATEST]: latest.plugins['@n8n/community-nodes'] }, rules: latestRules },
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		plugins: { [LATEST]: latest.plugins['@n8n/community-nodes'] },
+		rules: latestRules,
+	},
 ];

@@ -10,7 +10,6 @@ import { REPO_ROOT as ROOT } from '../test/e2e/harness/n8nProcess';
 import type { BenchFigure } from './stats';
 import { fmt, summarize } from './stats';
 
-
 function childScript(files: string[]): string {
 	return `
 const start = process.hrtime.bigint();
@@ -25,11 +24,18 @@ process.stdout.write(JSON.stringify({ baseMs: Number(afterBase - start) / 1e6, o
 
 export function benchColdLoad(runs = 15): BenchFigure {
 	const pkg = require(join(ROOT, 'package.json'));
-	const files: string[] = [...pkg.n8n.nodes, ...pkg.n8n.credentials].map((f: string) => join(ROOT, f));
+	const files: string[] = [...pkg.n8n.nodes, ...pkg.n8n.credentials].map((f: string) =>
+		join(ROOT, f),
+	);
 	const results = [];
 	for (let i = 0; i < runs; i++) {
-		const out = execFileSync(process.execPath, ['-e', childScript(files)], { cwd: ROOT, encoding: 'utf8' });
-		results.push(JSON.parse(out) as { baseMs: number; oursMs: number; baseRss: number; oursRss: number });
+		const out = execFileSync(process.execPath, ['-e', childScript(files)], {
+			cwd: ROOT,
+			encoding: 'utf8',
+		});
+		results.push(
+			JSON.parse(out) as { baseMs: number; oursMs: number; baseRss: number; oursRss: number },
+		);
 	}
 	const ms = summarize(results.map((r) => r.oursMs));
 	const rssMb = summarize(results.map((r) => r.oursRss / 1024 / 1024));

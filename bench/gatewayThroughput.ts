@@ -32,7 +32,11 @@ function figure(session: Session): BenchFigure {
 		notes:
 			`${describeRuns(session)}; ratio of 2xx/s. Answered 2xx without a finished execution: ours ${ours.lost}, Webhook node ${webhook.lost}; ` +
 			`failed executions: ours ${ours.failed}; non-2xx or socket errors: ours ${ours.non2xx}, Webhook node ${webhook.non2xx}.`,
-		details: [`### Gateway throughput, ${session.engine.name}`, '', ...runTable(session, ['webhookJson', 'timelinesai'])],
+		details: [
+			`### Gateway throughput, ${session.engine.name}`,
+			'',
+			...runTable(session, ['webhookJson', 'timelinesai']),
+		],
 	};
 }
 

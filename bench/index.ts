@@ -16,7 +16,6 @@ import type { BenchFigure } from './stats';
 import { benchTriggerThroughput } from './triggerThroughput';
 import { benchWebhookInProcess } from './webhookInProcess';
 
-
 type Bench = { name: string; run: () => Promise<BenchFigure[]> | BenchFigure[] };
 
 const BENCHES: Bench[] = [
@@ -38,11 +37,22 @@ async function main() {
 		console.log(`bench: ${bench.name}…`);
 		try {
 			const results = await bench.run();
-			for (const r of results) console.log(`  ${r.figure}: ${r.value} | baseline ${r.baseline} | ${r.ratio} | target ${r.target}: ${r.met === undefined ? 'no target' : r.met ? 'met' : 'MISSED'}`);
+			for (const r of results)
+				console.log(
+					`  ${r.figure}: ${r.value} | baseline ${r.baseline} | ${r.ratio} | target ${r.target}: ${r.met === undefined ? 'no target' : r.met ? 'met' : 'MISSED'}`,
+				);
 			figures.push(...results);
 		} catch (error) {
 			console.log(`  ${bench.name} failed: ${(error as Error).stack}`);
-			figures.push({ figure: bench.name, value: 'failed', baseline: '', ratio: '', target: '', met: false, notes: String((error as Error).message) });
+			figures.push({
+				figure: bench.name,
+				value: 'failed',
+				baseline: '',
+				ratio: '',
+				target: '',
+				met: false,
+				notes: String((error as Error).message),
+			});
 		}
 	}
 	const pkg = require(join(ROOT, 'package.json'));
@@ -56,7 +66,10 @@ async function main() {
 		'',
 		'| figure | value | baseline (same run) | ratio | target | met |',
 		'| --- | --- | --- | --- | --- | --- |',
-		...figures.map((f) => `| ${f.figure} | ${f.value} | ${f.baseline} | ${f.ratio} | ${f.target} | ${f.met === undefined ? '—' : f.met ? 'yes' : 'no'} |`),
+		...figures.map(
+			(f) =>
+				`| ${f.figure} | ${f.value} | ${f.baseline} | ${f.ratio} | ${f.target} | ${f.met === undefined ? '—' : f.met ? 'yes' : 'no'} |`,
+		),
 		'',
 		...figures.filter((f) => f.notes).map((f) => `- ${f.figure}: ${f.notes}`),
 		...(figures.some((f) => f.details) ? ['', '## Details of this run', ''] : []),
@@ -66,7 +79,9 @@ async function main() {
 	];
 	const out = process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results.md');
 	const previous = safeRead(out);
-	const kept = previous.includes(KEEP_MARKER) ? previous.slice(previous.indexOf(KEEP_MARKER) + KEEP_MARKER.length).replace(/^\n+/, '') : '';
+	const kept = previous.includes(KEEP_MARKER)
+		? previous.slice(previous.indexOf(KEEP_MARKER) + KEEP_MARKER.length).replace(/^\n+/, '')
+		: '';
 	writeFileSync(out, lines.join('\n') + '\n' + (kept ? `\n${kept}` : ''));
 	console.log(`bench: wrote ${out}`);
 }

@@ -37,10 +37,14 @@ export interface MockProcess {
 }
 
 export async function startMockProcess(latencyMs: number): Promise<MockProcess> {
-	const child = fork(__filename, ['--mock-child', String(latencyMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const child = fork(__filename, ['--mock-child', String(latencyMs)], {
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
 	const url = await new Promise<string>((done, fail) => {
 		child.once('message', (message) => done((message as { url: string }).url));
-		child.once('exit', (code) => fail(new Error(`the mock process exited with ${code} before it listened`)));
+		child.once('exit', (code) =>
+			fail(new Error(`the mock process exited with ${code} before it listened`)),
+		);
 	});
 	let nextId = 0;
 	const pending = new Map<number, (value: unknown) => void>();
@@ -81,9 +85,17 @@ async function runChild(latencyMs: number): Promise<void> {
 		const reply = (value: unknown) => process.send!({ id: command.id, value });
 		if (command.kind === 'setFault') reply(void mock.setFault(command.spec));
 		else if (command.kind === 'clearFaults') reply(mock.clearFaults());
-		else if (command.kind === 'counts') reply({ messages: mock.messages.length, requests: mock.requests.length });
-		else if (command.kind === 'messages') reply(mock.messages.slice(command.from).map(({ sid, params }) => ({ sid, params })));
-		else reply(mock.requests.slice(command.from).filter((r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path)).map((r) => r.status));
+		else if (command.kind === 'counts')
+			reply({ messages: mock.messages.length, requests: mock.requests.length });
+		else if (command.kind === 'messages')
+			reply(mock.messages.slice(command.from).map(({ sid, params }) => ({ sid, params })));
+		else
+			reply(
+				mock.requests
+					.slice(command.from)
+					.filter((r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path))
+					.map((r) => r.status),
+			);
 	});
 	process.send!({ url: mock.url });
 }

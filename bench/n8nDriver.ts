@@ -23,7 +23,14 @@ export interface Target {
 	key: string;
 	label: string;
 	/** The trigger node; `credentials` names the credential types it uses (created by startBenchN8n). */
-	trigger: { name: string; type: string; typeVersion: number; webhookId: string; parameters: Record<string, unknown>; credentials?: Record<string, string> };
+	trigger: {
+		name: string;
+		type: string;
+		typeVersion: number;
+		webhookId: string;
+		parameters: Record<string, unknown>;
+		credentials?: Record<string, string>;
+	};
 	/** Path and query below the n8n base URL. */
 	path: string;
 	/** The i-th request of a run; called once per request, so it must be cheap (pre-compute). */
@@ -89,17 +96,27 @@ export interface BenchN8n {
  * Tries twice: the package is copied from dist/ at start, which a parallel `npm run build` in the same
  * clone may be rewriting at that moment (n8n then lacks the node or credential types).
  */
-export async function startBenchN8n(name: string, env: Record<string, string>, credentials: Record<string, Record<string, unknown>> = {}): Promise<BenchN8n> {
+export async function startBenchN8n(
+	name: string,
+	env: Record<string, string>,
+	credentials: Record<string, Record<string, unknown>> = {},
+): Promise<BenchN8n> {
 	try {
 		return await startOnce(name, env, credentials);
 	} catch (error) {
-		console.log(`  n8n start failed (${(error as Error).message.split('\n')[0]}); trying once more in 10 s`);
+		console.log(
+			`  n8n start failed (${(error as Error).message.split('\n')[0]}); trying once more in 10 s`,
+		);
 		await delay(10_000);
 		return await startOnce(name, env, credentials);
 	}
 }
 
-async function startOnce(name: string, env: Record<string, string>, credentials: Record<string, Record<string, unknown>>): Promise<BenchN8n> {
+async function startOnce(
+	name: string,
+	env: Record<string, string>,
+	credentials: Record<string, Record<string, unknown>>,
+): Promise<BenchN8n> {
 	const profileDir = process.env.BENCH_CPU_PROF;
 	if (profileDir) mkdirSync(profileDir, { recursive: true });
 	const n8n = await startN8n({
@@ -132,12 +149,20 @@ export async function addTargets(bench: BenchN8n, targets: Target[]): Promise<vo
 	for (const target of targets) {
 		const { credentials: types, ...trigger } = target.trigger;
 		// n8n wants the stored credential's id and name.
-		const credentials = types ? Object.fromEntries(Object.keys(types).map((type) => [type, bench.credentialIds[type]])) : undefined;
+		const credentials = types
+			? Object.fromEntries(Object.keys(types).map((type) => [type, bench.credentialIds[type]]))
+			: undefined;
 		const workflow = await bench.client.importWorkflow({
 			name: `bench ${target.key}`,
 			nodes: [
 				{ ...trigger, position: [0, 0], ...(credentials ? { credentials } : {}) },
-				{ name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+				{
+					name: 'NoOp',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {},
+				},
 			],
 			connections: { [trigger.name]: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
 		});
@@ -149,7 +174,12 @@ export async function addTargets(bench: BenchN8n, targets: Target[]): Promise<vo
 /** Counts requests across runs, so that every request of a target differs from all earlier ones. */
 let sent = 0;
 
-async function load(url: string, target: Target, connections: number, durationSeconds: number): Promise<autocannon.Result> {
+async function load(
+	url: string,
+	target: Target,
+	connections: number,
+	durationSeconds: number,
+): Promise<autocannon.Result> {
 	return await autocannon({
 		url,
 		connections,
@@ -173,21 +203,37 @@ interface ExecutionRow {
 	stoppedAt: string | null;
 }
 
-function executionQuery(workflowId: string, since: Date, limit: number, cursor?: string | null): string {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId, startedAfter: since.toISOString() }));
+function executionQuery(
+	workflowId: string,
+	since: Date,
+	limit: number,
+	cursor?: string | null,
+): string {
+	const filter = encodeURIComponent(
+		JSON.stringify({ workflowId, startedAfter: since.toISOString() }),
+	);
 	return `/executions?filter=${filter}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
 }
 
 /** Finished executions of a workflow started at or after `since`, all pages (n8n pages by at most 100). */
-async function executionsSince(client: N8nClient, workflowId: string, since: Date): Promise<ExecutionRow[]> {
+async function executionsSince(
+	client: N8nClient,
+	workflowId: string,
+	since: Date,
+): Promise<ExecutionRow[]> {
 	const rows: ExecutionRow[] = [];
 	let cursor: string | null = null;
 	do {
-		const page: { results: ExecutionRow[]; nextCursor: string | null } = await client.rest('GET', executionQuery(workflowId, since, 100, cursor));
+		const page: { results: ExecutionRow[]; nextCursor: string | null } = await client.rest(
+			'GET',
+			executionQuery(workflowId, since, 100, cursor),
+		);
 		rows.push(...page.results);
 		cursor = page.nextCursor;
 	} while (cursor);
-	return rows.filter((row) => row.stoppedAt !== null && row.status !== 'new' && row.status !== 'running');
+	return rows.filter(
+		(row) => row.stoppedAt !== null && row.status !== 'new' && row.status !== 'running',
+	);
 }
 
 /**
@@ -219,9 +265,15 @@ const CLOCK_TICKS = 100;
  * and returns them, with n8n's CPU time when they were all done. Polls n8n's cheap count while it
  * drains, so as not to load it with listings.
  */
-async function waitForDrain(bench: BenchN8n, workflowId: string, since: Date, expected: number): Promise<{ rows: ExecutionRow[]; cpu: number }> {
+async function waitForDrain(
+	bench: BenchN8n,
+	workflowId: string,
+	since: Date,
+	expected: number,
+): Promise<{ rows: ExecutionRow[]; cpu: number }> {
 	const { client } = bench;
-	const count = async () => (await client.rest<{ count: number }>('GET', executionQuery(workflowId, since, 1))).count;
+	const count = async () =>
+		(await client.rest<{ count: number }>('GET', executionQuery(workflowId, since, 1))).count;
 	let last = -1;
 	let movedAt = Date.now();
 	for (;;) {
@@ -241,11 +293,21 @@ async function waitForDrain(bench: BenchN8n, workflowId: string, since: Date, ex
 }
 
 /** Runs one target for `durationSeconds` and counts what n8n completed. */
-export async function runOnce(bench: BenchN8n, target: Target, round: number, options: DriveOptions): Promise<RunResult> {
+export async function runOnce(
+	bench: BenchN8n,
+	target: Target,
+	round: number,
+	options: DriveOptions,
+): Promise<RunResult> {
 	const workflowId = bench.workflows.get(target.key)!;
 	const since = new Date(Date.now() - 1000);
 	const cpuBefore = groupCpuSeconds(bench.n8n.pid);
-	const result = await load(`${bench.n8n.baseUrl}${target.path}`, target, options.connections, options.durationSeconds);
+	const result = await load(
+		`${bench.n8n.baseUrl}${target.path}`,
+		target,
+		options.connections,
+		options.durationSeconds,
+	);
 	const responses2xx = result['2xx'];
 	const { rows, cpu } = await waitForDrain(bench, workflowId, since, responses2xx);
 	const succeeded = rows.filter((row) => row.status === 'success').length;
@@ -275,13 +337,34 @@ export async function runOnce(bench: BenchN8n, target: Target, round: number, op
  * first request also loads the node and its credentials), then a short unrecorded load, so that
  * caches and the JIT are warm before the first round.
  */
-export async function warmUp(bench: BenchN8n, targets: Target[], options: DriveOptions): Promise<void> {
+export async function warmUp(
+	bench: BenchN8n,
+	targets: Target[],
+	options: DriveOptions,
+): Promise<void> {
 	for (const target of targets) {
 		const { headers, body } = target.request(sent++);
-		const response = await fetch(`${bench.n8n.baseUrl}${target.path}`, { method: 'POST', headers, body });
-		if (!response.ok) throw new Error(`${target.label}: the first request was answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
-		const result = await load(`${bench.n8n.baseUrl}${target.path}`, target, options.connections, options.warmupSeconds);
-		await waitForDrain(bench, bench.workflows.get(target.key)!, new Date(result.start.getTime() - 1000), result['2xx']);
+		const response = await fetch(`${bench.n8n.baseUrl}${target.path}`, {
+			method: 'POST',
+			headers,
+			body,
+		});
+		if (!response.ok)
+			throw new Error(
+				`${target.label}: the first request was answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+			);
+		const result = await load(
+			`${bench.n8n.baseUrl}${target.path}`,
+			target,
+			options.connections,
+			options.warmupSeconds,
+		);
+		await waitForDrain(
+			bench,
+			bench.workflows.get(target.key)!,
+			new Date(result.start.getTime() - 1000),
+			result['2xx'],
+		);
 	}
 }
 
@@ -290,7 +373,12 @@ export async function warmUp(bench: BenchN8n, targets: Target[], options: DriveO
  * listed next to each other run next to each other in time, and a drift in the machine's background
  * load favours neither of them.
  */
-export async function runRounds(bench: BenchN8n, targets: Target[], options: DriveOptions, log = console.log): Promise<RunResult[]> {
+export async function runRounds(
+	bench: BenchN8n,
+	targets: Target[],
+	options: DriveOptions,
+	log = console.log,
+): Promise<RunResult[]> {
 	await warmUp(bench, targets, options);
 	const results: RunResult[] = [];
 	for (let round = 0; round < options.rounds; round++) {
@@ -326,7 +414,12 @@ export function medians(results: RunResult[], key: string) {
 }
 
 /** The per-round ratio a/b (same round, so same background load), summarized over rounds. */
-export function roundRatios(results: RunResult[], a: string, b: string, pick: (r: RunResult) => number = (r) => r.execsPerSec) {
+export function roundRatios(
+	results: RunResult[],
+	a: string,
+	b: string,
+	pick: (r: RunResult) => number = (r) => r.execsPerSec,
+) {
 	const rounds = [...new Set(results.map((r) => r.round))];
 	const ratios = rounds.flatMap((round) => {
 		const ra = results.find((r) => r.round === round && r.target === a);

@@ -29,7 +29,8 @@ const PARAMS: Record<string, string> = {
 	MessageSid: 'MM0a1b2c3d4e5f60718293a4b5c6d7e8f9',
 	AccountSid: 'AC0123456789abcdef0123456789abcdef',
 	From: 'whatsapp:+14017122661',
-	MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0a1b2c3d4e5f60718293a4b5c6d7e8f9/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+	MediaUrl0:
+		'https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0a1b2c3d4e5f60718293a4b5c6d7e8f9/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9',
 	ApiVersion: '2010-04-01',
 };
 
@@ -45,12 +46,19 @@ function measure(iterations: number, fn: () => unknown): number[] {
 
 export function benchParseVerify(iterations = 50_000): BenchFigure {
 	const signature = getExpectedTwilioSignature(AUTH_TOKEN, URL, PARAMS);
-	const signedBytes = URL + Object.keys(PARAMS).sort().map((k) => k + PARAMS[k]).join('');
+	const signedBytes =
+		URL +
+		Object.keys(PARAMS)
+			.sort()
+			.map((k) => k + PARAMS[k])
+			.join('');
 	const ours = () => {
-		if (!verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url: URL, params: PARAMS })) throw new Error('signature rejected');
+		if (!verifyTwilioSignature({ authToken: AUTH_TOKEN, signature, url: URL, params: PARAMS }))
+			throw new Error('signature rejected');
 		return parseTwilioWebhook(PARAMS);
 	};
-	const hmacOnly = () => createHmac('sha1', AUTH_TOKEN).update(signedBytes, 'utf8').digest('base64');
+	const hmacOnly = () =>
+		createHmac('sha1', AUTH_TOKEN).update(signedBytes, 'utf8').digest('base64');
 	// Warm both paths so the JIT has compiled them before anything is recorded.
 	measure(5_000, ours);
 	measure(5_000, hmacOnly);

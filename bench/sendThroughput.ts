@@ -26,7 +26,12 @@ const BASELINE_ITEMS = Number(process.env.BENCH_SEND_BASELINE_ITEMS) || 200;
 const nodeType = new TwilioWhatsApp();
 
 function batch(run: string, count: number): INodeExecutionData[] {
-	return jsonItems(...Array.from({ length: count }, (_, i) => ({ to: `+1415${String(2_000_000 + i)}`, body: `${run} message ${i}: your order shipped` })));
+	return jsonItems(
+		...Array.from({ length: count }, (_, i) => ({
+			to: `+1415${String(2_000_000 + i)}`,
+			body: `${run} message ${i}: your order shipped`,
+		})),
+	);
 }
 
 function parameters(concurrency: number | undefined): INodeParameters {
@@ -59,7 +64,12 @@ interface SendRun {
 }
 
 /** Sends `count` items and checks every one was created exactly once, with its own To and Body. */
-async function sendRun(mock: MockProcess, run: string, count: number, concurrency: number | undefined): Promise<SendRun> {
+async function sendRun(
+	mock: MockProcess,
+	run: string,
+	count: number,
+	concurrency: number | undefined,
+): Promise<SendRun> {
 	const items = batch(run, count);
 	const first = await mock.counts();
 	const start = process.hrtime.bigint();
@@ -68,7 +78,18 @@ async function sendRun(mock: MockProcess, run: string, count: number, concurrenc
 	let error: string | undefined;
 	try {
 		const result = await executeNode(
-			{ nodeType, parameters: parameters(concurrency), credentials: { twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'authToken', authToken: DEFAULT_ACCOUNT.authToken, baseUrl: mock.url } } },
+			{
+				nodeType,
+				parameters: parameters(concurrency),
+				credentials: {
+					twilioMessagingApi: {
+						accountSid: DEFAULT_ACCOUNT.accountSid,
+						authType: 'authToken',
+						authToken: DEFAULT_ACCOUNT.authToken,
+						baseUrl: mock.url,
+					},
+				},
+			},
 			items,
 		);
 		output = result.output?.[0] ?? [];
@@ -86,12 +107,35 @@ async function sendRun(mock: MockProcess, run: string, count: number, concurrenc
 	const expected = new Set(items.map((item) => `whatsapp:${item.json.to}|${item.json.body}`));
 	const lost = [...expected].filter((key) => !timesSent.has(key)).length;
 	// A second create of an item's message, or a message no item asked for.
-	const duplicated = [...timesSent].reduce((sum, [key, n]) => sum + (expected.has(key) ? n - 1 : n), 0);
+	const duplicated = [...timesSent].reduce(
+		(sum, [key, n]) => sum + (expected.has(key) ? n - 1 : n),
+		0,
+	);
 	const sids = new Set(created.map((m) => m.sid));
-	const failedItems = output.filter((item, i) => (item.json as IDataObject).error !== undefined || !sids.has(String(item.json.sid)) || (item.pairedItem as { item: number }).item !== i).length + (count - output.length);
-	const rateLimited = (await mock.createStatuses(first.requests)).filter((status) => status === 429).length;
+	const failedItems =
+		output.filter(
+			(item, i) =>
+				(item.json as IDataObject).error !== undefined ||
+				!sids.has(String(item.json.sid)) ||
+				(item.pairedItem as { item: number }).item !== i,
+		).length +
+		(count - output.length);
+	const rateLimited = (await mock.createStatuses(first.requests)).filter(
+		(status) => status === 429,
+	).length;
 	const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / created.length;
-	return { items: count, seconds, perSecond: created.length / seconds, cpuMsPerMessage, created: created.length, lost, duplicated, failedItems, rateLimited, error };
+	return {
+		items: count,
+		seconds,
+		perSecond: created.length / seconds,
+		cpuMsPerMessage,
+		created: created.length,
+		lost,
+		duplicated,
+		failedItems,
+		rateLimited,
+		error,
+	};
 }
 
 function describe(run: SendRun): string {
@@ -116,7 +160,12 @@ function combine(a: SendRun, b: SendRun): SendRun {
 	};
 }
 
-const exact = (run: SendRun) => run.created === run.items && run.lost === 0 && run.duplicated === 0 && run.failedItems === 0 && !run.error;
+const exact = (run: SendRun) =>
+	run.created === run.items &&
+	run.lost === 0 &&
+	run.duplicated === 0 &&
+	run.failedItems === 0 &&
+	!run.error;
 
 export async function benchSendThroughput(): Promise<BenchFigure[]> {
 	const mock = await startMockProcess(LATENCY_MS);
@@ -127,7 +176,9 @@ export async function benchSendThroughput(): Promise<BenchFigure[]> {
 		const parallel = await sendRun(mock, 'default', ITEMS, undefined);
 		const after = await sendRun(mock, 'concurrency-1-after', BASELINE_ITEMS / 2, 1);
 		const serial = combine(before, after);
-		console.log(`  concurrency 1: ${describe(serial)}\n  default (${DEFAULT_CONCURRENCY}): ${describe(parallel)}`);
+		console.log(
+			`  concurrency 1: ${describe(serial)}\n  default (${DEFAULT_CONCURRENCY}): ${describe(parallel)}`,
+		);
 		await mock.setFault({ kind: '429', ratio: 0.2, on: 'create' });
 		const limited = await sendRun(mock, 'rate-limited', ITEMS, undefined);
 		await mock.clearFaults();

@@ -7,7 +7,13 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(samples: number[]) {
 	const sorted = [...samples].sort((a, b) => a - b);
-	return { median: percentile(sorted, 50), p99: percentile(sorted, 99), min: sorted[0], max: sorted[sorted.length - 1], n: sorted.length };
+	return {
+		median: percentile(sorted, 50),
+		p99: percentile(sorted, 99),
+		min: sorted[0],
+		max: sorted[sorted.length - 1],
+		n: sorted.length,
+	};
 }
 
 export interface BenchFigure {

@@ -35,7 +35,8 @@ function figure(session: Session): BenchFigure {
 	const bVsA = roundRatios(results, 'passthrough', 'webhook');
 	// Inverted, so that like the rate ratio above 1 means cheaper than the baseline.
 	const cpuVsB = roundRatios(results, 'passthrough', 'twilio', (r) => r.cpuMsPerExec);
-	const line = (m: typeof ours) => `${fmt(m.execsPerSec, 1)} exec/s, p50 ${fmt(m.latencyP50, 0)} ms, p99 ${fmt(m.latencyP99, 0)} ms, ${fmt(m.cpuMsPerExec, 1)} n8n CPU ms/exec`;
+	const line = (m: typeof ours) =>
+		`${fmt(m.execsPerSec, 1)} exec/s, p50 ${fmt(m.latencyP50, 0)} ms, p99 ${fmt(m.latencyP99, 0)} ms, ${fmt(m.cpuMsPerExec, 1)} n8n CPU ms/exec`;
 	return {
 		figure: `Trigger throughput, ${session.engine.name}`,
 		value: line(ours),
@@ -46,7 +47,18 @@ function figure(session: Session): BenchFigure {
 		notes:
 			`${describeRuns(session)}. Answered 2xx without a finished execution: ours ${ours.lost}, (b) ${b.lost}, (a) ${a.lost}; ` +
 			`failed executions: ours ${ours.failed}, (b) ${b.failed}, (a) ${a.failed}; non-2xx or socket errors: ours ${ours.non2xx}, (b) ${b.non2xx}, (a) ${a.non2xx}.`,
-		details: [`### Trigger throughput, ${session.engine.name}`, '', ...runTable(session, ['webhook', 'passthrough', 'twilio', 'twilioNoLog', 'twilioNoCred', 'passthroughSelf'])],
+		details: [
+			`### Trigger throughput, ${session.engine.name}`,
+			'',
+			...runTable(session, [
+				'webhook',
+				'passthrough',
+				'twilio',
+				'twilioNoLog',
+				'twilioNoCred',
+				'passthroughSelf',
+			]),
+		],
 	};
 }
 

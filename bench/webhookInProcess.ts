@@ -39,7 +39,15 @@ function formRequest(path: string, signed: boolean): (i: number) => FakeRequest 
 			headers: {
 				'content-type': 'application/x-www-form-urlencoded',
 				'i-twilio-idempotency-token': `bench-${i}`,
-				...(signed ? { 'x-twilio-signature': getExpectedTwilioSignature(DEFAULT_ACCOUNT.authToken, `${WEBHOOK_URL}/${path}`, params) } : {}),
+				...(signed
+					? {
+							'x-twilio-signature': getExpectedTwilioSignature(
+								DEFAULT_ACCOUNT.authToken,
+								`${WEBHOOK_URL}/${path}`,
+								params,
+							),
+						}
+					: {}),
 			},
 			body: params,
 			rawBody: Buffer.from(body),
@@ -48,9 +56,15 @@ function formRequest(path: string, signed: boolean): (i: number) => FakeRequest 
 }
 
 function cases(): Case[] {
-	const passthrough = require(join(REPO_ROOT, 'bench/n8n-nodes-bench-passthrough/nodes/PassthroughTrigger.node.js')) as { PassthroughTrigger: new () => INodeType };
+	const passthrough = require(
+		join(REPO_ROOT, 'bench/n8n-nodes-bench-passthrough/nodes/PassthroughTrigger.node.js'),
+	) as { PassthroughTrigger: new () => INodeType };
 	const json = (i: number): FakeRequest => {
-		const body = { action: 'send', phone: '+14151231234', text: `Your order #${i} is ready for pick-up` };
+		const body = {
+			action: 'send',
+			phone: '+14151231234',
+			text: `Your order #${i} is ready for pick-up`,
+		};
 		return {
 			method: 'POST',
 			url: `/webhook/test-webhook-id/timelinesai?secret=${URL_SECRET}`,
@@ -60,10 +74,20 @@ function cases(): Case[] {
 		};
 	};
 	return [
-		{ key: 'passthrough', setup: { nodeType: new passthrough.PassthroughTrigger(), parameters: {}, staticData: {} }, request: formRequest('in', false), check: (s) => s === 200 },
+		{
+			key: 'passthrough',
+			setup: { nodeType: new passthrough.PassthroughTrigger(), parameters: {}, staticData: {} },
+			request: formRequest('in', false),
+			check: (s) => s === 200,
+		},
 		{
 			key: 'twilio',
-			setup: { nodeType: new TwilioWhatsAppTrigger(), parameters: { events: 'all', respond: 'emptyTwiml', verifySignature: true }, credentials: TWILIO_CREDENTIALS, staticData: {} },
+			setup: {
+				nodeType: new TwilioWhatsAppTrigger(),
+				parameters: { events: 'all', respond: 'emptyTwiml', verifySignature: true },
+				credentials: TWILIO_CREDENTIALS,
+				staticData: {},
+			},
 			request: formRequest('twilio', true),
 			check: (s) => s === 200,
 		},
@@ -71,7 +95,12 @@ function cases(): Case[] {
 			key: 'twilioNoLog',
 			setup: {
 				nodeType: new TwilioWhatsAppTrigger(),
-				parameters: { events: 'all', respond: 'emptyTwiml', verifySignature: true, options: { ignoreDuplicates: false } },
+				parameters: {
+					events: 'all',
+					respond: 'emptyTwiml',
+					verifySignature: true,
+					options: { ignoreDuplicates: false },
+				},
 				credentials: TWILIO_CREDENTIALS,
 				staticData: {},
 			},
@@ -82,7 +111,13 @@ function cases(): Case[] {
 			key: 'timelinesai',
 			setup: {
 				nodeType: new TimelinesAiTrigger(),
-				parameters: { webhookEnabled: true, urlSecret: URL_SECRET, authentication: 'none', responseMode: 'onReceived', quotaBudget: 0 },
+				parameters: {
+					webhookEnabled: true,
+					urlSecret: URL_SECRET,
+					authentication: 'none',
+					responseMode: 'onReceived',
+					quotaBudget: 0,
+				},
 				staticData: {},
 			},
 			request: json,
@@ -99,7 +134,9 @@ async function timeCalls(c: Case, from: number, count: number): Promise<number[]
 		const { response, result } = await callWebhook(c.setup, request);
 		samples.push(Number(process.hrtime.bigint() - start) / 1000);
 		if (!c.check(response.statusCode) || !(result.workflowData?.[0]?.length === 1)) {
-			throw new Error(`${c.key}: request ${i} answered ${response.statusCode} ${response.body ?? ''} without one item`);
+			throw new Error(
+				`${c.key}: request ${i} answered ${response.statusCode} ${response.body ?? ''} without one item`,
+			);
 		}
 	}
 	return samples;
@@ -111,11 +148,23 @@ export async function benchWebhookInProcess(rounds = 10, perRound = 300): Promis
 	for (const c of all) await timeCalls(c, 0, 1200);
 	const samples: Record<string, number[]> = Object.fromEntries(all.map((c) => [c.key, []]));
 	for (let round = 0; round < rounds; round++) {
-		for (const c of round % 2 === 0 ? all : [...all].reverse()) samples[c.key].push(...(await timeCalls(c, 10_000 + round * perRound, perRound)));
+		for (const c of round % 2 === 0 ? all : [...all].reverse())
+			samples[c.key].push(...(await timeCalls(c, 10_000 + round * perRound, perRound)));
 	}
-	const [base, twilio, twilioNoLog, timelines] = ['passthrough', 'twilio', 'twilioNoLog', 'timelinesai'].map((key) => summarize(samples[key]));
+	const [base, twilio, twilioNoLog, timelines] = [
+		'passthrough',
+		'twilio',
+		'twilioNoLog',
+		'timelinesai',
+	].map((key) => summarize(samples[key]));
 	// One string, "<base>:" then one comma-separated entry a token (nodes/TwilioWhatsAppTrigger/idempotency.ts).
-	const log = String(((all[1].setup.staticData as IDataObject)['node:Twilio WhatsApp/SMS Trigger'] as IDataObject | undefined)?.deliveries ?? '');
+	const log = String(
+		(
+			(all[1].setup.staticData as IDataObject)['node:Twilio WhatsApp/SMS Trigger'] as
+				| IDataObject
+				| undefined
+		)?.deliveries ?? '',
+	);
 	const logSize = log ? `${log.split(',').length} tokens, ${fmt(log.length / 1024, 1)} KB` : '';
 	return {
 		figure: "Trigger webhook() per request, in-process (n8n-core's WebhookContext)",

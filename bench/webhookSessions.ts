@@ -25,7 +25,11 @@ export const ENGINES: EngineSetting[] = [
 	{ key: 'vm', name: "n8n's default engine ('vm', pool size 1)", env: {} },
 	{ key: 'legacy', name: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
 	// Not run by default (time): BENCH_ENGINES=vm,vm-lazy,legacy.
-	{ key: 'vm-lazy', name: "'vm' with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true", env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+	{
+		key: 'vm-lazy',
+		name: "'vm' with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true",
+		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	},
 ];
 
 export interface Session {
@@ -44,19 +48,42 @@ function selectedEngines(): EngineSetting[] {
 /** In the order they run (see runRounds): each target next to the baseline it is compared with. */
 function targetsFor(baseUrl: string): Target[] {
 	return [
-		webhookNodeTarget('webhook', "(a) n8n's Webhook node", signedInboundRequests(`${baseUrl}/webhook/bench-webhook`)),
+		webhookNodeTarget(
+			'webhook',
+			"(a) n8n's Webhook node",
+			signedInboundRequests(`${baseUrl}/webhook/bench-webhook`),
+		),
 		twilioTriggerTarget('twilio', 'Twilio WhatsApp/SMS Trigger', baseUrl),
 		// BENCH_DIAGNOSE=1: without the duplicate-delivery log (what saving it per request costs), also
 		// without signature check and credential (n8n checks a credential's access on every execution), and
 		// the pass-through answering before n8n creates the execution, as this package's triggers do.
 		...(process.env.BENCH_DIAGNOSE
 			? [
-					twilioTriggerTarget('twilioNoLog', 'Twilio trigger, Ignore Duplicates off', baseUrl, { options: { ignoreDuplicates: false } }),
-					twilioTriggerTarget('twilioNoCred', 'Twilio trigger, no log, no signature check, no credential', baseUrl, { verifySignature: false, options: { ignoreDuplicates: false } }, false),
-					passthroughTarget('passthroughSelf', 'pass-through answering before the execution exists', signedInboundRequests, baseUrl, true),
+					twilioTriggerTarget('twilioNoLog', 'Twilio trigger, Ignore Duplicates off', baseUrl, {
+						options: { ignoreDuplicates: false },
+					}),
+					twilioTriggerTarget(
+						'twilioNoCred',
+						'Twilio trigger, no log, no signature check, no credential',
+						baseUrl,
+						{ verifySignature: false, options: { ignoreDuplicates: false } },
+						false,
+					),
+					passthroughTarget(
+						'passthroughSelf',
+						'pass-through answering before the execution exists',
+						signedInboundRequests,
+						baseUrl,
+						true,
+					),
 				]
 			: []),
-		passthroughTarget('passthrough', '(b) pass-through community trigger', signedInboundRequests, baseUrl),
+		passthroughTarget(
+			'passthrough',
+			'(b) pass-through community trigger',
+			signedInboundRequests,
+			baseUrl,
+		),
 		timelinesAiTarget('timelinesai', 'TimelinesAI-Compatible Trigger'),
 		webhookNodeTarget('webhookJson', "n8n's Webhook node, TimelinesAI JSON", timelinesAiRequests()),
 	];
@@ -67,11 +94,18 @@ async function runSession(engine: EngineSetting, options: DriveOptions): Promise
 	try {
 		// BENCH_ONLY=<target keys> narrows a diagnostic run.
 		const only = process.env.BENCH_ONLY?.split(',');
-		const targets = targetsFor(bench.n8n.baseUrl).filter((target) => !only || only.includes(target.key));
+		const targets = targetsFor(bench.n8n.baseUrl).filter(
+			(target) => !only || only.includes(target.key),
+		);
 		await addTargets(bench, targets);
 		console.log(`  ${engine.name}: n8n at ${bench.n8n.baseUrl}`);
 		const results = await runRounds(bench, targets, options);
-		return { engine, options, results, labels: Object.fromEntries(targets.map((t) => [t.key, t.label])) };
+		return {
+			engine,
+			options,
+			results,
+			labels: Object.fromEntries(targets.map((t) => [t.key, t.label])),
+		};
 	} finally {
 		await bench.n8n.stop();
 	}

@@ -12,7 +12,11 @@ import type { BenchRequest, Target } from './n8nDriver';
 const POOL = 2048;
 
 export const TWILIO_CREDENTIALS = {
-	twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'authToken', authToken: DEFAULT_ACCOUNT.authToken },
+	twilioMessagingApi: {
+		accountSid: DEFAULT_ACCOUNT.accountSid,
+		authType: 'authToken',
+		authToken: DEFAULT_ACCOUNT.authToken,
+	},
 };
 
 /** A WhatsApp text inbound in the shape of Twilio's inbound message webhook (seed 000), with its own MessageSid. */
@@ -44,7 +48,10 @@ export function whatsAppInbound(n: number): Record<string, string> {
 export function signedInboundRequests(url: string): (i: number) => BenchRequest {
 	const pool = Array.from({ length: POOL }, (_, n) => {
 		const params = whatsAppInbound(n);
-		return { body: new URLSearchParams(params).toString(), signature: getExpectedTwilioSignature(DEFAULT_ACCOUNT.authToken, url, params) };
+		return {
+			body: new URLSearchParams(params).toString(),
+			signature: getExpectedTwilioSignature(DEFAULT_ACCOUNT.authToken, url, params),
+		};
 	});
 	const nonce = randomUUID();
 	return (i) => {
@@ -65,12 +72,20 @@ export function signedInboundRequests(url: string): (i: number) => BenchRequest 
 export function timelinesAiRequests(): (i: number) => BenchRequest {
 	return (i) => ({
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ action: 'send', phone: '+14151231234', text: `Your order #${i} is ready for pick-up` }),
+		body: JSON.stringify({
+			action: 'send',
+			phone: '+14151231234',
+			text: `Your order #${i} is ready for pick-up`,
+		}),
 	});
 }
 
 /** n8n's own Webhook node, typeVersion 2.1, answering at once, static parameters: n8n skips the isolate for it. */
-export function webhookNodeTarget(key: string, label: string, request: (i: number) => BenchRequest): Target {
+export function webhookNodeTarget(
+	key: string,
+	label: string,
+	request: (i: number) => BenchRequest,
+): Target {
 	const path = `bench-${key}`;
 	return {
 		key,
@@ -91,13 +106,25 @@ export function webhookNodeTarget(key: string, label: string, request: (i: numbe
  * The minimal community trigger in bench/n8n-nodes-bench-passthrough: returns the body as one item.
  * `answersItself` picks its diagnostic twin, which writes the answer before n8n creates the execution.
  */
-export function passthroughTarget(key: string, label: string, request: (url: string) => (i: number) => BenchRequest, baseUrl: string, answersItself = false): Target {
+export function passthroughTarget(
+	key: string,
+	label: string,
+	request: (url: string) => (i: number) => BenchRequest,
+	baseUrl: string,
+	answersItself = false,
+): Target {
 	const webhookId = randomUUID();
 	const name = answersItself ? 'passthroughSelfTrigger' : 'passthroughTrigger';
 	return {
 		key,
 		label,
-		trigger: { name: 'Passthrough Trigger', type: `n8n-nodes-bench-passthrough.${name}`, typeVersion: 2, webhookId, parameters: {} },
+		trigger: {
+			name: 'Passthrough Trigger',
+			type: `n8n-nodes-bench-passthrough.${name}`,
+			typeVersion: 2,
+			webhookId,
+			parameters: {},
+		},
 		path: `/webhook/${webhookId}/in`,
 		request: request(`${baseUrl}/webhook/${webhookId}/in`),
 	};
@@ -108,7 +135,13 @@ export function passthroughTarget(key: string, label: string, request: (url: str
  * (a log in the workflow's static data), empty TwiML answer. `extra` adds parameters, and the node may
  * go without its credential (diagnostics).
  */
-export function twilioTriggerTarget(key: string, label: string, baseUrl: string, extra: Record<string, unknown> = {}, withCredential = true): Target {
+export function twilioTriggerTarget(
+	key: string,
+	label: string,
+	baseUrl: string,
+	extra: Record<string, unknown> = {},
+	withCredential = true,
+): Target {
 	const webhookId = randomUUID();
 	return {
 		key,
@@ -139,7 +172,13 @@ export function timelinesAiTarget(key: string, label: string): Target {
 			type: 'n8n-nodes-twilio-whatsapp.timelinesAiTrigger',
 			typeVersion: 2,
 			webhookId,
-			parameters: { webhookEnabled: true, urlSecret: URL_SECRET, authentication: 'none', responseMode: 'onReceived', quotaBudget: 0 },
+			parameters: {
+				webhookEnabled: true,
+				urlSecret: URL_SECRET,
+				authentication: 'none',
+				responseMode: 'onReceived',
+				quotaBudget: 0,
+			},
 		},
 		path: `/webhook/${webhookId}/timelinesai?secret=${URL_SECRET}`,
 		request: timelinesAiRequests(),

@@ -16,7 +16,10 @@ export class TwilioMessagingApi implements ICredentialType {
 
 	displayName = 'Twilio Messaging API';
 
-	icon: Icon = { light: 'file:../nodes/TwilioWhatsApp/twilio.svg', dark: 'file:../nodes/TwilioWhatsApp/twilio.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/TwilioWhatsApp/twilio.svg',
+		dark: 'file:../nodes/TwilioWhatsApp/twilio.dark.svg',
+	};
 
 	documentationUrl = 'https://www.twilio.com/docs/iam/credentials/api';
 
@@ -91,7 +94,8 @@ export class TwilioMessagingApi implements ICredentialType {
 			name: 'region',
 			type: 'options',
 			default: '',
-			description: 'Twilio Region that processes your requests. Leave as Default (United States) unless your account uses another region.',
+			description:
+				'Twilio Region that processes your requests. Leave as Default (United States) unless your account uses another region.',
 			options: [
 				{ name: 'Default (United States)', value: '' },
 				{ name: 'Australia (AU1)', value: 'au1' },
@@ -134,8 +138,10 @@ export class TwilioMessagingApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			auth: {
-				username: '={{ $credentials.authType === "apiKey" ? $credentials.apiKeySid : $credentials.accountSid }}',
-				password: '={{ $credentials.authType === "apiKey" ? $credentials.apiKeySecret : $credentials.authToken }}',
+				username:
+					'={{ $credentials.authType === "apiKey" ? $credentials.apiKeySid : $credentials.accountSid }}',
+				password:
+					'={{ $credentials.authType === "apiKey" ? $credentials.apiKeySecret : $credentials.authToken }}',
 			},
 		},
 	};
@@ -157,14 +163,16 @@ export class TwilioMessagingApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Twilio error 20003 "Authenticate": the Account SID and Auth Token (or API Key SID and Secret) were not accepted',
+					message:
+						'Twilio error 20003 "Authenticate": the Account SID and Auth Token (or API Key SID and Secret) were not accepted',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'Twilio error 20404: no account with this Account SID was found. Copy it from the Twilio Console home page (AC followed by 32 characters).',
+					message:
+						'Twilio error 20404: no account with this Account SID was found. Copy it from the Twilio Console home page (AC followed by 32 characters).',
 				},
 			},
 		],

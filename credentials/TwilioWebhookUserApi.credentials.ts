@@ -13,7 +13,10 @@ export class TwilioWebhookUserApi implements ICredentialType {
 
 	displayName = 'Webhook User (Basic Auth) API';
 
-	icon: Icon = { light: 'file:../nodes/TwilioWhatsApp/twilio.svg', dark: 'file:../nodes/TwilioWhatsApp/twilio.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/TwilioWhatsApp/twilio.svg',
+		dark: 'file:../nodes/TwilioWhatsApp/twilio.dark.svg',
+	};
 
 	documentationUrl = 'https://www.twilio.com/docs/usage/security#http-authentication';
 

@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const sourceOnly = process.argv.includes('--source');
@@ -28,7 +31,9 @@ function report(leg, result) {
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 if (Object.keys(pkg.dependencies ?? {}).length > 0) {
 	problems.push('dependencies');
-	console.log(`scan: FAILED: runtime dependencies are not allowed: ${Object.keys(pkg.dependencies).join(', ')}`);
+	console.log(
+		`scan: FAILED: runtime dependencies are not allowed: ${Object.keys(pkg.dependencies).join(', ')}`,
+	);
 }
 
 report('source', await analyzePackage(root, SOURCE_FILE_PATTERNS));
@@ -36,9 +41,16 @@ report('source', await analyzePackage(root, SOURCE_FILE_PATTERNS));
 if (!sourceOnly) {
 	const work = mkdtempSync(join(tmpdir(), 'scan-'));
 	try {
-		const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+		const packed = JSON.parse(
+			execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+				cwd: root,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			}),
+		);
 		const files = packed[0].files.map((f) => f.path);
-		const allowed = /^(dist\/.+\.(js|svg|png|json)|package\.json|README\.md|LICENSE(\.md)?|CHANGELOG\.md)$/;
+		const allowed =
+			/^(dist\/.+\.(js|svg|png|json)|package\.json|README\.md|LICENSE(\.md)?|CHANGELOG\.md)$/;
 		const unexpected = files.filter((f) => !allowed.test(f) || f.endsWith('.map'));
 		for (const required of pkg.n8n.nodes.concat(pkg.n8n.credentials)) {
 			if (!files.includes(required)) unexpected.push(`missing: ${required}`);

@@ -13,8 +13,19 @@ import { basename, join } from 'path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { N8nClient, REPO_ROOT, startN8n, type N8nInstance, type Session } from '../test/e2e/harness';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../test/mock-twilio';
+import {
+	N8nClient,
+	REPO_ROOT,
+	startN8n,
+	type N8nInstance,
+	type Session,
+} from '../test/e2e/harness';
+import {
+	DEFAULT_ACCOUNT,
+	MOCK_NUMBERS,
+	startMockTwilio,
+	type MockTwilio,
+} from '../test/mock-twilio';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DOCS = join(REPO_ROOT, 'docs');
@@ -38,7 +49,12 @@ const SHOT = {
 
 interface WorkflowJson {
 	name: string;
-	nodes: Array<{ name: string; type: string; credentials?: Record<string, { id?: string; name: string }>; [key: string]: unknown }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		credentials?: Record<string, { id?: string; name: string }>;
+		[key: string]: unknown;
+	}>;
 	connections: unknown;
 	[key: string]: unknown;
 }
@@ -58,7 +74,10 @@ async function main(): Promise<void> {
 	const credentials = await createCredentials(client, running.mock.url);
 	const examples: Array<{ file: string; id: string }> = [];
 	for (const file of exampleFiles()) {
-		const workflow = withCredentials(JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson, credentials);
+		const workflow = withCredentials(
+			JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson,
+			credentials,
+		);
 		examples.push({ file, id: (await client.importWorkflow(workflow)).id });
 	}
 	const panels = await client.importWorkflow(await panelWorkflow(client, credentials));
@@ -78,12 +97,18 @@ async function main(): Promise<void> {
 			'--disable-sync',
 		],
 	});
-	const context = await running.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, baseURL: client.baseUrl });
+	const context = await running.browser.newContext({
+		viewport: VIEWPORT,
+		deviceScaleFactor: 1,
+		baseURL: client.baseUrl,
+	});
 	const { hostname } = new URL(client.baseUrl);
 	const [cookieName, cookieValue] = session.cookie.split(/=(.*)/s, 2);
 	await context.addCookies([{ name: cookieName, value: cookieValue, domain: hostname, path: '/' }]);
 	// n8n binds the auth cookie to the browser id the editor sends from localStorage.
-	await context.addInitScript(`localStorage.setItem('n8n-browserId', ${JSON.stringify(session.browserId)});`);
+	await context.addInitScript(
+		`localStorage.setItem('n8n-browserId', ${JSON.stringify(session.browserId)});`,
+	);
 	const page = await context.newPage();
 	running.page = page;
 	page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -129,10 +154,15 @@ function log(message: string): void {
  */
 async function startN8nWithPackage(): Promise<{ client: N8nClient; session: Session }> {
 	for (let attempt = 1; ; attempt++) {
-		running.n8n = await startN8n({ name: 'screenshots', env: { N8N_LOG_LEVEL: 'warn', N8N_WEBHOOK_URL: PUBLIC_URL } });
+		running.n8n = await startN8n({
+			name: 'screenshots',
+			env: { N8N_LOG_LEVEL: 'warn', N8N_WEBHOOK_URL: PUBLIC_URL },
+		});
 		const client = new N8nClient({ baseUrl: running.n8n.baseUrl });
 		const session = await client.setupOwner();
-		const known = new Set([...(await client.nodeTypes()), ...(await client.credentialTypes())].map((type) => type.name));
+		const known = new Set(
+			[...(await client.nodeTypes()), ...(await client.credentialTypes())].map((type) => type.name),
+		);
 		const missing = PACKAGE_TYPES.filter((name) => !known.has(name));
 		if (missing.length === 0) {
 			log(`n8n ready at ${running.n8n.baseUrl}`);
@@ -152,18 +182,25 @@ function buildIfStale(): void {
 	const sources = ['nodes', 'credentials', 'package.json'].map((path) => join(REPO_ROOT, path));
 	if (existsSync(dist) && Math.max(...sources.map(newestMtime)) <= newestMtime(dist)) return;
 	log('building the package ...');
-	execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+	execFileSync('npm', ['run', 'build'], {
+		cwd: REPO_ROOT,
+		stdio: ['ignore', 'inherit', 'inherit'],
+		timeout: 120_000,
+	});
 }
 
 function newestMtime(path: string): number {
 	const stat = statSync(path);
 	if (!stat.isDirectory()) return stat.mtimeMs;
-	return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+	return Math.max(
+		stat.mtimeMs,
+		...readdirSync(path).map((entry) => newestMtime(join(path, entry))),
+	);
 }
 
 function ensureChromium(): void {
 	if (existsSync(CHROMIUM)) return;
-	log('installing Debian\'s chromium package ...');
+	log("installing Debian's chromium package ...");
 	const asRoot = process.getuid?.() === 0;
 	const apt = (...args: string[]) =>
 		execFileSync(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['apt-get', ...args], {
@@ -230,9 +267,20 @@ const PANEL_NODES = {
 };
 
 /** A workflow holding the three nodes with typical settings, at the newest versions n8n reports. */
-async function panelWorkflow(client: N8nClient, credentials: CredentialRefs): Promise<WorkflowJson> {
-	const versions = new Map((await client.nodeTypes()).map((type) => [type.name, Math.max(...[type.version].flat())]));
-	const node = (name: string, type: string, position: [number, number], parameters: Record<string, unknown>, extra = {}) => {
+async function panelWorkflow(
+	client: N8nClient,
+	credentials: CredentialRefs,
+): Promise<WorkflowJson> {
+	const versions = new Map(
+		(await client.nodeTypes()).map((type) => [type.name, Math.max(...[type.version].flat())]),
+	);
+	const node = (
+		name: string,
+		type: string,
+		position: [number, number],
+		parameters: Record<string, unknown>,
+		extra = {},
+	) => {
 		const fullType = `${PACKAGE}.${type}`;
 		const typeVersion = versions.get(fullType);
 		if (typeVersion === undefined) throw new Error(`n8n does not know the node type ${fullType}`);
@@ -241,24 +289,42 @@ async function panelWorkflow(client: N8nClient, credentials: CredentialRefs): Pr
 	return {
 		name: 'Node panels (screenshots)',
 		nodes: [
-			node(PANEL_NODES.twilioTrigger, 'twilioWhatsAppTrigger', [0, 0], { events: 'messages', respond: 'emptyTwiml' }, {
-				webhookId: '6f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f',
-				credentials: { twilioMessagingApi: credentials.twilioMessagingApi },
-			}),
-			node(PANEL_NODES.send, 'twilioWhatsApp', [300, 0], {
-				resource: 'message',
-				operation: 'send',
-				channel: 'whatsapp',
-				sender: 'phoneNumber',
-				from: MOCK_NUMBERS.whatsapp,
-				to: '={{ $json.from }}',
-				content: 'text',
-				body: '=Thanks {{ $json.profileName }}, we got your message and will answer shortly.',
-				options: {},
-			}, { credentials: { twilioMessagingApi: credentials.twilioMessagingApi } }),
-			node(PANEL_NODES.timelinesAiTrigger, 'timelinesAiTrigger', [0, 300], { urlSecret: 'c1f0e8a5b7d24e6f9a3b5c7d9e1f2a4b', options: {} }, {
-				webhookId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
-			}),
+			node(
+				PANEL_NODES.twilioTrigger,
+				'twilioWhatsAppTrigger',
+				[0, 0],
+				{ events: 'messages', respond: 'emptyTwiml' },
+				{
+					webhookId: '6f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f',
+					credentials: { twilioMessagingApi: credentials.twilioMessagingApi },
+				},
+			),
+			node(
+				PANEL_NODES.send,
+				'twilioWhatsApp',
+				[300, 0],
+				{
+					resource: 'message',
+					operation: 'send',
+					channel: 'whatsapp',
+					sender: 'phoneNumber',
+					from: MOCK_NUMBERS.whatsapp,
+					to: '={{ $json.from }}',
+					content: 'text',
+					body: '=Thanks {{ $json.profileName }}, we got your message and will answer shortly.',
+					options: {},
+				},
+				{ credentials: { twilioMessagingApi: credentials.twilioMessagingApi } },
+			),
+			node(
+				PANEL_NODES.timelinesAiTrigger,
+				'timelinesAiTrigger',
+				[0, 300],
+				{ urlSecret: 'c1f0e8a5b7d24e6f9a3b5c7d9e1f2a4b', options: {} },
+				{
+					webhookId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+				},
+			),
 		],
 		connections: {
 			[PANEL_NODES.twilioTrigger]: { main: [[{ node: PANEL_NODES.send, type: 'main', index: 0 }]] },
@@ -308,7 +374,8 @@ async function shoot(page: Page, file: string): Promise<string> {
 function removeOrphanedExampleShots(examples: string[]): void {
 	const wanted = new Set(examples.map(SHOT.example));
 	for (const file of readdirSync(DOCS)) {
-		if (file.startsWith('example-') && file.endsWith('.png') && !wanted.has(file)) unlinkSync(join(DOCS, file));
+		if (file.startsWith('example-') && file.endsWith('.png') && !wanted.has(file))
+			unlinkSync(join(DOCS, file));
 	}
 }
 
@@ -327,15 +394,23 @@ let failed = false;
 function fail(reason: unknown): void {
 	if (failed) return;
 	failed = true;
-	console.error(`[screenshots] FAILED: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+	console.error(
+		`[screenshots] FAILED: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+	);
 	void (running.page?.screenshot({ path: FAILURE_SHOT, timeout: 5_000 }) ?? Promise.resolve())
-		.then(() => running.page && console.error(`[screenshots] the page at that moment: ${FAILURE_SHOT}`))
+		.then(
+			() => running.page && console.error(`[screenshots] the page at that moment: ${FAILURE_SHOT}`),
+		)
 		.catch(() => undefined)
 		.finally(() => void stopAll().finally(() => process.exit(1)));
 }
 
-const deadline = setTimeout(() => fail(new Error(`gave up after ${DEADLINE_MS / 1000} s`)), DEADLINE_MS);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => fail(new Error(`stopped by ${signal}`)));
+const deadline = setTimeout(
+	() => fail(new Error(`gave up after ${DEADLINE_MS / 1000} s`)),
+	DEADLINE_MS,
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+	process.once(signal, () => fail(new Error(`stopped by ${signal}`)));
 
 main()
 	.then(async () => {

@@ -53,7 +53,9 @@ const responseFields: Record<'responseMode' | 'responseData', string> =
 	typeof webhookDescriptionFields === 'function'
 		? webhookDescriptionFields({
 				responseMode: fromParameter('responseMode', 'onReceived'),
-				responseData: fromFunction((parameters) => (parameters.responseMode === 'lastNode' ? 'firstEntryJson' : '')),
+				responseData: fromFunction((parameters) =>
+					parameters.responseMode === 'lastNode' ? 'firstEntryJson' : '',
+				),
 			})
 		: {
 				responseMode: '={{$parameter["responseMode"] || "onReceived"}}',
@@ -65,7 +67,13 @@ const routeName = (route: Exclude<Route, 'send'>) => route as WebhookType;
 
 const webhooks: IWebhookDescription[] = [
 	{ name: 'default', httpMethod: 'POST', path: SEND_PATH, ...responseFields },
-	{ name: routeName('wrongMethod'), httpMethod: 'GET,PUT,PATCH,DELETE', path: SEND_PATH, ndvHideUrl: true, ndvHideMethod: true },
+	{
+		name: routeName('wrongMethod'),
+		httpMethod: 'GET,PUT,PATCH,DELETE',
+		path: SEND_PATH,
+		ndvHideUrl: true,
+		ndvHideMethod: true,
+	},
 	{ name: routeName('log'), httpMethod: 'GET', path: LOG_PATH },
 	{ name: routeName('quotaRestore'), httpMethod: 'POST', path: QUOTA_RESTORE_PATH },
 ];
@@ -77,8 +85,10 @@ export class TimelinesAiTrigger implements INodeType {
 		icon: { light: 'file:timelinesAi.svg', dark: 'file:timelinesAi.dark.svg' },
 		group: ['trigger'],
 		version: 2,
-		subtitle: '={{$parameter["webhookEnabled"] === false ? "Webhook disabled" : "Send message webhook"}}',
-		description: 'Accept TimelinesAI-style "send message" webhooks from CRMs and other tools, and send them on with any node',
+		subtitle:
+			'={{$parameter["webhookEnabled"] === false ? "Webhook disabled" : "Send message webhook"}}',
+		description:
+			'Accept TimelinesAI-style "send message" webhooks from CRMs and other tools, and send them on with any node',
 		defaults: { name: 'TimelinesAI-Compatible Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -91,13 +91,16 @@ function kindOf(value: unknown): string {
 
 /** Callers built from CRM templates often send every key, with null or "" for the unused ones. */
 function isAbsent(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 const JID = /^([0-9]+)(?:-[0-9]+)?@(s\.whatsapp\.net|c\.us|g\.us|lid)$/;
 
 function phoneProblem(field: string, value: unknown): string | undefined {
-	if (typeof value !== 'string') return `"${field}" must be a string with an international phone number like "+14151231234"; got ${kindOf(value)}`;
+	if (typeof value !== 'string')
+		return `"${field}" must be a string with an international phone number like "+14151231234"; got ${kindOf(value)}`;
 	if (toE164(value)) return undefined;
 	return `"${field}" must be an international phone number: "+", the country code and the number, like "+14151231234"; got ${shown(value)}`;
 }
@@ -105,18 +108,25 @@ function phoneProblem(field: string, value: unknown): string | undefined {
 function parseRecipient(type: RecipientType, value: unknown): Recipient | Rejection {
 	switch (type) {
 		case 'chat_id': {
-			if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return { type, value: String(value), phone: null };
+			if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0)
+				return { type, value: String(value), phone: null };
 			if (typeof value === 'string') return { type, value: value.trim(), phone: null };
-			return reject(400, `"chat_id" must be the chat's id as a string or a whole number, like "77234"; got ${kindOf(value)}`);
+			return reject(
+				400,
+				`"chat_id" must be the chat's id as a string or a whole number, like "77234"; got ${kindOf(value)}`,
+			);
 		}
 		case 'jid': {
 			const jid = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
 			const match = jid === undefined ? null : JID.exec(jid);
 			if (!jid || !match) {
-				return reject(400, `"jid" must be a WhatsApp JID such as "14151231234@s.whatsapp.net" (a contact) or "120363012345678901@g.us" (a group); got ${typeof value === 'string' ? shown(value) : kindOf(value)}`);
+				return reject(
+					400,
+					`"jid" must be a WhatsApp JID such as "14151231234@s.whatsapp.net" (a contact) or "120363012345678901@g.us" (a group); got ${typeof value === 'string' ? shown(value) : kindOf(value)}`,
+				);
 			}
 			const isContact = match[2] === 's.whatsapp.net' || match[2] === 'c.us';
-			return { type, value: jid, phone: isContact ? toE164(`+${match[1]}`) ?? null : null };
+			return { type, value: jid, phone: isContact ? (toE164(`+${match[1]}`) ?? null) : null };
 		}
 		case 'phone': {
 			const problem = phoneProblem('phone', value);
@@ -125,34 +135,62 @@ function parseRecipient(type: RecipientType, value: unknown): Recipient | Reject
 			return { type, value: phone, phone };
 		}
 		case 'chat_name': {
-			if (typeof value !== 'string') return reject(400, `"chat_name" must be the exact chat name as a string; got ${kindOf(value)}`);
+			if (typeof value !== 'string')
+				return reject(
+					400,
+					`"chat_name" must be the exact chat name as a string; got ${kindOf(value)}`,
+				);
 			return { type, value: value.trim(), phone: null };
 		}
 	}
 }
 
-function parseFile(body: Record<string, unknown>): { url: string; name: string } | null | Rejection {
+function parseFile(
+	body: Record<string, unknown>,
+): { url: string; name: string } | null | Rejection {
 	const url = body.file_url;
 	const name = body.file_name;
 	if (isAbsent(url)) {
-		if (!isAbsent(name)) return reject(400, '"file_name" is given without "file_url": add the file\'s direct download URL in "file_url", or remove "file_name"');
+		if (!isAbsent(name))
+			return reject(
+				400,
+				'"file_name" is given without "file_url": add the file\'s direct download URL in "file_url", or remove "file_name"',
+			);
 		return null;
 	}
-	if (typeof url !== 'string') return reject(400, `"file_url" must be a string with the file's direct download URL; got ${kindOf(url)}`);
+	if (typeof url !== 'string')
+		return reject(
+			400,
+			`"file_url" must be a string with the file's direct download URL; got ${kindOf(url)}`,
+		);
 	let parsed: URL;
 	try {
 		parsed = new URL(url.trim());
 	} catch {
-		return reject(400, `"file_url" must be an absolute http:// or https:// URL that downloads the file directly; got ${shown(url)}`);
+		return reject(
+			400,
+			`"file_url" must be an absolute http:// or https:// URL that downloads the file directly; got ${shown(url)}`,
+		);
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		return reject(400, `"file_url" must be an http:// or https:// URL; got a ${parsed.protocol.replace(':', '')} URL`);
+		return reject(
+			400,
+			`"file_url" must be an http:// or https:// URL; got a ${parsed.protocol.replace(':', '')} URL`,
+		);
 	}
-	if (isAbsent(name)) return reject(400, '"file_name" is required when "file_url" is given: the name the attachment gets, like "invoice.pdf"');
-	if (typeof name !== 'string') return reject(400, `"file_name" must be a string, like "invoice.pdf"; got ${kindOf(name)}`);
+	if (isAbsent(name))
+		return reject(
+			400,
+			'"file_name" is required when "file_url" is given: the name the attachment gets, like "invoice.pdf"',
+		);
+	if (typeof name !== 'string')
+		return reject(400, `"file_name" must be a string, like "invoice.pdf"; got ${kindOf(name)}`);
 	const fileName = name.trim();
 	if (/[/\\]/.test(fileName) || /\p{Cc}/u.test(fileName) || fileName.length > 255) {
-		return reject(400, `"file_name" must be a plain file name of at most 255 characters, without "/", "\\" or control characters; got ${shown(name)}`);
+		return reject(
+			400,
+			`"file_name" must be a plain file name of at most 255 characters, without "/", "\\" or control characters; got ${shown(name)}`,
+		);
 	}
 	return { url: parsed.href, name: fileName };
 }
@@ -162,7 +200,10 @@ function parseAccountPhone(body: Record<string, unknown>): string | null | Rejec
 	if (given.length === 0) return null;
 	const [first, second] = given;
 	if (second !== undefined && body[first] !== body[second]) {
-		return reject(400, `"${first}" and "${second}" name the same setting with different values: give the sending account's phone once`);
+		return reject(
+			400,
+			`"${first}" and "${second}" name the same setting with different values: give the sending account's phone once`,
+		);
 	}
 	const problem = phoneProblem(first, body[first]);
 	if (problem) return reject(400, problem);
@@ -175,23 +216,46 @@ function parseAccountPhone(body: Record<string, unknown>): string | null | Rejec
  * Several recipients in one request are rejected (400, naming the fields): TimelinesAI asks for
  * "one of" them and does not say which would win, so guessing could message the wrong chat.
  */
-export function validateSendRequest(body: unknown, contentType: string | undefined, limits: BodyLimits): Validation {
+export function validateSendRequest(
+	body: unknown,
+	contentType: string | undefined,
+	limits: BodyLimits,
+): Validation {
 	const type = mediaType(contentType);
-	if (type === undefined) return reject(415, 'The Content-Type header is missing: send the JSON body with "Content-Type: application/json"');
-	if (type !== 'application/json') return reject(415, `Content-Type must be "application/json"; got "${type}"`);
+	if (type === undefined)
+		return reject(
+			415,
+			'The Content-Type header is missing: send the JSON body with "Content-Type: application/json"',
+		);
+	if (type !== 'application/json')
+		return reject(415, `Content-Type must be "application/json"; got "${type}"`);
 	if (limits.bodyBytes > limits.maxBodyBytes) {
-		return reject(413, `The request body is ${limits.bodyBytes} bytes; this webhook accepts at most ${limits.maxBodyBytes} bytes`);
+		return reject(
+			413,
+			`The request body is ${limits.bodyBytes} bytes; this webhook accepts at most ${limits.maxBodyBytes} bytes`,
+		);
 	}
 	if (limits.bodyBytes === 0 || body === undefined) {
-		return reject(400, 'The request body is empty: send a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}');
+		return reject(
+			400,
+			'The request body is empty: send a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}',
+		);
 	}
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-		return reject(400, `The request body must be a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}; got ${kindOf(body)}`);
+		return reject(
+			400,
+			`The request body must be a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}; got ${kindOf(body)}`,
+		);
 	}
 	const fields = body as Record<string, unknown>;
 
-	if (isAbsent(fields.action)) return reject(400, '"action" is required; the only supported value is "send"');
-	if (fields.action !== 'send') return reject(400, `"action" must be "send", the only action TimelinesAI supports; got ${shown(fields.action)}`);
+	if (isAbsent(fields.action))
+		return reject(400, '"action" is required; the only supported value is "send"');
+	if (fields.action !== 'send')
+		return reject(
+			400,
+			`"action" must be "send", the only action TimelinesAI supports; got ${shown(fields.action)}`,
+		);
 
 	const file = parseFile(fields);
 	if (file !== null && 'ok' in file) return file;
@@ -203,24 +267,34 @@ export function validateSendRequest(body: unknown, contentType: string | undefin
 	const normalisedText = (text ?? '').replace(/\r\n?/g, '\n');
 	const hasText = normalisedText.trim() !== '';
 	if (!hasText && file === null) {
-		return reject(400, text === undefined || text === null
-			? '"text" is required: give the message text, or a file with "file_url" and "file_name"'
-			: '"text" is empty and no "file_url" is given: send a non-empty "text", a file, or both');
+		return reject(
+			400,
+			text === undefined || text === null
+				? '"text" is required: give the message text, or a file with "file_url" and "file_name"'
+				: '"text" is empty and no "file_url" is given: send a non-empty "text", a file, or both',
+		);
 	}
 
 	const recipientFields = RECIPIENT_FIELDS.filter((field) => !isAbsent(fields[field]));
 	if (recipientFields.length === 0) {
-		return reject(400, 'No recipient: give exactly one of "chat_id", "jid", "phone" (like "+14151231234") or "chat_name"');
+		return reject(
+			400,
+			'No recipient: give exactly one of "chat_id", "jid", "phone" (like "+14151231234") or "chat_name"',
+		);
 	}
 	if (recipientFields.length > 1) {
-		return reject(400, `Several recipients given (${recipientFields.map((field) => `"${field}"`).join(', ')}): give exactly one of "chat_id", "jid", "phone" or "chat_name"`);
+		return reject(
+			400,
+			`Several recipients given (${recipientFields.map((field) => `"${field}"`).join(', ')}): give exactly one of "chat_id", "jid", "phone" or "chat_name"`,
+		);
 	}
 	const recipient = parseRecipient(recipientFields[0], fields[recipientFields[0]]);
 	if ('ok' in recipient) return recipient;
 
 	// TimelinesAI ignores the account phone for chat_id (each chat already belongs to an account),
 	// so it is not validated either: a request TimelinesAI accepts is accepted here too.
-	const accountPhoneIgnored = recipient.type === 'chat_id' && ACCOUNT_PHONE_FIELDS.some((field) => !isAbsent(fields[field]));
+	const accountPhoneIgnored =
+		recipient.type === 'chat_id' && ACCOUNT_PHONE_FIELDS.some((field) => !isAbsent(fields[field]));
 	const accountPhone = recipient.type === 'chat_id' ? null : parseAccountPhone(fields);
 	if (accountPhone !== null && typeof accountPhone === 'object') return accountPhone;
 

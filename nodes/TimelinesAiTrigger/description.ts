@@ -17,7 +17,8 @@ export const nodeProperties: INodeProperties[] = [
 		name: 'webhookEnabled',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to accept messages. When off, every send request gets 404 "Webhook not found" and starts no execution, while the workflow stays active.',
+		description:
+			'Whether to accept messages. When off, every send request gets 404 "Webhook not found" and starts no execution, while the workflow stays active.',
 	},
 	{
 		displayName: 'URL Secret',
@@ -40,7 +41,8 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				name: 'Basic Auth',
 				value: 'basicAuth',
-				description: 'Callers also send a user and password, as an Authorization header or as user:password@ in the URL',
+				description:
+					'Callers also send a user and password, as an Authorization header or as user:password@ in the URL',
 			},
 		],
 	},
@@ -53,7 +55,8 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				name: 'Immediately',
 				value: 'onReceived',
-				description: 'Answer as TimelinesAI does, with the message_id generated for the item, as soon as the request is accepted',
+				description:
+					'Answer as TimelinesAI does, with the message_id generated for the item, as soon as the request is accepted',
 			},
 			{
 				name: 'When Last Node Finishes',
@@ -64,7 +67,8 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				name: "Using 'Respond to Webhook' Node",
 				value: 'responseNode',
-				description: "Answer from a Respond to Webhook node. Only its version 1 accepts a community trigger; newer versions stop with 'No Webhook node found in the workflow'.",
+				description:
+					"Answer from a Respond to Webhook node. Only its version 1 accepts a community trigger; newer versions stop with 'No Webhook node found in the workflow'.",
 			},
 		],
 	},
@@ -97,7 +101,8 @@ export const nodeProperties: INodeProperties[] = [
 				name: 'binaryPropertyName',
 				type: 'string',
 				default: 'data',
-				description: 'Name of the binary property the downloaded file goes to, when Put File on Item is on',
+				description:
+					'Name of the binary property the downloaded file goes to, when Put File on Item is on',
 			},
 			{
 				displayName: 'Check File URL',
@@ -105,7 +110,7 @@ export const nodeProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to download file_url before accepting, and reject with 400 a web page (a file-hosting share page) or a file over 2 MB. The download goes through n8n, so n8n\'s outbound (SSRF) restrictions apply.',
+					"Whether to download file_url before accepting, and reject with 400 a web page (a file-hosting share page) or a file over 2 MB. The download goes through n8n, so n8n's outbound (SSRF) restrictions apply.",
 			},
 			{
 				displayName: 'File Download Timeout (Seconds)',
@@ -119,7 +124,8 @@ export const nodeProperties: INodeProperties[] = [
 				name: 'logMessageText',
 				type: 'boolean',
 				default: false,
-				description: 'Whether the attempt log keeps the message text (first 500 characters). Off, it keeps only time, outcome, status, message and recipient type.',
+				description:
+					'Whether the attempt log keeps the message text (first 500 characters). Off, it keeps only time, outcome, status, message and recipient type.',
 			},
 			{
 				displayName: 'Max Body Size (KB)',
@@ -151,9 +157,9 @@ export const nodeProperties: INodeProperties[] = [
 				name: 'downloadFile',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to download file_url (checked as with Check File URL) and put it on the item as binary data',
+				description:
+					'Whether to download file_url (checked as with Check File URL) and put it on the item as binary data',
 			},
 		],
 	},
 ];
-

@@ -17,23 +17,33 @@ export type FileCheck = { ok: true; file: DownloadedFile } | { ok: false; reason
 
 const HTML_START = /^(?:\s|\uFEFF)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i;
 
-const NOT_A_FILE = 'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window';
+const NOT_A_FILE =
+	'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window';
 
 /** Pure: what the response headers alone show to be wrong, before any of the body is read. */
-export function declaredProblem(contentType: string | undefined, declaredLength: number | undefined): string | undefined {
+export function declaredProblem(
+	contentType: string | undefined,
+	declaredLength: number | undefined,
+): string | undefined {
 	const type = contentType?.split(';')[0].trim().toLowerCase();
 	if (type === 'text/html' || type === 'application/xhtml+xml') return NOT_A_FILE;
-	if (declaredLength !== undefined && declaredLength > ATTACHMENT_MAX_BYTES) return `the file is ${declaredLength} bytes; attachments may be at most 2 MB (${ATTACHMENT_MAX_BYTES} bytes)`;
+	if (declaredLength !== undefined && declaredLength > ATTACHMENT_MAX_BYTES)
+		return `the file is ${declaredLength} bytes; attachments may be at most 2 MB (${ATTACHMENT_MAX_BYTES} bytes)`;
 	return undefined;
 }
 
 /** Pure: why a downloaded body cannot be sent as the attachment, or undefined when it can. */
-export function attachmentProblem(contentType: string | undefined, declaredLength: number | undefined, data: Buffer): string | undefined {
+export function attachmentProblem(
+	contentType: string | undefined,
+	declaredLength: number | undefined,
+	data: Buffer,
+): string | undefined {
 	const declared = declaredProblem(contentType, declaredLength);
 	if (declared) return declared;
 	// File hosts often serve their share pages with a generic type, so look at the bytes too.
 	if (HTML_START.test(data.subarray(0, 1024).toString('latin1'))) return NOT_A_FILE;
-	if (data.length > ATTACHMENT_MAX_BYTES) return `the file is larger than 2 MB (${ATTACHMENT_MAX_BYTES} bytes), the attachment limit`;
+	if (data.length > ATTACHMENT_MAX_BYTES)
+		return `the file is larger than 2 MB (${ATTACHMENT_MAX_BYTES} bytes), the attachment limit`;
 	if (data.length === 0) return 'the download is empty (0 bytes)';
 	return undefined;
 }
@@ -50,7 +60,11 @@ interface StreamResponse {
 }
 
 /** Downloads `url`, stopping as soon as it is known to be too large, and checks it. */
-export async function checkFileUrl(context: IWebhookFunctions, url: string, timeoutMs: number): Promise<FileCheck> {
+export async function checkFileUrl(
+	context: IWebhookFunctions,
+	url: string,
+	timeoutMs: number,
+): Promise<FileCheck> {
 	let response: StreamResponse;
 	try {
 		response = (await context.helpers.httpRequest({
@@ -88,7 +102,10 @@ export async function checkFileUrl(context: IWebhookFunctions, url: string, time
 			if (size > ATTACHMENT_MAX_BYTES) break;
 		}
 	} catch (error) {
-		return { ok: false, reason: `the download failed or took longer than ${Math.round(timeoutMs / 1000)} s (${(error as Error).message})` };
+		return {
+			ok: false,
+			reason: `the download failed or took longer than ${Math.round(timeoutMs / 1000)} s (${(error as Error).message})`,
+		};
 	} finally {
 		body.destroy?.();
 	}

@@ -50,8 +50,12 @@ export function emptyState(): GatewayState {
 	return { ledger: [], folded: [], foldedThrough: 0, restored: [], lastSlot: 0, log: [] };
 }
 
-const finite = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-const tuples = <T>(value: unknown, length: number): T[] => (Array.isArray(value) ? (value.filter((entry) => Array.isArray(entry) && entry.length === length) as T[]) : []);
+const finite = (value: unknown): number =>
+	typeof value === 'number' && Number.isFinite(value) ? value : 0;
+const tuples = <T>(value: unknown, length: number): T[] =>
+	Array.isArray(value)
+		? (value.filter((entry) => Array.isArray(entry) && entry.length === length) as T[])
+		: [];
 
 /** Reads a state from static data, tolerating anything malformed (it is user-editable JSON). */
 export function toState(value: unknown): GatewayState {
@@ -82,20 +86,34 @@ function withoutExpired(state: GatewayState, now: number): GatewayState {
 
 export function unitsUsed(state: GatewayState, now: number): number {
 	const live = withoutExpired(state, now);
-	return live.ledger.reduce((sum, [, units]) => sum + units, 0) + live.folded.reduce((sum, [, units]) => sum + units, 0);
+	return (
+		live.ledger.reduce((sum, [, units]) => sum + units, 0) +
+		live.folded.reduce((sum, [, units]) => sum + units, 0)
+	);
 }
 
 /** When the oldest use in the window expires, i.e. when units start to come back. */
 function nextRelease(state: GatewayState, now: number): number | undefined {
 	const live = withoutExpired(state, now);
-	const times = [...live.ledger.map(([at]) => at + DAY_MS), ...live.folded.map(([hour]) => hour + HOUR_MS + DAY_MS)];
+	const times = [
+		...live.ledger.map(([at]) => at + DAY_MS),
+		...live.folded.map(([hour]) => hour + HOUR_MS + DAY_MS),
+	];
 	return times.length ? Math.min(...times) : undefined;
 }
 
-export type QuotaDecision = { ok: true; state: GatewayState; left: number } | { ok: false; message: string };
+export type QuotaDecision =
+	| { ok: true; state: GatewayState; left: number }
+	| { ok: false; message: string };
 
 /** Spends `units` of a rolling 24-hour `budget`, or says why it cannot. */
-export function spendQuota(state: GatewayState, now: number, budget: number, units: number, messageId: string): QuotaDecision {
+export function spendQuota(
+	state: GatewayState,
+	now: number,
+	budget: number,
+	units: number,
+	messageId: string,
+): QuotaDecision {
 	const live = withoutExpired(state, now);
 	const used = unitsUsed(live, now);
 	const left = Math.max(0, budget - used);
@@ -106,7 +124,11 @@ export function spendQuota(state: GatewayState, now: number, budget: number, uni
 			message: `Quota exceeded: this message needs ${units} unit${units === 1 ? '' : 's'} and ${left} of the ${budget} units per 24 hours ${left === 1 ? 'is' : 'are'} left${release === undefined ? '' : `; units free up from ${new Date(release).toISOString()}`}`,
 		};
 	}
-	return { ok: true, state: foldOverflow({ ...live, ledger: [...live.ledger, [now, units, messageId]] }), left: left - units };
+	return {
+		ok: true,
+		state: foldOverflow({ ...live, ledger: [...live.ledger, [now, units, messageId]] }),
+		left: left - units,
+	};
 }
 
 /** Moves the oldest ledger entries beyond LEDGER_MAX_ENTRIES into hourly totals. */
@@ -146,7 +168,8 @@ export function restoreQuota(state: GatewayState, now: number, messageId: string
 	};
 }
 
-const byTime = <T extends [number, ...unknown[]]>(entries: T[]): T[] => [...entries].sort(([a], [b]) => a - b);
+const byTime = <T extends [number, ...unknown[]]>(entries: T[]): T[] =>
+	[...entries].sort(([a], [b]) => a - b);
 
 // ---- pacing ------------------------------------------------------------------------------------
 
@@ -160,7 +183,12 @@ export interface Pacing {
  * slot (TimelinesAI waits "about 2 seconds" between two messages and queues faster requests), or
  * now when the queue is empty. `random` is in [0, 1).
  */
-export function nextSlot(state: GatewayState, now: number, pacing: Pacing, random: number): { state: GatewayState; slot: number } {
+export function nextSlot(
+	state: GatewayState,
+	now: number,
+	pacing: Pacing,
+	random: number,
+): { state: GatewayState; slot: number } {
 	const low = Math.max(0, Math.min(pacing.minMs, pacing.maxMs));
 	const high = Math.max(low, pacing.minMs, pacing.maxMs);
 	const gap = Math.round(low + (high - low) * random);
@@ -171,7 +199,10 @@ export function nextSlot(state: GatewayState, now: number, pacing: Pacing, rando
 // ---- attempt log -------------------------------------------------------------------------------
 
 export function appendLog(state: GatewayState, entry: AttemptLogEntry): GatewayState {
-	const logged = entry.text === undefined || entry.text.length <= LOG_TEXT_MAX_CHARS ? entry : { ...entry, text: `${entry.text.slice(0, LOG_TEXT_MAX_CHARS)}...` };
+	const logged =
+		entry.text === undefined || entry.text.length <= LOG_TEXT_MAX_CHARS
+			? entry
+			: { ...entry, text: `${entry.text.slice(0, LOG_TEXT_MAX_CHARS)}...` };
 	return { ...state, log: [...state.log, logged].slice(-LOG_MAX_ENTRIES) };
 }
 
@@ -214,10 +245,16 @@ export function logToCsv(log: AttemptLogEntry[]): string {
  */
 export function mergeStates(mine: GatewayState, other: GatewayState, now: number): GatewayState {
 	const foldedThrough = Math.max(mine.foldedThrough, other.foldedThrough);
-	const restored = byTime(unionBy([...mine.restored, ...other.restored], ([, id]) => id)).slice(-RESTORED_MAX_ENTRIES);
+	const restored = byTime(unionBy([...mine.restored, ...other.restored], ([, id]) => id)).slice(
+		-RESTORED_MAX_ENTRIES,
+	);
 	const given = new Set(restored.map(([, id]) => id));
 	// A copy that folded less keeps as single entries what the other already counts in `folded`.
-	const counted = (copy: GatewayState) => copy.ledger.filter(([at, , id]) => !given.has(id) && (copy.foldedThrough === foldedThrough || at > foldedThrough));
+	const counted = (copy: GatewayState) =>
+		copy.ledger.filter(
+			([at, , id]) =>
+				!given.has(id) && (copy.foldedThrough === foldedThrough || at > foldedThrough),
+		);
 	const ledger = byTime(unionBy([...counted(mine), ...counted(other)], ([, , id]) => id));
 	const hours = new Map<number, number>(mine.folded);
 	for (const [hour, units] of other.folded) hours.set(hour, Math.max(units, hours.get(hour) ?? 0));
@@ -255,5 +292,7 @@ function mergeLogs(mine: AttemptLogEntry[], other: AttemptLogEntry[]): AttemptLo
 	}
 	if (extra.length === 0) return mine;
 	// Stable: entries of the same millisecond keep the order they were logged in.
-	return [...extra, ...mine].sort((a, b) => Date.parse(a.time) - Date.parse(b.time)).slice(-LOG_MAX_ENTRIES);
+	return [...extra, ...mine]
+		.sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
+		.slice(-LOG_MAX_ENTRIES);
 }

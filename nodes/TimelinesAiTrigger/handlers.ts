@@ -1,11 +1,38 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
-import { BASIC_AUTH_CHALLENGE, isAuthorized, secretsEqual, type BasicAuthUser } from '../shared/basicAuth';
+import {
+	BASIC_AUTH_CHALLENGE,
+	isAuthorized,
+	secretsEqual,
+	type BasicAuthUser,
+} from '../shared/basicAuth';
 import { WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
 import { writeAnswer, writeJsonAnswer } from '../shared/webhookAnswer';
-import { errorBody, MESSAGE_ID_PATTERN, mediaType, newMessageId, RECIPIENT_FIELDS, successBody, validateSendRequest, type RejectStatus } from './contract';
+import {
+	errorBody,
+	MESSAGE_ID_PATTERN,
+	mediaType,
+	newMessageId,
+	RECIPIENT_FIELDS,
+	successBody,
+	validateSendRequest,
+	type RejectStatus,
+} from './contract';
 import { checkFileUrl } from './fileCheck';
-import { appendLog, logToCsv, nextSlot, restoreQuota, spendQuota, unitsUsed, type AttemptLogEntry } from './gatewayState';
+import {
+	appendLog,
+	logToCsv,
+	nextSlot,
+	restoreQuota,
+	spendQuota,
+	unitsUsed,
+	type AttemptLogEntry,
+} from './gatewayState';
 import { buildItem } from './item';
 import { readState, updateState } from './stateStore';
 
@@ -46,7 +73,8 @@ interface Settings {
 
 function readSettings(context: IWebhookFunctions): Settings {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
-	const number = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+	const number = (value: unknown, fallback: number) =>
+		typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 	return {
 		enabled: context.getNodeParameter('webhookEnabled', true) as boolean,
 		secret: String(context.getNodeParameter('urlSecret', '')),
@@ -58,49 +86,97 @@ function readSettings(context: IWebhookFunctions): Settings {
 		fileOnItem: options.downloadFile === true,
 		binaryPropertyName: String(options.binaryPropertyName ?? 'data') || 'data',
 		fileTimeoutMs: Math.round(number(options.fileTimeoutSeconds, 10) * 1000),
-		pacing: { minMs: number(options.pacingMinSeconds, 1.5) * 1000, maxMs: number(options.pacingMaxSeconds, 2.5) * 1000 },
+		pacing: {
+			minMs: number(options.pacingMinSeconds, 1.5) * 1000,
+			maxMs: number(options.pacingMaxSeconds, 2.5) * 1000,
+		},
 		logText: options.logMessageText === true,
 	};
 }
 
-function fail(context: IWebhookFunctions, status: RejectStatus, message: string, headers?: Record<string, string>): IWebhookResponseData {
+function fail(
+	context: IWebhookFunctions,
+	status: RejectStatus,
+	message: string,
+	headers?: Record<string, string>,
+): IWebhookResponseData {
 	return writeJsonAnswer(context.getResponseObject(), status, errorBody(status, message), headers);
 }
 
 type Attempt = Omit<AttemptLogEntry, 'time'>;
 
 function record(context: IWebhookFunctions, attempt: Attempt): void {
-	updateState(context, (state) => ({ state: appendLog(state, { time: new Date().toISOString(), ...attempt }), result: undefined }));
+	updateState(context, (state) => ({
+		state: appendLog(state, { time: new Date().toISOString(), ...attempt }),
+		result: undefined,
+	}));
 }
 
 /** What the log says about a request that was turned away before it could be read as a message. */
-function rejectedAttempt(context: IWebhookFunctions, settings: Settings, status: number, message: string): Attempt {
+function rejectedAttempt(
+	context: IWebhookFunctions,
+	settings: Settings,
+	status: number,
+	message: string,
+): Attempt {
 	const body = context.getBodyData() as unknown;
 	const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-	const present = RECIPIENT_FIELDS.filter((field) => fields[field] !== undefined && fields[field] !== null && fields[field] !== '');
-	const attempt: Attempt = { accepted: false, status, message, recipientType: present.join(',') || null, messageId: null, quotaUnits: null };
+	const present = RECIPIENT_FIELDS.filter(
+		(field) => fields[field] !== undefined && fields[field] !== null && fields[field] !== '',
+	);
+	const attempt: Attempt = {
+		accepted: false,
+		status,
+		message,
+		recipientType: present.join(',') || null,
+		messageId: null,
+		quotaUnits: null,
+	};
 	if (settings.logText && typeof fields.text === 'string') attempt.text = fields.text;
 	return attempt;
 }
 
-function failSend(context: IWebhookFunctions, settings: Settings, status: RejectStatus, message: string, logMessage = message, headers?: Record<string, string>): IWebhookResponseData {
+function failSend(
+	context: IWebhookFunctions,
+	settings: Settings,
+	status: RejectStatus,
+	message: string,
+	logMessage = message,
+	headers?: Record<string, string>,
+): IWebhookResponseData {
 	record(context, rejectedAttempt(context, settings, status, logMessage));
 	return fail(context, status, message, headers);
 }
 
 /** The checks every route shares: the URL secret, the enable switch and Basic auth. */
-async function admit(context: IWebhookFunctions, settings: Settings, route: Route): Promise<IWebhookResponseData | undefined> {
+async function admit(
+	context: IWebhookFunctions,
+	settings: Settings,
+	route: Route,
+): Promise<IWebhookResponseData | undefined> {
 	const logged = route === 'send' || route === 'wrongMethod';
-	const turnAway = (status: RejectStatus, message: string, reason: string, headers?: Record<string, string>) =>
-		logged ? failSend(context, settings, status, message, reason, headers) : fail(context, status, message, headers);
+	const turnAway = (
+		status: RejectStatus,
+		message: string,
+		reason: string,
+		headers?: Record<string, string>,
+	) =>
+		logged
+			? failSend(context, settings, status, message, reason, headers)
+			: fail(context, status, message, headers);
 
 	const secretProblem = urlSecretProblem(settings.secret);
 	if (secretProblem) return turnAway(404, NOT_FOUND, `${NOT_FOUND}: ${secretProblem}`);
 	const given = (context.getQueryData() as Record<string, unknown>).secret;
 	if (typeof given !== 'string' || !secretsEqual(given, settings.secret)) {
-		return turnAway(404, NOT_FOUND, `${NOT_FOUND}: the URL's ?secret= is missing or is not the current URL Secret`);
+		return turnAway(
+			404,
+			NOT_FOUND,
+			`${NOT_FOUND}: the URL's ?secret= is missing or is not the current URL Secret`,
+		);
 	}
-	if (logged && !settings.enabled) return turnAway(404, NOT_FOUND, `${NOT_FOUND}: Webhook Enabled is off`);
+	if (logged && !settings.enabled)
+		return turnAway(404, NOT_FOUND, `${NOT_FOUND}: Webhook Enabled is off`);
 	if (settings.basicAuth) {
 		let expected: BasicAuthUser;
 		try {
@@ -111,7 +187,9 @@ async function admit(context: IWebhookFunctions, settings: Settings, route: Rout
 		}
 		const header = context.getHeaderData().authorization;
 		if (!isAuthorized(header, expected)) {
-			const message = header ? 'Authorization failed: wrong user or password' : 'Authorization required: send the webhook user and password with HTTP Basic auth';
+			const message = header
+				? 'Authorization failed: wrong user or password'
+				: 'Authorization required: send the webhook user and password with HTTP Basic auth';
 			return turnAway(401, message, message, { 'www-authenticate': BASIC_AUTH_CHALLENGE });
 		}
 	}
@@ -119,7 +197,10 @@ async function admit(context: IWebhookFunctions, settings: Settings, route: Rout
 }
 
 function bodySize(context: IWebhookFunctions): number {
-	const request = context.getRequestObject() as { rawBody?: Buffer; headers: Record<string, unknown> };
+	const request = context.getRequestObject() as {
+		rawBody?: Buffer;
+		headers: Record<string, unknown>;
+	};
 	if (Buffer.isBuffer(request.rawBody)) return request.rawBody.length;
 	const declared = Number(request.headers['content-length']);
 	if (Number.isFinite(declared)) return declared;
@@ -131,7 +212,10 @@ async function send(context: IWebhookFunctions, settings: Settings): Promise<IWe
 	const receivedAt = Date.now();
 	const body = context.getBodyData() as unknown;
 	const contentType = context.getHeaderData()['content-type'];
-	const validation = validateSendRequest(body, contentType, { bodyBytes: bodySize(context), maxBodyBytes: settings.maxBodyBytes });
+	const validation = validateSendRequest(body, contentType, {
+		bodyBytes: bodySize(context),
+		maxBodyBytes: settings.maxBodyBytes,
+	});
 	if (!validation.ok) return failSend(context, settings, validation.status, validation.message);
 	const { request } = validation;
 
@@ -139,81 +223,154 @@ async function send(context: IWebhookFunctions, settings: Settings): Promise<IWe
 	let binary: INodeExecutionData['binary'];
 	if (request.file && (settings.checkFile || settings.fileOnItem)) {
 		const check = await checkFileUrl(context, request.file.url, settings.fileTimeoutMs);
-		if (!check.ok) return failSend(context, settings, 400, `"file_url" cannot be sent: ${check.reason}`);
+		if (!check.ok)
+			return failSend(context, settings, 400, `"file_url" cannot be sent: ${check.reason}`);
 		downloaded = { contentType: check.file.contentType ?? null, size: check.file.data.length };
 		if (settings.fileOnItem) {
-			binary = { [settings.binaryPropertyName]: await context.helpers.prepareBinaryData(check.file.data, request.file.name, check.file.contentType) };
+			binary = {
+				[settings.binaryPropertyName]: await context.helpers.prepareBinaryData(
+					check.file.data,
+					request.file.name,
+					check.file.contentType,
+				),
+			};
 		}
 	}
 
 	const messageId = newMessageId();
 	// Pacing and quota count from now, after any file download; the item keeps the arrival time.
 	const now = Date.now();
-	const outcome = updateState<{ ok: false; message: string } | { ok: true; notBefore: number }>(context, (state) => {
-		const base = { recipientType: request.recipient.type, quotaUnits: request.quotaUnits, ...(settings.logText ? { text: request.text } : {}) };
-		const time = new Date(receivedAt).toISOString();
-		let next = state;
-		if (settings.quotaBudget > 0) {
-			const spent = spendQuota(next, now, settings.quotaBudget, request.quotaUnits, messageId);
-			if (!spent.ok) {
-				const entry = { time, accepted: false, status: 429, message: spent.message, messageId: null, ...base };
-				return { state: appendLog(next, entry), result: { ok: false, message: spent.message } };
+	const outcome = updateState<{ ok: false; message: string } | { ok: true; notBefore: number }>(
+		context,
+		(state) => {
+			const base = {
+				recipientType: request.recipient.type,
+				quotaUnits: request.quotaUnits,
+				...(settings.logText ? { text: request.text } : {}),
+			};
+			const time = new Date(receivedAt).toISOString();
+			let next = state;
+			if (settings.quotaBudget > 0) {
+				const spent = spendQuota(next, now, settings.quotaBudget, request.quotaUnits, messageId);
+				if (!spent.ok) {
+					const entry = {
+						time,
+						accepted: false,
+						status: 429,
+						message: spent.message,
+						messageId: null,
+						...base,
+					};
+					return { state: appendLog(next, entry), result: { ok: false, message: spent.message } };
+				}
+				next = spent.state;
 			}
-			next = spent.state;
-		}
-		const paced = nextSlot(next, now, settings.pacing, Math.random());
-		const entry = { time, accepted: true, status: 200, message: 'Accepted', messageId, ...base };
-		return { state: appendLog(paced.state, entry), result: { ok: true, notBefore: paced.slot } };
-	});
+			const paced = nextSlot(next, now, settings.pacing, Math.random());
+			const entry = { time, accepted: true, status: 200, message: 'Accepted', messageId, ...base };
+			return { state: appendLog(paced.state, entry), result: { ok: true, notBefore: paced.slot } };
+		},
+	);
 	if (!outcome.ok) return fail(context, 429, outcome.message);
 
-	const item: INodeExecutionData = { json: buildItem(request, { messageId, receivedAt, notBefore: outcome.notBefore, downloaded }), pairedItem: { item: 0 } };
+	const item: INodeExecutionData = {
+		json: buildItem(request, { messageId, receivedAt, notBefore: outcome.notBefore, downloaded }),
+		pairedItem: { item: 0 },
+	};
 	if (binary) item.binary = binary;
 	if (!settings.respondAtOnce) return { workflowData: [[item]] };
 	// Answered here rather than through `webhookResponse`, so that n8n saves the state (stateStore.ts).
-	return { ...writeJsonAnswer(context.getResponseObject(), 200, successBody(messageId)), workflowData: [[item]] };
+	return {
+		...writeJsonAnswer(context.getResponseObject(), 200, successBody(messageId)),
+		workflowData: [[item]],
+	};
 }
 
 function wrongMethod(context: IWebhookFunctions, settings: Settings): IWebhookResponseData {
 	const method = context.getRequestObject().method;
-	return failSend(context, settings, 405, `Method ${method} is not allowed: send the message with POST`, undefined, { allow: 'POST' });
+	return failSend(
+		context,
+		settings,
+		405,
+		`Method ${method} is not allowed: send the message with POST`,
+		undefined,
+		{ allow: 'POST' },
+	);
 }
 
 function downloadLog(context: IWebhookFunctions): IWebhookResponseData {
 	const format = (context.getQueryData() as Record<string, unknown>).format ?? 'json';
-	if (format !== 'json' && format !== 'csv') return fail(context, 400, `"format" must be "json" or "csv"; got ${JSON.stringify(format)}`);
+	if (format !== 'json' && format !== 'csv')
+		return fail(context, 400, `"format" must be "json" or "csv"; got ${JSON.stringify(format)}`);
 	const { log } = readState(context);
 	const res = context.getResponseObject();
 	if (format === 'csv') {
-		return writeAnswer(res, 200, 'text/csv; charset=utf-8', logToCsv(log), { 'content-disposition': 'attachment; filename="timelinesai-webhook-log.csv"' });
+		return writeAnswer(res, 200, 'text/csv; charset=utf-8', logToCsv(log), {
+			'content-disposition': 'attachment; filename="timelinesai-webhook-log.csv"',
+		});
 	}
 	return writeJsonAnswer(res, 200, { status: 'success', data: { attempts: log } });
 }
 
 function giveQuotaBack(context: IWebhookFunctions, settings: Settings): IWebhookResponseData {
 	const type = mediaType(context.getHeaderData()['content-type']);
-	if (type !== 'application/json') return fail(context, 415, `Content-Type must be "application/json"; got ${type ? `"${type}"` : 'none'}`);
+	if (type !== 'application/json')
+		return fail(
+			context,
+			415,
+			`Content-Type must be "application/json"; got ${type ? `"${type}"` : 'none'}`,
+		);
 	const body = context.getBodyData() as unknown;
-	const messageId = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).message_id : undefined;
+	const messageId =
+		typeof body === 'object' && body !== null
+			? (body as Record<string, unknown>).message_id
+			: undefined;
 	if (typeof messageId !== 'string' || !MESSAGE_ID_PATTERN.test(messageId)) {
-		return fail(context, 400, '"message_id" must be the id this webhook answered with, like "wa_backend:3EB09FCC85FE99662E46"');
+		return fail(
+			context,
+			400,
+			'"message_id" must be the id this webhook answered with, like "wa_backend:3EB09FCC85FE99662E46"',
+		);
 	}
-	if (settings.quotaBudget === 0) return fail(context, 400, 'No Quota Budget is set on this node, so there are no units to give back');
+	if (settings.quotaBudget === 0)
+		return fail(
+			context,
+			400,
+			'No Quota Budget is set on this node, so there are no units to give back',
+		);
 	const now = Date.now();
 	const restored = updateState(context, (state) => {
 		const outcome = restoreQuota(state, now, messageId);
-		return outcome.ok ? { state: outcome.state, result: { units: outcome.units, left: settings.quotaBudget - unitsUsed(outcome.state, now) } } : { state, result: undefined };
+		return outcome.ok
+			? {
+					state: outcome.state,
+					result: {
+						units: outcome.units,
+						left: settings.quotaBudget - unitsUsed(outcome.state, now),
+					},
+				}
+			: { state, result: undefined };
 	});
 	if (!restored) {
-		return fail(context, 404, `No quota use of message "${messageId}" in the last 24 hours: it was already given back, is older, or was not accepted here`);
+		return fail(
+			context,
+			404,
+			`No quota use of message "${messageId}" in the last 24 hours: it was already given back, is older, or was not accepted here`,
+		);
 	}
 	return writeJsonAnswer(context.getResponseObject(), 200, {
 		status: 'success',
-		data: { message_id: messageId, restored_units: restored.units, units_left: Math.max(0, restored.left) },
+		data: {
+			message_id: messageId,
+			restored_units: restored.units,
+			units_left: Math.max(0, restored.left),
+		},
 	});
 }
 
-export async function handleWebhook(context: IWebhookFunctions, route: Route): Promise<IWebhookResponseData> {
+export async function handleWebhook(
+	context: IWebhookFunctions,
+	route: Route,
+): Promise<IWebhookResponseData> {
 	const settings = readSettings(context);
 	const turnedAway = await admit(context, settings, route);
 	if (turnedAway) return turnedAway;

@@ -44,7 +44,10 @@ const STATIC_DATA_KEY = 'timelinesAiGateway';
 const copies = new RecentPerTrigger<GatewayState>();
 
 /** Load, change and store with no `await` in between, so no other request interleaves. */
-export function updateState<T>(context: IWebhookFunctions, change: (state: GatewayState) => { state: GatewayState; result: T }): T {
+export function updateState<T>(
+	context: IWebhookFunctions,
+	change: (state: GatewayState) => { state: GatewayState; result: T },
+): T {
 	const staticData = context.getWorkflowStaticData('node');
 	const stored = toState(staticData[STATIC_DATA_KEY]);
 	const key = triggerKey(context);
@@ -53,7 +56,10 @@ export function updateState<T>(context: IWebhookFunctions, change: (state: Gatew
 	const { state, result } = change(current);
 	copies.set(key, state);
 	// Also when only the merge added something, so that requests which change nothing (a log download) save it.
-	if (state !== current || (copy !== undefined && JSON.stringify(current) !== JSON.stringify(stored))) {
+	if (
+		state !== current ||
+		(copy !== undefined && JSON.stringify(current) !== JSON.stringify(stored))
+	) {
 		staticData[STATIC_DATA_KEY] = state as unknown as IDataObject;
 	}
 	return result;
@@ -73,5 +79,6 @@ export function readState(context: IWebhookFunctions): GatewayState {
  * request of a new workflow would get an empty 200.
  */
 export function ensureStoredState(staticData: IDataObject): void {
-	if (staticData[STATIC_DATA_KEY] === undefined) staticData[STATIC_DATA_KEY] = emptyState() as unknown as IDataObject;
+	if (staticData[STATIC_DATA_KEY] === undefined)
+		staticData[STATIC_DATA_KEY] = emptyState() as unknown as IDataObject;
 }

@@ -1,4 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL_TYPE } from '../shared/credentials';
@@ -13,7 +20,8 @@ export class TwilioWhatsApp implements INodeType {
 		icon: { light: 'file:twilio.svg', dark: 'file:twilio.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ($parameter["to"] ? ": " + $parameter["to"] : $parameter["messageSid"] ? ": " + $parameter["messageSid"] : "") }}',
+		subtitle:
+			'={{ $parameter["operation"] + ($parameter["to"] ? ": " + $parameter["to"] : $parameter["messageSid"] ? ": " + $parameter["messageSid"] : "") }}',
 		description: 'Send WhatsApp, SMS and MMS messages through Twilio and follow their delivery',
 		defaults: { name: 'Twilio WhatsApp/SMS' },
 		usableAsTool: true,

@@ -11,11 +11,20 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { basicAuthUserProblems, isAuthorized, parseBasicAuthorization } from '../shared/basicAuth';
-import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount, WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
+import {
+	TWILIO_CREDENTIAL_TYPE,
+	toTwilioAccount,
+	WEBHOOK_USER_CREDENTIAL_TYPE,
+} from '../shared/credentials';
 import { triggerKey } from '../shared/recentPerTrigger';
 import { verifyTwilioSignature } from '../shared/twilioSignature';
 import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
-import { acceptWithTwiml, acknowledgeWithoutExecution, rejectForbidden, rejectUnauthorized } from './answers';
+import {
+	acceptWithTwiml,
+	acknowledgeWithoutExecution,
+	rejectForbidden,
+	rejectUnauthorized,
+} from './answers';
 import {
 	applyConfiguration,
 	configurationExists,
@@ -69,24 +78,35 @@ function headerText(value: string | string[] | undefined): string | undefined {
 }
 
 /** The TwiML the node answers with itself: the fixed reply for an inbound message in that mode, otherwise empty. */
-function immediateTwiml(ctx: IWebhookFunctions, respond: RespondMode, kind: TwilioEventKind | undefined): string {
+function immediateTwiml(
+	ctx: IWebhookFunctions,
+	respond: RespondMode,
+	kind: TwilioEventKind | undefined,
+): string {
 	if (respond !== 'message' || kind !== 'message.received') return EMPTY_TWIML;
 	const mediaUrl = String(ctx.getNodeParameter('replyMediaUrl', '')).trim();
 	return messageTwiml(String(ctx.getNodeParameter('replyMessage', '')), mediaUrl ? [mediaUrl] : []);
 }
 
 /** Runs `check` with the cached credential, and once more with a freshly read one if that fails (a just-changed secret). */
-async function passesWithFreshCredentials(cached: CachedCredentials, check: (data: CachedCredentials) => boolean): Promise<boolean> {
+async function passesWithFreshCredentials(
+	cached: CachedCredentials,
+	check: (data: CachedCredentials) => boolean,
+): Promise<boolean> {
 	if (check(cached)) return true;
 	const refreshed = await cached.refreshed();
 	return refreshed !== undefined && check(refreshed);
 }
 
 function noSigningTokenError(node: INode): NodeOperationError {
-	return new NodeOperationError(node, 'The Twilio credential has no Auth Token to check signatures with', {
-		description:
-			'Twilio signs webhooks with the account Auth Token. In a credential that authenticates with an API Key, fill in "Auth Token (for Webhook Signatures)", or turn off "Verify Twilio Signature".',
-	});
+	return new NodeOperationError(
+		node,
+		'The Twilio credential has no Auth Token to check signatures with',
+		{
+			description:
+				'Twilio signs webhooks with the account Auth Token. In a credential that authenticates with an API Key, fill in "Auth Token (for Webhook Signatures)", or turn off "Verify Twilio Signature".',
+		},
+	);
 }
 
 /** Refuses activation (and test listening) with a clear message when a check the node makes per request cannot work. */
@@ -97,8 +117,15 @@ async function assertUsableSetup(ctx: IHookFunctions): Promise<void> {
 	}
 	if (ctx.getNodeParameter('requireBasicAuth', false) as boolean) {
 		const user = await ctx.getCredentials(WEBHOOK_USER_CREDENTIAL_TYPE);
-		const problems = basicAuthUserProblems({ user: String(user.user ?? ''), password: String(user.password ?? '') });
-		if (problems.length > 0) throw new NodeOperationError(ctx.getNode(), `The webhook user credential cannot be used: ${problems.join(' ')}`);
+		const problems = basicAuthUserProblems({
+			user: String(user.user ?? ''),
+			password: String(user.password ?? ''),
+		});
+		if (problems.length > 0)
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The webhook user credential cannot be used: ${problems.join(' ')}`,
+			);
 	}
 }
 
@@ -115,7 +142,11 @@ async function signedByTwilio(
 	const req = ctx.getRequestObject();
 	const twilio = await cachedCredentials(ctx, TWILIO_CREDENTIAL_TYPE);
 	const candidates = signedUrlCandidates({
-		request: { originalUrl: req.originalUrl ?? req.url, headers: req.headers, protocol: req.protocol },
+		request: {
+			originalUrl: req.originalUrl ?? req.url,
+			headers: req.headers,
+			protocol: req.protocol,
+		},
 		// The endpoint the request arrived on: /webhook-test/… while the editor listens for a test event.
 		n8nUrl: ctx.getWebhookResourceUrl?.('default') ?? ctx.getNodeWebhookUrl('default'),
 		publicUrl,
@@ -125,7 +156,15 @@ async function signedByTwilio(
 	const signed = await passesWithFreshCredentials(twilio, ({ data }) => {
 		const authToken = toTwilioAccount(data).signingAuthToken;
 		if (!authToken) throw noSigningTokenError(ctx.getNode());
-		return candidates.some((url) => verifyTwilioSignature({ authToken, signature, url, params: request.signedParams, rawBody: request.rawBody }));
+		return candidates.some((url) =>
+			verifyTwilioSignature({
+				authToken,
+				signature,
+				url,
+				params: request.signedParams,
+				rawBody: request.rawBody,
+			}),
+		);
 	});
 	return signed ? twilio : false;
 }
@@ -134,12 +173,17 @@ export class TwilioWhatsAppTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Twilio WhatsApp/SMS Trigger',
 		name: 'twilioWhatsAppTrigger',
-		icon: { light: 'file:../TwilioWhatsApp/twilio.svg', dark: 'file:../TwilioWhatsApp/twilio.dark.svg' },
+		icon: {
+			light: 'file:../TwilioWhatsApp/twilio.svg',
+			dark: 'file:../TwilioWhatsApp/twilio.dark.svg',
+		},
 		group: ['trigger'],
 		// Version 2 from the start: n8n evaluates an extra expression on every webhook request for nodes of version 1 (see description/webhooks.ts).
 		version: 2,
-		subtitle: '={{ {"all": "Messages and status updates", "messages": "Inbound messages", "statuses": "Status updates"}[$parameter["events"]] }}',
-		description: 'Starts the workflow when Twilio delivers a WhatsApp, SMS or MMS message, or a message status update',
+		subtitle:
+			'={{ {"all": "Messages and status updates", "messages": "Inbound messages", "statuses": "Status updates"}[$parameter["events"]] }}',
+		description:
+			'Starts the workflow when Twilio delivers a WhatsApp, SMS or MMS message, or a message status update',
 		defaults: {
 			name: 'Twilio WhatsApp/SMS Trigger',
 		},
@@ -200,12 +244,20 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		if (this.getNodeParameter('requireBasicAuth', false) as boolean) {
 			const user = await cachedCredentials(this, WEBHOOK_USER_CREDENTIAL_TYPE);
 			const allowed = await passesWithFreshCredentials(user, ({ data }) =>
-				isAuthorized(authorization, { user: String(data.user ?? ''), password: String(data.password ?? '') }),
+				isAuthorized(authorization, {
+					user: String(data.user ?? ''),
+					password: String(data.password ?? ''),
+				}),
 			);
 			if (!allowed) return rejectUnauthorized(res);
 		}
 
-		const request = readTwilioRequest({ method: req.method, originalUrl: req.originalUrl ?? req.url, body: req.body, rawBody: (req as { rawBody?: Buffer }).rawBody });
+		const request = readTwilioRequest({
+			method: req.method,
+			originalUrl: req.originalUrl ?? req.url,
+			body: req.body,
+			rawBody: (req as { rawBody?: Buffer }).rawBody,
+		});
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
 		let twilio: CachedCredentials | undefined;
@@ -216,7 +268,8 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		}
 
 		const kind = classifyTwilioEvent(request.params);
-		if (!isSelected(this.getNodeParameter('events', 'all') as EventSelection, kind)) return acknowledgeWithoutExecution(res);
+		if (!isSelected(this.getNodeParameter('events', 'all') as EventSelection, kind))
+			return acknowledgeWithoutExecution(res);
 
 		const respond = this.getNodeParameter('respond', 'emptyTwiml') as RespondMode;
 		const answersAtOnce = respond === 'emptyTwiml' || respond === 'message';
@@ -225,14 +278,22 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		// workflow answers, n8n 2.41 would not save it, and a retry comes while the first attempt still runs.
 		if (token && answersAtOnce && options.ignoreDuplicates !== false) {
 			const staticData = this.getWorkflowStaticData('node');
-			const { duplicate, log } = recordDeliveryInProcess(triggerKey(this), staticData[DELIVERY_LOG_KEY], token, Date.now());
+			const { duplicate, log } = recordDeliveryInProcess(
+				triggerKey(this),
+				staticData[DELIVERY_LOG_KEY],
+				token,
+				Date.now(),
+			);
 			// Twilio retries only when it got no answer, so the fixed reply of the first attempt never reached it: send it now.
 			if (duplicate) return acknowledgeWithoutExecution(res, immediateTwiml(this, respond, kind));
 			staticData[DELIVERY_LOG_KEY] = log;
 		}
 
 		const event = parseTwilioWebhook(request.params, { callbackQuery: request.callbackQuery });
-		const item: INodeExecutionData = { json: event as unknown as IDataObject, pairedItem: { item: 0 } };
+		const item: INodeExecutionData = {
+			json: event as unknown as IDataObject,
+			pairedItem: { item: 0 },
+		};
 		if (options.downloadMedia && event.media.length > 0) {
 			const downloaded = await downloadMedia(this, event.media, {
 				maxBytes: Math.round((options.maxMediaSizeMb ?? 20) * 1024 * 1024),

@@ -20,23 +20,36 @@ import { EMPTY_TWIML, TWIML_CONTENT_TYPE } from './twiml';
  */
 
 /** 200 with TwiML (empty unless given): Twilio treats the delivery as done and does not retry it. */
-export function acknowledgeWithoutExecution(res: WebhookResponse, twiml = EMPTY_TWIML): IWebhookResponseData {
+export function acknowledgeWithoutExecution(
+	res: WebhookResponse,
+	twiml = EMPTY_TWIML,
+): IWebhookResponseData {
 	return writeAnswer(res, 200, TWIML_CONTENT_TYPE, twiml);
 }
 
 /** 200 with TwiML, and the execution to start. */
-export function acceptWithTwiml(res: WebhookResponse, twiml: string, workflowData: INodeExecutionData[][]): IWebhookResponseData {
+export function acceptWithTwiml(
+	res: WebhookResponse,
+	twiml: string,
+	workflowData: INodeExecutionData[][],
+): IWebhookResponseData {
 	return { ...writeAnswer(res, 200, TWIML_CONTENT_TYPE, twiml), workflowData };
 }
 
 export function rejectUnauthorized(res: WebhookResponse): IWebhookResponseData {
 	// Twilio sends the user and password from the URL only after a 401 that names the scheme.
-	return writeJsonAnswer(res, 401, { error: 'unauthorized', message: 'Basic auth user or password missing or wrong.' }, { 'WWW-Authenticate': BASIC_AUTH_CHALLENGE });
+	return writeJsonAnswer(
+		res,
+		401,
+		{ error: 'unauthorized', message: 'Basic auth user or password missing or wrong.' },
+		{ 'WWW-Authenticate': BASIC_AUTH_CHALLENGE },
+	);
 }
 
 export function rejectForbidden(res: WebhookResponse): IWebhookResponseData {
 	return writeJsonAnswer(res, 403, {
 		error: 'invalid_signature',
-		message: "X-Twilio-Signature missing or not valid for this URL. If n8n is behind a proxy, set the trigger's Public URL option to the URL configured in Twilio.",
+		message:
+			"X-Twilio-Signature missing or not valid for this URL. If n8n is behind a proxy, set the trigger's Public URL option to the URL configured in Twilio.",
 	});
 }

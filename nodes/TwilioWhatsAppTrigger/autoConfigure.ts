@@ -1,7 +1,16 @@
-import type { IDataObject, IHookFunctions, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHookFunctions,
+	ILoadOptionsFunctions,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import type { FormFields } from '../shared/transport';
-import { twilioApiRequest, twilioApiRequestAllItems, twilioErrorDetailsOf } from '../shared/transport';
+import {
+	twilioApiRequest,
+	twilioApiRequestAllItems,
+	twilioErrorDetailsOf,
+} from '../shared/transport';
 import { resolvePublicUrl } from './signedUrl';
 
 /**
@@ -18,7 +27,11 @@ export type ConfigurationTarget =
 /** Form field Twilio takes → field of the resource Twilio returns. */
 type FieldMap = Record<string, string>;
 
-const PHONE_NUMBER_FIELDS: FieldMap = { SmsUrl: 'sms_url', SmsMethod: 'sms_method', SmsApplicationSid: 'sms_application_sid' };
+const PHONE_NUMBER_FIELDS: FieldMap = {
+	SmsUrl: 'sms_url',
+	SmsMethod: 'sms_method',
+	SmsApplicationSid: 'sms_application_sid',
+};
 const SERVICE_FIELDS: FieldMap = {
 	InboundRequestUrl: 'inbound_request_url',
 	InboundMethod: 'inbound_method',
@@ -44,7 +57,8 @@ function fieldsOf(target: ConfigurationTarget): FieldMap {
 
 /** The form fields that point the target at `url`. */
 export function desiredFields(target: ConfigurationTarget, url: string): Record<string, string> {
-	if (target.kind === 'phoneNumber') return { SmsUrl: url, SmsMethod: 'POST', SmsApplicationSid: '' };
+	if (target.kind === 'phoneNumber')
+		return { SmsUrl: url, SmsMethod: 'POST', SmsApplicationSid: '' };
 	return {
 		InboundRequestUrl: url,
 		InboundMethod: 'POST',
@@ -60,17 +74,28 @@ function formValue(value: unknown): string {
 }
 
 /** The target's current values of the fields this feature changes, as form values. */
-export function currentFields(target: ConfigurationTarget, resource: IDataObject): Record<string, string> {
-	return Object.fromEntries(Object.entries(fieldsOf(target)).map(([form, field]) => [form, formValue(resource[field])]));
+export function currentFields(
+	target: ConfigurationTarget,
+	resource: IDataObject,
+): Record<string, string> {
+	return Object.fromEntries(
+		Object.entries(fieldsOf(target)).map(([form, field]) => [form, formValue(resource[field])]),
+	);
 }
 
 function sameValue(form: string, a: string, b: string): boolean {
 	return form.endsWith('Method') ? a.toUpperCase() === b.toUpperCase() : a === b;
 }
 
-export function isConfigured(target: ConfigurationTarget, resource: IDataObject, url: string): boolean {
+export function isConfigured(
+	target: ConfigurationTarget,
+	resource: IDataObject,
+	url: string,
+): boolean {
 	const current = currentFields(target, resource);
-	return Object.entries(desiredFields(target, url)).every(([form, value]) => sameValue(form, current[form], value));
+	return Object.entries(desiredFields(target, url)).every(([form, value]) =>
+		sameValue(form, current[form], value),
+	);
 }
 
 function inboundUrlOf(kind: ConfigurationTarget['kind'], resource: IDataObject): string {
@@ -80,21 +105,37 @@ function inboundUrlOf(kind: ConfigurationTarget['kind'], resource: IDataObject):
 // transport.encodeForm leaves out '' values; an empty string inside a list is still sent (`SmsUrl=`),
 // which is how Twilio clears a URL.
 function toForm(fields: Record<string, string>): FormFields {
-	return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value === '' ? [''] : value]));
+	return Object.fromEntries(
+		Object.entries(fields).map(([key, value]) => [key, value === '' ? [''] : value]),
+	);
 }
 
 function resourcePath(target: Pick<ConfigurationTarget, 'kind' | 'sid'>) {
 	return target.kind === 'phoneNumber'
-		? { product: 'api' as const, path: `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/${encodeURIComponent(target.sid)}.json` }
+		? {
+				product: 'api' as const,
+				path: `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/${encodeURIComponent(target.sid)}.json`,
+			}
 		: { product: 'messaging' as const, path: `/v1/Services/${encodeURIComponent(target.sid)}` };
 }
 
-async function fetchTarget(ctx: IHookFunctions, target: Pick<ConfigurationTarget, 'kind' | 'sid'>): Promise<IDataObject> {
+async function fetchTarget(
+	ctx: IHookFunctions,
+	target: Pick<ConfigurationTarget, 'kind' | 'sid'>,
+): Promise<IDataObject> {
 	return await twilioApiRequest.call(ctx, { method: 'GET', ...resourcePath(target) });
 }
 
-async function updateTarget(ctx: IHookFunctions, target: Pick<ConfigurationTarget, 'kind' | 'sid'>, fields: Record<string, string>): Promise<void> {
-	await twilioApiRequest.call(ctx, { method: 'POST', ...resourcePath(target), form: toForm(fields) });
+async function updateTarget(
+	ctx: IHookFunctions,
+	target: Pick<ConfigurationTarget, 'kind' | 'sid'>,
+	fields: Record<string, string>,
+): Promise<void> {
+	await twilioApiRequest.call(ctx, {
+		method: 'POST',
+		...resourcePath(target),
+		form: toForm(fields),
+	});
 }
 
 /** The configured target, or undefined when the option is off. */
@@ -114,16 +155,24 @@ export function configurationTarget(ctx: IHookFunctions): ConfigurationTarget | 
 /** The URL Twilio should call: the "Public URL" option when set, otherwise n8n's URL for this endpoint (test or production). */
 export function publicWebhookUrl(ctx: IHookFunctions): string {
 	const n8nUrl = ctx.getNodeWebhookUrl('default') ?? '';
-	const publicUrl = String((ctx.getNodeParameter('options', {}) as IDataObject).publicUrl ?? '').trim();
+	const publicUrl = String(
+		(ctx.getNodeParameter('options', {}) as IDataObject).publicUrl ?? '',
+	).trim();
 	if (!publicUrl) return n8nUrl;
 	return resolvePublicUrl(publicUrl, n8nUrl.replace(/^https?:\/\/[^/]+/i, '')) ?? n8nUrl;
 }
 
-export async function configurationExists(ctx: IHookFunctions, target: ConfigurationTarget): Promise<boolean> {
+export async function configurationExists(
+	ctx: IHookFunctions,
+	target: ConfigurationTarget,
+): Promise<boolean> {
 	return isConfigured(target, await fetchTarget(ctx, target), publicWebhookUrl(ctx));
 }
 
-export async function applyConfiguration(ctx: IHookFunctions, target: ConfigurationTarget): Promise<void> {
+export async function applyConfiguration(
+	ctx: IHookFunctions,
+	target: ConfigurationTarget,
+): Promise<void> {
 	const url = publicWebhookUrl(ctx);
 	const resource = await fetchTarget(ctx, target);
 	if (isConfigured(target, resource, url)) return;
@@ -132,7 +181,12 @@ export async function applyConfiguration(ctx: IHookFunctions, target: Configurat
 	// Keep the values from before the first activation: a second create (n8n registers the POST and the
 	// GET webhook separately, and re-registers after restarts) must not remember this trigger's own URL.
 	if (!saved || saved.kind !== target.kind || saved.sid !== target.sid) {
-		staticData[STATE_KEY] = { kind: target.kind, sid: target.sid, url, previous: currentFields(target, resource) } satisfies SavedConfiguration;
+		staticData[STATE_KEY] = {
+			kind: target.kind,
+			sid: target.sid,
+			url,
+			previous: currentFields(target, resource),
+		} satisfies SavedConfiguration;
 	} else {
 		saved.url = url;
 	}
@@ -149,7 +203,8 @@ export async function restoreConfiguration(ctx: IHookFunctions): Promise<boolean
 	if (!saved) return true;
 	try {
 		const resource = await fetchTarget(ctx, saved);
-		if (inboundUrlOf(saved.kind, resource) === saved.url) await updateTarget(ctx, saved, saved.previous);
+		if (inboundUrlOf(saved.kind, resource) === saved.url)
+			await updateTarget(ctx, saved, saved.previous);
 	} catch (error) {
 		if (twilioErrorDetailsOf(error).httpStatus !== 404) return false;
 	}
@@ -157,7 +212,9 @@ export async function restoreConfiguration(ctx: IHookFunctions): Promise<boolean
 	return true;
 }
 
-export async function phoneNumberOptions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+export async function phoneNumberOptions(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
 	const numbers = await twilioApiRequestAllItems.call(this, {
 		method: 'GET',
 		path: '/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json',
@@ -176,7 +233,9 @@ export async function phoneNumberOptions(this: ILoadOptionsFunctions): Promise<I
 	});
 }
 
-export async function messagingServiceOptions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+export async function messagingServiceOptions(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
 	const services = await twilioApiRequestAllItems.call(this, {
 		method: 'GET',
 		product: 'messaging',

@@ -1,4 +1,8 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 /**
  * Decrypted credentials kept for a short while in this process, for the webhook hot path.
@@ -22,7 +26,10 @@ export interface CacheTiming {
 	refreshAfterFailureMs: number;
 }
 
-export const DEFAULT_CACHE_TIMING: CacheTiming = { maxAgeMs: 60_000, refreshAfterFailureMs: 10_000 };
+export const DEFAULT_CACHE_TIMING: CacheTiming = {
+	maxAgeMs: 60_000,
+	refreshAfterFailureMs: 10_000,
+};
 
 const MAX_ENTRIES = 200;
 
@@ -45,10 +52,18 @@ function keyOf(ctx: IWebhookFunctions, type: string): string | undefined {
 	return id ? `${type}:${id}` : undefined;
 }
 
-async function fetchInto(ctx: IWebhookFunctions, type: string, key: string | undefined, now: number): Promise<Entry> {
+async function fetchInto(
+	ctx: IWebhookFunctions,
+	type: string,
+	key: string | undefined,
+	now: number,
+): Promise<Entry> {
 	const data = await ctx.getCredentials(type);
 	const selected = ctx.getNode().credentials?.[type];
-	const entry: Entry = { credentials: { id: selected?.id ?? '', name: selected?.name ?? '', type, data }, fetchedAt: now };
+	const entry: Entry = {
+		credentials: { id: selected?.id ?? '', name: selected?.name ?? '', type, data },
+		fetchedAt: now,
+	};
 	if (key) {
 		cache.delete(key);
 		cache.set(key, entry);
@@ -57,7 +72,13 @@ async function fetchInto(ctx: IWebhookFunctions, type: string, key: string | und
 	return entry;
 }
 
-function wrap(ctx: IWebhookFunctions, type: string, key: string | undefined, entry: Entry, timing: CacheTiming): CachedCredentials {
+function wrap(
+	ctx: IWebhookFunctions,
+	type: string,
+	key: string | undefined,
+	entry: Entry,
+	timing: CacheTiming,
+): CachedCredentials {
 	return {
 		credentials: entry.credentials,
 		data: entry.credentials.data ?? {},
@@ -78,6 +99,9 @@ export async function cachedCredentials(
 	const key = keyOf(ctx, type);
 	const now = Date.now();
 	const hit = key ? cache.get(key) : undefined;
-	const entry = hit && now - hit.fetchedAt < timing.maxAgeMs && now >= hit.fetchedAt ? hit : await fetchInto(ctx, type, key, now);
+	const entry =
+		hit && now - hit.fetchedAt < timing.maxAgeMs && now >= hit.fetchedAt
+			? hit
+			: await fetchInto(ctx, type, key, now);
 	return wrap(ctx, type, key, entry, timing);
 }

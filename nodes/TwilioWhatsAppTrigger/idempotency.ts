@@ -33,7 +33,10 @@ export interface DeliveryLogLimits {
 	maxEntries: number;
 }
 
-export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = { windowMs: 5 * 60_000, maxEntries: 1000 };
+export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = {
+	windowMs: 5 * 60_000,
+	maxEntries: 1000,
+};
 
 /**
  * The stored log: one string, `<base>:<entry>,<entry>,…`, oldest first, where `<base>` is epoch seconds in
@@ -64,7 +67,8 @@ function parseLog(value: unknown): Entry[] {
 	const entries: Entry[] = [];
 	for (const part of value.slice(colon + 1).split(',')) {
 		const offset = Number.parseInt(part.slice(DIGEST_LENGTH), 36);
-		if (part.length > DIGEST_LENGTH && Number.isFinite(offset)) entries.push([part.slice(0, DIGEST_LENGTH), base + offset]);
+		if (part.length > DIGEST_LENGTH && Number.isFinite(offset))
+			entries.push([part.slice(0, DIGEST_LENGTH), base + offset]);
 	}
 	return entries;
 }
@@ -76,7 +80,12 @@ function formatLog(entries: Entry[]): DeliveryLog {
 	return `${base.toString(36)}:${entries.map(([digest, seenAt]) => digest + (seenAt - base).toString(36)).join(',')}`;
 }
 
-function record(entries: Entry[], token: string, nowMs: number, limits: DeliveryLogLimits): { duplicate: boolean; entries: Entry[] } {
+function record(
+	entries: Entry[],
+	token: string,
+	nowMs: number,
+	limits: DeliveryLogLimits,
+): { duplicate: boolean; entries: Entry[] } {
 	const now = Math.floor(nowMs / 1000);
 	const oldest = now - Math.ceil(limits.windowMs / 1000);
 	const digest = digestOf(token);
@@ -139,7 +148,10 @@ export function recordDeliveryInProcess(
 ): { duplicate: boolean; log: DeliveryLog } {
 	const recent = recentLogs.get(trigger);
 	// Usually the stored log is the one this process wrote last: nothing to read or merge then.
-	const entries = recent && recent.written === stored ? recent.entries : merge(recent?.entries ?? [], parseLog(stored));
+	const entries =
+		recent && recent.written === stored
+			? recent.entries
+			: merge(recent?.entries ?? [], parseLog(stored));
 	const result = record(entries, token, nowMs, limits);
 	const log = formatLog(result.entries);
 	recentLogs.set(trigger, { entries: result.entries, written: log });

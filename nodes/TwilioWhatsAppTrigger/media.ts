@@ -1,4 +1,10 @@
-import type { IBinaryKeyData, ICredentialsDecrypted, IHttpRequestOptions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	ICredentialsDecrypted,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL_TYPE } from '../shared/credentials';
 import type { TwilioMedia } from './parse';
@@ -46,7 +52,10 @@ export function isTwilioMediaUrl(url: string, apiOrigin?: string): boolean {
 		return false;
 	}
 	if (apiOrigin && parsed.origin === apiOrigin) return true;
-	return parsed.protocol === 'https:' && (parsed.hostname === 'twilio.com' || parsed.hostname.endsWith('.twilio.com'));
+	return (
+		parsed.protocol === 'https:' &&
+		(parsed.hostname === 'twilio.com' || parsed.hostname.endsWith('.twilio.com'))
+	);
 }
 
 async function readLimited(stream: BodyStream, maxBytes: number): Promise<Buffer> {
@@ -74,7 +83,11 @@ function fileNameOf(url: string, index: number): string {
 	return last ? decodeURIComponent(last) : `media${index}`;
 }
 
-async function downloadOne(ctx: IWebhookFunctions, media: TwilioMedia, options: MediaDownloadOptions): Promise<{ entry: DownloadedMedia; binary?: IBinaryKeyData }> {
+async function downloadOne(
+	ctx: IWebhookFunctions,
+	media: TwilioMedia,
+	options: MediaDownloadOptions,
+): Promise<{ entry: DownloadedMedia; binary?: IBinaryKeyData }> {
 	if (!isTwilioMediaUrl(media.url, options.apiOrigin)) {
 		return { entry: { ...media, error: 'Not downloaded: the URL is not on a Twilio host.' } };
 	}
@@ -90,37 +103,67 @@ async function downloadOne(ctx: IWebhookFunctions, media: TwilioMedia, options: 
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
 	try {
-		const response = (options.credentials
-			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TWILIO_CREDENTIAL_TYPE, request, {
-					credentialsDecrypted: { ...options.credentials, data: { ...options.credentials.data } },
-				})
-			: await ctx.helpers.httpRequest(request)) as IN8nHttpFullResponse;
+		const response = (
+			options.credentials
+				? await ctx.helpers.httpRequestWithAuthentication.call(
+						ctx,
+						TWILIO_CREDENTIAL_TYPE,
+						request,
+						{
+							credentialsDecrypted: {
+								...options.credentials,
+								data: { ...options.credentials.data },
+							},
+						},
+					)
+				: await ctx.helpers.httpRequest(request)
+		) as IN8nHttpFullResponse;
 		const stream = response.body as BodyStream;
 		if (response.statusCode >= 400) {
 			stream.destroy();
-			const hint = response.statusCode === 401 || response.statusCode === 403 ? ' (the account protects media with Basic auth: select the Twilio credential)' : '';
+			const hint =
+				response.statusCode === 401 || response.statusCode === 403
+					? ' (the account protects media with Basic auth: select the Twilio credential)'
+					: '';
 			return { entry: { ...media, error: `Download failed: HTTP ${response.statusCode}${hint}.` } };
 		}
 		const declared = Number(headerOf(response.headers, 'content-length'));
 		if (Number.isFinite(declared) && declared > options.maxBytes) {
 			stream.destroy();
-			return { entry: { ...media, error: `Not downloaded: ${declared} bytes is larger than the limit of ${options.maxBytes} bytes.` } };
+			return {
+				entry: {
+					...media,
+					error: `Not downloaded: ${declared} bytes is larger than the limit of ${options.maxBytes} bytes.`,
+				},
+			};
 		}
 		const content = await readLimited(stream, options.maxBytes);
-		const mimeType = media.contentType || headerOf(response.headers, 'content-type')?.split(';')[0] || undefined;
-		const binaryData = await ctx.helpers.prepareBinaryData(content, fileNameOf(media.url, media.index), mimeType);
+		const mimeType =
+			media.contentType || headerOf(response.headers, 'content-type')?.split(';')[0] || undefined;
+		const binaryData = await ctx.helpers.prepareBinaryData(
+			content,
+			fileNameOf(media.url, media.index),
+			mimeType,
+		);
 		if (binaryData.fileName && !binaryData.fileName.includes('.') && binaryData.fileExtension) {
 			binaryData.fileName = `${binaryData.fileName}.${binaryData.fileExtension}`;
 		}
 		const property = binaryPropertyFor(media);
 		return {
-			entry: { ...media, binaryProperty: property, fileName: binaryData.fileName, fileSize: content.length },
+			entry: {
+				...media,
+				binaryProperty: property,
+				fileName: binaryData.fileName,
+				fileSize: content.length,
+			},
 			binary: { [property]: binaryData },
 		};
 	} catch (error) {
 		// Only the error's own message: request errors can carry the request configuration, credentials included.
 		const reason = error instanceof Error ? error.message : String(error);
-		return { entry: { ...media, error: `Download failed: ${reason.replace(/\s+/g, ' ').slice(0, 200)}` } };
+		return {
+			entry: { ...media, error: `Download failed: ${reason.replace(/\s+/g, ' ').slice(0, 200)}` },
+		};
 	}
 }
 
@@ -130,7 +173,9 @@ export async function downloadMedia(
 	media: readonly TwilioMedia[],
 	options: MediaDownloadOptions,
 ): Promise<{ media: DownloadedMedia[]; binary: IBinaryKeyData }> {
-	const results = await Promise.all(media.map(async (item) => await downloadOne(ctx, item, options)));
+	const results = await Promise.all(
+		media.map(async (item) => await downloadOne(ctx, item, options)),
+	);
 	const binary: IBinaryKeyData = {};
 	for (const result of results) Object.assign(binary, result.binary);
 	return { media: results.map((result) => result.entry), binary };

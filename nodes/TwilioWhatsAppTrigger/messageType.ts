@@ -46,9 +46,13 @@ export function messageTypeFromParam(value: string): TwilioMessageType | undefin
 }
 
 /** The kind of one media file from its MIME type; image/webp on WhatsApp is how stickers arrive. */
-export function messageTypeFromContentType(contentType: string, isWhatsApp: boolean): TwilioMessageType {
+export function messageTypeFromContentType(
+	contentType: string,
+	isWhatsApp: boolean,
+): TwilioMessageType {
 	const mime = contentType.toLowerCase();
-	if (mime.startsWith('image/')) return isWhatsApp && mime.startsWith('image/webp') ? 'sticker' : 'image';
+	if (mime.startsWith('image/'))
+		return isWhatsApp && mime.startsWith('image/webp') ? 'sticker' : 'image';
 	if (mime.startsWith('audio/')) return 'audio';
 	if (mime.startsWith('video/')) return 'video';
 	if (mime.startsWith('text/vcard') || mime.startsWith('text/x-vcard')) return 'contacts';

@@ -140,9 +140,11 @@ class ParamReader {
 		const value: unknown = this.params[key];
 		if (value === undefined || typeof value === 'string') return value;
 		if (Array.isArray(value)) {
-			if (value.length > 1) this.note(key, `${key} was sent ${value.length} times; the first value is used.`);
+			if (value.length > 1)
+				this.note(key, `${key} was sent ${value.length} times; the first value is used.`);
 			const first = firstText(value);
-			if (first === undefined && value.length > 0) this.note(key, `${key} is not text; it is ignored.`);
+			if (first === undefined && value.length > 0)
+				this.note(key, `${key} is not text; it is ignored.`);
 			return first;
 		}
 		this.note(key, `${key} is not text; it is ignored.`);
@@ -166,7 +168,9 @@ class ParamReader {
 		if (value === undefined || value === '') return null;
 		const trimmed = value.trim();
 		if (UNSIGNED_INTEGER.test(trimmed)) return Number(trimmed);
-		this.warnings.push(`${key} is not a whole number (${JSON.stringify(value)}); it is set to null.`);
+		this.warnings.push(
+			`${key} is not a whole number (${JSON.stringify(value)}); it is set to null.`,
+		);
 		return null;
 	}
 
@@ -176,7 +180,9 @@ class ParamReader {
 		const lower = value.trim().toLowerCase();
 		if (lower === 'true' || lower === '1') return true;
 		if (lower !== 'false' && lower !== '0') {
-			this.warnings.push(`${key} is neither true nor false (${JSON.stringify(value)}); it is read as false.`);
+			this.warnings.push(
+				`${key} is neither true nor false (${JSON.stringify(value)}); it is read as false.`,
+			);
 		}
 		return false;
 	}
@@ -187,7 +193,9 @@ class ParamReader {
 		const trimmed = value.trim();
 		const parsed = DECIMAL.test(trimmed) ? Number(trimmed) : NaN;
 		if (Number.isFinite(parsed) && Math.abs(parsed) <= limit) return parsed;
-		this.warnings.push(`${key} is not a valid coordinate (${JSON.stringify(value)}); it is set to null.`);
+		this.warnings.push(
+			`${key} is not a valid coordinate (${JSON.stringify(value)}); it is set to null.`,
+		);
 		return null;
 	}
 }
@@ -209,7 +217,11 @@ export function classifyTwilioEvent(params: TwilioParams): TwilioEventKind | und
 		if (INBOUND_STATUSES.has(smsStatus)) return 'message.received';
 		if (isKnownStatus(smsStatus)) return 'message.status';
 	}
-	const identified = has(params, 'MessageSid') || has(params, 'SmsMessageSid') || has(params, 'SmsSid') || has(params, 'From');
+	const identified =
+		has(params, 'MessageSid') ||
+		has(params, 'SmsMessageSid') ||
+		has(params, 'SmsSid') ||
+		has(params, 'From');
 	const withContent =
 		has(params, 'Body') ||
 		has(params, 'NumMedia') ||
@@ -228,7 +240,12 @@ function indexAfter(key: string, prefix: string): number | undefined {
 }
 
 /** Media from `${urlPrefix}N` / `${typePrefix}N`, in index order; parameters without a URL are skipped. */
-function indexedMedia(params: TwilioParams, keys: string[], urlPrefix: string, typePrefix: string): TwilioMedia[] {
+function indexedMedia(
+	params: TwilioParams,
+	keys: string[],
+	urlPrefix: string,
+	typePrefix: string,
+): TwilioMedia[] {
 	const media: TwilioMedia[] = [];
 	for (const key of keys) {
 		if (!key.startsWith(urlPrefix)) continue;
@@ -253,9 +270,17 @@ function channelPrefix(address: string | null): string | undefined {
 	return match ? match[1].toLowerCase() : undefined;
 }
 
-function party(reader: ParamReader, side: 'From' | 'To', address: string | null, fallbackChannel: string): TwilioParty {
+function party(
+	reader: ParamReader,
+	side: 'From' | 'To',
+	address: string | null,
+	fallbackChannel: string,
+): TwilioParty {
 	const prefix = channelPrefix(address);
-	const id = address === null ? null : (prefix === undefined ? address : address.slice(prefix.length + 1)).trim();
+	const id =
+		address === null
+			? null
+			: (prefix === undefined ? address : address.slice(prefix.length + 1)).trim();
 	return {
 		address,
 		id: id === '' ? null : id,
@@ -272,7 +297,11 @@ function lowerFirst(text: string): string {
 	return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-function referralOf(params: TwilioParams, reader: ParamReader, referralKeys: string[]): TwilioReferral | null {
+function referralOf(
+	params: TwilioParams,
+	reader: ParamReader,
+	referralKeys: string[],
+): TwilioReferral | null {
 	const declaredMedia = reader.integer('ReferralNumMedia') ?? 0;
 	// Twilio sends ReferralNumMedia=0 on every WhatsApp message; only a real field means an ad referral.
 	const fromAd = referralKeys.some((key) => key !== 'ReferralNumMedia' && firstText(params[key]));
@@ -280,7 +309,9 @@ function referralOf(params: TwilioParams, reader: ParamReader, referralKeys: str
 	let media = indexedMedia(params, referralKeys, REFERRAL_MEDIA_URL, REFERRAL_MEDIA_CONTENT_TYPE);
 	const singleUrl = reader.optional(REFERRAL_MEDIA_URL);
 	if (media.length === 0 && singleUrl !== null) {
-		media = [{ url: singleUrl, contentType: reader.optional(REFERRAL_MEDIA_CONTENT_TYPE) ?? '', index: 0 }];
+		media = [
+			{ url: singleUrl, contentType: reader.optional(REFERRAL_MEDIA_CONTENT_TYPE) ?? '', index: 0 },
+		];
 	}
 	const referral: TwilioReferral = {
 		body: null,
@@ -307,7 +338,9 @@ function referralOf(params: TwilioParams, reader: ParamReader, referralKeys: str
 		if (name !== '' && !(name in referral)) referral[name] = reader.optional(key);
 	}
 	if (declaredMedia !== media.length && declaredMedia !== 0) {
-		reader.warnings.push(`ReferralNumMedia is ${declaredMedia} but ${media.length} referral media URL(s) were sent.`);
+		reader.warnings.push(
+			`ReferralNumMedia is ${declaredMedia} but ${media.length} referral media URL(s) were sent.`,
+		);
 	}
 	return referral;
 }
@@ -316,9 +349,14 @@ function dlrDoneDate(reader: ParamReader): string | null {
 	const value = reader.optional('RawDlrDoneDate');
 	if (value === null) return null;
 	const format = DLR_DATE_FORMATS[value.length];
-	const date = typeof format === 'string' && UNSIGNED_INTEGER.test(value) ? DateTime.fromFormat(value, format, { zone: 'utc' }) : undefined;
+	const date =
+		typeof format === 'string' && UNSIGNED_INTEGER.test(value)
+			? DateTime.fromFormat(value, format, { zone: 'utc' })
+			: undefined;
 	if (date?.isValid) return date.toISO();
-	reader.warnings.push(`RawDlrDoneDate is not a YYMMDDhhmm date (${JSON.stringify(value)}); it is set to null.`);
+	reader.warnings.push(
+		`RawDlrDoneDate is not a YYMMDDhhmm date (${JSON.stringify(value)}); it is set to null.`,
+	);
 	return null;
 }
 
@@ -342,19 +380,29 @@ export function parseTwilioWebhook(
 	const media = indexedMedia(params, keys, MEDIA_URL, MEDIA_CONTENT_TYPE);
 	const declaredMedia = reader.integer('NumMedia');
 	if (declaredMedia !== null && declaredMedia !== media.length) {
-		warnings.push(`NumMedia is ${declaredMedia} but ${media.length} media URL(s) were sent; the URLs present are used.`);
+		warnings.push(
+			`NumMedia is ${declaredMedia} but ${media.length} media URL(s) were sent; the URLs present are used.`,
+		);
 	}
 	for (const item of media) {
-		if (item.contentType === '') warnings.push(`MediaContentType${item.index} is missing for MediaUrl${item.index}.`);
+		if (item.contentType === '')
+			warnings.push(`MediaContentType${item.index} is missing for MediaUrl${item.index}.`);
 	}
 
 	const fromAddress = reader.optional('From');
 	const toAddress = reader.optional('To');
-	const prefixed = channelPrefix(fromAddress) ?? channelPrefix(toAddress) ?? reader.optional('ChannelPrefix')?.toLowerCase();
+	const prefixed =
+		channelPrefix(fromAddress) ??
+		channelPrefix(toAddress) ??
+		reader.optional('ChannelPrefix')?.toLowerCase();
 	const channel = prefixed ?? (media.length > 0 ? 'mms' : 'sms');
 	const plainChannel = media.length > 0 ? 'mms' : 'sms';
 
-	const hasLocation = has(params, 'Latitude') || has(params, 'Longitude') || has(params, 'Address') || has(params, 'Label');
+	const hasLocation =
+		has(params, 'Latitude') ||
+		has(params, 'Longitude') ||
+		has(params, 'Address') ||
+		has(params, 'Label');
 	const location: TwilioLocation | null = hasLocation
 		? {
 				latitude: reader.coordinate('Latitude', 90),
@@ -379,7 +427,9 @@ export function parseTwilioWebhook(
 	const declaredType = reader.optional('MessageType');
 	let type = declaredType === null ? undefined : messageTypeFromParam(declaredType);
 	if (declaredType !== null && type === undefined) {
-		warnings.push(`MessageType ${JSON.stringify(declaredType)} is not a known type; the type is derived from the content.`);
+		warnings.push(
+			`MessageType ${JSON.stringify(declaredType)} is not a known type; the type is derived from the content.`,
+		);
 	}
 	type ??= deriveMessageType({
 		hasLocation,
@@ -390,15 +440,20 @@ export function parseTwilioWebhook(
 	});
 
 	const kind = classifyTwilioEvent(params);
-	const statusText = (reader.optional('MessageStatus') ?? reader.optional('SmsStatus'))?.toLowerCase() ?? null;
-	if (statusText !== null && !isKnownStatus(statusText)) warnings.push(`Status ${JSON.stringify(statusText)} is not a known Twilio status.`);
+	const statusText =
+		(reader.optional('MessageStatus') ?? reader.optional('SmsStatus'))?.toLowerCase() ?? null;
+	if (statusText !== null && !isKnownStatus(statusText))
+		warnings.push(`Status ${JSON.stringify(statusText)} is not a known Twilio status.`);
 	const errorCode = reader.integer('ErrorCode');
 
 	return {
 		event: kind ?? 'unknown',
 		channel,
 		type,
-		messageSid: reader.optional('MessageSid') ?? reader.optional('SmsMessageSid') ?? reader.optional('SmsSid'),
+		messageSid:
+			reader.optional('MessageSid') ??
+			reader.optional('SmsMessageSid') ??
+			reader.optional('SmsSid'),
 		accountSid: reader.optional('AccountSid'),
 		messagingServiceSid: reader.optional('MessagingServiceSid'),
 		apiVersion: reader.optional('ApiVersion'),
@@ -418,7 +473,9 @@ export function parseTwilioWebhook(
 		numSegments: reader.integer('NumSegments'),
 		status: statusText,
 		isFinal: statusText !== null && FINAL_STATUSES.has(statusText),
-		isError: (statusText !== null && ERROR_STATUSES.has(statusText)) || (errorCode !== null && errorCode !== 0),
+		isError:
+			(statusText !== null && ERROR_STATUSES.has(statusText)) ||
+			(errorCode !== null && errorCode !== 0),
 		errorCode,
 		errorMessage: errorMessageOf(errorCode, reader),
 		eventType: reader.optional('EventType'),
@@ -436,7 +493,13 @@ function rawCopy(params: TwilioParams, keys: string[]): TwilioParams {
 		const value = params[key];
 		const copy = Array.isArray(value) ? value.slice() : value;
 		// A plain assignment to __proto__ would replace the prototype instead of keeping the parameter.
-		if (key === '__proto__') Object.defineProperty(raw, key, { value: copy, enumerable: true, writable: true, configurable: true });
+		if (key === '__proto__')
+			Object.defineProperty(raw, key, {
+				value: copy,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		else raw[key] = copy;
 	}
 	return raw;

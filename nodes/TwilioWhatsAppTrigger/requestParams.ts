@@ -58,6 +58,16 @@ export function readTwilioRequest(request: IncomingRequest): TwilioRequestData {
 		return { params, signedParams: {} };
 	}
 	const params = paramsFromBody(request.body);
-	const rawBody = request.rawBody === undefined ? undefined : typeof request.rawBody === 'string' ? request.rawBody : request.rawBody.toString('utf8');
-	return { params, signedParams: params, callbackQuery: singleValues(paramsFromQuery(query), 'bodySHA256'), rawBody };
+	const rawBody =
+		request.rawBody === undefined
+			? undefined
+			: typeof request.rawBody === 'string'
+				? request.rawBody
+				: request.rawBody.toString('utf8');
+	return {
+		params,
+		signedParams: params,
+		callbackQuery: singleValues(paramsFromQuery(query), 'bodySHA256'),
+		rawBody,
+	};
 }

@@ -43,9 +43,16 @@ function baseOf(url: string): string | undefined {
 
 /** The URL rebuilt from what the request says about itself (proxy headers first). */
 export function urlFromRequest(request: RequestUrlParts): string | undefined {
-	const host = firstHeader(request.headers['x-forwarded-host']) ?? firstHeader(request.headers.host);
+	const host =
+		firstHeader(request.headers['x-forwarded-host']) ?? firstHeader(request.headers.host);
 	if (!host) return undefined;
-	const protocol = (firstHeader(request.headers['x-forwarded-proto']) ?? request.protocol ?? 'https').replace(/:$/, '').toLowerCase();
+	const protocol = (
+		firstHeader(request.headers['x-forwarded-proto']) ??
+		request.protocol ??
+		'https'
+	)
+		.replace(/:$/, '')
+		.toLowerCase();
 	return `${protocol}://${host}${request.originalUrl}`;
 }
 
@@ -62,7 +69,9 @@ export function resolvePublicUrl(publicUrl: string, path: string): string | unde
 
 /** `https://user:password@host/...`: Twilio signs the URL as configured, credentials included. */
 function withUserInfo(url: string, user: BasicAuthUser, encode: boolean): string {
-	const userInfo = encode ? `${encodeURIComponent(user.user)}:${encodeURIComponent(user.password)}` : `${user.user}:${user.password}`;
+	const userInfo = encode
+		? `${encodeURIComponent(user.user)}:${encodeURIComponent(user.password)}`
+		: `${user.user}:${user.password}`;
 	return url.replace(/^(https?:\/\/)/i, `$1${userInfo}@`);
 }
 
@@ -95,7 +104,11 @@ export function signedUrlCandidates(input: SignedUrlInput): string[] {
 	const candidates: string[] = [];
 	for (const url of bases) {
 		candidates.push(url);
-		if (input.basicAuth) candidates.push(withUserInfo(url, input.basicAuth, true), withUserInfo(url, input.basicAuth, false));
+		if (input.basicAuth)
+			candidates.push(
+				withUserInfo(url, input.basicAuth, true),
+				withUserInfo(url, input.basicAuth, false),
+			);
 	}
 	return [...new Set(candidates)];
 }

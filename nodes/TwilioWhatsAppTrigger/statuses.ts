@@ -38,7 +38,10 @@ export const FINAL_STATUSES: ReadonlySet<string> = new Set<TwilioMessageStatus>(
 ]);
 
 /** Statuses that mean the message did not reach the recipient. */
-export const ERROR_STATUSES: ReadonlySet<string> = new Set<TwilioMessageStatus>(['undelivered', 'failed']);
+export const ERROR_STATUSES: ReadonlySet<string> = new Set<TwilioMessageStatus>([
+	'undelivered',
+	'failed',
+]);
 
 export function isKnownStatus(status: string): status is TwilioMessageStatus {
 	return KNOWN_STATUSES.has(status);

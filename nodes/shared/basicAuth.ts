@@ -39,7 +39,10 @@ export function isAuthorized(header: string | undefined, expected: BasicAuthUser
 export function basicAuthUserProblems(user: BasicAuthUser): string[] {
 	const problems: string[] = [];
 	if (!user.user) problems.push('The webhook user is empty.');
-	if (user.user.includes(':')) problems.push('The webhook user cannot contain a colon (":"), because Basic auth separates user and password with one.');
+	if (user.user.includes(':'))
+		problems.push(
+			'The webhook user cannot contain a colon (":"), because Basic auth separates user and password with one.',
+		);
 	if (!user.password) problems.push('The password is empty.');
 	return problems;
 }

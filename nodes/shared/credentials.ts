@@ -19,7 +19,10 @@ export interface TwilioAccount {
  * For `api`, the same rule as the credential test's baseURL expression in
  * TwilioMessagingApi.credentials.ts. A custom base URL serves every product (the test server does).
  */
-export function twilioBaseUrl(credentials: ICredentialDataDecryptedObject, product: TwilioProduct = 'api'): string {
+export function twilioBaseUrl(
+	credentials: ICredentialDataDecryptedObject,
+	product: TwilioProduct = 'api',
+): string {
 	const custom = String(credentials.baseUrl ?? '').trim();
 	if (custom) return custom.replace(/\/+$/, '');
 	const region = String(credentials.region ?? '');
@@ -36,10 +39,14 @@ export function accountSidProblem(accountSid: string): string | undefined {
 
 export function toTwilioAccount(credentials: ICredentialDataDecryptedObject): TwilioAccount {
 	const accountSid = String(credentials.accountSid ?? '').trim();
-	const token = credentials.authType === 'apiKey' ? credentials.signingAuthToken : credentials.authToken;
+	const token =
+		credentials.authType === 'apiKey' ? credentials.signingAuthToken : credentials.authToken;
 	return {
 		accountSid,
-		baseUrls: { api: twilioBaseUrl(credentials, 'api'), messaging: twilioBaseUrl(credentials, 'messaging') },
+		baseUrls: {
+			api: twilioBaseUrl(credentials, 'api'),
+			messaging: twilioBaseUrl(credentials, 'messaging'),
+		},
 		signingAuthToken: typeof token === 'string' && token !== '' ? token : undefined,
 	};
 }

@@ -27,6 +27,7 @@ export class RecentPerTrigger<T> {
 	set(key: string, value: T): void {
 		this.entries.delete(key);
 		this.entries.set(key, value);
-		if (this.entries.size > MAX_REMEMBERED_TRIGGERS) this.entries.delete(this.entries.keys().next().value as string);
+		if (this.entries.size > MAX_REMEMBERED_TRIGGERS)
+			this.entries.delete(this.entries.keys().next().value as string);
 	}
 }

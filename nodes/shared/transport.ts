@@ -14,7 +14,11 @@ import type { TwilioProduct } from './credentials';
 import { accountSidProblem, TWILIO_CREDENTIAL_TYPE, toTwilioAccount } from './credentials';
 import { twilioErrorCodeInfo, twilioErrorDocsUrl } from './errorCodes';
 
-export type TwilioContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type TwilioContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
 
 /** A form field may repeat (Twilio wants `MediaUrl=a&MediaUrl=b`, never `MediaUrl[]`). */
 export type FormValue = string | number | boolean | undefined | Array<string | number>;
@@ -83,7 +87,13 @@ export function retryAfterMs(header: unknown, now = Date.now()): number | undefi
 
 const RETRYABLE_STATUSES = new Set([429, 503]);
 // Errors raised before any byte reached Twilio: repeating the request cannot duplicate anything.
-const NOT_SENT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_ERROR_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 function isIdempotent(method: IHttpRequestMethods): boolean {
 	return method === 'GET' || method === 'HEAD' || method === 'DELETE';
@@ -102,7 +112,12 @@ export function apiErrorDetails(httpStatus: number, body: unknown): TwilioErrorD
 		kind: 'api',
 		code,
 		message,
-		moreInfo: typeof parsed.more_info === 'string' ? parsed.more_info : typeof parsed.code === 'number' ? twilioErrorDocsUrl(parsed.code) : undefined,
+		moreInfo:
+			typeof parsed.more_info === 'string'
+				? parsed.more_info
+				: typeof parsed.code === 'number'
+					? twilioErrorDocsUrl(parsed.code)
+					: undefined,
 		httpStatus,
 		...(info?.hint ? { hint: info.hint } : {}),
 	};
@@ -111,11 +126,21 @@ export function apiErrorDetails(httpStatus: number, body: unknown): TwilioErrorD
 /** A failed call (no Twilio answer) as details. Reads only code and message: never the request config, which holds credentials. */
 export function callErrorDetails(error: unknown, method: IHttpRequestMethods): TwilioErrorDetails {
 	const err = (error ?? {}) as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
-	const rawCode = typeof err.code === 'string' ? err.code : typeof err.cause?.code === 'string' ? err.cause.code : 'REQUEST_FAILED';
-	const timedOut = rawCode === 'ECONNABORTED' || rawCode === 'ETIMEDOUT' || /timeout/i.test(String(err.message ?? ''));
+	const rawCode =
+		typeof err.code === 'string'
+			? err.code
+			: typeof err.cause?.code === 'string'
+				? err.cause.code
+				: 'REQUEST_FAILED';
+	const timedOut =
+		rawCode === 'ECONNABORTED' ||
+		rawCode === 'ETIMEDOUT' ||
+		/timeout/i.test(String(err.message ?? ''));
 	const code = timedOut ? 'ETIMEDOUT' : rawCode;
 	const maybeProcessed = !isIdempotent(method) && !NOT_SENT_ERROR_CODES.has(code);
-	const reason = timedOut ? 'Twilio did not answer in time' : `The request to Twilio failed (${code})`;
+	const reason = timedOut
+		? 'Twilio did not answer in time'
+		: `The request to Twilio failed (${code})`;
 	return {
 		kind: 'call',
 		code,
@@ -126,10 +151,20 @@ export function callErrorDetails(error: unknown, method: IHttpRequestMethods): T
 	};
 }
 
-function toNodeApiError(ctx: TwilioContext, details: TwilioErrorDetails, itemIndex?: number): NodeApiError {
-	const description = [details.hint, details.moreInfo ? `More info: ${details.moreInfo}` : undefined].filter(Boolean).join(' ');
+function toNodeApiError(
+	ctx: TwilioContext,
+	details: TwilioErrorDetails,
+	itemIndex?: number,
+): NodeApiError {
+	const description = [
+		details.hint,
+		details.moreInfo ? `More info: ${details.moreInfo}` : undefined,
+	]
+		.filter(Boolean)
+		.join(' ');
 	const error = new NodeApiError(ctx.getNode(), { ...details } as JsonObject, {
-		message: details.kind === 'api' ? `Twilio error ${details.code}: ${details.message}` : details.message,
+		message:
+			details.kind === 'api' ? `Twilio error ${details.code}: ${details.message}` : details.message,
 		description: description || undefined,
 		httpCode: details.httpStatus ? String(details.httpStatus) : undefined,
 		itemIndex,
@@ -160,30 +195,46 @@ async function accountFor(ctx: TwilioContext, itemIndex?: number) {
  * Retries only answers that prove nothing was processed (429, 503), honouring Retry-After; a
  * request that may have reached Twilio is never repeated unless it is idempotent.
  */
-export async function twilioApiRequest(this: TwilioContext, request: TwilioRequest): Promise<IDataObject> {
+export async function twilioApiRequest(
+	this: TwilioContext,
+	request: TwilioRequest,
+): Promise<IDataObject> {
 	const { method, form, qs, itemIndex } = request;
 	const policy = request.retry ?? DEFAULT_RETRY_POLICY;
 	const account = await accountFor(this, itemIndex);
-	const url = account.baseUrls[request.product ?? 'api'] + request.path.replace('{AccountSid}', encodeURIComponent(account.accountSid));
+	const url =
+		account.baseUrls[request.product ?? 'api'] +
+		request.path.replace('{AccountSid}', encodeURIComponent(account.accountSid));
 	const body = form ? encodeForm(form) : undefined;
 
 	for (let attempt = 0; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, TWILIO_CREDENTIAL_TYPE, {
-				method,
-				url,
-				qs,
-				body,
-				headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-				json: false,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: REQUEST_TIMEOUT_MS,
-			})) as IN8nHttpFullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				TWILIO_CREDENTIAL_TYPE,
+				{
+					method,
+					url,
+					qs,
+					body,
+					headers:
+						body === undefined
+							? { accept: 'application/json' }
+							: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+					json: false,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					timeout: REQUEST_TIMEOUT_MS,
+				},
+			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			const details = callErrorDetails(error, method);
-			if (!details.maybeProcessed && attempt < policy.maxRetries && NOT_SENT_ERROR_CODES.has(String(details.code))) {
+			if (
+				!details.maybeProcessed &&
+				attempt < policy.maxRetries &&
+				NOT_SENT_ERROR_CODES.has(String(details.code))
+			) {
 				await sleep(backoffMs(policy, attempt));
 				continue;
 			}
@@ -232,7 +283,8 @@ export async function twilioApiRequestAllItems(
 		const page = await twilioApiRequest.call(this, next);
 		const records = Array.isArray(page[request.key]) ? (page[request.key] as IDataObject[]) : [];
 		collected.push(...records);
-		if (request.limit !== undefined && collected.length >= request.limit) return collected.slice(0, request.limit);
+		if (request.limit !== undefined && collected.length >= request.limit)
+			return collected.slice(0, request.limit);
 		const nextUri = nextPageUri(page);
 		next = nextUri ? { ...request, path: nextUri, qs: undefined } : undefined;
 	}

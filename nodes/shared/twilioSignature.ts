@@ -89,7 +89,10 @@ function decodeLegacyComponent(text: string): string {
 function legacyQuerystring(url: string): string {
 	const queryStart = url.indexOf('?');
 	if (queryStart === -1 || queryStart === url.length - 1) return url;
-	const values: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+	const values: Record<string, string | string[]> = Object.create(null) as Record<
+		string,
+		string | string[]
+	>;
 	const pairs = url.slice(queryStart + 1).split('&', LEGACY_QUERYSTRING_MAX_PAIRS);
 	for (const pair of pairs) {
 		if (pair === '') continue;
@@ -105,7 +108,8 @@ function legacyQuerystring(url: string): string {
 	for (const key of Object.keys(values)) {
 		const encodedKey = encodeURIComponent(key) + '=';
 		const value = values[key];
-		for (const item of Array.isArray(value) ? value : [value]) fields.push(encodedKey + encodeURIComponent(item));
+		for (const item of Array.isArray(value) ? value : [value])
+			fields.push(encodedKey + encodeURIComponent(item));
 	}
 	return url.slice(0, queryStart) + '?' + fields.join('&');
 }
@@ -126,15 +130,26 @@ function signedParams(params: TwilioParams): string {
 }
 
 function hmacBase64(authToken: string, url: string, paramsText: string): string {
-	return createHmac('sha1', authToken).update(url + paramsText, 'utf8').digest('base64');
+	return createHmac('sha1', authToken)
+		.update(url + paramsText, 'utf8')
+		.digest('base64');
 }
 
 /** The X-Twilio-Signature Twilio sends for a request to `url` with these form parameters. */
-export function computeTwilioSignature(authToken: string, url: string, params: TwilioParams): string {
+export function computeTwilioSignature(
+	authToken: string,
+	url: string,
+	params: TwilioParams,
+): string {
 	return hmacBase64(authToken, url, signedParams(params));
 }
 
-function signatureMatches(authToken: string, header: Buffer, url: string, paramsText: string): boolean {
+function signatureMatches(
+	authToken: string,
+	header: Buffer,
+	url: string,
+	paramsText: string,
+): boolean {
 	return timingSafeEqual(header, Buffer.from(hmacBase64(authToken, url, paramsText), 'latin1'));
 }
 
@@ -164,7 +179,12 @@ function* otherCandidateUrls(url: string): Generator<string> {
 	}
 }
 
-function signatureValid(authToken: string, header: Buffer, url: string, paramsText: string): boolean {
+function signatureValid(
+	authToken: string,
+	header: Buffer,
+	url: string,
+	paramsText: string,
+): boolean {
 	if (signatureMatches(authToken, header, url, paramsText)) return true;
 	for (const candidate of otherCandidateUrls(url)) {
 		if (signatureMatches(authToken, header, candidate, paramsText)) return true;

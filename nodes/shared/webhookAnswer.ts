@@ -10,12 +10,23 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * answer would come too late (after n8n stored the execution) or in the wrong shape (TwiML, TimelinesAI's
  * JSON, plain text for Twilio's callback log).
  */
-export function writeAnswer(res: WebhookResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): IWebhookResponseData {
+export function writeAnswer(
+	res: WebhookResponse,
+	status: number,
+	contentType: string,
+	body: string,
+	headers: Record<string, string> = {},
+): IWebhookResponseData {
 	res.writeHead(status, { ...headers, 'content-type': contentType });
 	res.end(body);
 	return { noWebhookResponse: true };
 }
 
-export function writeJsonAnswer(res: WebhookResponse, status: number, body: object, headers?: Record<string, string>): IWebhookResponseData {
+export function writeJsonAnswer(
+	res: WebhookResponse,
+	status: number,
+	body: object,
+	headers?: Record<string, string>,
+): IWebhookResponseData {
 	return writeAnswer(res, status, JSON_CONTENT_TYPE, JSON.stringify(body), headers);
 }

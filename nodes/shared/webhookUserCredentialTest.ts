@@ -1,4 +1,8 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 import { basicAuthUserProblems } from './basicAuth';
 
@@ -12,7 +16,10 @@ export async function testWebhookUserCredential(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
-	const problems = basicAuthUserProblems({ user: String(data.user ?? ''), password: String(data.password ?? '') });
+	const problems = basicAuthUserProblems({
+		user: String(data.user ?? ''),
+		password: String(data.password ?? ''),
+	});
 	if (problems.length > 0) return { status: 'Error', message: problems.join(' ') };
 	return { status: 'OK', message: 'The webhook user and password can be used for HTTP Basic auth' };
 }

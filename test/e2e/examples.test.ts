@@ -13,17 +13,44 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
 
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockMessage, type MockTwilio } from '../mock-twilio';
-import { contactCenter, whatsappButton, whatsappImageWithCaption, whatsappLocation, whatsappReply, whatsappText, whatsappVoiceNote, type Form } from '../fixtures/twilio/messages';
+import {
+	DEFAULT_ACCOUNT,
+	MOCK_NUMBERS,
+	startMockTwilio,
+	type MockMessage,
+	type MockTwilio,
+} from '../mock-twilio';
+import {
+	contactCenter,
+	whatsappButton,
+	whatsappImageWithCaption,
+	whatsappLocation,
+	whatsappReply,
+	whatsappText,
+	whatsappVoiceNote,
+	type Form,
+} from '../fixtures/twilio/messages';
 import { plannedStepsOf, sendCallback, startHoldingMock } from './fixtures/twilio/heldCallbacks';
-import { createTwilioCredential, createWebhookUserCredential, eventually, triggerUrl, withUserInfo, type WorkflowJson, type WorkflowNode } from './fixtures/twilio/workflows';
+import {
+	createTwilioCredential,
+	createWebhookUserCredential,
+	eventually,
+	triggerUrl,
+	withUserInfo,
+	type WorkflowJson,
+	type WorkflowNode,
+} from './fixtures/twilio/workflows';
 import { getN8n, nodeOutput, REPO_ROOT, type Credential } from './harness';
 
 jest.setTimeout(120_000);
 
 const n8n = getN8n();
 
-const EXAMPLES = ['whatsapp-auto-reply.json', 'contact-center-inbound.json', 'send-sms-and-track-delivery.json'] as const;
+const EXAMPLES = [
+	'whatsapp-auto-reply.json',
+	'contact-center-inbound.json',
+	'send-sms-and-track-delivery.json',
+] as const;
 type ExampleFile = (typeof EXAMPLES)[number];
 
 interface ExampleNode extends Omit<WorkflowNode, 'credentials'> {
@@ -51,12 +78,17 @@ function nodeNamed(example: Example, name: string): ExampleNode {
  * The example as a user sets it up after importing: each credential the example names by name gets the id
  * of the credential created for the test, and `edit` changes node parameters the user is told to fill in.
  */
-function setUp(example: Example, credentials: Record<string, Credential>, edit: (node: ExampleNode) => ExampleNode = (node) => node): WorkflowJson {
+function setUp(
+	example: Example,
+	credentials: Record<string, Credential>,
+	edit: (node: ExampleNode) => ExampleNode = (node) => node,
+): WorkflowJson {
 	const nodes = example.nodes.map((node) => {
 		const refs = Object.fromEntries(
 			Object.entries(node.credentials ?? {}).map(([type, { name }]) => {
 				const credential = credentials[name];
-				if (!credential) throw new Error(`no credential for "${name}" (${type}) of node "${node.name}"`);
+				if (!credential)
+					throw new Error(`no credential for "${name}" (${type}) of node "${node.name}"`);
 				return [type, { id: credential.id, name: credential.name }];
 			}),
 		);
@@ -86,7 +118,15 @@ describe.each(EXAMPLES)('the example file %s', (file) => {
 		expect(new Set(names).size).toBe(names.length);
 		expect(new Set(example.nodes.map((node) => node.id)).size).toBe(names.length);
 		for (const node of example.nodes) {
-			expect(node).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String), type: expect.any(String), typeVersion: expect.any(Number), parameters: expect.any(Object) }));
+			expect(node).toEqual(
+				expect.objectContaining({
+					id: expect.any(String),
+					name: expect.any(String),
+					type: expect.any(String),
+					typeVersion: expect.any(Number),
+					parameters: expect.any(Object),
+				}),
+			);
 			expect(node.position).toEqual([expect.any(Number), expect.any(Number)]);
 		}
 		for (const [from, { main }] of Object.entries(example.connections)) {
@@ -97,16 +137,27 @@ describe.each(EXAMPLES)('the example file %s', (file) => {
 
 	it('names credentials only by name, and gives every webhook node a fixed webhookId', () => {
 		for (const node of example.nodes) {
-			for (const ref of Object.values(node.credentials ?? {})) expect(Object.keys(ref)).toEqual(['name']);
-			if (/\.webhook$|Trigger$/.test(node.type)) expect(node.webhookId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+			for (const ref of Object.values(node.credentials ?? {}))
+				expect(Object.keys(ref)).toEqual(['name']);
+			if (/\.webhook$|Trigger$/.test(node.type))
+				expect(node.webhookId).toMatch(
+					/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+				);
 		}
 	});
 });
 
 /** A fresh SID for each request, so every request is told apart. */
 function withSid(params: Form): Form {
-	const sid = (params.MessageSid?.slice(0, 2) ?? 'SM') + [...Array(32)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
-	return { ...params, MessageSid: sid, ...('SmsSid' in params ? { SmsSid: sid } : {}), ...('SmsMessageSid' in params ? { SmsMessageSid: sid } : {}) };
+	const sid =
+		(params.MessageSid?.slice(0, 2) ?? 'SM') +
+		[...Array(32)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
+	return {
+		...params,
+		MessageSid: sid,
+		...('SmsSid' in params ? { SmsSid: sid } : {}),
+		...('SmsMessageSid' in params ? { SmsMessageSid: sid } : {}),
+	};
 }
 
 describe('1. WhatsApp auto-reply (whatsapp-auto-reply.json)', () => {
@@ -117,7 +168,11 @@ describe('1. WhatsApp auto-reply (whatsapp-auto-reply.json)', () => {
 
 	beforeAll(async () => {
 		mock = await startMockTwilio({ accounts: [DEFAULT_ACCOUNT] });
-		const twilio = await createTwilioCredential(n8n, 'Twilio account (auto-reply example)', mock.url);
+		const twilio = await createTwilioCredential(
+			n8n,
+			'Twilio account (auto-reply example)',
+			mock.url,
+		);
 		await deploy(setUp(example, { 'Twilio account': twilio }));
 		url = triggerUrl(n8n, trigger.webhookId ?? '');
 	});
@@ -140,7 +195,9 @@ describe('1. WhatsApp auto-reply (whatsapp-auto-reply.json)', () => {
 	});
 
 	it('answers a picture', async () => {
-		expect(await replyTo(whatsappImageWithCaption)).toBe('<Response><Message>Thanks for the picture! We will take a look.</Message></Response>');
+		expect(await replyTo(whatsappImageWithCaption)).toBe(
+			'<Response><Message>Thanks for the picture! We will take a look.</Message></Response>',
+		);
 	});
 
 	it('answers a location with its label and coordinates', async () => {
@@ -150,11 +207,15 @@ describe('1. WhatsApp auto-reply (whatsapp-auto-reply.json)', () => {
 	});
 
 	it('answers a template button with the button chosen', async () => {
-		expect(await replyTo(whatsappButton)).toBe('<Response><Message>You chose "Cancelar cita". We have noted it.</Message></Response>');
+		expect(await replyTo(whatsappButton)).toBe(
+			'<Response><Message>You chose "Cancelar cita". We have noted it.</Message></Response>',
+		);
 	});
 
 	it('answers anything else (a voice note) with the fallback', async () => {
-		expect(await replyTo(whatsappVoiceNote)).toBe('<Response><Message>Sorry, we can only read text, pictures, locations and button replies for now.</Message></Response>');
+		expect(await replyTo(whatsappVoiceNote)).toBe(
+			'<Response><Message>Sorry, we can only read text, pictures, locations and button replies for now.</Message></Response>',
+		);
 	});
 });
 
@@ -185,8 +246,15 @@ describe('2. Contact center inbound (contact-center-inbound.json, seed 001)', ()
 			const chunks: Buffer[] = [];
 			req.on('data', (chunk: Buffer) => chunks.push(chunk));
 			req.on('end', () => {
-				const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-				received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, form });
+				const form = Object.fromEntries(
+					new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
+				);
+				received.push({
+					method: req.method ?? '',
+					path: req.url ?? '',
+					headers: req.headers,
+					form,
+				});
 				// Seed 001: "No response is returned when this interface is invoked."
 				res.writeHead(200).end();
 			});
@@ -195,12 +263,29 @@ describe('2. Contact center inbound (contact-center-inbound.json, seed 001)', ()
 		const endpointUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}${CHANNEL_PATH}`;
 
 		const credentials = {
-			'Twilio account': await createTwilioCredential(n8n, 'Twilio account (contact center example)', mock.url),
-			'Contact center webhook user': await createWebhookUserCredential(n8n, 'Contact center webhook user (example)', WEBHOOK_USER, WEBHOOK_PASSWORD),
-			'Contact center endpoint': await n8n.createCredential('Contact center endpoint (example)', 'httpBasicAuth', { user: ENDPOINT_USER, password: ENDPOINT_PASSWORD }),
+			'Twilio account': await createTwilioCredential(
+				n8n,
+				'Twilio account (contact center example)',
+				mock.url,
+			),
+			'Contact center webhook user': await createWebhookUserCredential(
+				n8n,
+				'Contact center webhook user (example)',
+				WEBHOOK_USER,
+				WEBHOOK_PASSWORD,
+			),
+			'Contact center endpoint': await n8n.createCredential(
+				'Contact center endpoint (example)',
+				'httpBasicAuth',
+				{ user: ENDPOINT_USER, password: ENDPOINT_PASSWORD },
+			),
 		};
 		workflowId = await deploy(
-			setUp(example, credentials, (node) => (node.name === 'Forward to Contact Center' ? { ...node, parameters: { ...node.parameters, url: endpointUrl } } : node)),
+			setUp(example, credentials, (node) =>
+				node.name === 'Forward to Contact Center'
+					? { ...node, parameters: { ...node.parameters, url: endpointUrl } }
+					: node,
+			),
 		);
 		url = withUserInfo(triggerUrl(n8n, trigger.webhookId ?? ''), WEBHOOK_USER, WEBHOOK_PASSWORD);
 	});
@@ -213,8 +298,13 @@ describe('2. Contact center inbound (contact-center-inbound.json, seed 001)', ()
 	/** Delivers a message as Twilio does (Basic auth after the challenge) and returns what the endpoint got for it. */
 	async function forwarded(params: Form): Promise<Received> {
 		const answer = await mock.sendInbound(url, params);
-		expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
-		return await eventually(`the forward of ${params.MessageSid}`, async () => received.find((request) => request.form.MessageSid === params.MessageSid));
+		expect({ status: answer.status, body: answer.body }).toEqual({
+			status: 200,
+			body: '<?xml version="1.0" encoding="UTF-8"?><Response/>',
+		});
+		return await eventually(`the forward of ${params.MessageSid}`, async () =>
+			received.find((request) => request.form.MessageSid === params.MessageSid),
+		);
 	}
 
 	const EMPTY_FIELDS = {
@@ -230,13 +320,18 @@ describe('2. Contact center inbound (contact-center-inbound.json, seed 001)', ()
 		OriginalRepliedMessageSender: '',
 	};
 
-	it('forwards a quoted WhatsApp text as TEXT with the reply context, by POST with the endpoint\'s Basic auth', async () => {
+	it("forwards a quoted WhatsApp text as TEXT with the reply context, by POST with the endpoint's Basic auth", async () => {
 		const params = withSid(whatsappReply);
 		const request = await forwarded(params);
 
-		expect({ method: request.method, path: request.path }).toEqual({ method: 'POST', path: CHANNEL_PATH });
+		expect({ method: request.method, path: request.path }).toEqual({
+			method: 'POST',
+			path: CHANNEL_PATH,
+		});
 		expect(request.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
-		expect(request.headers.authorization).toBe(`Basic ${Buffer.from(`${ENDPOINT_USER}:${ENDPOINT_PASSWORD}`).toString('base64')}`);
+		expect(request.headers.authorization).toBe(
+			`Basic ${Buffer.from(`${ENDPOINT_USER}:${ENDPOINT_PASSWORD}`).toString('base64')}`,
+		);
 		expect(request.form).toEqual({
 			...EMPTY_FIELDS,
 			From: 'whatsapp:+14017122661',
@@ -277,16 +372,32 @@ describe('2. Contact center inbound (contact-center-inbound.json, seed 001)', ()
 	});
 
 	it("forwards a video as the contact center's VEDIO, and a voice note as AUDIO", async () => {
-		const video = withSid(contactCenter('VEDIO', { MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME1', MediaContentType0: 'video/mp4' }));
-		expect((await forwarded(video)).form).toMatchObject({ MessageType: 'VEDIO', MediaContentType0: 'video/mp4', ProfileName: 'Maria' });
+		const video = withSid(
+			contactCenter('VEDIO', {
+				MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME1',
+				MediaContentType0: 'video/mp4',
+			}),
+		);
+		expect((await forwarded(video)).form).toMatchObject({
+			MessageType: 'VEDIO',
+			MediaContentType0: 'video/mp4',
+			ProfileName: 'Maria',
+		});
 		const voice = withSid(whatsappVoiceNote);
-		expect((await forwarded(voice)).form).toMatchObject({ MessageType: 'AUDIO', MediaContentType0: 'audio/ogg', MediaUrl0: whatsappVoiceNote.MediaUrl0 });
+		expect((await forwarded(voice)).form).toMatchObject({
+			MessageType: 'AUDIO',
+			MediaContentType0: 'audio/ogg',
+			MediaUrl0: whatsappVoiceNote.MediaUrl0,
+		});
 	});
 
 	it('forwards nothing and starts nothing for a request without the webhook user (401) or with a bad signature (403)', async () => {
 		const before = (await n8n.listExecutions(workflowId)).length;
 		const forwards = received.length;
-		const withoutUser = await mock.sendInbound(triggerUrl(n8n, trigger.webhookId ?? ''), withSid(whatsappText));
+		const withoutUser = await mock.sendInbound(
+			triggerUrl(n8n, trigger.webhookId ?? ''),
+			withSid(whatsappText),
+		);
 		expect(withoutUser.status).toBe(401);
 		const forged = await mock.sendInbound(url, withSid(whatsappText), { badSignature: true });
 		expect(forged.status).toBe(403);
@@ -325,12 +436,24 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 			],
 		});
 		tableId = table.id;
-		const twilio = await createTwilioCredential(n8n, 'Twilio account (delivery tracking example)', held.url);
+		const twilio = await createTwilioCredential(
+			n8n,
+			'Twilio account (delivery tracking example)',
+			held.url,
+		);
 		workflowId = await deploy(
 			setUp(example, { 'Twilio account': twilio }, (node) => {
 				const callback = node.parameters.statusCallback;
 				// The user pastes the Production URL of "Twilio Status Updates"; only the host differs from the example's.
-				return typeof callback === 'string' ? { ...node, parameters: { ...node.parameters, statusCallback: callback.replace('https://n8n.example.com/', `${n8n.baseUrl}/`) } } : node;
+				return typeof callback === 'string'
+					? {
+							...node,
+							parameters: {
+								...node.parameters,
+								statusCallback: callback.replace('https://n8n.example.com/', `${n8n.baseUrl}/`),
+							},
+						}
+					: node;
 			}),
 		);
 	});
@@ -339,14 +462,29 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 		await held?.close();
 	});
 
-	type Row = { messageSid: string | null; orderId: string | null; to: string | null; status: string | null; isFinal: boolean | null; errorCode: number | null; errorMessage: string | null };
+	type Row = {
+		messageSid: string | null;
+		orderId: string | null;
+		to: string | null;
+		status: string | null;
+		isFinal: boolean | null;
+		errorCode: number | null;
+		errorMessage: string | null;
+	};
 
 	async function rows(): Promise<Row[]> {
-		return (await n8n.rest<{ data: Row[] }>('GET', `/projects/${projectId}/data-tables/${tableId}/rows?take=100`)).data;
+		return (
+			await n8n.rest<{ data: Row[] }>(
+				'GET',
+				`/projects/${projectId}/data-tables/${tableId}/rows?take=100`,
+			)
+		).data;
 	}
 
 	async function rowWhen(sid: string, status: string): Promise<Row> {
-		return await eventually(`the row of ${sid} with status ${status}`, async () => (await rows()).find((row) => row.messageSid === sid && row.status === status));
+		return await eventually(`the row of ${sid} with status ${status}`, async () =>
+			(await rows()).find((row) => row.messageSid === sid && row.status === status),
+		);
 	}
 
 	async function send(path: string, body: object): Promise<Response> {
@@ -362,22 +500,51 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 	}
 
 	it("sends, answers with Twilio's sid and status, and records each status Twilio reports in one row per message", async () => {
-		const sent = (await (await send('send-sms', { to: '+14155550123', text: 'Your order A-1001 has shipped', orderId: 'A-1001' })).json()) as Record<string, unknown>;
-		expect(sent).toMatchObject({ sid: expect.stringMatching(/^SM[0-9a-f]{32}$/), status: 'queued', to: '+14155550123', from: MOCK_NUMBERS.sms });
+		const sent = (await (
+			await send('send-sms', {
+				to: '+14155550123',
+				text: 'Your order A-1001 has shipped',
+				orderId: 'A-1001',
+			})
+		).json()) as Record<string, unknown>;
+		expect(sent).toMatchObject({
+			sid: expect.stringMatching(/^SM[0-9a-f]{32}$/),
+			status: 'queued',
+			to: '+14155550123',
+			from: MOCK_NUMBERS.sms,
+		});
 		const sid = String(sent.sid);
 		const message = sentMessage(sid);
-		expect(message.params).toMatchObject({ StatusCallback: `${triggerUrl(n8n, statusUpdates.webhookId ?? '')}?orderId=A-1001`, Body: 'Your order A-1001 has shipped' });
+		expect(message.params).toMatchObject({
+			StatusCallback: `${triggerUrl(n8n, statusUpdates.webhookId ?? '')}?orderId=A-1001`,
+			Body: 'Your order A-1001 has shipped',
+		});
 
 		const [sentStep, deliveredStep] = plannedStepsOf(message);
 		expect((await sendCallback(held, message, sentStep)).status).toBe(200);
-		expect(await rowWhen(sid, 'sent')).toMatchObject({ orderId: 'A-1001', to: '+14155550123', isFinal: false, errorCode: null });
+		expect(await rowWhen(sid, 'sent')).toMatchObject({
+			orderId: 'A-1001',
+			to: '+14155550123',
+			isFinal: false,
+			errorCode: null,
+		});
 		expect((await sendCallback(held, message, deliveredStep)).status).toBe(200);
-		expect(await rowWhen(sid, 'delivered')).toMatchObject({ orderId: 'A-1001', isFinal: true, errorCode: null });
+		expect(await rowWhen(sid, 'delivered')).toMatchObject({
+			orderId: 'A-1001',
+			isFinal: true,
+			errorCode: null,
+		});
 		expect((await rows()).filter((row) => row.messageSid === sid)).toHaveLength(1);
 	});
 
 	it('records undelivered with ErrorCode 30003 and its meaning', async () => {
-		const sent = (await (await send('send-sms', { to: MOCK_NUMBERS.undeliverable, text: 'Your code is 4711', orderId: 'A-1002' })).json()) as Record<string, unknown>;
+		const sent = (await (
+			await send('send-sms', {
+				to: MOCK_NUMBERS.undeliverable,
+				text: 'Your code is 4711',
+				orderId: 'A-1002',
+			})
+		).json()) as Record<string, unknown>;
 		const message = sentMessage(String(sent.sid));
 		const [sentStep, undeliveredStep] = plannedStepsOf(message);
 		expect([sentStep.status, undeliveredStep.status]).toEqual(['sent', 'undelivered']);
@@ -396,7 +563,13 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 	});
 
 	it("answers a message Twilio refuses with Twilio's error fields (seed 003: code, message, more info)", async () => {
-		const answer = (await (await send('send-sms', { to: '+15005550001', text: 'to an invalid number', orderId: 'A-1003' })).json()) as Record<string, unknown>;
+		const answer = (await (
+			await send('send-sms', {
+				to: '+15005550001',
+				text: 'to an invalid number',
+				orderId: 'A-1003',
+			})
+		).json()) as Record<string, unknown>;
 		expect(answer).toEqual({
 			error: expect.objectContaining({
 				kind: 'api',
@@ -410,15 +583,27 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 	it('the Send and Wait alternative records the final status once Twilio reports it', async () => {
 		const known = new Set((await n8n.listExecutions(workflowId)).map((execution) => execution.id));
 		const messages = held.messages.length;
-		await send('send-sms-and-wait', { to: '+14155550125', text: 'Your table is ready', orderId: 'A-1004' });
+		await send('send-sms-and-wait', {
+			to: '+14155550125',
+			text: 'Your table is ready',
+			orderId: 'A-1004',
+		});
 		const waiting = await eventually('the Send and Wait execution to wait', async () =>
-			(await n8n.listExecutions(workflowId, { status: ['waiting'] })).find((execution) => !known.has(execution.id)),
+			(await n8n.listExecutions(workflowId, { status: ['waiting'] })).find(
+				(execution) => !known.has(execution.id),
+			),
 		);
 		const message = held.messages[messages];
 		expect(message.params).toMatchObject({ To: '+14155550125', Body: 'Your table is ready' });
-		for (const step of plannedStepsOf(message)) expect((await sendCallback(held, message, step)).status).toBe(200);
+		for (const step of plannedStepsOf(message))
+			expect((await sendCallback(held, message, step)).status).toBe(200);
 
-		expect(await rowWhen(message.sid, 'delivered')).toMatchObject({ orderId: 'A-1004', to: '+14155550125', isFinal: true, errorCode: null });
+		expect(await rowWhen(message.sid, 'delivered')).toMatchObject({
+			orderId: 'A-1004',
+			to: '+14155550125',
+			isFinal: true,
+			errorCode: null,
+		});
 		const execution = await eventually('the Send and Wait execution to finish', async () => {
 			const current = await n8n.getExecution(waiting.id);
 			return current.status === 'success' ? current : undefined;

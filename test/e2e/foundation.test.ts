@@ -32,9 +32,16 @@ describe('the package in a real n8n', () => {
 
 	it('lists both credential types', async () => {
 		const types = await n8n.credentialTypes();
-		const ours = types.filter((type) => type.name === 'twilioMessagingApi' || type.name === 'twilioWebhookUserApi');
-		expect(ours.map((type) => type.name).sort()).toEqual(['twilioMessagingApi', 'twilioWebhookUserApi']);
-		expect(ours.find((type) => type.name === 'twilioMessagingApi')?.displayName).toBe('Twilio Messaging API');
+		const ours = types.filter(
+			(type) => type.name === 'twilioMessagingApi' || type.name === 'twilioWebhookUserApi',
+		);
+		expect(ours.map((type) => type.name).sort()).toEqual([
+			'twilioMessagingApi',
+			'twilioWebhookUserApi',
+		]);
+		expect(ours.find((type) => type.name === 'twilioMessagingApi')?.displayName).toBe(
+			'Twilio Messaging API',
+		);
 	});
 
 	// n8n requires every node file at start, and the package is installed without node_modules, as n8n
@@ -45,7 +52,9 @@ describe('the package in a real n8n', () => {
 		expect(NODE_TYPES).toHaveLength(PACKAGE.n8n.nodes.length);
 		expect(builtFilesRequiring('luxon').length).toBeGreaterThan(0);
 		const listed = (await n8n.nodeTypes()).map((type) => type.name);
-		expect(listed).toEqual(expect.arrayContaining(NODE_TYPES.map((name) => `${PACKAGE.name}.${name}`)));
+		expect(listed).toEqual(
+			expect.arrayContaining(NODE_TYPES.map((name) => `${PACKAGE.name}.${name}`)),
+		);
 		expect(n8n.readLog()).not.toMatch(new RegExp(`Failed to load package "?${PACKAGE.name}`));
 	});
 
@@ -53,7 +62,9 @@ describe('the package in a real n8n', () => {
 		let mock: Awaited<ReturnType<typeof startMockTwilio>>;
 
 		beforeAll(async () => {
-			mock = await startMockTwilio({ accounts: [{ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN }] });
+			mock = await startMockTwilio({
+				accounts: [{ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN }],
+			});
 		});
 
 		afterAll(async () => {
@@ -68,7 +79,11 @@ describe('the package in a real n8n', () => {
 		});
 
 		it('is created, and its test passes with the right Auth Token', async () => {
-			const credential = await n8n.createCredential('Twilio (mock)', 'twilioMessagingApi', credentialData(AUTH_TOKEN));
+			const credential = await n8n.createCredential(
+				'Twilio (mock)',
+				'twilioMessagingApi',
+				credentialData(AUTH_TOKEN),
+			);
 			expect(credential).toMatchObject({ name: 'Twilio (mock)', type: 'twilioMessagingApi' });
 			expect(credential.id).toEqual(expect.any(String));
 
@@ -77,7 +92,11 @@ describe('the package in a real n8n', () => {
 
 		it("fails its test with a wrong Auth Token, showing Twilio's error", async () => {
 			const wrongToken = AUTH_TOKEN.replace(/^f0/, '0f');
-			const credential = await n8n.createCredential('Twilio (wrong token)', 'twilioMessagingApi', credentialData(wrongToken));
+			const credential = await n8n.createCredential(
+				'Twilio (wrong token)',
+				'twilioMessagingApi',
+				credentialData(wrongToken),
+			);
 
 			const result = await n8n.testCredential(credential);
 

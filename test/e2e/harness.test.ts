@@ -31,7 +31,10 @@ describe('e2e harness', () => {
 		expect(workflow.active).toBe(false);
 		await n8n.activate(workflow.id);
 
-		const response = await n8n.post('harness-check', new URLSearchParams({ From: 'whatsapp:+15005550006', Body: 'hi' }));
+		const response = await n8n.post(
+			'harness-check',
+			new URLSearchParams({ From: 'whatsapp:+15005550006', Body: 'hi' }),
+		);
 		expect(response.status).toBe(200);
 
 		const [execution] = await n8n.waitForExecutions(workflow.id, 1);
@@ -44,8 +47,12 @@ describe('e2e harness', () => {
 	});
 
 	it("reports why n8n could not activate a workflow, in n8n's words", async () => {
-		const first = await n8n.importWorkflow(webhookWorkflow('harness: path owner', 'harness-conflict'));
-		const second = await n8n.importWorkflow(webhookWorkflow('harness: path conflict', 'harness-conflict'));
+		const first = await n8n.importWorkflow(
+			webhookWorkflow('harness: path owner', 'harness-conflict'),
+		);
+		const second = await n8n.importWorkflow(
+			webhookWorkflow('harness: path conflict', 'harness-conflict'),
+		);
 		await n8n.activate(first.id);
 
 		await expect(n8n.activate(second.id)).rejects.toThrow(/conflict|already/i);

@@ -8,7 +8,10 @@ const LAST = /secretsAudit\.test\.ts$/;
 
 class E2eSequencer extends Sequencer {
 	sort(tests) {
-		return [...tests].sort((a, b) => Number(LAST.test(a.path)) - Number(LAST.test(b.path)) || a.path.localeCompare(b.path));
+		return [...tests].sort(
+			(a, b) =>
+				Number(LAST.test(a.path)) - Number(LAST.test(b.path)) || a.path.localeCompare(b.path),
+		);
 	}
 }
 

@@ -29,7 +29,10 @@ interface ExampleNode {
 interface Example {
 	name: string;
 	nodes: ExampleNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	>;
 }
 
 const EXAMPLE_FILE = join(REPO_ROOT, 'examples/timelinesai-gateway-to-twilio-whatsapp.json');
@@ -50,7 +53,14 @@ describe('the example file', () => {
 		const names = example.nodes.map((node) => node.name);
 		expect(new Set(names).size).toBe(names.length);
 		for (const node of example.nodes) {
-			expect(node).toEqual(expect.objectContaining({ name: expect.any(String), type: expect.any(String), typeVersion: expect.any(Number), parameters: expect.any(Object) }));
+			expect(node).toEqual(
+				expect.objectContaining({
+					name: expect.any(String),
+					type: expect.any(String),
+					typeVersion: expect.any(Number),
+					parameters: expect.any(Object),
+				}),
+			);
 			expect(node.position).toEqual([expect.any(Number), expect.any(Number)]);
 		}
 		for (const [from, { main }] of Object.entries(example.connections)) {
@@ -65,10 +75,17 @@ describe('the example file', () => {
 		expect(nodeNamed('TimelinesAI-Compatible Trigger').parameters.urlSecret).toBe('');
 	});
 
-	it('sends to the item\'s phone and routes Twilio errors to their own answer', () => {
+	it("sends to the item's phone and routes Twilio errors to their own answer", () => {
 		const send = nodeNamed('Send WhatsApp via Twilio');
-		expect(send).toMatchObject({ onError: 'continueErrorOutput', parameters: { operation: 'send', channel: 'whatsapp' } });
-		expect(example.connections['Send WhatsApp via Twilio'].main.map((output) => output.map((target) => target.node))).toEqual([['Answer with Twilio SID'], ['Answer with error']]);
+		expect(send).toMatchObject({
+			onError: 'continueErrorOutput',
+			parameters: { operation: 'send', channel: 'whatsapp' },
+		});
+		expect(
+			example.connections['Send WhatsApp via Twilio'].main.map((output) =>
+				output.map((target) => target.node),
+			),
+		).toEqual([['Answer with Twilio SID'], ['Answer with error']]);
 	});
 });
 
@@ -81,18 +98,27 @@ describe('the example on a real n8n with the Twilio mock', () => {
 
 	beforeAll(async () => {
 		mock = await startMockTwilio({ accounts: [DEFAULT_ACCOUNT] });
-		const credential = await n8n.createCredential('Twilio account (gateway example)', 'twilioMessagingApi', {
-			accountSid: DEFAULT_ACCOUNT.accountSid,
-			authType: 'authToken',
-			authToken: DEFAULT_ACCOUNT.authToken,
-			baseUrl: mock.url,
-		});
+		const credential = await n8n.createCredential(
+			'Twilio account (gateway example)',
+			'twilioMessagingApi',
+			{
+				accountSid: DEFAULT_ACCOUNT.accountSid,
+				authType: 'authToken',
+				authToken: DEFAULT_ACCOUNT.authToken,
+				baseUrl: mock.url,
+			},
+		);
 		const nodes = example.nodes.map((node) => ({
 			...node,
-			...(node.credentials ? { credentials: { twilioMessagingApi: { id: credential.id, name: credential.name } } } : {}),
-			...(node.type.endsWith('.timelinesAiTrigger') ? { parameters: { ...node.parameters, urlSecret: SECRET } } : {}),
+			...(node.credentials
+				? { credentials: { twilioMessagingApi: { id: credential.id, name: credential.name } } }
+				: {}),
+			...(node.type.endsWith('.timelinesAiTrigger')
+				? { parameters: { ...node.parameters, urlSecret: SECRET } }
+				: {}),
 		}));
-		workflowId = (await n8n.importWorkflow({ ...example, name: `${example.name} (e2e)`, nodes })).id;
+		workflowId = (await n8n.importWorkflow({ ...example, name: `${example.name} (e2e)`, nodes }))
+			.id;
 		await n8n.activate(workflowId);
 	});
 
@@ -121,21 +147,36 @@ describe('the example on a real n8n with the Twilio mock', () => {
 		const before = mock.messages.length;
 		const answer = await caller.send(example1AccountPhone);
 
-		const sid = (answer.json as { data?: { message_id?: string } } | undefined)?.data?.message_id ?? '';
+		const sid =
+			(answer.json as { data?: { message_id?: string } } | undefined)?.data?.message_id ?? '';
 		expect(sid).toMatch(TWILIO_SID);
 		expectAnswer(answer, 200, { status: 'success', data: { message_id: sid } });
 		const created = mock.messages.slice(before);
 		expect(created).toHaveLength(1);
 		expect(created[0].sid).toBe(sid);
-		expect(created[0].params).toEqual({ To: 'whatsapp:+14151231234', From: `whatsapp:${MOCK_NUMBERS.whatsapp}`, Body: 'lorem ipsum' });
+		expect(created[0].params).toEqual({
+			To: 'whatsapp:+14151231234',
+			From: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+			Body: 'lorem ipsum',
+		});
 
 		const execution = await lastExecution();
-		expect(nodeOutput(execution, 'Send WhatsApp via Twilio')[0]).toMatchObject({ sid, status: 'queued', to: 'whatsapp:+14151231234' });
+		expect(nodeOutput(execution, 'Send WhatsApp via Twilio')[0]).toMatchObject({
+			sid,
+			status: 'queued',
+			to: 'whatsapp:+14151231234',
+		});
 	});
 
 	it('sends file_url as the media of the message', async () => {
 		const before = mock.messages.length;
-		const body = { action: 'send', jid: '14151231234@s.whatsapp.net', text: 'Your invoice', file_url: 'https://example.com/files/invoice.pdf', file_name: 'invoice.pdf' };
+		const body = {
+			action: 'send',
+			jid: '14151231234@s.whatsapp.net',
+			text: 'Your invoice',
+			file_url: 'https://example.com/files/invoice.pdf',
+			file_name: 'invoice.pdf',
+		};
 		const answer = await caller.send(body);
 
 		expect(answer.status).toBe(200);
@@ -151,9 +192,13 @@ describe('the example on a real n8n with the Twilio mock', () => {
 		await lastExecution();
 	});
 
-	it('answers 400 in the TimelinesAI shape with Twilio\'s error when Twilio refuses the number (21211)', async () => {
+	it("answers 400 in the TimelinesAI shape with Twilio's error when Twilio refuses the number (21211)", async () => {
 		const before = mock.messages.length;
-		const answer = await caller.send({ action: 'send', phone: INVALID_TO, text: 'to a number Twilio refuses' });
+		const answer = await caller.send({
+			action: 'send',
+			phone: INVALID_TO,
+			text: 'to a number Twilio refuses',
+		});
 
 		expectAnswer(answer, 400, {
 			status: 400,
@@ -161,18 +206,30 @@ describe('the example on a real n8n with the Twilio mock', () => {
 			message: `The message was not sent: The 'To' number whatsapp:${INVALID_TO} is not a valid phone number. (Twilio error 21211)`,
 		});
 		expect(mock.messages.length).toBe(before);
-		const refused = mock.requests.filter((request) => request.method === 'POST' && request.form.To === `whatsapp:${INVALID_TO}`);
+		const refused = mock.requests.filter(
+			(request) => request.method === 'POST' && request.form.To === `whatsapp:${INVALID_TO}`,
+		);
 		expect(refused.map((request) => request.status)).toEqual([400]);
 
 		const execution = await lastExecution();
-		expect(nodeOutput(execution, 'Send WhatsApp via Twilio', { output: 1 })[0]).toMatchObject({ error: { kind: 'api', code: 21211, httpStatus: 400 } });
+		expect(nodeOutput(execution, 'Send WhatsApp via Twilio', { output: 1 })[0]).toMatchObject({
+			error: { kind: 'api', code: 21211, httpStatus: 400 },
+		});
 	});
 
 	it('answers 400 without calling Twilio when the recipient has no phone number (chat_name)', async () => {
 		const requests = mock.requests.length;
-		const answer = await caller.send({ action: 'send', chat_name: 'Sales team', text: 'to a chat by name' });
+		const answer = await caller.send({
+			action: 'send',
+			chat_name: 'Sales team',
+			text: 'to a chat by name',
+		});
 
-		expectAnswer(answer, 400, { status: 400, data: {}, message: 'The message was not sent: The "To" number is empty (item 0)' });
+		expectAnswer(answer, 400, {
+			status: 400,
+			data: {},
+			message: 'The message was not sent: The "To" number is empty (item 0)',
+		});
 		expect(mock.requests.length).toBe(requests);
 		await lastExecution();
 	});
@@ -180,9 +237,19 @@ describe('the example on a real n8n with the Twilio mock', () => {
 	it('leaves invalid requests to the trigger: 400 from the trigger, nothing sent, no execution', async () => {
 		const requests = mock.requests.length;
 		const before = await executionIds(n8n, workflowId);
-		const answer = await caller.send({ action: 'send', phone: '+14151231234', chat_id: '77234', text: 'two recipients' });
+		const answer = await caller.send({
+			action: 'send',
+			phone: '+14151231234',
+			chat_id: '77234',
+			text: 'two recipients',
+		});
 
-		expectAnswer(answer, 400, { status: 400, data: {}, message: 'Several recipients given ("chat_id", "phone"): give exactly one of "chat_id", "jid", "phone" or "chat_name"' });
+		expectAnswer(answer, 400, {
+			status: 400,
+			data: {},
+			message:
+				'Several recipients given ("chat_id", "phone"): give exactly one of "chat_id", "jid", "phone" or "chat_name"',
+		});
 		expect(mock.requests.length).toBe(requests);
 		expect(await executionIds(n8n, workflowId)).toEqual(before);
 	});

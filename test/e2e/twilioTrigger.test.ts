@@ -7,7 +7,13 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio, type SendInboundOptions, type WebhookResult } from '../mock-twilio';
+import {
+	DEFAULT_ACCOUNT,
+	startMockTwilio,
+	type MockTwilio,
+	type SendInboundOptions,
+	type WebhookResult,
+} from '../mock-twilio';
 import {
 	ACCOUNT_SID,
 	CUSTOMER,
@@ -58,7 +64,10 @@ function sid(prefix: 'SM' | 'MM' = 'SM'): string {
 	return prefix + [...Array(32)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
 }
 
-function withSid(params: Form, messageSid = sid(params.MessageSid?.startsWith('MM') ? 'MM' : 'SM')): Form {
+function withSid(
+	params: Form,
+	messageSid = sid(params.MessageSid?.startsWith('MM') ? 'MM' : 'SM'),
+): Form {
 	const copy: Form = { ...params, MessageSid: messageSid };
 	if ('SmsSid' in copy) copy.SmsSid = messageSid;
 	if ('SmsMessageSid' in copy) copy.SmsMessageSid = messageSid;
@@ -76,9 +85,18 @@ async function deployTrigger(
 	parameters: NodeParameters,
 	more: { nodes?: WorkflowNode[]; basicAuth?: boolean } = {},
 ): Promise<TriggerWorkflow> {
-	const trigger = triggerNode({ ...ids, parameters, twilio, webhookUser: more.basicAuth ? webhookUser : undefined });
+	const trigger = triggerNode({
+		...ids,
+		parameters,
+		twilio,
+		webhookUser: more.basicAuth ? webhookUser : undefined,
+	});
 	const nodes = [trigger, ...(more.nodes ?? [])];
-	const workflow: WorkflowJson = { name, nodes, connections: chain(nodes.map((node) => node.name)) };
+	const workflow: WorkflowJson = {
+		name,
+		nodes,
+		connections: chain(nodes.map((node) => node.name)),
+	};
 	const { id } = await n8n.importWorkflow(workflow);
 	workflowIds.push(id);
 	await n8n.activate(id);
@@ -88,7 +106,12 @@ async function deployTrigger(
 beforeAll(async () => {
 	mock = await startMockTwilio({ accounts: [DEFAULT_ACCOUNT] });
 	twilio = await createTwilioCredential(n8n, 'Twilio (trigger e2e)', mock.url);
-	webhookUser = await createWebhookUserCredential(n8n, 'Webhook user (trigger e2e)', WEBHOOK_USER, WEBHOOK_PASSWORD);
+	webhookUser = await createWebhookUserCredential(
+		n8n,
+		'Webhook user (trigger e2e)',
+		WEBHOOK_USER,
+		WEBHOOK_PASSWORD,
+	);
 });
 
 afterAll(async () => {
@@ -110,14 +133,34 @@ function expectForbidden(answer: WebhookResult): void {
 async function storedDeliveryTokens(workflowId: string): Promise<number> {
 	const { staticData } = await n8n.getWorkflow(workflowId);
 	// The log is one string, "<base>:" and then one entry a token joined by commas (idempotency.ts).
-	const nodeData = (staticData as Record<string, { deliveries?: string }> | null | undefined)?.[`node:${TRIGGER_NAME}`];
+	const nodeData = (staticData as Record<string, { deliveries?: string }> | null | undefined)?.[
+		`node:${TRIGGER_NAME}`
+	];
 	return nodeData?.deliveries ? nodeData.deliveries.split(',').length : 0;
 }
 
 /** What a plain WhatsApp inbound from the fixtures' customer to the sandbox looks like in the item. */
 const whatsappParties = {
-	from: { address: CUSTOMER, id: '+14017122661', number: '+14017122661', channel: 'whatsapp', city: null, state: null, zip: null, country: null },
-	to: { address: SANDBOX, id: '+14155238886', number: '+14155238886', channel: 'whatsapp', city: null, state: null, zip: null, country: null },
+	from: {
+		address: CUSTOMER,
+		id: '+14017122661',
+		number: '+14017122661',
+		channel: 'whatsapp',
+		city: null,
+		state: null,
+		zip: null,
+		country: null,
+	},
+	to: {
+		address: SANDBOX,
+		id: '+14155238886',
+		number: '+14155238886',
+		channel: 'whatsapp',
+		city: null,
+		state: null,
+		zip: null,
+		country: null,
+	},
 	profileName: 'Perspective Coffee',
 	waId: '14017122661',
 };
@@ -128,7 +171,14 @@ describe('default settings (verify signature, all events, empty TwiML)', () => {
 	const accepted: string[] = [];
 
 	beforeAll(async () => {
-		workflow = await deployTrigger('twilio trigger e2e: defaults', { nodeId: '0c1f5a0e-1f5b-4d55-9a43-6a4e7c0b1d01', webhookId: 'c3a1e7a4-8f0e-4a3c-9d1b-2b6f1e0d7a11' }, {});
+		workflow = await deployTrigger(
+			'twilio trigger e2e: defaults',
+			{
+				nodeId: '0c1f5a0e-1f5b-4d55-9a43-6a4e7c0b1d01',
+				webhookId: 'c3a1e7a4-8f0e-4a3c-9d1b-2b6f1e0d7a11',
+			},
+			{},
+		);
 	});
 
 	async function deliverAndRun(params: Form, options: SendInboundOptions = {}, url = workflow.url) {
@@ -225,13 +275,21 @@ describe('default settings (verify signature, all events, empty TwiML)', () => {
 		const params = withSid(whatsappText);
 		const item = await deliverAndRun(params, { method: 'GET' });
 
-		expect(item).toMatchObject({ event: 'message.received', type: 'text', messageSid: params.MessageSid, ...whatsappParties, callbackQuery: {} });
+		expect(item).toMatchObject({
+			event: 'message.received',
+			type: 'text',
+			messageSid: params.MessageSid,
+			...whatsappParties,
+			callbackQuery: {},
+		});
 		expect(item.raw).toEqual(params);
 	});
 
 	it('answers 403 to a request signed with another Auth Token, and starts no execution', async () => {
 		const before = await executionIds(n8n, workflow.id);
-		expectForbidden(await mock.sendInbound(workflow.url, withSid(whatsappText), { badSignature: true }));
+		expectForbidden(
+			await mock.sendInbound(workflow.url, withSid(whatsappText), { badSignature: true }),
+		);
 		expect(await executionIds(n8n, workflow.id)).toEqual(before);
 	});
 
@@ -248,7 +306,11 @@ describe('default settings (verify signature, all events, empty TwiML)', () => {
 
 	it('answers 403 when the signed URL is not the one called (a query parameter added on the way)', async () => {
 		const before = await executionIds(n8n, workflow.id);
-		expectForbidden(await mock.sendInbound(`${workflow.url}?orderId=tampered`, withSid(whatsappText), { signatureUrl: `${workflow.url}?orderId=A-1001` }));
+		expectForbidden(
+			await mock.sendInbound(`${workflow.url}?orderId=tampered`, withSid(whatsappText), {
+				signatureUrl: `${workflow.url}?orderId=A-1001`,
+			}),
+		);
 		expect(await executionIds(n8n, workflow.id)).toEqual(before);
 	});
 
@@ -267,7 +329,10 @@ describe('default settings (verify signature, all events, empty TwiML)', () => {
 		expect(await storedDeliveryTokens(workflow.id)).toBe(storedTokens + 1);
 		const before = await executionIds(n8n, workflow.id);
 
-		expectTwiml(await mock.sendInbound(workflow.url, params, { idempotencyToken: token }), EMPTY_TWIML);
+		expectTwiml(
+			await mock.sendInbound(workflow.url, params, { idempotencyToken: token }),
+			EMPTY_TWIML,
+		);
 		// A later, different delivery: once its execution has finished, one started by the retry would be listed too.
 		await deliverAndRun(withSid(whatsappText));
 		const after = await executionIds(n8n, workflow.id);
@@ -286,7 +351,10 @@ describe('Basic auth (seed 001) together with the signature', () => {
 	beforeAll(async () => {
 		workflow = await deployTrigger(
 			'twilio trigger e2e: basic auth',
-			{ nodeId: '5d0b9f8e-2c7a-4f1e-8b3d-7e6a5c4b3a02', webhookId: '9e2d4c6b-1a3f-4e5d-8c7b-6a5f4e3d2c12' },
+			{
+				nodeId: '5d0b9f8e-2c7a-4f1e-8b3d-7e6a5c4b3a02',
+				webhookId: '9e2d4c6b-1a3f-4e5d-8c7b-6a5f4e3d2c12',
+			},
 			{ requireBasicAuth: true },
 			{ basicAuth: true },
 		);
@@ -302,7 +370,10 @@ describe('Basic auth (seed 001) together with the signature', () => {
 
 	it('answers 401 to a wrong password (sent after the challenge, as Twilio does), and starts no execution', async () => {
 		const before = await executionIds(n8n, workflow.id);
-		const answer = await mock.sendInbound(withUserInfo(workflow.url, WEBHOOK_USER, 'not-the-password'), withSid(whatsappText));
+		const answer = await mock.sendInbound(
+			withUserInfo(workflow.url, WEBHOOK_USER, 'not-the-password'),
+			withSid(whatsappText),
+		);
 		expect(answer.status).toBe(401);
 		expect(String(answer.headers['www-authenticate'])).toMatch(/^Basic /);
 		expect(await executionIds(n8n, workflow.id)).toEqual(before);
@@ -310,7 +381,13 @@ describe('Basic auth (seed 001) together with the signature', () => {
 
 	it('answers 403 to the right user with a bad signature', async () => {
 		const before = await executionIds(n8n, workflow.id);
-		expectForbidden(await mock.sendInbound(withUserInfo(workflow.url, WEBHOOK_USER, WEBHOOK_PASSWORD), withSid(whatsappText), { badSignature: true }));
+		expectForbidden(
+			await mock.sendInbound(
+				withUserInfo(workflow.url, WEBHOOK_USER, WEBHOOK_PASSWORD),
+				withSid(whatsappText),
+				{ badSignature: true },
+			),
+		);
 		expect(await executionIds(n8n, workflow.id)).toEqual(before);
 	});
 
@@ -321,7 +398,9 @@ describe('Basic auth (seed 001) together with the signature', () => {
 		expectTwiml(await mock.sendInbound(url, params), EMPTY_TWIML);
 
 		const executions = await newExecutions(n8n, workflow.id, known);
-		expect(executions.map((execution) => triggerItem(execution).messageSid)).toEqual([params.MessageSid]);
+		expect(executions.map((execution) => triggerItem(execution).messageSid)).toEqual([
+			params.MessageSid,
+		]);
 	});
 });
 
@@ -329,29 +408,43 @@ describe('event selection', () => {
 	it('answers status callbacks with empty TwiML and no execution when only inbound messages are selected', async () => {
 		const workflow = await deployTrigger(
 			'twilio trigger e2e: messages only',
-			{ nodeId: '7a6b5c4d-3e2f-4a1b-9c8d-0e1f2a3b4c03', webhookId: '2b4d6f8a-0c1e-4a3b-8d5f-7e9a1c3b5d13' },
+			{
+				nodeId: '7a6b5c4d-3e2f-4a1b-9c8d-0e1f2a3b4c03',
+				webhookId: '2b4d6f8a-0c1e-4a3b-8d5f-7e9a1c3b5d13',
+			},
 			{ events: 'messages' },
 		);
-		expectTwiml(await mock.sendInbound(workflow.url, withSid(smsDeliveredWithDlrDate)), EMPTY_TWIML);
+		expectTwiml(
+			await mock.sendInbound(workflow.url, withSid(smsDeliveredWithDlrDate)),
+			EMPTY_TWIML,
+		);
 		expect(await executionIds(n8n, workflow.id)).toEqual([]);
 
 		const message = withSid(whatsappText);
 		expectTwiml(await mock.sendInbound(workflow.url, message), EMPTY_TWIML);
 		const executions = await newExecutions(n8n, workflow.id, 0);
-		expect(executions.map((execution) => triggerItem(execution).event)).toEqual(['message.received']);
+		expect(executions.map((execution) => triggerItem(execution).event)).toEqual([
+			'message.received',
+		]);
 		expect(await executionIds(n8n, workflow.id)).toHaveLength(1);
 	});
 
 	it('answers inbound messages with empty TwiML and no execution when only status updates are selected', async () => {
 		const workflow = await deployTrigger(
 			'twilio trigger e2e: statuses only',
-			{ nodeId: '8b7c6d5e-4f3a-4b2c-8d9e-1f2a3b4c5d04', webhookId: '3c5e7a9b-1d2f-4b4c-9e6a-8f0b2d4c6e14' },
+			{
+				nodeId: '8b7c6d5e-4f3a-4b2c-8d9e-1f2a3b4c5d04',
+				webhookId: '3c5e7a9b-1d2f-4b4c-9e6a-8f0b2d4c6e14',
+			},
 			{ events: 'statuses' },
 		);
 		expectTwiml(await mock.sendInbound(workflow.url, withSid(whatsappText)), EMPTY_TWIML);
 		expect(await executionIds(n8n, workflow.id)).toEqual([]);
 
-		expectTwiml(await mock.sendInbound(workflow.url, withSid(smsDeliveredWithDlrDate)), EMPTY_TWIML);
+		expectTwiml(
+			await mock.sendInbound(workflow.url, withSid(smsDeliveredWithDlrDate)),
+			EMPTY_TWIML,
+		);
 		const executions = await newExecutions(n8n, workflow.id, 0);
 		expect(executions.map((execution) => triggerItem(execution).event)).toEqual(['message.status']);
 		expect(await executionIds(n8n, workflow.id)).toHaveLength(1);
@@ -362,43 +455,75 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 	it('"Immediately, With a Reply Message": the fixed reply as TwiML, escaped, with its media; statuses get empty TwiML', async () => {
 		const workflow = await deployTrigger(
 			'twilio trigger e2e: fixed reply',
-			{ nodeId: '9c8d7e6f-5a4b-4c3d-9e0f-2a3b4c5d6e05', webhookId: '4d6f8b0c-2e3a-4c5d-8f7b-9a1c3e5d7f15' },
-			{ respond: 'message', replyMessage: 'Thanks! We got it & will answer <soon>.', replyMediaUrl: 'https://example.com/images/welcome.jpg' },
+			{
+				nodeId: '9c8d7e6f-5a4b-4c3d-9e0f-2a3b4c5d6e05',
+				webhookId: '4d6f8b0c-2e3a-4c5d-8f7b-9a1c3e5d7f15',
+			},
+			{
+				respond: 'message',
+				replyMessage: 'Thanks! We got it & will answer <soon>.',
+				replyMediaUrl: 'https://example.com/images/welcome.jpg',
+			},
 		);
 		expectTwiml(
 			await mock.sendInbound(workflow.url, withSid(whatsappText)),
 			`${XML_DECLARATION}<Response><Message><Body>Thanks! We got it &amp; will answer &lt;soon&gt;.</Body><Media>https://example.com/images/welcome.jpg</Media></Message></Response>`,
 		);
-		expectTwiml(await mock.sendInbound(workflow.url, withSid(smsDeliveredWithDlrDate)), EMPTY_TWIML);
+		expectTwiml(
+			await mock.sendInbound(workflow.url, withSid(smsDeliveredWithDlrDate)),
+			EMPTY_TWIML,
+		);
 		const executions = await newExecutions(n8n, workflow.id, 0, 2);
-		expect(executions.map((execution) => triggerItem(execution).event)).toEqual(['message.received', 'message.status']);
+		expect(executions.map((execution) => triggerItem(execution).event)).toEqual([
+			'message.received',
+			'message.status',
+		]);
 	});
 
 	it('"With TwiML From the Last Node": the `twiml` field the workflow computed, as text/xml', async () => {
 		const reply = setNode(
 			'ad9e8f7a-6b5c-4d4e-8f1a-3b4c5d6e7f06',
 			'Build Reply',
-			{ twiml: '=<Response><Message>You said: {{ $json.body }} ({{ $json.type }})</Message></Response>' },
+			{
+				twiml:
+					'=<Response><Message>You said: {{ $json.body }} ({{ $json.type }})</Message></Response>',
+			},
 			[220, 0],
 		);
 		const workflow = await deployTrigger(
 			'twilio trigger e2e: last node',
-			{ nodeId: 'be0f9a8b-7c6d-4e5f-9a2b-4c5d6e7f8a07', webhookId: '5e7a9c1d-3f4b-4d6e-9a8c-0b2d4f6e8a16' },
+			{
+				nodeId: 'be0f9a8b-7c6d-4e5f-9a2b-4c5d6e7f8a07',
+				webhookId: '5e7a9c1d-3f4b-4d6e-9a8c-0b2d4f6e8a16',
+			},
 			{ respond: 'lastNode' },
 			{ nodes: [reply] },
 		);
 		const params = withSid(whatsappText);
-		expectTwiml(await mock.sendInbound(workflow.url, params), `<Response><Message>You said: ${params.Body} (text)</Message></Response>`);
+		expectTwiml(
+			await mock.sendInbound(workflow.url, params),
+			`<Response><Message>You said: ${params.Body} (text)</Message></Response>`,
+		);
 
 		const [execution] = await newExecutions(n8n, workflow.id, 0);
-		expect(nodeOutput(execution, 'Build Reply')).toEqual([{ twiml: `<Response><Message>You said: ${params.Body} (text)</Message></Response>` }]);
+		expect(nodeOutput(execution, 'Build Reply')).toEqual([
+			{ twiml: `<Response><Message>You said: ${params.Body} (text)</Message></Response>` },
+		]);
 	});
 
 	it('"With TwiML From the Last Node": an empty text/xml answer when the last item has no `twiml`, as the node\'s notice says', async () => {
-		const other = setNode('0c9d8e7f-6a5b-4c4d-8e3f-2a1b0c9d8e15', 'No TwiML', { note: 'nothing to reply' }, [220, 0]);
+		const other = setNode(
+			'0c9d8e7f-6a5b-4c4d-8e3f-2a1b0c9d8e15',
+			'No TwiML',
+			{ note: 'nothing to reply' },
+			[220, 0],
+		);
 		const workflow = await deployTrigger(
 			'twilio trigger e2e: last node without twiml',
-			{ nodeId: '1d0e9f8a-7b6c-4d5e-9f4a-3b2c1d0e9f16', webhookId: '0d2f4b6c-8e9a-4c1d-8f3b-5a7c9e1d3f21' },
+			{
+				nodeId: '1d0e9f8a-7b6c-4d5e-9f4a-3b2c1d0e9f16',
+				webhookId: '0d2f4b6c-8e9a-4c1d-8f3b-5a7c9e1d3f21',
+			},
 			{ respond: 'lastNode' },
 			{ nodes: [other] },
 		);
@@ -412,25 +537,40 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 	 * delivery starts a second execution. The option's description says duplicates are ignored only when
 	 * the node answers immediately.
 	 */
-	it.failing('"With TwiML From the Last Node": a repeated delivery starts no second execution', async () => {
-		const reply = setNode('1a0b9c8d-7e6f-4a5b-9c4d-3e2f1a0b9c12', 'Build Reply', { twiml: '=<Response/>' }, [220, 0]);
-		const workflow = await deployTrigger(
-			'twilio trigger e2e: last node, duplicates',
-			{ nodeId: '2b1c0d9e-8f7a-4b6c-8d5e-4f3a2b1c0d13', webhookId: '8b0d2f4a-6c7e-4a9b-8d1f-3e5a7c9e1b19' },
-			{ respond: 'lastNode' },
-			{ nodes: [reply] },
-		);
-		const params = withSid(whatsappText);
-		const token = `dup-${params.MessageSid}`;
-		expect((await mock.sendInbound(workflow.url, params, { idempotencyToken: token })).status).toBe(200);
-		await newExecutions(n8n, workflow.id, 0);
-		expect((await mock.sendInbound(workflow.url, params, { idempotencyToken: token })).status).toBe(200);
-		expect((await mock.sendInbound(workflow.url, withSid(whatsappText))).status).toBe(200);
-		// In this mode n8n answers after the execution, so every execution these requests started is listed now.
-		expect(await executionIds(n8n, workflow.id)).toHaveLength(2);
-	});
+	it.failing(
+		'"With TwiML From the Last Node": a repeated delivery starts no second execution',
+		async () => {
+			const reply = setNode(
+				'1a0b9c8d-7e6f-4a5b-9c4d-3e2f1a0b9c12',
+				'Build Reply',
+				{ twiml: '=<Response/>' },
+				[220, 0],
+			);
+			const workflow = await deployTrigger(
+				'twilio trigger e2e: last node, duplicates',
+				{
+					nodeId: '2b1c0d9e-8f7a-4b6c-8d5e-4f3a2b1c0d13',
+					webhookId: '8b0d2f4a-6c7e-4a9b-8d1f-3e5a7c9e1b19',
+				},
+				{ respond: 'lastNode' },
+				{ nodes: [reply] },
+			);
+			const params = withSid(whatsappText);
+			const token = `dup-${params.MessageSid}`;
+			expect(
+				(await mock.sendInbound(workflow.url, params, { idempotencyToken: token })).status,
+			).toBe(200);
+			await newExecutions(n8n, workflow.id, 0);
+			expect(
+				(await mock.sendInbound(workflow.url, params, { idempotencyToken: token })).status,
+			).toBe(200);
+			expect((await mock.sendInbound(workflow.url, withSid(whatsappText))).status).toBe(200);
+			// In this mode n8n answers after the execution, so every execution these requests started is listed now.
+			expect(await executionIds(n8n, workflow.id)).toHaveLength(2);
+		},
+	);
 
-	it("\"Using 'Respond to Webhook' Node\" with Respond to Webhook version 1: its text and header", async () => {
+	it('"Using \'Respond to Webhook\' Node" with Respond to Webhook version 1: its text and header', async () => {
 		const respond: WorkflowNode = {
 			id: 'cf1a0b9c-8d7e-4f6a-8b3c-5d6e7f8a9b08',
 			name: 'Respond with TwiML',
@@ -445,11 +585,17 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 		};
 		const workflow = await deployTrigger(
 			'twilio trigger e2e: respond to webhook v1',
-			{ nodeId: 'd02b1c0d-9e8f-4a7b-9c4d-6e7f8a9b0c09', webhookId: '6f8b0d2e-4a5c-4e7f-8b9d-1c3e5a7f9b17' },
+			{
+				nodeId: 'd02b1c0d-9e8f-4a7b-9c4d-6e7f8a9b0c09',
+				webhookId: '6f8b0d2e-4a5c-4e7f-8b9d-1c3e5a7f9b17',
+			},
 			{ respond: 'responseNode' },
 			{ nodes: [respond] },
 		);
-		expectTwiml(await mock.sendInbound(workflow.url, withSid(whatsappText)), '<Response><Message>Hello Perspective Coffee</Message></Response>');
+		expectTwiml(
+			await mock.sendInbound(workflow.url, withSid(whatsappText)),
+			'<Response><Message>Hello Perspective Coffee</Message></Response>',
+		);
 		const [execution] = await newExecutions(n8n, workflow.id, 0);
 		expect(execution.status).toBe('success');
 	});
@@ -459,7 +605,7 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 	 * unless the workflow starts with n8n's own Webhook, Form or Chat trigger
 	 * (RespondToWebhook.node.ts, WEBHOOK_NODE_TYPES). The node's notice says so; this pins what Twilio gets then.
 	 */
-	it("\"Using 'Respond to Webhook' Node\" with Respond to Webhook 1.5: n8n refuses it, Twilio gets an error and the execution fails", async () => {
+	it('"Using \'Respond to Webhook\' Node" with Respond to Webhook 1.5: n8n refuses it, Twilio gets an error and the execution fails', async () => {
 		const respond: WorkflowNode = {
 			id: 'e13c2d1e-0f9a-4b8c-8d5e-7f8a9b0c1d10',
 			name: 'Respond with TwiML',
@@ -470,15 +616,23 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 		};
 		const workflow = await deployTrigger(
 			'twilio trigger e2e: respond to webhook 1.5',
-			{ nodeId: 'f24d3e2f-1a0b-4c9d-9e6f-8a9b0c1d2e11', webhookId: '7a9c1e3f-5b6d-4f8a-9c0e-2d4f6b8a0c18' },
+			{
+				nodeId: 'f24d3e2f-1a0b-4c9d-9e6f-8a9b0c1d2e11',
+				webhookId: '7a9c1e3f-5b6d-4f8a-9c0e-2d4f6b8a0c18',
+			},
 			{ respond: 'responseNode' },
 			{ nodes: [respond] },
 		);
 		const answer = await mock.sendInbound(workflow.url, withSid(whatsappText));
 		const [execution] = await newExecutions(n8n, workflow.id, 0);
 		expect(execution.status).toBe('error');
-		expect(execution.data.resultData.runData['Respond with TwiML'][0].error?.message).toBe('No Webhook node found in the workflow');
-		expect({ status: answer.status, body: answer.body }).toEqual({ status: 500, body: '{"message":"Error in workflow"}' });
+		expect(execution.data.resultData.runData['Respond with TwiML'][0].error?.message).toBe(
+			'No Webhook node found in the workflow',
+		);
+		expect({ status: answer.status, body: answer.body }).toEqual({
+			status: 500,
+			body: '{"message":"Error in workflow"}',
+		});
 	});
 });
 
@@ -488,12 +642,20 @@ describe('Respond modes: the exact answer Twilio gets', () => {
  * Base URL points at it, which is what lets the node fetch from it (it fetches only from Twilio's hosts).
  */
 describe('Download Media option', () => {
-	const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF test photo '.repeat(200)), Buffer.from([0xff, 0xd9])]);
+	const PHOTO = Buffer.concat([
+		Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+		Buffer.from('JFIF test photo '.repeat(200)),
+		Buffer.from([0xff, 0xd9]),
+	]);
 	const LIMIT_MB = 1;
 	let media: Server;
 	let cdn: Server;
 	let mediaOrigin = '';
-	const requests: Array<{ host: 'twilio' | 'cdn'; path: string; authorization: string | undefined }> = [];
+	const requests: Array<{
+		host: 'twilio' | 'cdn';
+		path: string;
+		authorization: string | undefined;
+	}> = [];
 	let workflow: TriggerWorkflow;
 
 	async function listen(server: Server): Promise<string> {
@@ -504,30 +666,50 @@ describe('Download Media option', () => {
 	beforeAll(async () => {
 		cdn = createServer((req, res) => {
 			requests.push({ host: 'cdn', path: req.url ?? '', authorization: req.headers.authorization });
-			res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(PHOTO.length) }).end(PHOTO);
+			res
+				.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(PHOTO.length) })
+				.end(PHOTO);
 		});
 		const cdnOrigin = await listen(cdn);
 		media = createServer((req, res) => {
-			requests.push({ host: 'twilio', path: req.url ?? '', authorization: req.headers.authorization });
+			requests.push({
+				host: 'twilio',
+				path: req.url ?? '',
+				authorization: req.headers.authorization,
+			});
 			if (req.url?.endsWith('/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9')) {
 				// Twilio's media URL redirects to its CDN with a signed URL.
-				res.writeHead(302, { location: `${cdnOrigin}/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9?Expires=1700000000&Signature=abc` }).end();
+				res
+					.writeHead(302, {
+						location: `${cdnOrigin}/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9?Expires=1700000000&Signature=abc`,
+					})
+					.end();
 			} else if (req.url?.endsWith('/Media/ME1b2c3d4e5f60718293a4b5c6d7e8f9a0')) {
 				const big = Buffer.alloc(LIMIT_MB * 1024 * 1024 + 1, 7);
-				res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(big.length) }).end(big);
+				res
+					.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(big.length) })
+					.end(big);
 			} else {
 				res.writeHead(404).end();
 			}
 		});
 		mediaOrigin = await listen(media);
-		const mediaTwilio = await createTwilioCredential(n8n, 'Twilio (trigger e2e, media host)', mediaOrigin);
+		const mediaTwilio = await createTwilioCredential(
+			n8n,
+			'Twilio (trigger e2e, media host)',
+			mediaOrigin,
+		);
 		const trigger = triggerNode({
 			nodeId: '3c2d1e0f-9a8b-4c7d-9e6f-5a4b3c2d1e14',
 			webhookId: '9c1e3a5b-7d8f-4b0c-9e2a-4f6b8d0c2e20',
 			parameters: { options: { downloadMedia: true, maxMediaSizeMb: LIMIT_MB } },
 			twilio: mediaTwilio,
 		});
-		const { id } = await n8n.importWorkflow({ name: 'twilio trigger e2e: download media', nodes: [trigger], connections: {} });
+		const { id } = await n8n.importWorkflow({
+			name: 'twilio trigger e2e: download media',
+			nodes: [trigger],
+			connections: {},
+		});
 		workflowIds.push(id);
 		await n8n.activate(id);
 		workflow = { id, url: triggerUrl(n8n, '9c1e3a5b-7d8f-4b0c-9e2a-4f6b8d0c2e20') };
@@ -538,7 +720,7 @@ describe('Download Media option', () => {
 		await new Promise((resolve) => cdn?.close(resolve));
 	});
 
-	it('stores a file within the limit as binary media0 (fetched with the account\'s Basic auth), and notes the one over the limit', async () => {
+	it("stores a file within the limit as binary media0 (fetched with the account's Basic auth), and notes the one over the limit", async () => {
 		const messageSid = sid('MM');
 		const base = `${mediaOrigin}/2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages/${messageSid}/Media`;
 		const params = withSid(
@@ -557,23 +739,50 @@ describe('Download Media option', () => {
 		const [execution] = await newExecutions(n8n, workflow.id, 0);
 		const item = triggerItem(execution);
 		expect(item.media).toEqual([
-			{ url: params.MediaUrl0, contentType: 'image/jpeg', index: 0, binaryProperty: 'media0', fileName: 'ME0a1b2c3d4e5f60718293a4b5c6d7e8f9.jpg', fileSize: PHOTO.length },
-			{ url: params.MediaUrl1, contentType: 'video/mp4', index: 1, error: `Not downloaded: ${LIMIT_MB * 1024 * 1024 + 1} bytes is larger than the limit of ${LIMIT_MB * 1024 * 1024} bytes.` },
+			{
+				url: params.MediaUrl0,
+				contentType: 'image/jpeg',
+				index: 0,
+				binaryProperty: 'media0',
+				fileName: 'ME0a1b2c3d4e5f60718293a4b5c6d7e8f9.jpg',
+				fileSize: PHOTO.length,
+			},
+			{
+				url: params.MediaUrl1,
+				contentType: 'video/mp4',
+				index: 1,
+				error: `Not downloaded: ${LIMIT_MB * 1024 * 1024 + 1} bytes is larger than the limit of ${LIMIT_MB * 1024 * 1024} bytes.`,
+			},
 		]);
-		const binary = (execution.data.resultData.runData[TRIGGER_NAME][0].data?.main?.[0]?.[0] as { binary?: Record<string, { id?: string; mimeType?: string }> }).binary;
+		const binary = (
+			execution.data.resultData.runData[TRIGGER_NAME][0].data?.main?.[0]?.[0] as {
+				binary?: Record<string, { id?: string; mimeType?: string }>;
+			}
+		).binary;
 		expect(Object.keys(binary ?? {})).toEqual(['media0']);
 		expect(binary?.media0.mimeType).toBe('image/jpeg');
 
 		// The bytes n8n stored are the file's.
-		const stored = await fetch(`${n8n.baseUrl}/rest/binary-data?id=${encodeURIComponent(binary?.media0.id ?? '')}&action=download`, {
-			headers: { cookie: sharedSession().cookie, 'browser-id': sharedSession().browserId },
-		});
+		const stored = await fetch(
+			`${n8n.baseUrl}/rest/binary-data?id=${encodeURIComponent(binary?.media0.id ?? '')}&action=download`,
+			{
+				headers: { cookie: sharedSession().cookie, 'browser-id': sharedSession().browserId },
+			},
+		);
 		expect(stored.status).toBe(200);
 		expect(Buffer.from(await stored.arrayBuffer()).equals(PHOTO)).toBe(true);
 
 		// Basic auth with the account on Twilio's host, not on the CDN it redirected to.
 		const basic = `Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString('base64')}`;
-		expect(requests.map(({ host, path, authorization }) => [host, path.replace(/^.*\/Media\//, '…/Media/'), authorization === basic ? 'account' : (authorization ?? 'none')]).sort()).toEqual([
+		expect(
+			requests
+				.map(({ host, path, authorization }) => [
+					host,
+					path.replace(/^.*\/Media\//, '…/Media/'),
+					authorization === basic ? 'account' : (authorization ?? 'none'),
+				])
+				.sort(),
+		).toEqual([
 			['cdn', '/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9?Expires=1700000000&Signature=abc', 'none'],
 			['twilio', '…/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9', 'account'],
 			['twilio', '…/Media/ME1b2c3d4e5f60718293a4b5c6d7e8f9a0', 'account'],

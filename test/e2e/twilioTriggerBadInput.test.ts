@@ -7,7 +7,13 @@ import { randomBytes } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 
 import { DEFAULT_ACCOUNT } from '../mock-twilio';
-import { createTwilioCredential, executionIds, newExecutions, triggerItem, triggerNode } from './fixtures/twilio/workflows';
+import {
+	createTwilioCredential,
+	executionIds,
+	newExecutions,
+	triggerItem,
+	triggerNode,
+} from './fixtures/twilio/workflows';
 import { getN8n } from './harness';
 
 jest.setTimeout(180_000);
@@ -43,8 +49,16 @@ function sign(params: Record<string, string>, target = url): string {
 }
 
 async function post(body: string | Buffer, headers: Record<string, string>, target = url) {
-	const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
-	return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
+	const response = await fetch(target, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+		body,
+	});
+	return {
+		status: response.status,
+		contentType: response.headers.get('content-type') ?? '',
+		text: await response.text(),
+	};
 }
 
 async function expectNoNewExecution(id: string, before: string[]) {
@@ -60,21 +74,38 @@ beforeAll(async () => {
 	const deploy = async (name: string, webhookId: string, verifySignature: boolean) => {
 		const { id } = await n8n.importWorkflow({
 			name,
-			nodes: [triggerNode({ nodeId: `${webhookId}-node`, webhookId, parameters: { events: 'all', respond: 'emptyTwiml', verifySignature }, twilio })],
+			nodes: [
+				triggerNode({
+					nodeId: `${webhookId}-node`,
+					webhookId,
+					parameters: { events: 'all', respond: 'emptyTwiml', verifySignature },
+					twilio,
+				}),
+			],
 			connections: {},
 		});
 		await n8n.activate(id);
 		return id;
 	};
 	workflowId = await deploy('Bad input: verified trigger', WEBHOOK_ID, true);
-	unverifiedWorkflowId = await deploy('Bad input: unverified trigger', UNVERIFIED_WEBHOOK_ID, false);
+	unverifiedWorkflowId = await deploy(
+		'Bad input: unverified trigger',
+		UNVERIFIED_WEBHOOK_ID,
+		false,
+	);
 	url = n8n.webhookUrl(`${WEBHOOK_ID}/twilio`);
 });
 
 describe('rejected before any execution', () => {
-	const cases: Array<[string, () => Promise<{ status: number; contentType: string; text: string }>]> = [
+	const cases: Array<
+		[string, () => Promise<{ status: number; contentType: string; text: string }>]
+	> = [
 		['no signature', () => post(new URLSearchParams(inbound()).toString(), {})],
-		['a signature for other parameters', () => post(new URLSearchParams(inbound()).toString(), { 'x-twilio-signature': sign(inbound()) })],
+		[
+			'a signature for other parameters',
+			() =>
+				post(new URLSearchParams(inbound()).toString(), { 'x-twilio-signature': sign(inbound()) }),
+		],
 		[
 			'a body truncated after signing',
 			() => {
@@ -83,17 +114,37 @@ describe('rejected before any execution', () => {
 				return post(full.slice(0, full.length - 12), { 'x-twilio-signature': sign(params) });
 			},
 		],
-		['a malformed form body', () => post('%%%&&&===&Body=%E0%A4%A', { 'x-twilio-signature': sign(inbound()) })],
+		[
+			'a malformed form body',
+			() => post('%%%&&&===&Body=%E0%A4%A', { 'x-twilio-signature': sign(inbound()) }),
+		],
 		[
 			'JSON where Twilio sends a form, with a forged signature',
-			() => post(JSON.stringify(inbound()), { 'content-type': 'application/json', 'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }),
+			() =>
+				post(JSON.stringify(inbound()), {
+					'content-type': 'application/json',
+					'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+				}),
 		],
-		['invalid UTF-8 bytes', () => post(Buffer.concat([Buffer.from('Body='), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('&MessageSid=SM1')]), { 'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' })],
+		[
+			'invalid UTF-8 bytes',
+			() =>
+				post(
+					Buffer.concat([
+						Buffer.from('Body='),
+						Buffer.from([0xff, 0xfe, 0xc3]),
+						Buffer.from('&MessageSid=SM1'),
+					]),
+					{ 'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' },
+				),
+		],
 		[
 			'a signature made with another Auth Token',
 			() => {
 				const params = inbound();
-				return post(new URLSearchParams(params).toString(), { 'x-twilio-signature': getExpectedTwilioSignature('0'.repeat(32), url, params) });
+				return post(new URLSearchParams(params).toString(), {
+					'x-twilio-signature': getExpectedTwilioSignature('0'.repeat(32), url, params),
+				});
 			},
 		],
 	];
@@ -107,10 +158,14 @@ describe('rejected before any execution', () => {
 		await expectNoNewExecution(workflowId, before);
 	});
 
-	it('a wrong method gets n8n\'s 404 for an unregistered webhook, no execution', async () => {
+	it("a wrong method gets n8n's 404 for an unregistered webhook, no execution", async () => {
 		const before = await executionIds(n8n, workflowId);
 		for (const method of ['PUT', 'DELETE', 'PATCH']) {
-			const response = await fetch(url, { method, body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+			const response = await fetch(url, {
+				method,
+				body: 'x=1',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			});
 			expect(response.status).toBe(404);
 			expect(await response.text()).toMatch(/not registered/i);
 		}
@@ -121,12 +176,16 @@ describe('rejected before any execution', () => {
 		const many: Record<string, string> = inbound();
 		for (let i = 0; i < 5_000; i++) many[`X${i}`] = String(i);
 		const before = await executionIds(n8n, workflowId);
-		const answer = await post(new URLSearchParams(many).toString(), { 'x-twilio-signature': sign(many) });
+		const answer = await post(new URLSearchParams(many).toString(), {
+			'x-twilio-signature': sign(many),
+		});
 		// Twilio never sends this many; whichever answer n8n's body parser leads to, it is a clear 4xx or a verified 200.
 		expect([200, 403, 413]).toContain(answer.status);
 		if (answer.status === 200) {
 			const [execution] = await newExecutions(n8n, workflowId, before.length);
-			expect(Object.keys(triggerItem(execution).raw as object).length).toBe(Object.keys(many).length);
+			expect(Object.keys(triggerItem(execution).raw as object).length).toBe(
+				Object.keys(many).length,
+			);
 		} else {
 			await expectNoNewExecution(workflowId, before);
 		}
@@ -136,12 +195,15 @@ describe('rejected before any execution', () => {
 
 	// n8n 2.41 parses the body before the node runs and answers a body over N8N_PAYLOAD_SIZE_MAX (16 MB)
 	// with its own 500; no node can intercept that. What matters: no execution, and n8n keeps serving.
-	it('a body over n8n\'s payload limit is refused by n8n itself, no execution, n8n unharmed', async () => {
+	it("a body over n8n's payload limit is refused by n8n itself, no execution, n8n unharmed", async () => {
 		const before = await executionIds(n8n, workflowId);
 		const huge = `Body=${'x'.repeat(17 * 1024 * 1024)}`;
 		const answer = await post(huge, { 'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' });
 		expect(answer.status).toBe(500);
-		expect(JSON.parse(answer.text)).toEqual({ code: 0, message: 'There was a problem executing the workflow' });
+		expect(JSON.parse(answer.text)).toEqual({
+			code: 0,
+			message: 'There was a problem executing the workflow',
+		});
 		await expectNoNewExecution(workflowId, before);
 		expect((await fetch(`${n8n.baseUrl}/healthz`)).status).toBe(200);
 	});
@@ -153,15 +215,26 @@ describe('accepted, with what did not add up reported on the item', () => {
 		// middleware validates req.body the same way whichever parser produced it.
 		const params = inbound();
 		const before = await executionIds(n8n, workflowId);
-		const answer = await post(JSON.stringify(params), { 'content-type': 'application/json', 'x-twilio-signature': sign(params) });
+		const answer = await post(JSON.stringify(params), {
+			'content-type': 'application/json',
+			'x-twilio-signature': sign(params),
+		});
 		expect(answer).toMatchObject({ status: 200, text: EMPTY_TWIML });
-		expect(triggerItem((await newExecutions(n8n, workflowId, before.length))[0]).messageSid).toBe(params.MessageSid);
+		expect(triggerItem((await newExecutions(n8n, workflowId, before.length))[0]).messageSid).toBe(
+			params.MessageSid,
+		);
 	});
 
 	it('NumMedia that disagrees with the media fields: the media present, and a warning', async () => {
-		const params = inbound({ NumMedia: '3', MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME0', MediaContentType0: 'image/jpeg' });
+		const params = inbound({
+			NumMedia: '3',
+			MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME0',
+			MediaContentType0: 'image/jpeg',
+		});
 		const before = await executionIds(n8n, workflowId);
-		const answer = await post(new URLSearchParams(params).toString(), { 'x-twilio-signature': sign(params) });
+		const answer = await post(new URLSearchParams(params).toString(), {
+			'x-twilio-signature': sign(params),
+		});
 		expect(answer).toMatchObject({ status: 200, text: EMPTY_TWIML });
 		const item = triggerItem((await newExecutions(n8n, workflowId, before.length))[0]);
 		expect(item.media).toEqual([{ url: params.MediaUrl0, contentType: 'image/jpeg', index: 0 }]);
@@ -171,7 +244,9 @@ describe('accepted, with what did not add up reported on the item', () => {
 	it('non-numeric coordinates: null, with a warning', async () => {
 		const params = inbound({ Latitude: 'north-ish', Longitude: '-0.2197976373036567', Body: '' });
 		const before = await executionIds(n8n, workflowId);
-		const answer = await post(new URLSearchParams(params).toString(), { 'x-twilio-signature': sign(params) });
+		const answer = await post(new URLSearchParams(params).toString(), {
+			'x-twilio-signature': sign(params),
+		});
 		expect(answer.status).toBe(200);
 		const item = triggerItem((await newExecutions(n8n, workflowId, before.length))[0]);
 		expect(item.location).toMatchObject({ latitude: null, longitude: -0.2197976373036567 });
@@ -180,19 +255,30 @@ describe('accepted, with what did not add up reported on the item', () => {
 
 	it('a replayed delivery (same idempotency token) starts no second execution', async () => {
 		const params = inbound();
-		const headers = { 'x-twilio-signature': sign(params), 'i-twilio-idempotency-token': `replay-${randomBytes(8).toString('hex')}` };
+		const headers = {
+			'x-twilio-signature': sign(params),
+			'i-twilio-idempotency-token': `replay-${randomBytes(8).toString('hex')}`,
+		};
 		const before = await executionIds(n8n, workflowId);
 		expect((await post(new URLSearchParams(params).toString(), headers)).status).toBe(200);
 		await newExecutions(n8n, workflowId, before.length);
 		const after = await executionIds(n8n, workflowId);
-		expect(await post(new URLSearchParams(params).toString(), headers)).toMatchObject({ status: 200, text: EMPTY_TWIML });
+		expect(await post(new URLSearchParams(params).toString(), headers)).toMatchObject({
+			status: 200,
+			text: EMPTY_TWIML,
+		});
 		await expectNoNewExecution(workflowId, after);
 	});
 
 	it('invalid UTF-8 without signature checking: replacement characters, no crash', async () => {
 		const target = n8n.webhookUrl(`${UNVERIFIED_WEBHOOK_ID}/twilio`);
 		const before = await executionIds(n8n, unverifiedWorkflowId);
-		const body = Buffer.concat([Buffer.from(`MessageSid=${sid()}&SmsStatus=received&From=%2B14017122661&To=%2B15017122661&Body=`), Buffer.from('caf%C3%A9 %FF%FE')]);
+		const body = Buffer.concat([
+			Buffer.from(
+				`MessageSid=${sid()}&SmsStatus=received&From=%2B14017122661&To=%2B15017122661&Body=`,
+			),
+			Buffer.from('caf%C3%A9 %FF%FE'),
+		]);
 		const answer = await post(body, {}, target);
 		expect(answer.status).toBe(200);
 		const item = triggerItem((await newExecutions(n8n, unverifiedWorkflowId, before.length))[0]);

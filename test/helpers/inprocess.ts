@@ -61,15 +61,26 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const { authenticate } = CREDENTIAL_TYPES[typeName] ?? {};
-		if (!authenticate || typeof authenticate !== 'object' || !workflow || !node) return requestOptions;
+		if (!authenticate || typeof authenticate !== 'object' || !workflow || !node)
+			return requestOptions;
 		const resolve = (value: unknown) =>
 			isExpression(value)
-				? String(workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '') ?? '')
+				? String(
+						workflow.expression.getSimpleParameterValue(
+							node,
+							value as string,
+							'internal',
+							{ $credentials: credentials },
+							undefined,
+							'',
+						) ?? '',
+					)
 				: value;
 		const target = requestOptions as unknown as Record<string, Record<string, unknown>>;
 		for (const [outerKey, inner] of Object.entries(authenticate.properties)) {
 			target[outerKey] ??= {};
-			for (const [key, value] of Object.entries(inner as IDataObject)) target[outerKey][String(resolve(key))] = resolve(value);
+			for (const [key, value] of Object.entries(inner as IDataObject))
+				target[outerKey][String(resolve(key))] = resolve(value);
 		}
 		return requestOptions;
 	}
@@ -86,11 +97,17 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used in tests');
 	}
 
-	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_additionalData: unknown,
+		_nodeCredentials: unknown,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
 		const found = this.data[type];
 		if (!found) throw new Error(`No test credentials of type ${type}`);
 		// Defaults first, as n8n applies them to stored credential data.
-		const defaults = Object.fromEntries((CREDENTIAL_TYPES[type]?.properties ?? []).map((p) => [p.name, p.default]));
+		const defaults = Object.fromEntries(
+			(CREDENTIAL_TYPES[type]?.properties ?? []).map((p) => [p.name, p.default]),
+		);
 		return { ...defaults, ...found } as ICredentialDataDecryptedObject;
 	}
 
@@ -136,14 +153,21 @@ function buildWorkflow(setup: NodeSetup) {
 		id: 'node-under-test',
 		name: setup.nodeName ?? nodeType.description.defaults.name ?? 'Node',
 		type: typeName,
-		typeVersion: setup.typeVersion ?? (Array.isArray(nodeType.description.version) ? Math.max(...nodeType.description.version) : nodeType.description.version),
+		typeVersion:
+			setup.typeVersion ??
+			(Array.isArray(nodeType.description.version)
+				? Math.max(...nodeType.description.version)
+				: nodeType.description.version),
 		position: [0, 0],
 		parameters: setup.parameters,
 		webhookId: setup.webhookId ?? 'test-webhook-id',
 		continueOnFail: setup.continueOnFail,
 		onError: setup.continueOnFail ? 'continueRegularOutput' : undefined,
 		credentials: Object.fromEntries(
-			Object.keys(setup.credentials ?? {}).map((type) => [type, { id: setup.credentialIds?.[type] ?? `${type}-id`, name: `Test ${type}` }]),
+			Object.keys(setup.credentials ?? {}).map((type) => [
+				type,
+				{ id: setup.credentialIds?.[type] ?? `${type}-id`, name: `Test ${type}` },
+			]),
 		),
 	};
 	const workflow = new Workflow({
@@ -190,13 +214,39 @@ export interface ExecuteResult {
 }
 
 /** Runs the node's `execute` on the given input items, as n8n's WorkflowExecute would. */
-export async function executeNode(setup: NodeSetup, items: INodeExecutionData[], mode: WorkflowExecuteMode = 'manual'): Promise<ExecuteResult> {
+export async function executeNode(
+	setup: NodeSetup,
+	items: INodeExecutionData[],
+	mode: WorkflowExecuteMode = 'manual',
+): Promise<ExecuteResult> {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
-	const runExecutionData: IRunExecutionData = createRunExecutionData({ resultData: { runData: {} } });
-	const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [setup.source ?? DEFAULT_SOURCE] } };
-	const context = new ExecuteContext(workflow, node, additionalData, mode, runExecutionData, 0, items, { main: [items] }, executeData, []);
+	const runExecutionData: IRunExecutionData = createRunExecutionData({
+		resultData: { runData: {} },
+	});
+	const executeData: IExecuteData = {
+		node,
+		data: { main: [items] },
+		source: { main: [setup.source ?? DEFAULT_SOURCE] },
+	};
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		runExecutionData,
+		0,
+		items,
+		{ main: [items] },
+		executeData,
+		[],
+	);
 	const output = (await setup.nodeType.execute!.call(context)) as INodeExecutionData[][] | null;
-	return { output, waitTill: runExecutionData.waitTill, staticData: workflow.staticData, customData: { ...runExecutionData.resultData.metadata } };
+	return {
+		output,
+		waitTill: runExecutionData.waitTill,
+		staticData: workflow.staticData,
+		customData: { ...runExecutionData.resultData.metadata },
+	};
 }
 
 export interface FakeRequest {
@@ -242,7 +292,14 @@ function fakeResponse() {
 			return res.setHeader('content-type', value);
 		},
 		send(body?: unknown) {
-			recorded.body = body === undefined ? undefined : Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : JSON.stringify(body);
+			recorded.body =
+				body === undefined
+					? undefined
+					: Buffer.isBuffer(body)
+						? body.toString('utf8')
+						: typeof body === 'string'
+							? body
+							: JSON.stringify(body);
 			recorded.ended = true;
 			return res;
 		},
@@ -283,16 +340,23 @@ export interface WebhookCallResult {
 export async function callWebhook(
 	setup: NodeSetup,
 	request: FakeRequest,
-	options: { webhookName?: string; mode?: WorkflowExecuteMode; waitingInput?: INodeExecutionData[] } = {},
+	options: {
+		webhookName?: string;
+		mode?: WorkflowExecuteMode;
+		waitingInput?: INodeExecutionData[];
+	} = {},
 ): Promise<WebhookCallResult> {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const webhookName = options.webhookName ?? 'default';
 	const named = setup.nodeType.description.webhooks?.filter((w) => w.name === webhookName) ?? [];
 	// Nodes may declare one description per method under the same name, as n8n routes by method and path.
-	const description = named.find((w) => String(w.httpMethod).split(',').includes(request.method)) ?? named[0];
+	const description =
+		named.find((w) => String(w.httpMethod).split(',').includes(request.method)) ?? named[0];
 	if (!description) throw new Error(`Node has no webhook named ${webhookName}`);
 	const url = new URL(request.url, additionalData.instanceBaseUrl);
-	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+	const headers = Object.fromEntries(
+		Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+	);
 	const req = Object.assign(new EventEmitter(), {
 		method: request.method,
 		url: request.url,
@@ -327,11 +391,25 @@ export async function callWebhook(
 		? createRunExecutionData({
 				resultData: { runData: {} },
 				executionData: {
-					nodeExecutionStack: [{ node, data: { main: [options.waitingInput] }, source: { main: [setup.source ?? DEFAULT_SOURCE] } }],
+					nodeExecutionStack: [
+						{
+							node,
+							data: { main: [options.waitingInput] },
+							source: { main: [setup.source ?? DEFAULT_SOURCE] },
+						},
+					],
 				},
 			})
 		: null;
-	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData, [], runExecutionData);
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		options.mode ?? 'webhook',
+		webhookData,
+		[],
+		runExecutionData,
+	);
 	const method = setup.nodeType.webhook;
 	if (!method) throw new Error('Node has no webhook method');
 	const result = await method.call(context);
@@ -368,13 +446,23 @@ export async function callWebhookMethod(
 		webhookId: node.webhookId,
 		isTest: mode === 'manual',
 	};
-	const context = new HookContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate', webhookData);
+	const context = new HookContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		mode === 'manual' ? 'manual' : 'activate',
+		webhookData,
+	);
 	const result = await fn.call(context);
 	return { result, staticData: workflow.staticData };
 }
 
 /** Runs one of the node's `methods.loadOptions` functions, as the editor does to fill a dropdown. */
-export async function callLoadOptions(setup: NodeSetup, methodName: string): Promise<INodePropertyOptions[]> {
+export async function callLoadOptions(
+	setup: NodeSetup,
+	methodName: string,
+): Promise<INodePropertyOptions[]> {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const fn = setup.nodeType.methods?.loadOptions?.[methodName];
 	if (!fn) throw new Error(`Node has no loadOptions method ${methodName}`);

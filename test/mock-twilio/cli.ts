@@ -13,7 +13,8 @@ function option(name: string): string | undefined {
 function numberOption(name: string, fallback: number): number {
 	const raw = option(name);
 	const value = raw === undefined ? fallback : Number(raw);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got ${raw}`);
+	if (!Number.isInteger(value) || value < 0)
+		throw new Error(`--${name} must be a whole number, got ${raw}`);
 	return value;
 }
 
@@ -28,9 +29,12 @@ async function main(): Promise<void> {
 	log(`Twilio API mock at ${mock.url} (use it as the credential's API Base URL)`);
 	for (const account of mock.accounts) {
 		log(`  Account SID ${account.accountSid}  Auth Token ${account.authToken}`);
-		for (const key of account.apiKeys ?? []) log(`  API Key (${key.type ?? 'standard'}) ${key.sid}  Secret ${key.secret}`);
+		for (const key of account.apiKeys ?? [])
+			log(`  API Key (${key.type ?? 'standard'}) ${key.sid}  Secret ${key.secret}`);
 	}
-	log(`  Numbers: SMS ${MOCK_NUMBERS.sms}, WhatsApp ${MOCK_NUMBERS.whatsapp}; ${MOCK_NUMBERS.undeliverable} as To ends undelivered`);
+	log(
+		`  Numbers: SMS ${MOCK_NUMBERS.sms}, WhatsApp ${MOCK_NUMBERS.whatsapp}; ${MOCK_NUMBERS.undeliverable} as To ends undelivered`,
+	);
 	const stop = () => void mock.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

@@ -38,13 +38,17 @@ const badRequest = (code: number, message: string) => new TwilioApiError(400, co
 export const errors = {
 	// 20003: wrong or missing credentials; Twilio adds a Basic challenge.
 	authenticate: () =>
-		new TwilioApiError(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' }),
+		new TwilioApiError(401, 20003, 'Authenticate', {
+			'WWW-Authenticate': 'Basic realm="Twilio API"',
+		}),
 	// 20404: unknown resource; Twilio names the path it could not find.
-	notFound: (path: string) => new TwilioApiError(404, 20404, `The requested resource ${path} was not found`),
+	notFound: (path: string) =>
+		new TwilioApiError(404, 20404, `The requested resource ${path} was not found`),
 	// 20004
 	methodNotAllowed: () => new TwilioApiError(405, 20004, 'Method not allowed'),
 	// 20009: a message cannot be deleted while Twilio is still delivering it.
-	deleteBeforeComplete: () => badRequest(20009, 'Cannot delete message because delivery has not been completed.'),
+	deleteBeforeComplete: () =>
+		badRequest(20009, 'Cannot delete message because delivery has not been completed.'),
 	// 20429, 20500, 20503: the fault switches.
 	tooManyRequests: (retryAfterSeconds?: number) =>
 		new TwilioApiError(
@@ -56,17 +60,25 @@ export const errors = {
 	internal: () => new TwilioApiError(500, 20500, 'Internal Server Error'),
 	unavailable: () => new TwilioApiError(503, 20503, 'Service Unavailable'),
 	// 21211 / 21212: malformed or magic-invalid numbers.
-	invalidTo: (to: string) => badRequest(21211, `The 'To' number ${to} is not a valid phone number.`),
+	invalidTo: (to: string) =>
+		badRequest(21211, `The 'To' number ${to} is not a valid phone number.`),
 	invalidFrom: (from: string) =>
-		badRequest(21212, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`),
+		badRequest(
+			21212,
+			`The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`,
+		),
 	// 21408: no geo permission (magic To +15005550003).
 	noGeoPermission: (to: string) =>
-		badRequest(21408, `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`),
+		badRequest(
+			21408,
+			`Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`,
+		),
 	// 21602 (From) / 21619 (Messaging Service): nothing to send.
 	bodyRequired: () => badRequest(21602, 'Message body is required.'),
 	contentRequired: () => badRequest(21619, 'A Message Body, Media URL or Content SID is required.'),
 	// 21603
-	fromRequired: () => badRequest(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message."),
+	fromRequired: () =>
+		badRequest(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message."),
 	// 21604
 	toRequired: () => badRequest(21604, "A 'To' phone number is required."),
 	// 21606: From not owned by the account (magic From +15005550007, and any unknown sender).
@@ -80,27 +92,41 @@ export const errors = {
 	// 21610: recipient replied STOP (magic To +15005550004).
 	unsubscribed: () => badRequest(21610, 'Attempt to send to unsubscribed recipient'),
 	// 21611: sender queue full (magic From +15005550008).
-	queueFull: () => badRequest(21611, "This 'From' number has exceeded the maximum number of queued messages"),
+	queueFull: () =>
+		badRequest(21611, "This 'From' number has exceeded the maximum number of queued messages"),
 	// 21612: unroutable (magic To +15005550002).
 	unroutable: (to: string, from: string) =>
-		badRequest(21612, `The 'To' phone number: ${to}, is not currently reachable using the 'From' phone number: ${from} via SMS.`),
+		badRequest(
+			21612,
+			`The 'To' phone number: ${to}, is not currently reachable using the 'From' phone number: ${from} via SMS.`,
+		),
 	// 21614: landline (magic To +15005550009).
 	notMobile: (to: string) => badRequest(21614, `'To' number ${to} is not a valid mobile number`),
 	// 21617
-	bodyTooLong: () => badRequest(21617, 'The concatenated message body exceeds the 1600 character limit.'),
+	bodyTooLong: () =>
+		badRequest(21617, 'The concatenated message body exceeds the 1600 character limit.'),
 	// 21620: media URLs must be absolute http(s) URLs.
 	invalidMediaUrl: (url: string) =>
 		badRequest(21620, `Media urls: ${url} are invalid. Please use only valid http and https urls`),
 	// 21654 / 21655 / 21656: Content Templates.
-	contentSidRequired: () => badRequest(21654, 'A ContentSid must be specified if ContentVariables are provided in the request.'),
+	contentSidRequired: () =>
+		badRequest(
+			21654,
+			'A ContentSid must be specified if ContentVariables are provided in the request.',
+		),
 	invalidContentSid: () => badRequest(21655, 'The ContentSid is Invalid.'),
 	invalidContentVariables: () => badRequest(21656, 'The ContentVariables Parameter is invalid.'),
 	// 21701 / 21705: Messaging Service unknown / malformed.
-	serviceNotFound: (sid: string) => badRequest(21701, `The Messaging Service ${sid} does not exist`),
-	serviceInvalid: (sid: string) => badRequest(21705, `The Messaging Service Sid ${sid} is invalid.`),
+	serviceNotFound: (sid: string) =>
+		badRequest(21701, `The Messaging Service ${sid} does not exist`),
+	serviceInvalid: (sid: string) =>
+		badRequest(21705, `The Messaging Service Sid ${sid} is invalid.`),
 	// 21910: From and To on different channels (for example whatsapp: to a plain number).
 	channelMismatch: () =>
-		badRequest(21910, "Invalid 'From' and 'To' pair. 'From' and 'To' should be of the same channel"),
+		badRequest(
+			21910,
+			"Invalid 'From' and 'To' pair. 'From' and 'To' should be of the same channel",
+		),
 	// 30409: only a scheduled message can be canceled.
 	cannotCancel: () => badRequest(30409, 'This message cannot be canceled'),
 	// 35111 / 35114 / 35118: message scheduling.
@@ -110,9 +136,11 @@ export const errors = {
 			35114,
 			'Scheduling does not support this timestamp. SendAt time must be between 900 seconds and 35 days (3024000 seconds) in the future, inclusive.',
 		),
-	scheduleNeedsService: () => badRequest(35118, 'MessagingServiceSid is required to schedule a message'),
+	scheduleNeedsService: () =>
+		badRequest(35118, 'MessagingServiceSid is required to schedule a message'),
 	// 63007: WhatsApp sender not registered on the account.
-	whatsAppSenderUnknown: () => badRequest(63007, "Twilio could not find a Channel with the specified 'From' address"),
+	whatsAppSenderUnknown: () =>
+		badRequest(63007, "Twilio could not find a Channel with the specified 'From' address"),
 } as const;
 
 /**

@@ -10,8 +10,16 @@ export const DEFAULT_ACCOUNT: MockAccountConfig = {
 	authToken: 'f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8',
 	friendlyName: 'Mock Twilio account',
 	apiKeys: [
-		{ sid: 'SK0a1b2c3d4e5f60718293a4b5c6d7e8f9', secret: 'mockStandardKeySecret0123456789a', type: 'standard' },
-		{ sid: 'SK9f8e7d6c5b4a39281706f5e4d3c2b1a0', secret: 'mockMainKeySecret0123456789abcdef', type: 'main' },
+		{
+			sid: 'SK0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+			secret: 'mockStandardKeySecret0123456789a',
+			type: 'standard',
+		},
+		{
+			sid: 'SK9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+			secret: 'mockMainKeySecret0123456789abcdef',
+			type: 'main',
+		},
 	],
 };
 
@@ -40,6 +48,7 @@ export function seedAccount(state: MockState, accountSid: string, now: Date): vo
 	service.use_inbound_webhook_on_number = true;
 	state.phoneNumbers.push(sms, whatsapp);
 	state.messagingServices.push(service);
-	for (const pn of [sms, whatsapp]) state.servicePool.push({ serviceSid: service.sid, phoneNumberSid: pn.sid });
+	for (const pn of [sms, whatsapp])
+		state.servicePool.push({ serviceSid: service.sid, phoneNumberSid: pn.sid });
 	state.whatsAppSenders.add(MOCK_NUMBERS.whatsapp);
 }

@@ -24,7 +24,10 @@ function toInt(value: string | undefined, fallback: number): number {
  * (https://www.twilio.com/docs/usage/twilios-response#response-formats-list-paging-information).
  */
 function cutPage<T extends { sid: string }>(items: T[], query: FormParams): PageWindow<T> {
-	const pageSize = Math.min(Math.max(toInt(first(query, 'PageSize'), DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+	const pageSize = Math.min(
+		Math.max(toInt(first(query, 'PageSize'), DEFAULT_PAGE_SIZE), 1),
+		MAX_PAGE_SIZE,
+	);
 	const page = toInt(first(query, 'Page'), 0);
 	const token = first(query, 'PageToken');
 	const afterSid = token?.startsWith('PA') ? token.slice(2) : undefined;
@@ -42,7 +45,13 @@ function cutPage<T extends { sid: string }>(items: T[], query: FormParams): Page
 	};
 }
 
-function link(path: string, filters: FormParams, pageSize: number, page: number, token?: string | null): string {
+function link(
+	path: string,
+	filters: FormParams,
+	pageSize: number,
+	page: number,
+	token?: string | null,
+): string {
 	const params: FormParams = { ...filters, PageSize: String(pageSize), Page: String(page) };
 	if (token) params.PageToken = token;
 	return `${path}?${encodeForm(params)}`;
@@ -79,7 +88,8 @@ export function v1Page<T extends { sid: string }>(
 	query: FormParams,
 ): Record<string, unknown> {
 	const w = cutPage(items, query);
-	const url = (page: number, token?: string | null) => baseUrl + link(path, {}, w.pageSize, page, token);
+	const url = (page: number, token?: string | null) =>
+		baseUrl + link(path, {}, w.pageSize, page, token);
 	return {
 		[key]: w.items,
 		meta: {

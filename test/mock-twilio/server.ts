@@ -64,7 +64,11 @@ export interface MockTwilio {
 	/** Messages to this number (channel prefix ignored) end this way; null restores normal delivery. */
 	setDeliveryOutcome(to: string, outcome: DeliveryOutcome | null): void;
 	/** Sends a signed webhook to any URL, exactly as Twilio sends inbound messages. */
-	sendInbound(url: string, params: FormParams, options?: SendInboundOptions): Promise<WebhookResult>;
+	sendInbound(
+		url: string,
+		params: FormParams,
+		options?: SendInboundOptions,
+	): Promise<WebhookResult>;
 	/** An inbound message to one of the account's numbers, sent where that number's configuration says. */
 	receiveMessage(message: InboundMessage): Promise<WebhookResult>;
 	/** Resolves when every pending status change and callback is done. */
@@ -145,7 +149,13 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 			state.whatsAppSessions.set(parseAddress(from).number, Date.now());
 		}
 		try {
-			const result = await deliverSigned({ ...sendOptions, url, method, params, signal: tasks.signal });
+			const result = await deliverSigned({
+				...sendOptions,
+				url,
+				method,
+				params,
+				signal: tasks.signal,
+			});
 			record.idempotencyToken = result.idempotencyToken;
 			record.status = result.status;
 			return { status: result.status, headers: result.headers, body: result.body };
@@ -217,7 +227,14 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		try {
 			const principal = authenticate(req.headers.authorization, state.accounts);
 			const { handler, params } = router.resolve(method, url.pathname);
-			response = handler({ method, path: url.pathname, query: record.query, form: record.form, principal, params });
+			response = handler({
+				method,
+				path: url.pathname,
+				query: record.query,
+				form: record.form,
+				principal,
+				params,
+			});
 		} catch (error) {
 			if (!(error instanceof TwilioApiError)) throw error;
 			response = errorResponse(error);

@@ -41,11 +41,15 @@ export class MockState {
 	}
 
 	phoneNumber(accountSid: string, number: string): PhoneNumberResource | undefined {
-		return this.phoneNumbers.find((pn) => pn.account_sid === accountSid && pn.phone_number === number);
+		return this.phoneNumbers.find(
+			(pn) => pn.account_sid === accountSid && pn.phone_number === number,
+		);
 	}
 
 	service(accountSid: string, sid: string): MessagingServiceResource | undefined {
-		return this.messagingServices.find((service) => service.account_sid === accountSid && service.sid === sid);
+		return this.messagingServices.find(
+			(service) => service.account_sid === accountSid && service.sid === sid,
+		);
 	}
 
 	/** The service whose sender pool holds a phone number, if any. */

@@ -23,7 +23,9 @@ const ENV_NAMES = {
 export function backendsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBackends {
 	const missing = Object.values(ENV_NAMES).filter((name) => !env[name]);
 	if (missing.length > 0) {
-		throw new Error(`${missing.join(', ')} not set: run the queue-mode test with \`npm run test:queue\`, which starts PostgreSQL and Redis`);
+		throw new Error(
+			`${missing.join(', ')} not set: run the queue-mode test with \`npm run test:queue\`, which starts PostgreSQL and Redis`,
+		);
 	}
 	const read = (name: string) => env[name] as string;
 	return {
@@ -43,8 +45,14 @@ export function backendsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBack
  * n8n 2.41 pages that list with `id < cursor` while ordering by start time, so when executions start out
  * of id order, as queued ones do, its pages repeat some executions and skip others.
  */
-export function executionStatuses(pg: QueueBackends['postgres'], workflowId: string): Array<{ id: string; status: string }> {
-	return psql(pg, `SELECT id, status FROM execution_entity WHERE "workflowId" = '${checkedId(workflowId)}' ORDER BY id`)
+export function executionStatuses(
+	pg: QueueBackends['postgres'],
+	workflowId: string,
+): Array<{ id: string; status: string }> {
+	return psql(
+		pg,
+		`SELECT id, status FROM execution_entity WHERE "workflowId" = '${checkedId(workflowId)}' ORDER BY id`,
+	)
 		.split('\n')
 		.filter(Boolean)
 		.map((line) => {
@@ -59,14 +67,36 @@ function checkedId(id: string): string {
 }
 
 function psql(pg: QueueBackends['postgres'], sql: string): string {
-	return execFileSync('psql', ['-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', pg.database, '-v', 'ON_ERROR_STOP=1', '-At', '-F', ' ', '-c', sql], {
-		encoding: 'utf8',
-		env: { ...process.env, PGPASSWORD: pg.password },
-	});
+	return execFileSync(
+		'psql',
+		[
+			'-h',
+			pg.host,
+			'-p',
+			pg.port,
+			'-U',
+			pg.user,
+			'-d',
+			pg.database,
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-At',
+			'-F',
+			' ',
+			'-c',
+			sql,
+		],
+		{
+			encoding: 'utf8',
+			env: { ...process.env, PGPASSWORD: pg.password },
+		},
+	);
 }
 
 function redisCli(redis: QueueBackends['redis'], ...args: string[]): string {
-	return execFileSync('redis-cli', ['-h', redis.host, '-p', redis.port, ...args], { encoding: 'utf8' });
+	return execFileSync('redis-cli', ['-h', redis.host, '-p', redis.port, ...args], {
+		encoding: 'utf8',
+	});
 }
 
 /** Jobs waiting or being worked on in n8n's queue (Bull's lists under the default prefix and queue name). */
@@ -84,8 +114,17 @@ export interface FailedJob {
 export function failedJobs(redis: QueueBackends['redis']): FailedJob[] {
 	const ids = redisCli(redis, 'ZRANGE', 'bull:jobs:failed', '0', '-1').split('\n').filter(Boolean);
 	return ids.map((id) => {
-		const [data, failedReason] = redisCli(redis, 'HMGET', `bull:jobs:${id}`, 'data', 'failedReason').split('\n');
-		return { executionId: String((JSON.parse(data) as { executionId: unknown }).executionId), failedReason };
+		const [data, failedReason] = redisCli(
+			redis,
+			'HMGET',
+			`bull:jobs:${id}`,
+			'data',
+			'failedReason',
+		).split('\n');
+		return {
+			executionId: String((JSON.parse(data) as { executionId: unknown }).executionId),
+			failedReason,
+		};
 	});
 }
 
@@ -93,7 +132,13 @@ export function failedJobs(redis: QueueBackends['redis']): FailedJob[] {
 export const STALLED = 'job stalled more than allowable limit';
 
 /** The workflow's static data as n8n stored it (where the trigger keeps its duplicate-delivery log). */
-export function workflowStaticData(pg: QueueBackends['postgres'], workflowId: string): Record<string, unknown> {
-	const text = psql(pg, `SELECT COALESCE("staticData"::text, '{}') FROM workflow_entity WHERE id = '${checkedId(workflowId)}'`).trim();
+export function workflowStaticData(
+	pg: QueueBackends['postgres'],
+	workflowId: string,
+): Record<string, unknown> {
+	const text = psql(
+		pg,
+		`SELECT COALESCE("staticData"::text, '{}') FROM workflow_entity WHERE id = '${checkedId(workflowId)}'`,
+	).trim();
 	return JSON.parse(text || '{}') as Record<string, unknown>;
 }

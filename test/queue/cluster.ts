@@ -23,7 +23,11 @@ export interface QueueClusterOptions {
 }
 
 /** The environment every process of the deployment shares. */
-function sharedEnv(backends: QueueBackends, encryptionKey: string, webhookBaseUrl: string): Record<string, string> {
+function sharedEnv(
+	backends: QueueBackends,
+	encryptionKey: string,
+	webhookBaseUrl: string,
+): Record<string, string> {
 	return {
 		EXECUTIONS_MODE: 'queue',
 		DB_TYPE: 'postgresdb',
@@ -51,23 +55,35 @@ function sharedEnv(backends: QueueBackends, encryptionKey: string, webhookBaseUr
 }
 
 /** Starts main first (it creates the schema), then the webhook processor and the workers side by side. */
-export async function startQueueCluster(backends: QueueBackends, options: QueueClusterOptions): Promise<QueueCluster> {
+export async function startQueueCluster(
+	backends: QueueBackends,
+	options: QueueClusterOptions,
+): Promise<QueueCluster> {
 	const encryptionKey = randomBytes(24).toString('base64url');
 	const [webhookPort] = await freePorts(1);
 	const env = sharedEnv(backends, encryptionKey, `http://127.0.0.1:${webhookPort}`);
 	const started: N8nInstance[] = [];
 	try {
 		// Production webhooks go to the webhook processor only.
-		const main = await startN8n({ name: 'queue-main', env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } });
+		const main = await startN8n({
+			name: 'queue-main',
+			env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+		});
 		started.push(main);
 		const others = await Promise.allSettled([
 			startN8n({ name: 'queue-webhook', command: 'webhook', port: webhookPort, env }),
-			...Array.from({ length: options.workers }, (_, i) => startN8n({ name: `queue-worker-${i + 1}`, command: 'worker', env })),
+			...Array.from({ length: options.workers }, (_, i) =>
+				startN8n({ name: `queue-worker-${i + 1}`, command: 'worker', env }),
+			),
 		]);
 		for (const result of others) if (result.status === 'fulfilled') started.push(result.value);
-		const failure = others.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+		const failure = others.find(
+			(result): result is PromiseRejectedResult => result.status === 'rejected',
+		);
 		if (failure) throw failure.reason;
-		const [webhook, ...workers] = others.map((result) => (result as PromiseFulfilledResult<N8nInstance>).value);
+		const [webhook, ...workers] = others.map(
+			(result) => (result as PromiseFulfilledResult<N8nInstance>).value,
+		);
 		return { main, webhook, workers, all: () => [webhook, ...workers, main] };
 	} catch (error) {
 		await stopAll(started.reverse());

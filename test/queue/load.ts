@@ -45,11 +45,21 @@ export function whatsAppDeliveries(count: number, accountSid: string, firstIndex
 		const index = firstIndex + offset;
 		const number = `+1555${String(index).padStart(7, '0')}`;
 		const params = inboundParams(
-			{ to: `whatsapp:${MOCK_NUMBERS.whatsapp}`, from: `whatsapp:${number}`, body: `queue-mode message ${index}`, profileName: `Queue User ${index}` },
+			{
+				to: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+				from: `whatsapp:${number}`,
+				body: `queue-mode message ${index}`,
+				profileName: `Queue User ${index}`,
+			},
 			accountSid,
 			undefined,
 		);
-		return { index, messageSid: String(params.MessageSid), params, token: `${randomUUID()}-${index}` };
+		return {
+			index,
+			messageSid: String(params.MessageSid),
+			params,
+			token: `${randomUUID()}-${index}`,
+		};
 	});
 }
 
@@ -57,7 +67,11 @@ export function whatsAppDeliveries(count: number, accountSid: string, firstIndex
  * One delivery as the mock's deliverSigned sends it, without its 15-second cut-off: how long n8n takes
  * to answer depends on the machine, and this test checks what happens to the messages, not how fast.
  */
-export async function deliver(target: Target, delivery: Delivery, attempt: Attempt): Promise<Outcome> {
+export async function deliver(
+	target: Target,
+	delivery: Delivery,
+	attempt: Attempt,
+): Promise<Outcome> {
 	const sentAt = Date.now();
 	try {
 		const response = await fetch(target.url, {
@@ -74,9 +88,26 @@ export async function deliver(target: Target, delivery: Delivery, attempt: Attem
 			signal: AbortSignal.timeout(Math.max(1, target.deadline - sentAt)),
 		});
 		const body = await response.text();
-		return { index: delivery.index, attempt, status: response.status, body, contentType: response.headers.get('content-type') ?? '', sentAt, answeredAt: Date.now() };
+		return {
+			index: delivery.index,
+			attempt,
+			status: response.status,
+			body,
+			contentType: response.headers.get('content-type') ?? '',
+			sentAt,
+			answeredAt: Date.now(),
+		};
 	} catch (error) {
-		return { index: delivery.index, attempt, status: 0, body: '', contentType: '', error: (error as Error).message, sentAt, answeredAt: Date.now() };
+		return {
+			index: delivery.index,
+			attempt,
+			status: 0,
+			body: '',
+			contentType: '',
+			error: (error as Error).message,
+			sentAt,
+			answeredAt: Date.now(),
+		};
 	}
 }
 

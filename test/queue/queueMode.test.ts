@@ -29,9 +29,25 @@ import { EMPTY_TWIML } from '../../nodes/TwilioWhatsAppTrigger/twiml';
 import { N8nClient, nodeOutput, type Execution } from '../e2e/harness/client';
 import { REPO_ROOT } from '../e2e/harness/n8nProcess';
 import { DEFAULT_ACCOUNT } from '../mock-twilio';
-import { backendsFromEnv, executionStatuses, failedJobs, queuedJobs, STALLED, workflowStaticData, type FailedJob, type QueueBackends } from './backends';
+import {
+	backendsFromEnv,
+	executionStatuses,
+	failedJobs,
+	queuedJobs,
+	STALLED,
+	workflowStaticData,
+	type FailedJob,
+	type QueueBackends,
+} from './backends';
 import { startQueueCluster, stopAll, type QueueCluster } from './cluster';
-import { deliver, runLoad, whatsAppDeliveries, type Delivery, type Outcome, type Target } from './load';
+import {
+	deliver,
+	runLoad,
+	whatsAppDeliveries,
+	type Delivery,
+	type Outcome,
+	type Target,
+} from './load';
 
 const SEQUENTIAL = 10;
 const MESSAGES = 1000;
@@ -69,7 +85,12 @@ function workflowExport(credential: { id: string; name: string }) {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: WEBHOOK_ID,
-				parameters: { events: 'messages', respond: 'emptyTwiml', verifySignature: true, options: {} },
+				parameters: {
+					events: 'messages',
+					respond: 'emptyTwiml',
+					verifySignature: true,
+					options: {},
+				},
 				credentials: { twilioMessagingApi: credential },
 			},
 			{
@@ -88,13 +109,22 @@ function workflowExport(credential: { id: string; name: string }) {
 
 /** What a worker's log says it did: `Worker started/finished execution <id> (job <n>)` (job-processor.ts). */
 function workerActivity(log: string): { started: Set<string>; finished: Set<string> } {
-	const ids = (verb: string) => new Set([...log.matchAll(new RegExp(`Worker ${verb} execution (\\d+)`, 'g'))].map((match) => match[1]));
+	const ids = (verb: string) =>
+		new Set(
+			[...log.matchAll(new RegExp(`Worker ${verb} execution (\\d+)`, 'g'))].map(
+				(match) => match[1],
+			),
+		);
 	return { started: ids('started'), finished: ids('finished') };
 }
 
 const sidOf = (execution: Execution) => String(nodeOutput(execution, TRIGGER)[0]?.messageSid);
 
-async function mapPool<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapPool<T, R>(
+	items: T[],
+	concurrency: number,
+	fn: (item: T) => Promise<R>,
+): Promise<R[]> {
 	const results: R[] = new Array(items.length);
 	let next = 0;
 	const runner = async () => {
@@ -113,13 +143,20 @@ interface Drain {
 /** Waits (bounded) until nothing is queued or running and the workflow's executions stopped changing. */
 async function waitForDrain(backends: QueueBackends, workflowId: string): Promise<Drain> {
 	const deadline = Date.now() + DRAIN_BOUND_MS;
-	let drain: Drain = { drained: false, left: { inProgress: -1, waiting: -1, active: -1 }, statuses: [] };
+	let drain: Drain = {
+		drained: false,
+		left: { inProgress: -1, waiting: -1, active: -1 },
+		statuses: [],
+	};
 	let stable = 0;
 	let previous = '';
 	while (Date.now() < deadline && stable < STABLE_POLLS) {
 		await delay(POLL_MS);
 		const statuses = executionStatuses(backends.postgres, workflowId);
-		const left = { inProgress: statuses.filter((e) => IN_PROGRESS.includes(e.status)).length, ...queuedJobs(backends.redis) };
+		const left = {
+			inProgress: statuses.filter((e) => IN_PROGRESS.includes(e.status)).length,
+			...queuedJobs(backends.redis),
+		};
 		const fingerprint = statuses.map((e) => `${e.id}:${e.status}`).join(',');
 		const idle = left.inProgress === 0 && left.waiting === 0 && left.active === 0;
 		stable = idle && fingerprint === previous ? stable + 1 : 0;
@@ -130,7 +167,11 @@ async function waitForDrain(backends: QueueBackends, workflowId: string): Promis
 }
 
 /** Sends each delivery, waits until its execution has finished, then sends Twilio's retry of it. */
-async function oneAtATime(target: Target, deliveries: Delivery[], finishedExecutions: () => number): Promise<Outcome[]> {
+async function oneAtATime(
+	target: Target,
+	deliveries: Delivery[],
+	finishedExecutions: () => number,
+): Promise<Outcome[]> {
 	const outcomes: Outcome[] = [];
 	for (const delivery of deliveries) {
 		const before = finishedExecutions();
@@ -185,40 +226,67 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 		const probeDeadline = Date.now() + 30_000;
 		let probe = 0;
 		while (Date.now() < probeDeadline) {
-			probe = (await fetch(url, { method: 'POST', body: new URLSearchParams({ Body: 'unsigned' }) })).status;
+			probe = (
+				await fetch(url, { method: 'POST', body: new URLSearchParams({ Body: 'unsigned' }) })
+			).status;
 			if (probe !== 404) break;
 			await delay(500);
 		}
-		if (probe !== 403) throw new Error(`the webhook processor answered an unsigned request with ${probe}, not the trigger's 403`);
+		if (probe !== 403)
+			throw new Error(
+				`the webhook processor answered an unsigned request with ${probe}, not the trigger's 403`,
+			);
 		mark('setUp');
 
 		const sequential = whatsAppDeliveries(SEQUENTIAL, DEFAULT_ACCOUNT.accountSid, MESSAGES);
-		const finished = () => executionStatuses(backends.postgres, workflow.id).filter((e) => !IN_PROGRESS.includes(e.status)).length;
-		const sequentialOutcomes = await oneAtATime({ url, authToken: AUTH_TOKEN, deadline: Date.now() + SEQUENTIAL_BOUND_MS }, sequential, finished);
+		const finished = () =>
+			executionStatuses(backends.postgres, workflow.id).filter(
+				(e) => !IN_PROGRESS.includes(e.status),
+			).length;
+		const sequentialOutcomes = await oneAtATime(
+			{ url, authToken: AUTH_TOKEN, deadline: Date.now() + SEQUENTIAL_BOUND_MS },
+			sequential,
+			finished,
+		);
 		mark('sequential');
 
 		const [survivor, killed] = workers;
 		let survivorLogOffset = 0;
 		const burst = whatsAppDeliveries(MESSAGES, DEFAULT_ACCOUNT.accountSid);
-		const burstOutcomes = await runLoad({ url, authToken: AUTH_TOKEN, deadline: Date.now() + BURST_BOUND_MS }, burst, 'first', CONCURRENCY, {
-			afterAnswered: KILL_AFTER_ANSWERED,
-			action: () => {
-				// The whole process group: the worker and its task runner, as when the machine dies.
-				process.kill(-killed.pid, 'SIGKILL');
-				survivorLogOffset = statSync(survivor.logFile).size;
+		const burstOutcomes = await runLoad(
+			{ url, authToken: AUTH_TOKEN, deadline: Date.now() + BURST_BOUND_MS },
+			burst,
+			'first',
+			CONCURRENCY,
+			{
+				afterAnswered: KILL_AFTER_ANSWERED,
+				action: () => {
+					// The whole process group: the worker and its task runner, as when the machine dies.
+					process.kill(-killed.pid, 'SIGKILL');
+					survivorLogOffset = statSync(survivor.logFile).size;
+				},
 			},
-		});
+		);
 		mark('burst');
 		const afterBurst = await waitForDrain(backends, workflow.id);
 		mark('drainBurst');
 
 		const retried = RETRIED.map((index) => burst[index]);
-		const retryOutcomes = await runLoad({ url, authToken: AUTH_TOKEN, deadline: Date.now() + BURST_BOUND_MS }, retried, 'retry', CONCURRENCY);
+		const retryOutcomes = await runLoad(
+			{ url, authToken: AUTH_TOKEN, deadline: Date.now() + BURST_BOUND_MS },
+			retried,
+			'retry',
+			CONCURRENCY,
+		);
 		mark('retries');
 		const afterRetries = await waitForDrain(backends, workflow.id);
 		mark('drainRetries');
 
-		const executions = await mapPool(afterRetries.statuses, 8, async ({ id }) => await n8n.getExecution(id));
+		const executions = await mapPool(
+			afterRetries.statuses,
+			8,
+			async ({ id }) => await n8n.getExecution(id),
+		);
 		mark('readExecutions');
 		const survivorLog = readFileSync(survivor.logFile, 'utf8');
 		run = {
@@ -248,17 +316,31 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 		const runs = executionsBySid(successes());
 		return deliveries
 			.filter((d) => (runs.get(d.messageSid)?.length ?? 0) > 1)
-			.map((d) => `#${d.index} ${d.messageSid}${run.retried.has(d.index) ? ' (retried)' : ''}: executions ${runs.get(d.messageSid)?.join(', ')}`);
+			.map(
+				(d) =>
+					`#${d.index} ${d.messageSid}${run.retried.has(d.index) ? ' (retried)' : ''}: executions ${runs.get(d.messageSid)?.join(', ')}`,
+			);
 	};
 
 	it('acknowledged every delivery and every retry with empty TwiML, as Twilio needs to stop retrying', () => {
 		const unexpected = (outcomes: Outcome[]) =>
 			outcomes
-				.filter((o) => o.status !== 200 || o.body !== EMPTY_TWIML || !o.contentType.startsWith('text/xml'))
+				.filter(
+					(o) =>
+						o.status !== 200 || o.body !== EMPTY_TWIML || !o.contentType.startsWith('text/xml'),
+				)
 				.map((o) => `#${o.index} ${o.attempt}: ${o.status} ${o.error ?? o.body.slice(0, 80)}`);
-		expect(firstDeliveries().map((o) => o.index).sort((a, b) => a - b)).toEqual(run.deliveries.map((d) => d.index).sort((a, b) => a - b));
+		expect(
+			firstDeliveries()
+				.map((o) => o.index)
+				.sort((a, b) => a - b),
+		).toEqual(run.deliveries.map((d) => d.index).sort((a, b) => a - b));
 		expect(unexpected(firstDeliveries())).toEqual([]);
-		expect(retries().map((o) => o.index).sort((a, b) => a - b)).toEqual([...run.retried].sort((a, b) => a - b));
+		expect(
+			retries()
+				.map((o) => o.index)
+				.sort((a, b) => a - b),
+		).toEqual([...run.retried].sort((a, b) => a - b));
 		expect(unexpected(retries())).toEqual([]);
 	});
 
@@ -285,7 +367,10 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 			const [item, ...more] = nodeOutput(execution, TRIGGER);
 			expect(more).toEqual([]);
 			const delivery = bySid.get(String(item.messageSid));
-			if (!delivery) throw new Error(`execution ${execution.id} carries unknown MessageSid ${String(item.messageSid)}`);
+			if (!delivery)
+				throw new Error(
+					`execution ${execution.id} carries unknown MessageSid ${String(item.messageSid)}`,
+				);
 			const { params } = delivery;
 			expect(item).toMatchObject({
 				event: 'message.received',
@@ -308,12 +393,19 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 		expect(killed.started.size).toBeGreaterThan(0);
 		expect(workerActivity(run.survivorLogAfterKill).started.size).toBeGreaterThan(0);
 
-		const stalled = new Set(run.failedJobs.filter((job) => job.failedReason === STALLED).map((job) => job.executionId));
+		const stalled = new Set(
+			run.failedJobs.filter((job) => job.failedReason === STALLED).map((job) => job.executionId),
+		);
 		const failed = run.executions.filter((e) => e.status !== 'success');
 		expect(failed.length).toBeLessThanOrEqual(WORKER_CONCURRENCY);
 		for (const execution of failed) {
 			// Failed for good, visibly, because the worker holding its job stopped renewing the job's lock.
-			expect({ id: execution.id, status: execution.status, stalled: stalled.has(execution.id), survivorRanIt: survivor.started.has(execution.id) }).toEqual({
+			expect({
+				id: execution.id,
+				status: execution.status,
+				stalled: stalled.has(execution.id),
+				survivorRanIt: survivor.started.has(execution.id),
+			}).toEqual({
 				id: execution.id,
 				status: expect.stringMatching(/^(error|crashed)$/),
 				stalled: true,
@@ -331,40 +423,69 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 function executionsBySid(executions: Execution[]): Map<string, string[]> {
 	const runs = new Map<string, string[]>();
 	for (const execution of executions) {
-		const sid = execution.data.resultData.runData[TRIGGER] ? sidOf(execution) : `(no trigger data in ${execution.id})`;
+		const sid = execution.data.resultData.runData[TRIGGER]
+			? sidOf(execution)
+			: `(no trigger data in ${execution.id})`;
 		runs.set(sid, [...(runs.get(sid) ?? []), execution.id]);
 	}
 	return runs;
 }
 
 /** Numbers for the report, in .e2e/queue-summary.json and the test output; not assertions. */
-function writeSummary(run: Run, staticData: Record<string, unknown>, times: Array<[string, number]>): void {
+function writeSummary(
+	run: Run,
+	staticData: Record<string, unknown>,
+	times: Array<[string, number]>,
+): void {
 	// One string, "<base>:" and then one entry a token joined by commas (nodes/TwilioWhatsAppTrigger/idempotency.ts).
-	const storedLog = (staticData[`node:${TRIGGER}`] as { deliveries?: string } | undefined)?.deliveries;
+	const storedLog = (staticData[`node:${TRIGGER}`] as { deliveries?: string } | undefined)
+		?.deliveries;
 	const byStatus: Record<string, number> = {};
 	for (const e of run.executions) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
 	const killed = workerActivity(run.killedWorkerLog);
 	const survivor = workerActivity(run.survivorLog);
 	const ranOn = (id: string) =>
-		[killed.started.has(id) ? 'killed worker' : '', survivor.started.has(id) ? 'surviving worker' : ''].filter(Boolean).join('+') || 'no worker logged it';
-	const retriedSids = new Set(run.deliveries.filter((d) => run.retried.has(d.index)).map((d) => d.messageSid));
+		[
+			killed.started.has(id) ? 'killed worker' : '',
+			survivor.started.has(id) ? 'surviving worker' : '',
+		]
+			.filter(Boolean)
+			.join('+') || 'no worker logged it';
+	const retriedSids = new Set(
+		run.deliveries.filter((d) => run.retried.has(d.index)).map((d) => d.messageSid),
+	);
 	const twice = [...executionsBySid(run.executions)].filter(([, ids]) => ids.length > 1);
 	const summary = {
 		sent: run.outcomes.length,
-		answered200: Object.fromEntries(['first', 'retry'].map((a) => [a, run.outcomes.filter((o) => o.attempt === a && o.status === 200).length])),
+		answered200: Object.fromEntries(
+			['first', 'retry'].map((a) => [
+				a,
+				run.outcomes.filter((o) => o.attempt === a && o.status === 200).length,
+			]),
+		),
 		executions: run.executions.length,
 		byStatus,
 		retriesThatStartedAnExecution: twice.filter(([sid]) => retriedSids.has(sid)).length,
-		sequentialRetriesThatStartedAnExecution: twice.filter(([sid]) => run.sequential.some((d) => d.messageSid === sid)).length,
+		sequentialRetriesThatStartedAnExecution: twice.filter(([sid]) =>
+			run.sequential.some((d) => d.messageSid === sid),
+		).length,
 		tokensInStoredDuplicateLog: storedLog ? storedLog.split(',').length : 0,
 		ranByWorker: { killed: killed.started.size, surviving: survivor.started.size },
 		failedJobs: run.failedJobs,
 		notSucceeded: run.executions
 			.filter((e) => e.status !== 'success')
-			.map((e) => ({ id: e.id, status: e.status, ranOn: ranOn(e.id), error: e.data.resultData.error?.message, triggerDataKept: Boolean(e.data.resultData.runData[TRIGGER]) })),
+			.map((e) => ({
+				id: e.id,
+				status: e.status,
+				ranOn: ranOn(e.id),
+				error: e.data.resultData.error?.message,
+				triggerDataKept: Boolean(e.data.resultData.runData[TRIGGER]),
+			})),
 		executedMoreThanOnce: Object.fromEntries(twice),
 		drains: run.drains.map(({ drained, left }) => ({ drained, left })),
-		seconds: Object.fromEntries(times.slice(1).map(([step, at], i) => [step, (at - times[i][1]) / 1000])),
+		seconds: Object.fromEntries(
+			times.slice(1).map(([step, at], i) => [step, (at - times[i][1]) / 1000]),
+		),
 	};
 	writeFileSync(join(REPO_ROOT, '.e2e', 'queue-summary.json'), JSON.stringify(summary, null, 2));
 	const { executedMoreThanOnce: _detail, failedJobs: _jobs, ...short } = summary;

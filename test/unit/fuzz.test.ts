@@ -17,9 +17,34 @@ const RUNS = 10_000;
 const TIMEOUT_MS = 120_000;
 
 /** Any JSON value, with the keys TimelinesAI's contract cares about appearing often. */
-const contractKey = fc.constantFrom('action', 'text', 'file_url', 'file_name', 'chat_id', 'jid', 'phone', 'chat_name', 'whatsapp account phone', 'whatsapp_account_phone');
+const contractKey = fc.constantFrom(
+	'action',
+	'text',
+	'file_url',
+	'file_name',
+	'chat_id',
+	'jid',
+	'phone',
+	'chat_name',
+	'whatsapp account phone',
+	'whatsapp_account_phone',
+);
 const contractValue = fc.oneof(
-	fc.constantFrom('send', '', ' ', '+14151231234', '0044 20 7946 0958', '77234', '14151231234@s.whatsapp.net', 'https://example.com/a.png', 'a.png', null, true, 0, 77234),
+	fc.constantFrom(
+		'send',
+		'',
+		' ',
+		'+14151231234',
+		'0044 20 7946 0958',
+		'77234',
+		'14151231234@s.whatsapp.net',
+		'https://example.com/a.png',
+		'a.png',
+		null,
+		true,
+		0,
+		77234,
+	),
 	fc.string(),
 	fc.string({ unit: 'binary' }),
 	fc.double(),
@@ -36,18 +61,33 @@ describe('TimelinesAI request validation', () => {
 		'answers every body with either an accepted request or a 4xx rejection with a message',
 		() => {
 			fc.assert(
-				fc.property(contractBody, fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', undefined), fc.nat(200_000), (body, contentType, bytes) => {
-					const result = validateSendRequest(body, contentType, { bodyBytes: bytes, maxBodyBytes: 65_536 });
-					if (result.ok) {
-						// An accepted request names exactly one recipient and says how many quota units it costs.
-						expect(['chat_id', 'jid', 'phone', 'chat_name']).toContain(result.request.recipient.type);
-						expect(result.request.text.includes('\r\n')).toBe(false);
-						return;
-					}
-					expect(result.status).toBeGreaterThanOrEqual(400);
-					expect(result.status).toBeLessThan(500);
-					expect(result.message.length).toBeGreaterThan(10);
-				}),
+				fc.property(
+					contractBody,
+					fc.constantFrom(
+						'application/json',
+						'application/json; charset=utf-8',
+						'text/plain',
+						undefined,
+					),
+					fc.nat(200_000),
+					(body, contentType, bytes) => {
+						const result = validateSendRequest(body, contentType, {
+							bodyBytes: bytes,
+							maxBodyBytes: 65_536,
+						});
+						if (result.ok) {
+							// An accepted request names exactly one recipient and says how many quota units it costs.
+							expect(['chat_id', 'jid', 'phone', 'chat_name']).toContain(
+								result.request.recipient.type,
+							);
+							expect(result.request.text.includes('\r\n')).toBe(false);
+							return;
+						}
+						expect(result.status).toBeGreaterThanOrEqual(400);
+						expect(result.status).toBeLessThan(500);
+						expect(result.message.length).toBeGreaterThan(10);
+					},
+				),
 				{ numRuns: RUNS },
 			);
 		},
@@ -60,17 +100,27 @@ const sendParameters = fc.record<MessageParameters>({
 	sender: fc.constantFrom('phoneNumber', 'messagingService'),
 	from: fc.oneof(fc.constantFrom('+14155238886', 'whatsapp:+14155238886', 'ACME', ''), fc.string()),
 	messagingServiceSid: fc.oneof(fc.constant('MG' + 'a'.repeat(32)), fc.string()),
-	to: fc.oneof(fc.constantFrom('+14155550123', 'whatsapp:+14155550123', '0151 1234567', ''), fc.string()),
+	to: fc.oneof(
+		fc.constantFrom('+14155550123', 'whatsapp:+14155550123', '0151 1234567', ''),
+		fc.string(),
+	),
 	content: fc.constantFrom('text', 'template'),
 	body: fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 2000 })),
 	mediaUrls: fc.array(fc.oneof(fc.webUrl(), fc.string()), { maxLength: 12 }),
 	contentSid: fc.oneof(fc.constant('HX' + 'b'.repeat(32)), fc.string()),
-	contentVariables: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string(), fc.constant('{"1":"Ana"}')),
+	contentVariables: fc.oneof(
+		fc.jsonValue({ maxDepth: 2 }),
+		fc.string(),
+		fc.constant('{"1":"Ana"}'),
+	),
 	statusCallback: fc.oneof(fc.constant(''), fc.webUrl()),
 	options: fc.record(
 		{
 			validityPeriod: fc.integer({ min: -10, max: 40_000 }),
-			sendAt: fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+			sendAt: fc.oneof(
+				fc.string(),
+				fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+			),
 			shortenUrls: fc.boolean(),
 			attempt: fc.integer({ min: -1, max: 100 }),
 		},
@@ -112,7 +162,10 @@ describe('form encoding', () => {
 		() => {
 			const fields = fc.dictionary(
 				fc.string({ minLength: 1 }).filter((k) => k !== '__proto__'),
-				fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.array(fc.string({ unit: 'binary', minLength: 1 }), { minLength: 1, maxLength: 4 })),
+				fc.oneof(
+					fc.string({ unit: 'binary', minLength: 1 }),
+					fc.array(fc.string({ unit: 'binary', minLength: 1 }), { minLength: 1, maxLength: 4 }),
+				),
 			);
 			fc.assert(
 				fc.property(fields, (input) => {
@@ -137,15 +190,24 @@ describe('Basic auth', () => {
 		() => {
 			const user = fc.string().filter((u) => !u.includes(':'));
 			fc.assert(
-				fc.property(user, fc.string(), user, fc.string(), fc.string(), (u, p, otherUser, otherPassword, garbage) => {
-					const header = `Basic ${Buffer.from(`${u}:${p}`, 'utf8').toString('base64')}`;
-					expect(parseBasicAuthorization(header)).toEqual({ user: u, password: p });
-					expect(isAuthorized(header, { user: u, password: p })).toBe(true);
-					expect(isAuthorized(header, { user: otherUser, password: otherPassword })).toBe(u === otherUser && p === otherPassword);
-					// Arbitrary header text never throws and never authorizes a different password.
-					expect(() => parseBasicAuthorization(garbage)).not.toThrow();
-					expect(isAuthorized(garbage, { user: u, password: `${p}!` })).toBe(false);
-				}),
+				fc.property(
+					user,
+					fc.string(),
+					user,
+					fc.string(),
+					fc.string(),
+					(u, p, otherUser, otherPassword, garbage) => {
+						const header = `Basic ${Buffer.from(`${u}:${p}`, 'utf8').toString('base64')}`;
+						expect(parseBasicAuthorization(header)).toEqual({ user: u, password: p });
+						expect(isAuthorized(header, { user: u, password: p })).toBe(true);
+						expect(isAuthorized(header, { user: otherUser, password: otherPassword })).toBe(
+							u === otherUser && p === otherPassword,
+						);
+						// Arbitrary header text never throws and never authorizes a different password.
+						expect(() => parseBasicAuthorization(garbage)).not.toThrow();
+						expect(isAuthorized(garbage, { user: u, password: `${p}!` })).toBe(false);
+					},
+				),
 				{ numRuns: RUNS },
 			);
 		},

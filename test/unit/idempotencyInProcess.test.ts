@@ -1,4 +1,7 @@
-import { recordDelivery, recordDeliveryInProcess } from '../../nodes/TwilioWhatsAppTrigger/idempotency';
+import {
+	recordDelivery,
+	recordDeliveryInProcess,
+} from '../../nodes/TwilioWhatsAppTrigger/idempotency';
 
 /**
  * n8n hands concurrent requests the same stored static data and keeps whichever write comes last. The
@@ -7,7 +10,7 @@ import { recordDelivery, recordDeliveryInProcess } from '../../nodes/TwilioWhats
 describe('duplicate-delivery log under concurrent requests in one process', () => {
 	const now = Date.parse('2026-11-23T12:00:00Z');
 
-	it('keeps tokens that a concurrent request\'s write dropped', () => {
+	it("keeps tokens that a concurrent request's write dropped", () => {
 		const trigger = `wf-1\u0000node-1\u0000webhook-${Math.random()}`;
 		const storedAtArrival = '';
 		// Two requests read the same (empty) static data; each writes back its own log.
@@ -28,10 +31,12 @@ describe('duplicate-delivery log under concurrent requests in one process', () =
 		// Another process read the same empty log and stored only its own token.
 		const theirs = recordDelivery('', 'token-theirs', now + 5).log;
 		const next = recordDeliveryInProcess(trigger, theirs, 'token-next', now + 10);
-		for (const token of ['token-mine', 'token-theirs', 'token-next']) expect(recordDelivery(next.log, token, now + 20).duplicate).toBe(true);
+		for (const token of ['token-mine', 'token-theirs', 'token-next'])
+			expect(recordDelivery(next.log, token, now + 20).duplicate).toBe(true);
 		// An older write of this process, read back later, adds nothing and loses nothing.
 		const again = recordDeliveryInProcess(trigger, mine, 'token-last', now + 30);
-		for (const token of ['token-mine', 'token-theirs', 'token-next', 'token-last']) expect(recordDelivery(again.log, token, now + 40).duplicate).toBe(true);
+		for (const token of ['token-mine', 'token-theirs', 'token-next', 'token-last'])
+			expect(recordDelivery(again.log, token, now + 40).duplicate).toBe(true);
 	});
 
 	it('keeps triggers apart', () => {

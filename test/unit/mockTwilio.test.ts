@@ -13,7 +13,8 @@ import { DEFAULT_ACCOUNT, MOCK_NUMBERS, countSegments, startMockTwilio } from '.
 
 const { accountSid, authToken } = DEFAULT_ACCOUNT;
 const [standardKey, mainKey] = DEFAULT_ACCOUNT.apiKeys ?? [];
-const RFC_2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
+const RFC_2822 =
+	/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 
 /** twilio-node's HTTP client with Twilio's hosts swapped for the mock's URL. */
 class MockHttpClient extends RequestClient {
@@ -25,7 +26,10 @@ class MockHttpClient extends RequestClient {
 	}
 
 	request<TData>(opts: RequestClient.RequestOptions<TData>) {
-		return super.request({ ...opts, uri: opts.uri.replace(/^https:\/\/(api|messaging)\.twilio\.com/, this.base) });
+		return super.request({
+			...opts,
+			uri: opts.uri.replace(/^https:\/\/(api|messaging)\.twilio\.com/, this.base),
+		});
 	}
 }
 
@@ -37,7 +41,12 @@ async function rawRequest(
 	mock: MockTwilio,
 	method: string,
 	path: string,
-	options: { form?: Record<string, string | string[]>; auth?: string; body?: string; contentType?: string } = {},
+	options: {
+		form?: Record<string, string | string[]>;
+		auth?: string;
+		body?: string;
+		contentType?: string;
+	} = {},
 ) {
 	const search = new URLSearchParams();
 	for (const [key, value] of Object.entries(options.form ?? {})) {
@@ -49,10 +58,14 @@ async function rawRequest(
 			Authorization: `Basic ${Buffer.from(options.auth ?? `${accountSid}:${authToken}`).toString('base64')}`,
 			'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded',
 		},
-		body: method === 'GET' ? undefined : options.body ?? search.toString(),
+		body: method === 'GET' ? undefined : (options.body ?? search.toString()),
 	});
 	const text = await response.text();
-	return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+	return {
+		status: response.status,
+		headers: response.headers,
+		body: text ? JSON.parse(text) : null,
+	};
 }
 
 const messagesPath = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
@@ -75,19 +88,33 @@ interface Received {
 }
 
 /** A local webhook receiver, answering 200 unless `answer` says otherwise. */
-async function startReceiver(answer?: (req: http.IncomingMessage) => { status: number; headers?: Record<string, string> }) {
+async function startReceiver(
+	answer?: (req: http.IncomingMessage) => { status: number; headers?: Record<string, string> },
+) {
 	const received: Received[] = [];
 	const server = http.createServer(async (req, res) => {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const body = Buffer.concat(chunks).toString('utf8');
-		received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, form: Object.fromEntries(new URLSearchParams(body)) });
+		received.push({
+			method: req.method ?? '',
+			url: req.url ?? '',
+			headers: req.headers,
+			body,
+			form: Object.fromEntries(new URLSearchParams(body)),
+		});
 		const reply = answer?.(req) ?? { status: 200 };
-		res.writeHead(reply.status, { 'Content-Type': 'text/xml', ...reply.headers }).end('<Response/>');
+		res
+			.writeHead(reply.status, { 'Content-Type': 'text/xml', ...reply.headers })
+			.end('<Response/>');
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	return { base, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		base,
+		received,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }
 
 describe('Twilio mock', () => {
@@ -139,7 +166,11 @@ describe('Twilio mock', () => {
 		});
 
 		it('fetches a message and answers 20404 for an unknown one', async () => {
-			const created = await client.messages.create({ to: '+15558675310', from: MOCK_NUMBERS.sms, body: 'Hi' });
+			const created = await client.messages.create({
+				to: '+15558675310',
+				from: MOCK_NUMBERS.sms,
+				body: 'Hi',
+			});
 			const fetched = await client.messages(created.sid).fetch();
 			expect(fetched.sid).toBe(created.sid);
 			expect(fetched.body).toBe('Hi');
@@ -151,7 +182,11 @@ describe('Twilio mock', () => {
 
 		it('pages the list like Twilio, newest first, and filters by To', async () => {
 			for (let i = 0; i < 5; i++) {
-				await client.messages.create({ to: i % 2 ? '+15558675311' : '+15558675310', from: MOCK_NUMBERS.sms, body: `n${i}` });
+				await client.messages.create({
+					to: i % 2 ? '+15558675311' : '+15558675310',
+					from: MOCK_NUMBERS.sms,
+					body: `n${i}`,
+				});
 			}
 
 			const all = await client.messages.list({ pageSize: 2, limit: 5 });
@@ -185,7 +220,9 @@ describe('Twilio mock', () => {
 				first_page_uri: `${messagesPath}?PageSize=1&Page=0`,
 				uri: `${messagesPath}?PageSize=1&Page=0`,
 			});
-			expect(body.next_page_uri).toBe(`${messagesPath}?PageSize=1&Page=1&PageToken=PA${body.messages[0].sid}`);
+			expect(body.next_page_uri).toBe(
+				`${messagesPath}?PageSize=1&Page=1&PageToken=PA${body.messages[0].sid}`,
+			);
 		});
 
 		it('filters the list by DateSent once messages are sent', async () => {
@@ -194,7 +231,11 @@ describe('Twilio mock', () => {
 			const today = new Date().toISOString().slice(0, 10);
 			const { body } = await rawRequest(mock, 'GET', `${messagesPath}?DateSent=${today}`);
 			expect(body.messages).toHaveLength(1);
-			const { body: before } = await rawRequest(mock, 'GET', `${messagesPath}?${encodeURIComponent('DateSent<')}=2000-01-01`);
+			const { body: before } = await rawRequest(
+				mock,
+				'GET',
+				`${messagesPath}?${encodeURIComponent('DateSent<')}=2000-01-01`,
+			);
 			expect(before.messages).toHaveLength(0);
 		});
 	});
@@ -210,15 +251,21 @@ describe('Twilio mock', () => {
 			['From', '+15005550001', 21212],
 			['From', '+15005550007', 21606],
 			['From', '+15005550008', 21611],
-		])('magic %s %s surfaces as RestException %i with its more_info link', async (field, number, code) => {
-			const params = field === 'To' ? { to: number, from: MOCK_NUMBERS.sms } : { to: '+15558675310', from: number };
-			const error = await expectTwilioError(client.messages.create({ ...params, body: 'x' }));
-			expect(error.status).toBe(400);
-			expect(error.code).toBe(code);
-			expect(error.moreInfo).toBe(`https://www.twilio.com/docs/errors/${code}`);
-			expect(error.message).not.toBe('');
-			expect(mock.messages).toHaveLength(0);
-		});
+		])(
+			'magic %s %s surfaces as RestException %i with its more_info link',
+			async (field, number, code) => {
+				const params =
+					field === 'To'
+						? { to: number, from: MOCK_NUMBERS.sms }
+						: { to: '+15558675310', from: number };
+				const error = await expectTwilioError(client.messages.create({ ...params, body: 'x' }));
+				expect(error.status).toBe(400);
+				expect(error.code).toBe(code);
+				expect(error.moreInfo).toBe(`https://www.twilio.com/docs/errors/${code}`);
+				expect(error.message).not.toBe('');
+				expect(mock.messages).toHaveLength(0);
+			},
+		);
 
 		const to = '+15558675310';
 		const from = MOCK_NUMBERS.sms;
@@ -226,26 +273,60 @@ describe('Twilio mock', () => {
 			{ problem: 'no To', form: { From: from, Body: 'x' }, code: 21604 },
 			{ problem: 'no From', form: { To: to, Body: 'x' }, code: 21603 },
 			{ problem: 'no Body, media or ContentSid', form: { To: to, From: from }, code: 21602 },
-			{ problem: 'a body over 1600 characters', form: { To: to, From: from, Body: 'x'.repeat(1601) }, code: 21617 },
-			{ problem: 'a To that is not E.164', form: { To: '5558675310', From: from, Body: 'x' }, code: 21211 },
-			{ problem: 'a From the account does not own', form: { To: to, From: '+15550000000', Body: 'x' }, code: 21606 },
+			{
+				problem: 'a body over 1600 characters',
+				form: { To: to, From: from, Body: 'x'.repeat(1601) },
+				code: 21617,
+			},
+			{
+				problem: 'a To that is not E.164',
+				form: { To: '5558675310', From: from, Body: 'x' },
+				code: 21211,
+			},
+			{
+				problem: 'a From the account does not own',
+				form: { To: to, From: '+15550000000', Body: 'x' },
+				code: 21606,
+			},
 			{
 				problem: 'WhatsApp From with an SMS To',
 				form: { To: to, From: `whatsapp:${MOCK_NUMBERS.whatsapp}`, Body: 'x' },
 				code: 21910,
 			},
-			{ problem: 'an unregistered WhatsApp sender', form: { To: `whatsapp:${to}`, From: `whatsapp:${from}`, Body: 'x' }, code: 63007 },
-			{ problem: 'a media URL that is not http(s)', form: { To: to, From: from, MediaUrl: 'ftp://x/y' }, code: 21620 },
+			{
+				problem: 'an unregistered WhatsApp sender',
+				form: { To: `whatsapp:${to}`, From: `whatsapp:${from}`, Body: 'x' },
+				code: 63007,
+			},
+			{
+				problem: 'a media URL that is not http(s)',
+				form: { To: to, From: from, MediaUrl: 'ftp://x/y' },
+				code: 21620,
+			},
 			{
 				problem: 'ContentVariables that are not JSON',
 				form: { To: to, From: from, ContentSid: `HX${'1'.repeat(32)}`, ContentVariables: '{1:' },
 				code: 21656,
 			},
-			{ problem: 'a StatusCallback that is not an http(s) URL', form: { To: to, From: from, Body: 'x', StatusCallback: '/relative' }, code: 21609 },
-			{ problem: 'an unknown Messaging Service', form: { To: to, MessagingServiceSid: `MG${'0'.repeat(32)}`, Body: 'x' }, code: 21701 },
+			{
+				problem: 'a StatusCallback that is not an http(s) URL',
+				form: { To: to, From: from, Body: 'x', StatusCallback: '/relative' },
+				code: 21609,
+			},
+			{
+				problem: 'an unknown Messaging Service',
+				form: { To: to, MessagingServiceSid: `MG${'0'.repeat(32)}`, Body: 'x' },
+				code: 21701,
+			},
 			{
 				problem: 'scheduling without a Messaging Service',
-				form: { To: to, From: from, Body: 'x', ScheduleType: 'fixed', SendAt: '2099-01-01T00:00:00Z' },
+				form: {
+					To: to,
+					From: from,
+					Body: 'x',
+					ScheduleType: 'fixed',
+					SendAt: '2099-01-01T00:00:00Z',
+				},
 				code: 35118,
 			},
 		])('rejects $problem with $code', async ({ form, code }) => {
@@ -257,7 +338,10 @@ describe('Twilio mock', () => {
 
 		it('reads only form bodies: JSON parameters count as none (21604)', async () => {
 			const json = JSON.stringify({ To: '+15558675310', From: MOCK_NUMBERS.sms, Body: 'x' });
-			const { body } = await rawRequest(mock, 'POST', messagesPath, { body: json, contentType: 'application/json' });
+			const { body } = await rawRequest(mock, 'POST', messagesPath, {
+				body: json,
+				contentType: 'application/json',
+			});
 			expect(body.code).toBe(21604);
 		});
 
@@ -266,12 +350,21 @@ describe('Twilio mock', () => {
 			expect(error.status).toBe(401);
 			expect(error.code).toBe(20003);
 			const raw = await rawRequest(mock, 'GET', messagesPath, { auth: `${accountSid}:wrong` });
-			expect(raw.body).toEqual({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+			expect(raw.body).toEqual({
+				code: 20003,
+				message: 'Authenticate',
+				more_info: 'https://www.twilio.com/docs/errors/20003',
+				status: 401,
+			});
 			expect(raw.headers.get('www-authenticate')).toMatch(/^Basic/);
 		});
 
 		it('answers an unknown account in the path with 404/20404', async () => {
-			const { status, body } = await rawRequest(mock, 'GET', `/2010-04-01/Accounts/AC${'0'.repeat(32)}/Messages.json`);
+			const { status, body } = await rawRequest(
+				mock,
+				'GET',
+				`/2010-04-01/Accounts/AC${'0'.repeat(32)}/Messages.json`,
+			);
 			expect(status).toBe(404);
 			expect(body.code).toBe(20404);
 		});
@@ -286,18 +379,27 @@ describe('Twilio mock', () => {
 	describe('accounts and API keys', () => {
 		it('serves the Account resource with the Auth Token credentials', async () => {
 			const account = await client.api.v2010.accounts(accountSid).fetch();
-			expect(account).toMatchObject({ sid: accountSid, status: 'active', type: 'Full', friendlyName: 'Mock Twilio account' });
+			expect(account).toMatchObject({
+				sid: accountSid,
+				status: 'active',
+				type: 'Full',
+				friendlyName: 'Mock Twilio account',
+			});
 			expect(account.dateCreated).toBeInstanceOf(Date);
 			expect(account.subresourceUris.messages).toBe(messagesPath);
 		});
 
 		it('lets a standard API key send but not read the Account resource; a main key can', async () => {
 			const standard = sdk(mock, standardKey.sid, standardKey.secret);
-			await expect(standard.messages.create({ to: '+15558675310', from: MOCK_NUMBERS.sms, body: 'key' })).resolves.toBeDefined();
+			await expect(
+				standard.messages.create({ to: '+15558675310', from: MOCK_NUMBERS.sms, body: 'key' }),
+			).resolves.toBeDefined();
 			const error = await expectTwilioError(standard.api.v2010.accounts(accountSid).fetch());
 			expect(error.code).toBe(20003);
 			const main = sdk(mock, mainKey.sid, mainKey.secret);
-			await expect(main.api.v2010.accounts(accountSid).fetch()).resolves.toMatchObject({ sid: accountSid });
+			await expect(main.api.v2010.accounts(accountSid).fetch()).resolves.toMatchObject({
+				sid: accountSid,
+			});
 		});
 	});
 
@@ -325,7 +427,13 @@ describe('Twilio mock', () => {
 		it('schedules with a Messaging Service inside the allowed window only', async () => {
 			const soon = new Date(Date.now() + 10 * 60 * 1000);
 			const tooSoon = await expectTwilioError(
-				client.messages.create({ to: '+15558675310', messagingServiceSid: serviceSid(), body: 'x', scheduleType: 'fixed', sendAt: soon }),
+				client.messages.create({
+					to: '+15558675310',
+					messagingServiceSid: serviceSid(),
+					body: 'x',
+					scheduleType: 'fixed',
+					sendAt: soon,
+				}),
 			);
 			expect(tooSoon.code).toBe(35114);
 
@@ -358,8 +466,14 @@ describe('Twilio mock', () => {
 				await mock.settled();
 				expect(receiver.received.map((r) => r.form.MessageStatus)).toEqual(['canceled']);
 
-				const queued = await client.messages.create({ to: '+15558675310', from: MOCK_NUMBERS.sms, body: 'now' });
-				const error = await expectTwilioError(client.messages(queued.sid).update({ status: 'canceled' }));
+				const queued = await client.messages.create({
+					to: '+15558675310',
+					from: MOCK_NUMBERS.sms,
+					body: 'now',
+				});
+				const error = await expectTwilioError(
+					client.messages(queued.sid).update({ status: 'canceled' }),
+				);
 				expect(error.code).toBe(30409);
 			} finally {
 				await receiver.close();
@@ -369,7 +483,11 @@ describe('Twilio mock', () => {
 		it('refuses to delete a message still queued (20009), then deletes it once delivered', async () => {
 			// Slow status changes keep the message queued while the first delete is tried, however loaded the machine.
 			mock.setCallbackDelay(2_000);
-			const message = await client.messages.create({ to: '+15558675310', from: MOCK_NUMBERS.sms, body: 'bye' });
+			const message = await client.messages.create({
+				to: '+15558675310',
+				from: MOCK_NUMBERS.sms,
+				body: 'bye',
+			});
 			const early = await expectTwilioError(client.messages(message.sid).remove());
 			expect(early.code).toBe(20009);
 			mock.setCallbackDelay(50);
@@ -380,7 +498,11 @@ describe('Twilio mock', () => {
 		});
 
 		it('redacts a body with Body=""', async () => {
-			const message = await client.messages.create({ to: '+15558675310', from: MOCK_NUMBERS.sms, body: 'secret' });
+			const message = await client.messages.create({
+				to: '+15558675310',
+				from: MOCK_NUMBERS.sms,
+				body: 'secret',
+			});
 			expect((await client.messages(message.sid).update({ body: '' })).body).toBe('');
 		});
 	});
@@ -390,7 +512,12 @@ describe('Twilio mock', () => {
 			const receiver = await startReceiver();
 			try {
 				const callbackUrl = `${receiver.base}/status?executionId=42&record=a%20b`;
-				const message = await client.messages.create({ to: '+15558675310', from: MOCK_NUMBERS.sms, body: 'hi', statusCallback: callbackUrl });
+				const message = await client.messages.create({
+					to: '+15558675310',
+					from: MOCK_NUMBERS.sms,
+					body: 'hi',
+					statusCallback: callbackUrl,
+				});
 				await mock.settled();
 
 				expect(receiver.received.map((r) => r.form.MessageStatus)).toEqual(['sent', 'delivered']);
@@ -400,8 +527,12 @@ describe('Twilio mock', () => {
 					expect(request.headers['user-agent']).toBe('TwilioProxy/1.1');
 					expect(request.headers['i-twilio-idempotency-token']).toEqual(expect.any(String));
 					const signature = String(request.headers['x-twilio-signature']);
-					expect(twilio.validateRequest(authToken, signature, callbackUrl, request.form)).toBe(true);
-					expect(twilio.validateRequest('wrong-token', signature, callbackUrl, request.form)).toBe(false);
+					expect(twilio.validateRequest(authToken, signature, callbackUrl, request.form)).toBe(
+						true,
+					);
+					expect(twilio.validateRequest('wrong-token', signature, callbackUrl, request.form)).toBe(
+						false,
+					);
 					expect(request.form).toMatchObject({
 						AccountSid: accountSid,
 						ApiVersion: '2010-04-01',
@@ -438,7 +569,10 @@ describe('Twilio mock', () => {
 					['sent', undefined],
 					['undelivered', '30003'],
 				]);
-				expect(await client.messages(message.sid).fetch()).toMatchObject({ status: 'undelivered', errorCode: 30003 });
+				expect(await client.messages(message.sid).fetch()).toMatchObject({
+					status: 'undelivered',
+					errorCode: 30003,
+				});
 			} finally {
 				await receiver.close();
 			}
@@ -448,13 +582,27 @@ describe('Twilio mock', () => {
 			const receiver = await startReceiver();
 			try {
 				const [service] = await client.messaging.v1.services.list();
-				await client.messaging.v1.services(service.sid).update({ statusCallback: `${receiver.base}/service-status` });
-				const message = await client.messages.create({ to: '+15558675310', messagingServiceSid: service.sid, body: 'pool' });
+				await client.messaging.v1
+					.services(service.sid)
+					.update({ statusCallback: `${receiver.base}/service-status` });
+				const message = await client.messages.create({
+					to: '+15558675310',
+					messagingServiceSid: service.sid,
+					body: 'pool',
+				});
 				expect(message.status).toBe('accepted');
 				expect(message.from).toBeNull();
 				await mock.settled();
-				expect(receiver.received.map((r) => r.form.MessageStatus)).toEqual(['queued', 'sent', 'delivered']);
-				expect(receiver.received.every((r) => r.url === '/service-status' && r.form.MessagingServiceSid === service.sid)).toBe(true);
+				expect(receiver.received.map((r) => r.form.MessageStatus)).toEqual([
+					'queued',
+					'sent',
+					'delivered',
+				]);
+				expect(
+					receiver.received.every(
+						(r) => r.url === '/service-status' && r.form.MessagingServiceSid === service.sid,
+					),
+				).toBe(true);
 				expect(receiver.received[0].form.From).toBe(MOCK_NUMBERS.sms);
 			} finally {
 				await receiver.close();
@@ -474,7 +622,11 @@ describe('Twilio mock', () => {
 					statusCallback: `${receiver.base}/wa`,
 				});
 				await mock.settled();
-				expect(receiver.received.map((r) => r.form.MessageStatus)).toEqual(['sent', 'delivered', 'read']);
+				expect(receiver.received.map((r) => r.form.MessageStatus)).toEqual([
+					'sent',
+					'delivered',
+					'read',
+				]);
 				expect(receiver.received[2].form).toMatchObject({
 					ChannelPrefix: 'whatsapp',
 					ChannelToAddress: '+15558675310',
@@ -493,11 +645,24 @@ describe('Twilio mock', () => {
 			const receiver = await startReceiver();
 			try {
 				const send = (extra: object) =>
-					client.messages.create({ to: 'whatsapp:+15558675310', from: `whatsapp:${MOCK_NUMBERS.whatsapp}`, ...extra });
+					client.messages.create({
+						to: 'whatsapp:+15558675310',
+						from: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+						...extra,
+					});
 				const outside = await send({ body: 'free-form' });
-				const template = await send({ contentSid: `HX${'a'.repeat(32)}`, contentVariables: '{"1":"Ana"}' });
-				await client.incomingPhoneNumbers(mock.phoneNumbers[1].sid).update({ smsUrl: `${receiver.base}/in` });
-				await mock.receiveMessage({ to: `whatsapp:${MOCK_NUMBERS.whatsapp}`, from: 'whatsapp:+15558675310', body: 'hello' });
+				const template = await send({
+					contentSid: `HX${'a'.repeat(32)}`,
+					contentVariables: '{"1":"Ana"}',
+				});
+				await client
+					.incomingPhoneNumbers(mock.phoneNumbers[1].sid)
+					.update({ smsUrl: `${receiver.base}/in` });
+				await mock.receiveMessage({
+					to: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+					from: 'whatsapp:+15558675310',
+					body: 'hello',
+				});
 				const inside = await send({ body: 'reply' });
 				await mock.settled();
 				const final = async (sid: string) => (await client.messages(sid).fetch()).errorCode;
@@ -515,14 +680,26 @@ describe('Twilio mock', () => {
 			const receiver = await startReceiver();
 			try {
 				const url = `${receiver.base}/webhook/abc?x=1`;
-				const params = { MessageSid: `SM${'1'.repeat(32)}`, Body: 'Hola ñ & =', From: 'whatsapp:+15558675310', NumMedia: '0' };
+				const params = {
+					MessageSid: `SM${'1'.repeat(32)}`,
+					Body: 'Hola ñ & =',
+					From: 'whatsapp:+15558675310',
+					NumMedia: '0',
+				};
 				const result = await mock.sendInbound(url, params, { idempotencyToken: 'token-1' });
 				expect(result.status).toBe(200);
 				const [request] = receiver.received;
 				expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
 				expect(request.headers['i-twilio-idempotency-token']).toBe('token-1');
 				expect(request.form).toEqual(params);
-				expect(twilio.validateRequest(authToken, String(request.headers['x-twilio-signature']), url, request.form)).toBe(true);
+				expect(
+					twilio.validateRequest(
+						authToken,
+						String(request.headers['x-twilio-signature']),
+						url,
+						request.form,
+					),
+				).toBe(true);
 			} finally {
 				await receiver.close();
 			}
@@ -531,13 +708,24 @@ describe('Twilio mock', () => {
 		it('puts GET parameters in the query string and signs the full URL', async () => {
 			const receiver = await startReceiver();
 			try {
-				await mock.sendInbound(`${receiver.base}/get-hook?a=b`, { Body: 'hi there', To: '+1555' }, { method: 'GET' });
+				await mock.sendInbound(
+					`${receiver.base}/get-hook?a=b`,
+					{ Body: 'hi there', To: '+1555' },
+					{ method: 'GET' },
+				);
 				const [request] = receiver.received;
 				expect(request.method).toBe('GET');
 				expect(request.body).toBe('');
 				const fullUrl = receiver.base + request.url;
 				expect(new URL(fullUrl).searchParams.get('Body')).toBe('hi there');
-				expect(twilio.validateRequest(authToken, String(request.headers['x-twilio-signature']), fullUrl, {})).toBe(true);
+				expect(
+					twilio.validateRequest(
+						authToken,
+						String(request.headers['x-twilio-signature']),
+						fullUrl,
+						{},
+					),
+				).toBe(true);
 			} finally {
 				await receiver.close();
 			}
@@ -549,7 +737,14 @@ describe('Twilio mock', () => {
 				const url = `${receiver.base}/hook`;
 				await mock.sendInbound(url, { Body: 'x' }, { badSignature: true });
 				const [request] = receiver.received;
-				expect(twilio.validateRequest(authToken, String(request.headers['x-twilio-signature']), url, request.form)).toBe(false);
+				expect(
+					twilio.validateRequest(
+						authToken,
+						String(request.headers['x-twilio-signature']),
+						url,
+						request.form,
+					),
+				).toBe(false);
 			} finally {
 				await receiver.close();
 			}
@@ -557,7 +752,9 @@ describe('Twilio mock', () => {
 
 		it('answers a Basic challenge with the credentials of the URL, which it signs as written', async () => {
 			const receiver = await startReceiver((req) =>
-				req.headers.authorization ? { status: 200 } : { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="hook"' } },
+				req.headers.authorization
+					? { status: 200 }
+					: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="hook"' } },
 			);
 			try {
 				const url = receiver.base.replace('http://', 'http://hookuser:p%40ss@') + '/protected';
@@ -568,7 +765,9 @@ describe('Twilio mock', () => {
 					`Basic ${Buffer.from('hookuser:p@ss').toString('base64')}`,
 				]);
 				const signature = String(receiver.received[1].headers['x-twilio-signature']);
-				expect(twilio.validateRequest(authToken, signature, url, receiver.received[1].form)).toBe(true);
+				expect(twilio.validateRequest(authToken, signature, url, receiver.received[1].form)).toBe(
+					true,
+				);
 				expect(mock.webhooks[0].url).not.toContain('p%40ss');
 			} finally {
 				await receiver.close();
@@ -579,7 +778,9 @@ describe('Twilio mock', () => {
 			const receiver = await startReceiver();
 			try {
 				const smsNumber = mock.phoneNumbers.find((pn) => pn.phone_number === MOCK_NUMBERS.sms);
-				await client.incomingPhoneNumbers(smsNumber?.sid ?? '').update({ smsUrl: `${receiver.base}/sms`, smsMethod: 'POST' });
+				await client
+					.incomingPhoneNumbers(smsNumber?.sid ?? '')
+					.update({ smsUrl: `${receiver.base}/sms`, smsMethod: 'POST' });
 				await mock.receiveMessage({
 					to: MOCK_NUMBERS.sms,
 					from: '+15558675310',
@@ -600,7 +801,14 @@ describe('Twilio mock', () => {
 					MessagingServiceSid: mock.messagingServices[0].sid,
 				});
 				expect(request.form.MessageSid).toMatch(/^MM[0-9a-f]{32}$/);
-				expect(twilio.validateRequest(authToken, String(request.headers['x-twilio-signature']), `${receiver.base}/sms`, request.form)).toBe(true);
+				expect(
+					twilio.validateRequest(
+						authToken,
+						String(request.headers['x-twilio-signature']),
+						`${receiver.base}/sms`,
+						request.form,
+					),
+				).toBe(true);
 			} finally {
 				await receiver.close();
 			}
@@ -610,12 +818,18 @@ describe('Twilio mock', () => {
 	describe('phone numbers and Messaging Services', () => {
 		it('lists and updates IncomingPhoneNumbers through the SDK', async () => {
 			const numbers = await client.incomingPhoneNumbers.list();
-			expect(numbers.map((n) => n.phoneNumber).sort()).toEqual([MOCK_NUMBERS.whatsapp, MOCK_NUMBERS.sms].sort());
+			expect(numbers.map((n) => n.phoneNumber).sort()).toEqual(
+				[MOCK_NUMBERS.whatsapp, MOCK_NUMBERS.sms].sort(),
+			);
 			const [found] = await client.incomingPhoneNumbers.list({ phoneNumber: MOCK_NUMBERS.sms });
 			expect(found.sid).toMatch(/^PN[0-9a-f]{32}$/);
-			const updated = await client.incomingPhoneNumbers(found.sid).update({ smsUrl: 'https://n8n.example/webhook/x', smsMethod: 'GET' });
+			const updated = await client
+				.incomingPhoneNumbers(found.sid)
+				.update({ smsUrl: 'https://n8n.example/webhook/x', smsMethod: 'GET' });
 			expect(updated).toMatchObject({ smsUrl: 'https://n8n.example/webhook/x', smsMethod: 'GET' });
-			expect((await client.incomingPhoneNumbers(found.sid).fetch()).smsUrl).toBe('https://n8n.example/webhook/x');
+			expect((await client.incomingPhoneNumbers(found.sid).fetch()).smsUrl).toBe(
+				'https://n8n.example/webhook/x',
+			);
 		});
 
 		it('lists and updates Messaging Services and their sender pool through the SDK', async () => {
@@ -626,14 +840,22 @@ describe('Twilio mock', () => {
 				inboundMethod: 'POST',
 				useInboundWebhookOnNumber: false,
 			});
-			expect(updated).toMatchObject({ inboundRequestUrl: 'https://n8n.example/webhook/in', useInboundWebhookOnNumber: false });
+			expect(updated).toMatchObject({
+				inboundRequestUrl: 'https://n8n.example/webhook/in',
+				useInboundWebhookOnNumber: false,
+			});
 			const pool = await client.messaging.v1.services(services[0].sid).phoneNumbers.list();
-			expect(pool.map((n) => n.phoneNumber).sort()).toEqual([MOCK_NUMBERS.whatsapp, MOCK_NUMBERS.sms].sort());
+			expect(pool.map((n) => n.phoneNumber).sort()).toEqual(
+				[MOCK_NUMBERS.whatsapp, MOCK_NUMBERS.sms].sort(),
+			);
 		});
 	});
 
 	describe('fault switches', () => {
-		const create = () => rawRequest(mock, 'POST', messagesPath, { form: { To: '+15558675310', From: MOCK_NUMBERS.sms, Body: 'x' } });
+		const create = () =>
+			rawRequest(mock, 'POST', messagesPath, {
+				form: { To: '+15558675310', From: MOCK_NUMBERS.sms, Body: 'x' },
+			});
 
 		it('answers 429/20429 with Retry-After, then recovers', async () => {
 			mock.setFault({ kind: '429', count: 1, retryAfterSeconds: 7 });
@@ -684,7 +906,8 @@ describe('Twilio mock', () => {
 		it('stalls without answering until the mock closes', async () => {
 			mock.setFault({ kind: 'stall', count: 1 });
 			const pending = create();
-			while (mock.requests.length === 0 || mock.requests[0].outcome !== 'stalled') await new Promise((r) => setImmediate(r));
+			while (mock.requests.length === 0 || mock.requests[0].outcome !== 'stalled')
+				await new Promise((r) => setImmediate(r));
 			await mock.close();
 			await expect(pending).rejects.toThrow();
 			expect(mock.messages).toHaveLength(0);

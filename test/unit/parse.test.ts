@@ -21,19 +21,34 @@ describe('classifyTwilioEvent', () => {
 		['WhatsApp text', twilio.whatsappText, 'message.received'],
 		['SMS with geo fields', twilio.smsWithGeo, 'message.received'],
 		['MMS', twilio.mms, 'message.received'],
-		['contact-center text without SmsStatus (seed 001)', twilio.contactCenter('TEXT', { Body: 'hola' }), 'message.received'],
+		[
+			'contact-center text without SmsStatus (seed 001)',
+			twilio.contactCenter('TEXT', { Body: 'hola' }),
+			'message.received',
+		],
 		['status callback', twilio.statusCallback('sent'), 'message.status'],
 		['WhatsApp read receipt', twilio.whatsappRead, 'message.status'],
 		['status callback of an inbound message', twilio.statusCallback('received'), 'message.status'],
-		['older sender with only an outbound SmsStatus', { MessageSid: 'SM1', SmsStatus: 'delivered' }, 'message.status'],
-		['inbound still receiving', { MessageSid: 'SM1', SmsStatus: 'receiving', NumMedia: '3' }, 'message.received'],
+		[
+			'older sender with only an outbound SmsStatus',
+			{ MessageSid: 'SM1', SmsStatus: 'delivered' },
+			'message.status',
+		],
+		[
+			'inbound still receiving',
+			{ MessageSid: 'SM1', SmsStatus: 'receiving', NumMedia: '3' },
+			'message.received',
+		],
 	] as const)('%s', (_name, params, expected) => {
 		expect(classifyTwilioEvent(params)).toBe(expected);
 	});
 
 	it.each([
 		['empty request', {}],
-		['a voice call webhook', { CallSid: 'CA1', CallStatus: 'ringing', From: '+14017122661', To: '+15558675310' }],
+		[
+			'a voice call webhook',
+			{ CallSid: 'CA1', CallStatus: 'ringing', From: '+14017122661', To: '+15558675310' },
+		],
 		['content without any identifier', { Body: 'hello' }],
 		['an identifier without content', { MessageSid: 'SM1', AccountSid: 'AC1' }],
 	])('%s → undefined', (_name, params) => {
@@ -178,7 +193,9 @@ describe('parseTwilioWebhook: inbound WhatsApp', () => {
 			mediaUrl: twilio.whatsappReferral.ReferralMediaUrl,
 			ctwaClid: twilio.whatsappReferral.ReferralCtwaClid,
 			numMedia: 1,
-			media: [{ url: twilio.whatsappReferral.ReferralMediaUrl, contentType: 'image/jpeg', index: 0 }],
+			media: [
+				{ url: twilio.whatsappReferral.ReferralMediaUrl, contentType: 'image/jpeg', index: 0 },
+			],
 		});
 		expect(item.warnings).toEqual([]);
 	});
@@ -281,7 +298,11 @@ describe('parseTwilioWebhook: SMS and MMS', () => {
 	});
 
 	it('takes the channel from other prefixes Twilio uses', () => {
-		const messenger = parse({ ...twilio.smsWithGeo, From: 'messenger:2417682478', To: 'messenger:1031592693' });
+		const messenger = parse({
+			...twilio.smsWithGeo,
+			From: 'messenger:2417682478',
+			To: 'messenger:1031592693',
+		});
 		expect(messenger.channel).toBe('messenger');
 		expect(messenger.from).toMatchObject({ channel: 'messenger', id: '2417682478', number: null });
 		expect(parse({ ...twilio.smsWithGeo, From: 'rcs:+14017122661' }).channel).toBe('rcs');
@@ -295,7 +316,11 @@ describe('parseTwilioWebhook: contact-center message types (seed 001)', () => {
 		['AUDIO', { MediaUrl0: 'https://example.com/a.aac', MediaContentType0: 'audio/aac' }, 'audio'],
 		['VEDIO', { MediaUrl0: 'https://example.com/a.mp4', MediaContentType0: 'video/mp4' }, 'video'],
 		['VIDEO', { MediaUrl0: 'https://example.com/a.mp4', MediaContentType0: 'video/mp4' }, 'video'],
-		['LOCATION', { Latitude: '40.4168', Longitude: '-3.7038', Address: 'Puerta del Sol', Label: 'Madrid' }, 'location'],
+		[
+			'LOCATION',
+			{ Latitude: '40.4168', Longitude: '-3.7038', Address: 'Puerta del Sol', Label: 'Madrid' },
+			'location',
+		],
 	])('%s', (messageType, fields, expected) => {
 		const item = parse(twilio.contactCenter(messageType, fields));
 		expect(item.event).toBe('message.received');
@@ -305,7 +330,12 @@ describe('parseTwilioWebhook: contact-center message types (seed 001)', () => {
 	});
 
 	it('counts the media actually sent when NumMedia is absent', () => {
-		const item = parse(twilio.contactCenter('IMAGE', { MediaUrl0: 'https://example.com/a.jpg', MediaContentType0: 'image/jpeg' }));
+		const item = parse(
+			twilio.contactCenter('IMAGE', {
+				MediaUrl0: 'https://example.com/a.jpg',
+				MediaContentType0: 'image/jpeg',
+			}),
+		);
 		expect(item.numMedia).toBe(1);
 	});
 });
@@ -315,7 +345,11 @@ describe('parseTwilioWebhook: type without MessageType', () => {
 	it.each([
 		['location fields', { Latitude: '1', Longitude: '2' }, 'location'],
 		['a button', { ButtonText: 'Yes' }, 'button'],
-		['a WebP on WhatsApp (sticker)', { From: twilio.CUSTOMER, MediaUrl0: 'u', MediaContentType0: 'image/webp' }, 'sticker'],
+		[
+			'a WebP on WhatsApp (sticker)',
+			{ From: twilio.CUSTOMER, MediaUrl0: 'u', MediaContentType0: 'image/webp' },
+			'sticker',
+		],
 		['a WebP over MMS (image)', { MediaUrl0: 'u', MediaContentType0: 'image/webp' }, 'image'],
 		['audio', { MediaUrl0: 'u', MediaContentType0: 'audio/ogg' }, 'audio'],
 		['video', { MediaUrl0: 'u', MediaContentType0: 'video/3gpp' }, 'video'],
@@ -384,14 +418,19 @@ describe('parseTwilioWebhook: status callbacks', () => {
 		expect(item.errorMessage).toMatch(/24-hour/);
 	});
 
-	it.each([30003, 30004, 30005, 30006, 30007, 30008, 21610])('gives a short meaning for error %i', (code) => {
-		const item = parse(twilio.statusCallback('undelivered', { ErrorCode: String(code) }));
-		expect(item.errorCode).toBe(code);
-		expect(item.errorMessage).toEqual(expect.any(String));
-	});
+	it.each([30003, 30004, 30005, 30006, 30007, 30008, 21610])(
+		'gives a short meaning for error %i',
+		(code) => {
+			const item = parse(twilio.statusCallback('undelivered', { ErrorCode: String(code) }));
+			expect(item.errorCode).toBe(code);
+			expect(item.errorMessage).toEqual(expect.any(String));
+		},
+	);
 
 	it("falls back to Twilio's ErrorMessage for codes without a known meaning", () => {
-		const item = parse(twilio.statusCallback('failed', { ErrorCode: '12345', ErrorMessage: 'Something odd' }));
+		const item = parse(
+			twilio.statusCallback('failed', { ErrorCode: '12345', ErrorMessage: 'Something odd' }),
+		);
 		expect(item.errorCode).toBe(12345);
 		expect(item.errorMessage).toBe('Something odd');
 		expect(parse(twilio.statusCallback('failed', { ErrorCode: '12345' })).errorMessage).toBeNull();
@@ -399,7 +438,12 @@ describe('parseTwilioWebhook: status callbacks', () => {
 
 	it('reads a WhatsApp read receipt with its event type', () => {
 		const item = parse(twilio.whatsappRead);
-		expect(item).toMatchObject({ status: 'read', eventType: 'READ', isFinal: true, channel: 'whatsapp' });
+		expect(item).toMatchObject({
+			status: 'read',
+			eventType: 'READ',
+			isFinal: true,
+			channel: 'whatsapp',
+		});
 		expect(item.to.number).toBe('+14017122661');
 	});
 
@@ -459,7 +503,11 @@ describe('parseTwilioWebhook: tolerance', () => {
 
 	it('sets non-numeric or out-of-range coordinates to null with a warning', () => {
 		const item = parse({ ...twilio.whatsappLocation, Latitude: 'north', Longitude: '190' });
-		expect(item.location).toMatchObject({ latitude: null, longitude: null, label: 'The Harrow Club' });
+		expect(item.location).toMatchObject({
+			latitude: null,
+			longitude: null,
+			label: 'The Harrow Club',
+		});
 		expect(item.warnings).toHaveLength(2);
 	});
 
@@ -471,7 +519,11 @@ describe('parseTwilioWebhook: tolerance', () => {
 	});
 
 	it('keeps unknown parameters in raw and never rejects them', () => {
-		const params = { ...twilio.whatsappText, ChannelMetadata: '{"type":"whatsapp"}', SomethingNew: 'x' };
+		const params = {
+			...twilio.whatsappText,
+			ChannelMetadata: '{"type":"whatsapp"}',
+			SomethingNew: 'x',
+		};
 		const item = parse(params);
 		expect(item.raw).toEqual(params);
 		expect(item.warnings).toEqual([]);
@@ -487,7 +539,12 @@ describe('parseTwilioWebhook: tolerance', () => {
 	});
 
 	it('says what it ignored in numbers and flags', () => {
-		const item = parse({ ...twilio.whatsappText, NumSegments: 'one', Forwarded: 'verdadero', ErrorCode: '' });
+		const item = parse({
+			...twilio.whatsappText,
+			NumSegments: 'one',
+			Forwarded: 'verdadero',
+			ErrorCode: '',
+		});
 		expect(item.numSegments).toBeNull();
 		expect(item.forwarded).toBe(false);
 		expect(item.errorCode).toBeNull();
@@ -503,7 +560,14 @@ describe('parseTwilioWebhook: tolerance', () => {
 
 describe('mediaOf', () => {
 	it('lists MediaUrl{N} with MediaContentType{N} in index order', () => {
-		expect(mediaOf({ MediaUrl1: 'b', MediaContentType1: 'image/png', MediaUrl0: 'a', MediaContentType0: 'image/jpeg' })).toEqual([
+		expect(
+			mediaOf({
+				MediaUrl1: 'b',
+				MediaContentType1: 'image/png',
+				MediaUrl0: 'a',
+				MediaContentType0: 'image/jpeg',
+			}),
+		).toEqual([
 			{ url: 'a', contentType: 'image/jpeg', index: 0 },
 			{ url: 'b', contentType: 'image/png', index: 1 },
 		]);
@@ -516,24 +580,96 @@ describe('mediaOf', () => {
 const NUM_RUNS = 10_000;
 
 const KNOWN_KEYS = [
-	'MessageSid', 'SmsSid', 'SmsMessageSid', 'AccountSid', 'MessagingServiceSid', 'From', 'To', 'Body', 'NumMedia',
-	'NumSegments', 'MessageType', 'MessageStatus', 'SmsStatus', 'ErrorCode', 'ErrorMessage', 'EventType',
-	'RawDlrDoneDate', 'Latitude', 'Longitude', 'Address', 'Label', 'ButtonText', 'ButtonPayload', 'ProfileName',
-	'WaId', 'Forwarded', 'FrequentlyForwarded', 'OriginalRepliedMessageSid', 'OriginalRepliedMessageSender',
-	'ReferralNumMedia', 'ReferralBody', 'ReferralMediaUrl', 'ReferralMediaUrl0', 'ReferralMediaContentType',
-	'ReferralCtwaClid', 'ReferralX', 'Referral', 'MediaUrl0', 'MediaUrl1', 'MediaUrl2', 'MediaUrl10', 'MediaUrl01',
-	'MediaUrl', 'MediaUrl-1', 'MediaContentType0', 'MediaContentType1', 'ChannelPrefix', 'FromCity', 'ToCountry',
-	'__proto__', 'constructor', 'toString', 'hasOwnProperty',
+	'MessageSid',
+	'SmsSid',
+	'SmsMessageSid',
+	'AccountSid',
+	'MessagingServiceSid',
+	'From',
+	'To',
+	'Body',
+	'NumMedia',
+	'NumSegments',
+	'MessageType',
+	'MessageStatus',
+	'SmsStatus',
+	'ErrorCode',
+	'ErrorMessage',
+	'EventType',
+	'RawDlrDoneDate',
+	'Latitude',
+	'Longitude',
+	'Address',
+	'Label',
+	'ButtonText',
+	'ButtonPayload',
+	'ProfileName',
+	'WaId',
+	'Forwarded',
+	'FrequentlyForwarded',
+	'OriginalRepliedMessageSid',
+	'OriginalRepliedMessageSender',
+	'ReferralNumMedia',
+	'ReferralBody',
+	'ReferralMediaUrl',
+	'ReferralMediaUrl0',
+	'ReferralMediaContentType',
+	'ReferralCtwaClid',
+	'ReferralX',
+	'Referral',
+	'MediaUrl0',
+	'MediaUrl1',
+	'MediaUrl2',
+	'MediaUrl10',
+	'MediaUrl01',
+	'MediaUrl',
+	'MediaUrl-1',
+	'MediaContentType0',
+	'MediaContentType1',
+	'ChannelPrefix',
+	'FromCity',
+	'ToCountry',
+	'__proto__',
+	'constructor',
+	'toString',
+	'hasOwnProperty',
 ];
 
 const value = fc.oneof(
 	fc.string({ maxLength: 12 }),
 	fc.string({ unit: 'binary', maxLength: 8 }),
-	fc.constantFrom('', '0', '1', '2', '-1', '1e3', '0x10', 'true', 'false', 'NaN', 'Infinity', '2302141259', '99.5',
-		'whatsapp:+14155238886', 'messenger:123', ':', 'delivered', 'received', 'undelivered', 'TEXT', 'VEDIO',
-		'image/webp', 'audio/ogg', '63016', ' 5 '),
+	fc.constantFrom(
+		'',
+		'0',
+		'1',
+		'2',
+		'-1',
+		'1e3',
+		'0x10',
+		'true',
+		'false',
+		'NaN',
+		'Infinity',
+		'2302141259',
+		'99.5',
+		'whatsapp:+14155238886',
+		'messenger:123',
+		':',
+		'delivered',
+		'received',
+		'undelivered',
+		'TEXT',
+		'VEDIO',
+		'image/webp',
+		'audio/ogg',
+		'63016',
+		' 5 ',
+	),
 );
-const paramValue = fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: fc.array(value, { maxLength: 3 }) });
+const paramValue = fc.oneof(
+	{ weight: 5, arbitrary: value },
+	{ weight: 1, arbitrary: fc.array(value, { maxLength: 3 }) },
+);
 const params: fc.Arbitrary<TwilioParams> = fc.dictionary(
 	fc.oneof(fc.constantFrom(...KNOWN_KEYS), fc.string({ maxLength: 10 })),
 	paramValue,
@@ -545,7 +681,8 @@ function isJsonValue(x: unknown): boolean {
 	if (x === null || typeof x === 'string' || typeof x === 'boolean') return true;
 	if (typeof x === 'number') return Number.isFinite(x);
 	if (Array.isArray(x)) return x.every(isJsonValue);
-	if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) return Object.values(x).every(isJsonValue);
+	if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype)
+		return Object.values(x).every(isJsonValue);
 	return false;
 }
 

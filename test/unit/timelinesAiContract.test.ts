@@ -11,14 +11,27 @@ import {
 import { toE164 } from '../../nodes/shared/e164';
 import { attachmentProblem, declaredProblem } from '../../nodes/TimelinesAiTrigger/fileCheck';
 import { buildItem } from '../../nodes/TimelinesAiTrigger/item';
-import { contactJid, example1AccountPhone, example2ChatWithFile, groupJid, successResponse } from '../fixtures/timelinesai/requests';
+import {
+	contactJid,
+	example1AccountPhone,
+	example2ChatWithFile,
+	groupJid,
+	successResponse,
+} from '../fixtures/timelinesai/requests';
 
 const JSON_TYPE = 'application/json';
 
 /** `contentType` null sends no Content-Type header at all. */
-function check(body: unknown, contentType: string | null = JSON_TYPE, bodyBytes?: number): Validation {
+function check(
+	body: unknown,
+	contentType: string | null = JSON_TYPE,
+	bodyBytes?: number,
+): Validation {
 	const bytes = bodyBytes ?? (body === undefined ? 0 : Buffer.byteLength(JSON.stringify(body)));
-	return validateSendRequest(body, contentType ?? undefined, { bodyBytes: bytes, maxBodyBytes: 64 * 1024 });
+	return validateSendRequest(body, contentType ?? undefined, {
+		bodyBytes: bytes,
+		maxBodyBytes: 64 * 1024,
+	});
 }
 
 function accepted(body: unknown): SendRequest {
@@ -58,10 +71,22 @@ describe('TimelinesAI send request: accepted requests', () => {
 	it.each([
 		['chat_id', { chat_id: '77234' }, { type: 'chat_id', value: '77234', phone: null }],
 		['chat_id as a number', { chat_id: 77234 }, { type: 'chat_id', value: '77234', phone: null }],
-		['jid of a contact', { jid: contactJid }, { type: 'jid', value: contactJid, phone: '+14151231234' }],
+		[
+			'jid of a contact',
+			{ jid: contactJid },
+			{ type: 'jid', value: contactJid, phone: '+14151231234' },
+		],
 		['jid of a group', { jid: groupJid }, { type: 'jid', value: groupJid, phone: null }],
-		['phone', { phone: '+14151231234' }, { type: 'phone', value: '+14151231234', phone: '+14151231234' }],
-		['chat_name', { chat_name: 'Sales team' }, { type: 'chat_name', value: 'Sales team', phone: null }],
+		[
+			'phone',
+			{ phone: '+14151231234' },
+			{ type: 'phone', value: '+14151231234', phone: '+14151231234' },
+		],
+		[
+			'chat_name',
+			{ chat_name: 'Sales team' },
+			{ type: 'chat_name', value: 'Sales team', phone: null },
+		],
 	])('sends text to a recipient given by %s', (_, recipient, expected) => {
 		const request = accepted({ action: 'send', text: 'Hello', ...recipient });
 		expect(request.recipient).toEqual(expected);
@@ -70,41 +95,88 @@ describe('TimelinesAI send request: accepted requests', () => {
 
 	it('sends a file without text for 1 unit, with text missing or empty', () => {
 		for (const text of [undefined, '', '  ']) {
-			const request = accepted({ action: 'send', phone: '+14151231234', text, file_url: 'https://files.example.com/a.pdf', file_name: 'a.pdf' });
+			const request = accepted({
+				action: 'send',
+				phone: '+14151231234',
+				text,
+				file_url: 'https://files.example.com/a.pdf',
+				file_name: 'a.pdf',
+			});
 			expect(request.file).toEqual({ url: 'https://files.example.com/a.pdf', name: 'a.pdf' });
 			expect(request.quotaUnits).toBe(1);
 		}
 	});
 
 	it('normalises CRLF and lone CR line breaks to \\n', () => {
-		expect(accepted({ action: 'send', phone: '+14151231234', text: 'one\r\ntwo\rthree\nfour' }).text).toBe('one\ntwo\nthree\nfour');
+		expect(
+			accepted({ action: 'send', phone: '+14151231234', text: 'one\r\ntwo\rthree\nfour' }).text,
+		).toBe('one\ntwo\nthree\nfour');
 	});
 
 	it('accepts both spellings of the account phone key, and the same value given twice', () => {
-		expect(accepted({ action: 'send', phone: '+14151231234', text: 'x', 'whatsapp account phone': '+15105566777' }).whatsappAccountPhone).toBe('+15105566777');
-		expect(accepted({ action: 'send', phone: '+14151231234', text: 'x', whatsapp_account_phone: '+15105566777' }).whatsappAccountPhone).toBe('+15105566777');
 		expect(
-			accepted({ action: 'send', phone: '+14151231234', text: 'x', whatsapp_account_phone: '+15105566777', 'whatsapp account phone': '+15105566777' })
-				.whatsappAccountPhone,
+			accepted({
+				action: 'send',
+				phone: '+14151231234',
+				text: 'x',
+				'whatsapp account phone': '+15105566777',
+			}).whatsappAccountPhone,
+		).toBe('+15105566777');
+		expect(
+			accepted({
+				action: 'send',
+				phone: '+14151231234',
+				text: 'x',
+				whatsapp_account_phone: '+15105566777',
+			}).whatsappAccountPhone,
+		).toBe('+15105566777');
+		expect(
+			accepted({
+				action: 'send',
+				phone: '+14151231234',
+				text: 'x',
+				whatsapp_account_phone: '+15105566777',
+				'whatsapp account phone': '+15105566777',
+			}).whatsappAccountPhone,
 		).toBe('+15105566777');
 	});
 
 	it('ignores (without checking) the account phone when chat_id is given, and says so', () => {
-		const request = accepted({ action: 'send', chat_id: '77234', text: 'x', 'whatsapp account phone': 'not a number' });
+		const request = accepted({
+			action: 'send',
+			chat_id: '77234',
+			text: 'x',
+			'whatsapp account phone': 'not a number',
+		});
 		expect(request.whatsappAccountPhone).toBeNull();
 		expect(request.whatsappAccountPhoneIgnored).toBe(true);
-		expect(accepted({ action: 'send', chat_id: '77234', text: 'x' }).whatsappAccountPhoneIgnored).toBe(false);
+		expect(
+			accepted({ action: 'send', chat_id: '77234', text: 'x' }).whatsappAccountPhoneIgnored,
+		).toBe(false);
 	});
 
 	it('normalises common ways of writing a phone number to E.164', () => {
-		expect(accepted({ action: 'send', text: 'x', phone: '+1 (415) 123-1234' }).recipient.value).toBe('+14151231234');
-		expect(accepted({ action: 'send', text: 'x', phone: '0044 20 7946 0958' }).recipient.value).toBe('+442079460958');
+		expect(
+			accepted({ action: 'send', text: 'x', phone: '+1 (415) 123-1234' }).recipient.value,
+		).toBe('+14151231234');
+		expect(
+			accepted({ action: 'send', text: 'x', phone: '0044 20 7946 0958' }).recipient.value,
+		).toBe('+442079460958');
 		expect(toE164('+1.415.123.1234')).toBe('+14151231234');
 		expect(toE164('4151231234')).toBeUndefined();
 	});
 
 	it('treats null and empty-string fields as absent, as CRM templates send them', () => {
-		const request = accepted({ action: 'send', text: 'x', phone: '+14151231234', jid: '', chat_id: null, chat_name: '  ', file_url: '', file_name: null });
+		const request = accepted({
+			action: 'send',
+			text: 'x',
+			phone: '+14151231234',
+			jid: '',
+			chat_id: null,
+			chat_name: '  ',
+			file_url: '',
+			file_name: null,
+		});
 		expect(request.recipient.type).toBe('phone');
 		expect(request.file).toBeNull();
 	});
@@ -117,9 +189,27 @@ describe('TimelinesAI send request: accepted requests', () => {
 
 describe('TimelinesAI send request: rejected requests', () => {
 	it.each([
-		['no Content-Type', example1AccountPhone, null, 415, 'The Content-Type header is missing: send the JSON body with "Content-Type: application/json"'],
-		['a form body', example1AccountPhone, 'application/x-www-form-urlencoded', 415, 'Content-Type must be "application/json"; got "application/x-www-form-urlencoded"'],
-		['plain text', 'hello', 'text/plain; charset=utf-8', 415, 'Content-Type must be "application/json"; got "text/plain"'],
+		[
+			'no Content-Type',
+			example1AccountPhone,
+			null,
+			415,
+			'The Content-Type header is missing: send the JSON body with "Content-Type: application/json"',
+		],
+		[
+			'a form body',
+			example1AccountPhone,
+			'application/x-www-form-urlencoded',
+			415,
+			'Content-Type must be "application/json"; got "application/x-www-form-urlencoded"',
+		],
+		[
+			'plain text',
+			'hello',
+			'text/plain; charset=utf-8',
+			415,
+			'Content-Type must be "application/json"; got "text/plain"',
+		],
 	])('%s → 415', (_, body, contentType, status, message) => {
 		expect(rejected(body, contentType)).toEqual({ status, message });
 	});
@@ -132,14 +222,46 @@ describe('TimelinesAI send request: rejected requests', () => {
 	});
 
 	it.each([
-		['an empty body', undefined, 'The request body is empty: send a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}'],
-		['an array', [example1AccountPhone], 'The request body must be a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}; got an array'],
-		['a JSON string', 'send', 'The request body must be a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}; got a string'],
-		['no action', { phone: '+14151231234', text: 'x' }, '"action" is required; the only supported value is "send"'],
-		['another action', { action: 'delete', phone: '+14151231234', text: 'x' }, '"action" must be "send", the only action TimelinesAI supports; got "delete"'],
-		['no text and no file', { action: 'send', phone: '+14151231234' }, '"text" is required: give the message text, or a file with "file_url" and "file_name"'],
-		['empty text and no file', { action: 'send', phone: '+14151231234', text: ' \r\n' }, '"text" is empty and no "file_url" is given: send a non-empty "text", a file, or both'],
-		['text as a number', { action: 'send', phone: '+14151231234', text: 42 }, '"text" must be a string of plain UTF-8 text; got a number'],
+		[
+			'an empty body',
+			undefined,
+			'The request body is empty: send a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}',
+		],
+		[
+			'an array',
+			[example1AccountPhone],
+			'The request body must be a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}; got an array',
+		],
+		[
+			'a JSON string',
+			'send',
+			'The request body must be a JSON object like {"action": "send", "phone": "+14151231234", "text": "Hello"}; got a string',
+		],
+		[
+			'no action',
+			{ phone: '+14151231234', text: 'x' },
+			'"action" is required; the only supported value is "send"',
+		],
+		[
+			'another action',
+			{ action: 'delete', phone: '+14151231234', text: 'x' },
+			'"action" must be "send", the only action TimelinesAI supports; got "delete"',
+		],
+		[
+			'no text and no file',
+			{ action: 'send', phone: '+14151231234' },
+			'"text" is required: give the message text, or a file with "file_url" and "file_name"',
+		],
+		[
+			'empty text and no file',
+			{ action: 'send', phone: '+14151231234', text: ' \r\n' },
+			'"text" is empty and no "file_url" is given: send a non-empty "text", a file, or both',
+		],
+		[
+			'text as a number',
+			{ action: 'send', phone: '+14151231234', text: 42 },
+			'"text" must be a string of plain UTF-8 text; got a number',
+		],
 		[
 			'file_url without file_name',
 			{ action: 'send', phone: '+14151231234', text: 'x', file_url: 'https://a.example/f.pdf' },
@@ -152,20 +274,42 @@ describe('TimelinesAI send request: rejected requests', () => {
 		],
 		[
 			'a relative file_url',
-			{ action: 'send', phone: '+14151231234', text: 'x', file_url: '/files/f.pdf', file_name: 'f.pdf' },
+			{
+				action: 'send',
+				phone: '+14151231234',
+				text: 'x',
+				file_url: '/files/f.pdf',
+				file_name: 'f.pdf',
+			},
 			'"file_url" must be an absolute http:// or https:// URL that downloads the file directly; got "/files/f.pdf"',
 		],
 		[
 			'an ftp file_url',
-			{ action: 'send', phone: '+14151231234', text: 'x', file_url: 'ftp://a.example/f.pdf', file_name: 'f.pdf' },
+			{
+				action: 'send',
+				phone: '+14151231234',
+				text: 'x',
+				file_url: 'ftp://a.example/f.pdf',
+				file_name: 'f.pdf',
+			},
 			'"file_url" must be an http:// or https:// URL; got a ftp URL',
 		],
 		[
 			'a file_name with a path',
-			{ action: 'send', phone: '+14151231234', text: 'x', file_url: 'https://a.example/f.pdf', file_name: '../f.pdf' },
+			{
+				action: 'send',
+				phone: '+14151231234',
+				text: 'x',
+				file_url: 'https://a.example/f.pdf',
+				file_name: '../f.pdf',
+			},
 			'"file_name" must be a plain file name of at most 255 characters, without "/", "\\" or control characters; got "../f.pdf"',
 		],
-		['no recipient', { action: 'send', text: 'x' }, 'No recipient: give exactly one of "chat_id", "jid", "phone" (like "+14151231234") or "chat_name"'],
+		[
+			'no recipient',
+			{ action: 'send', text: 'x' },
+			'No recipient: give exactly one of "chat_id", "jid", "phone" (like "+14151231234") or "chat_name"',
+		],
 		[
 			'several recipients',
 			{ action: 'send', text: 'x', phone: '+14151231234', jid: contactJid },
@@ -186,9 +330,21 @@ describe('TimelinesAI send request: rejected requests', () => {
 			{ action: 'send', text: 'x', jid: '+14151231234' },
 			'"jid" must be a WhatsApp JID such as "14151231234@s.whatsapp.net" (a contact) or "120363012345678901@g.us" (a group); got "+14151231234"',
 		],
-		['a chat_id object', { action: 'send', text: 'x', chat_id: { id: 1 } }, '"chat_id" must be the chat\'s id as a string or a whole number, like "77234"; got a object'],
-		['a negative chat_id', { action: 'send', text: 'x', chat_id: -5 }, '"chat_id" must be the chat\'s id as a string or a whole number, like "77234"; got a number'],
-		['a chat_name number', { action: 'send', text: 'x', chat_name: 7 }, '"chat_name" must be the exact chat name as a string; got a number'],
+		[
+			'a chat_id object',
+			{ action: 'send', text: 'x', chat_id: { id: 1 } },
+			'"chat_id" must be the chat\'s id as a string or a whole number, like "77234"; got a object',
+		],
+		[
+			'a negative chat_id',
+			{ action: 'send', text: 'x', chat_id: -5 },
+			'"chat_id" must be the chat\'s id as a string or a whole number, like "77234"; got a number',
+		],
+		[
+			'a chat_name number',
+			{ action: 'send', text: 'x', chat_name: 7 },
+			'"chat_name" must be the exact chat name as a string; got a number',
+		],
 		[
 			'a malformed account phone',
 			{ action: 'send', text: 'x', phone: '+14151231234', 'whatsapp account phone': '5105566777' },
@@ -196,7 +352,13 @@ describe('TimelinesAI send request: rejected requests', () => {
 		],
 		[
 			'two different account phones',
-			{ action: 'send', text: 'x', phone: '+14151231234', 'whatsapp account phone': '+15105566777', whatsapp_account_phone: '+15105566778' },
+			{
+				action: 'send',
+				text: 'x',
+				phone: '+14151231234',
+				'whatsapp account phone': '+15105566777',
+				whatsapp_account_phone: '+15105566778',
+			},
 			'"whatsapp account phone" and "whatsapp_account_phone" name the same setting with different values: give the sending account\'s phone once',
 		],
 	])('%s → 400', (_, body, message) => {
@@ -205,14 +367,20 @@ describe('TimelinesAI send request: rejected requests', () => {
 
 	it('shortens long values it quotes back', () => {
 		const { message } = rejected({ action: 'x'.repeat(500), phone: '+14151231234', text: 'x' });
-		expect(message).toBe(`"action" must be "send", the only action TimelinesAI supports; got "${'x'.repeat(57)}..."`);
+		expect(message).toBe(
+			`"action" must be "send", the only action TimelinesAI supports; got "${'x'.repeat(57)}..."`,
+		);
 	});
 });
 
 describe('TimelinesAI response bodies and ids', () => {
 	it('builds the success and error bodies exactly as documented', () => {
 		expect(successBody('wa_backend:3EB09FCC85FE99662E46')).toEqual(successResponse);
-		expect(errorBody(404, 'Webhook not found')).toEqual({ status: 404, data: {}, message: 'Webhook not found' });
+		expect(errorBody(404, 'Webhook not found')).toEqual({
+			status: 404,
+			data: {},
+			message: 'Webhook not found',
+		});
 	});
 
 	it('generates ids shaped like TimelinesAI message ids, all different', () => {
@@ -227,7 +395,11 @@ describe('TimelinesAI response bodies and ids', () => {
 describe('TimelinesAI item', () => {
 	it('carries the normalised request, the id, the times and the raw body', () => {
 		const request = accepted({ ...example1AccountPhone, text: 'a\r\nb' });
-		const item = buildItem(request, { messageId: 'wa_backend:00000000000000000001', receivedAt: Date.UTC(2026, 0, 2, 3, 4, 5), notBefore: Date.UTC(2026, 0, 2, 3, 4, 7) });
+		const item = buildItem(request, {
+			messageId: 'wa_backend:00000000000000000001',
+			receivedAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+			notBefore: Date.UTC(2026, 0, 2, 3, 4, 7),
+		});
 		expect(item).toEqual({
 			action: 'send',
 			text: 'a\nb',
@@ -246,8 +418,18 @@ describe('TimelinesAI item', () => {
 
 	it('adds what the file check saw to the file', () => {
 		const request = accepted(example2ChatWithFile);
-		const item = buildItem(request, { messageId: 'wa_backend:00000000000000000001', receivedAt: 0, notBefore: 0, downloaded: { contentType: 'image/png', size: 120 } });
-		expect(item.file).toEqual({ url: 'https://timelines.ai/logo.png', name: 'logo.png', contentType: 'image/png', size: 120 });
+		const item = buildItem(request, {
+			messageId: 'wa_backend:00000000000000000001',
+			receivedAt: 0,
+			notBefore: 0,
+			downloaded: { contentType: 'image/png', size: 120 },
+		});
+		expect(item.file).toEqual({
+			url: 'https://timelines.ai/logo.png',
+			name: 'logo.png',
+			contentType: 'image/png',
+			size: 120,
+		});
 	});
 });
 
@@ -260,16 +442,31 @@ describe('file URL check (pure part)', () => {
 	});
 
 	it('rejects an HTML page by its content type or by its first bytes', () => {
-		const reason = 'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window';
+		const reason =
+			'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window';
 		expect(declaredProblem('text/html; charset=utf-8', undefined)).toBe(reason);
-		expect(attachmentProblem('application/octet-stream', undefined, Buffer.from('\n  <!DOCTYPE html><html></html>'))).toBe(reason);
-		expect(attachmentProblem('application/octet-stream', undefined, Buffer.from('<html lang="en">'))).toBe(reason);
+		expect(
+			attachmentProblem(
+				'application/octet-stream',
+				undefined,
+				Buffer.from('\n  <!DOCTYPE html><html></html>'),
+			),
+		).toBe(reason);
+		expect(
+			attachmentProblem('application/octet-stream', undefined, Buffer.from('<html lang="en">')),
+		).toBe(reason);
 	});
 
 	it('rejects more than 2 MB, declared or downloaded, and an empty download', () => {
-		expect(declaredProblem('image/png', ATTACHMENT_MAX_BYTES + 1)).toBe(`the file is ${ATTACHMENT_MAX_BYTES + 1} bytes; attachments may be at most 2 MB (${ATTACHMENT_MAX_BYTES} bytes)`);
+		expect(declaredProblem('image/png', ATTACHMENT_MAX_BYTES + 1)).toBe(
+			`the file is ${ATTACHMENT_MAX_BYTES + 1} bytes; attachments may be at most 2 MB (${ATTACHMENT_MAX_BYTES} bytes)`,
+		);
 		expect(declaredProblem('image/png', ATTACHMENT_MAX_BYTES)).toBeUndefined();
-		expect(attachmentProblem('image/png', undefined, Buffer.alloc(ATTACHMENT_MAX_BYTES + 1))).toBe(`the file is larger than 2 MB (${ATTACHMENT_MAX_BYTES} bytes), the attachment limit`);
-		expect(attachmentProblem('image/png', undefined, Buffer.alloc(0))).toBe('the download is empty (0 bytes)');
+		expect(attachmentProblem('image/png', undefined, Buffer.alloc(ATTACHMENT_MAX_BYTES + 1))).toBe(
+			`the file is larger than 2 MB (${ATTACHMENT_MAX_BYTES} bytes), the attachment limit`,
+		);
+		expect(attachmentProblem('image/png', undefined, Buffer.alloc(0))).toBe(
+			'the download is empty (0 bytes)',
+		);
 	});
 });

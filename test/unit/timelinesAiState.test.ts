@@ -21,7 +21,13 @@ import {
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const id = (n: number) => `wa_backend:${n.toString(16).toUpperCase().padStart(20, '0')}`;
 
-function spend(state: GatewayState, now: number, budget: number, units: number, messageId: string): GatewayState {
+function spend(
+	state: GatewayState,
+	now: number,
+	budget: number,
+	units: number,
+	messageId: string,
+): GatewayState {
 	const result = spendQuota(state, now, budget, units, messageId);
 	if (!result.ok) throw new Error(result.message);
 	return result.state;
@@ -51,7 +57,7 @@ describe('quota budget (rolling 24 hours)', () => {
 		expect(spendQuota(state, T0 + DAY_MS, 1, 1, id(2)).ok).toBe(true);
 	});
 
-	it('gives a message\'s units back once', () => {
+	it("gives a message's units back once", () => {
 		let state = spend(emptyState(), T0, 4, 2, id(1));
 		state = spend(state, T0, 4, 1, id(2));
 		const restored = restoreQuota(state, T0 + 5, id(1));
@@ -102,22 +108,31 @@ describe('pacing', () => {
 
 	it('never sends before arrival and keeps every gap within [min, max] while queued', () => {
 		fc.assert(
-			fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { minLength: 1, maxLength: 50 }), (arrivals) => {
-				let state = emptyState();
-				let now = T0;
-				let previous: number | undefined;
-				for (const [delay, random] of arrivals) {
-					now += delay;
-					const paced = nextSlot(state, now, pacing, random);
-					expect(paced.slot).toBeGreaterThanOrEqual(now);
-					if (previous !== undefined) {
-						expect(paced.slot - previous).toBeGreaterThanOrEqual(pacing.minMs);
-						if (paced.slot > now) expect(paced.slot - previous).toBeLessThanOrEqual(pacing.maxMs);
+			fc.property(
+				fc.array(
+					fc.tuple(
+						fc.integer({ min: 0, max: 5000 }),
+						fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+					),
+					{ minLength: 1, maxLength: 50 },
+				),
+				(arrivals) => {
+					let state = emptyState();
+					let now = T0;
+					let previous: number | undefined;
+					for (const [delay, random] of arrivals) {
+						now += delay;
+						const paced = nextSlot(state, now, pacing, random);
+						expect(paced.slot).toBeGreaterThanOrEqual(now);
+						if (previous !== undefined) {
+							expect(paced.slot - previous).toBeGreaterThanOrEqual(pacing.minMs);
+							if (paced.slot > now) expect(paced.slot - previous).toBeLessThanOrEqual(pacing.maxMs);
+						}
+						previous = paced.slot;
+						state = paced.state;
 					}
-					previous = paced.slot;
-					state = paced.state;
-				}
-			}),
+				},
+			),
 		);
 	});
 
@@ -155,7 +170,14 @@ describe('attempt log', () => {
 	it('exports CSV with quoting, empty cells for missing values and formulas defused', () => {
 		const csv = logToCsv([
 			entry(1, { text: 'line one\nline "two", end' }),
-			entry(2, { accepted: false, status: 400, message: '=HYPERLINK("http://evil")', recipientType: null, messageId: null, quotaUnits: null }),
+			entry(2, {
+				accepted: false,
+				status: 400,
+				message: '=HYPERLINK("http://evil")',
+				recipientType: null,
+				messageId: null,
+				quotaUnits: null,
+			}),
 		]);
 		expect(csv).toBe(
 			'time,accepted,status,message,recipient_type,message_id,quota_units,text\r\n' +
@@ -168,17 +190,37 @@ describe('attempt log', () => {
 describe('reading stored state', () => {
 	it('starts empty from nothing or from malformed data', () => {
 		expect(toState(undefined)).toEqual(emptyState());
-		expect(toState({ ledger: 'nope', folded: [[1]], foldedThrough: 'x', restored: {}, lastSlot: null, log: {} })).toEqual(emptyState());
+		expect(
+			toState({
+				ledger: 'nope',
+				folded: [[1]],
+				foldedThrough: 'x',
+				restored: {},
+				lastSlot: null,
+				log: {},
+			}),
+		).toEqual(emptyState());
 	});
 
 	it('keeps well-formed data', () => {
-		const state = appendLog(spend(emptyState(), T0, 5, 1, id(1)), { time: 't', accepted: true, status: 200, message: 'Accepted', recipientType: 'phone', messageId: id(1), quotaUnits: 1 });
+		const state = appendLog(spend(emptyState(), T0, 5, 1, id(1)), {
+			time: 't',
+			accepted: true,
+			status: 200,
+			message: 'Accepted',
+			recipientType: 'phone',
+			messageId: id(1),
+			quotaUnits: 1,
+		});
 		expect(toState(JSON.parse(JSON.stringify(state)))).toEqual(state);
 	});
 });
 
 describe('merging the copy in memory with the one in static data', () => {
-	type Op = { kind: 'spend'; units: number } | { kind: 'restore'; pick: number } | { kind: 'reject' };
+	type Op =
+		| { kind: 'spend'; units: number }
+		| { kind: 'restore'; pick: number }
+		| { kind: 'reject' };
 	const op: fc.Arbitrary<Op> = fc.oneof(
 		fc.record({ kind: fc.constant('spend' as const), units: fc.integer({ min: 1, max: 2 }) }),
 		fc.record({ kind: fc.constant('restore' as const), pick: fc.nat() }),
@@ -187,7 +229,12 @@ describe('merging the copy in memory with the one in static data', () => {
 	const pacing = { minMs: 1500, maxMs: 2500 };
 
 	/** Applies what the gateway does for each request; `step` ms apart (0 gives requests in the same millisecond). */
-	function apply(start: { state: GatewayState; now: number; n: number }, ops: Op[], step: (n: number) => number, prefix = 'a') {
+	function apply(
+		start: { state: GatewayState; now: number; n: number },
+		ops: Op[],
+		step: (n: number) => number,
+		prefix = 'a',
+	) {
 		let { state, now, n } = start;
 		for (const next of ops) {
 			now += step(n);
@@ -195,13 +242,34 @@ describe('merging the copy in memory with the one in static data', () => {
 			const time = new Date(now).toISOString();
 			if (next.kind === 'spend') {
 				const messageId = `${prefix}${n}`;
-				state = nextSlot(spend(state, now, 1_000_000, next.units, messageId), now, pacing, 0.5).state;
-				state = appendLog(state, { time, accepted: true, status: 200, message: 'Accepted', recipientType: 'phone', messageId, quotaUnits: next.units });
+				state = nextSlot(
+					spend(state, now, 1_000_000, next.units, messageId),
+					now,
+					pacing,
+					0.5,
+				).state;
+				state = appendLog(state, {
+					time,
+					accepted: true,
+					status: 200,
+					message: 'Accepted',
+					recipientType: 'phone',
+					messageId,
+					quotaUnits: next.units,
+				});
 			} else if (next.kind === 'restore' && state.ledger.length > 0) {
 				const restored = restoreQuota(state, now, state.ledger[next.pick % state.ledger.length][2]);
 				if (restored.ok) state = restored.state;
 			} else {
-				state = appendLog(state, { time, accepted: false, status: 400, message: 'Bad request', recipientType: null, messageId: null, quotaUnits: null });
+				state = appendLog(state, {
+					time,
+					accepted: false,
+					status: 400,
+					message: 'Bad request',
+					recipientType: null,
+					messageId: null,
+					quotaUnits: null,
+				});
 			}
 		}
 		return { state, now, n };
@@ -211,13 +279,17 @@ describe('merging the copy in memory with the one in static data', () => {
 
 	it('gives the newer copy when one grew out of the other, whichever is in memory', () => {
 		fc.assert(
-			fc.property(history, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1 }), ([early, late], gaps) => {
-				const step = (n: number) => gaps[n % gaps.length];
-				const older = apply(begin, early, step);
-				const newer = apply(older, late, step);
-				expect(mergeStates(newer.state, older.state, newer.now)).toEqual(newer.state);
-				expect(mergeStates(newer.state, newer.state, newer.now)).toEqual(newer.state);
-			}),
+			fc.property(
+				history,
+				fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1 }),
+				([early, late], gaps) => {
+					const step = (n: number) => gaps[n % gaps.length];
+					const older = apply(begin, early, step);
+					const newer = apply(older, late, step);
+					expect(mergeStates(newer.state, older.state, newer.now)).toEqual(newer.state);
+					expect(mergeStates(newer.state, newer.state, newer.now)).toEqual(newer.state);
+				},
+			),
 		);
 		fc.assert(
 			fc.property(history, ([early, late]) => {
@@ -230,30 +302,45 @@ describe('merging the copy in memory with the one in static data', () => {
 
 	it('joins copies two processes changed apart: every unit, the later pacing end and every attempt', () => {
 		fc.assert(
-			fc.property(fc.array(op, { maxLength: 40 }), fc.array(op, { maxLength: 30 }), fc.array(op, { maxLength: 30 }), (shared, mineOps, otherOps) => {
-				const common = apply(begin, shared, () => 5);
-				const mine = apply(common, mineOps, () => 3, 'm').state;
-				const other = apply(common, otherOps, () => 4, 'o').state;
-				const now = T0 + 1_000_000;
-				const merged = mergeStates(mine, other, now);
-				// Every message either copy holds counts once, unless either gave it back.
-				const givenBack = new Set([...mine.restored, ...other.restored].map(([, messageId]) => messageId));
-				const held = new Map([...mine.ledger, ...other.ledger].map(([, units, messageId]) => [messageId, units]));
-				const expectedUnits = [...held].filter(([messageId]) => !givenBack.has(messageId)).reduce((sum, [, units]) => sum + units, 0);
-				expect(unitsUsed(merged, now)).toBe(expectedUnits);
-				expect(merged.lastSlot).toBe(Math.max(mine.lastSlot, other.lastSlot));
-				// Every attempt of either, the newest LOG_MAX_ENTRIES of them, in time order.
-				const attempts = new Set([...mine.log, ...other.log].map((entry) => JSON.stringify(entry)));
-				const kept = merged.log.map((entry) => JSON.stringify(entry));
-				expect(kept).toHaveLength(Math.min(attempts.size, LOG_MAX_ENTRIES));
-				for (const entry of kept) expect(attempts.has(entry)).toBe(true);
-				const times = merged.log.map((entry) => entry.time);
-				expect(times).toEqual([...times].sort());
-				if (attempts.size > LOG_MAX_ENTRIES) {
-					const newest = [...attempts].map((entry) => (JSON.parse(entry) as AttemptLogEntry).time).sort();
-					expect(times[0] >= newest[newest.length - LOG_MAX_ENTRIES]).toBe(true);
-				}
-			}),
+			fc.property(
+				fc.array(op, { maxLength: 40 }),
+				fc.array(op, { maxLength: 30 }),
+				fc.array(op, { maxLength: 30 }),
+				(shared, mineOps, otherOps) => {
+					const common = apply(begin, shared, () => 5);
+					const mine = apply(common, mineOps, () => 3, 'm').state;
+					const other = apply(common, otherOps, () => 4, 'o').state;
+					const now = T0 + 1_000_000;
+					const merged = mergeStates(mine, other, now);
+					// Every message either copy holds counts once, unless either gave it back.
+					const givenBack = new Set(
+						[...mine.restored, ...other.restored].map(([, messageId]) => messageId),
+					);
+					const held = new Map(
+						[...mine.ledger, ...other.ledger].map(([, units, messageId]) => [messageId, units]),
+					);
+					const expectedUnits = [...held]
+						.filter(([messageId]) => !givenBack.has(messageId))
+						.reduce((sum, [, units]) => sum + units, 0);
+					expect(unitsUsed(merged, now)).toBe(expectedUnits);
+					expect(merged.lastSlot).toBe(Math.max(mine.lastSlot, other.lastSlot));
+					// Every attempt of either, the newest LOG_MAX_ENTRIES of them, in time order.
+					const attempts = new Set(
+						[...mine.log, ...other.log].map((entry) => JSON.stringify(entry)),
+					);
+					const kept = merged.log.map((entry) => JSON.stringify(entry));
+					expect(kept).toHaveLength(Math.min(attempts.size, LOG_MAX_ENTRIES));
+					for (const entry of kept) expect(attempts.has(entry)).toBe(true);
+					const times = merged.log.map((entry) => entry.time);
+					expect(times).toEqual([...times].sort());
+					if (attempts.size > LOG_MAX_ENTRIES) {
+						const newest = [...attempts]
+							.map((entry) => (JSON.parse(entry) as AttemptLogEntry).time)
+							.sort();
+						expect(times[0] >= newest[newest.length - LOG_MAX_ENTRIES]).toBe(true);
+					}
+				},
+			),
 		);
 	});
 
@@ -261,7 +348,10 @@ describe('merging the copy in memory with the one in static data', () => {
 		const older = spend(spend(emptyState(), T0, 10, 2, id(1)), T0 + 1, 10, 1, id(2));
 		const restored = restoreQuota(older, T0 + 2, id(1));
 		if (!restored.ok) throw new Error('expected the units back');
-		for (const merged of [mergeStates(older, restored.state, T0 + 3), mergeStates(restored.state, older, T0 + 3)]) {
+		for (const merged of [
+			mergeStates(older, restored.state, T0 + 3),
+			mergeStates(restored.state, older, T0 + 3),
+		]) {
 			expect(unitsUsed(merged, T0 + 3)).toBe(1);
 			expect(restoreQuota(merged, T0 + 3, id(1))).toEqual({ ok: false });
 		}
@@ -269,9 +359,11 @@ describe('merging the copy in memory with the one in static data', () => {
 
 	it('counts a folded message once, whichever copy still holds it one by one', () => {
 		let older = emptyState();
-		for (let n = 0; n < LEDGER_MAX_ENTRIES - 50; n++) older = spend(older, T0 + n, 10_000, 1, id(n));
+		for (let n = 0; n < LEDGER_MAX_ENTRIES - 50; n++)
+			older = spend(older, T0 + n, 10_000, 1, id(n));
 		let newer = older;
-		for (let n = LEDGER_MAX_ENTRIES - 50; n < LEDGER_MAX_ENTRIES + 150; n++) newer = spend(newer, T0 + n, 10_000, 1, id(n));
+		for (let n = LEDGER_MAX_ENTRIES - 50; n < LEDGER_MAX_ENTRIES + 150; n++)
+			newer = spend(newer, T0 + n, 10_000, 1, id(n));
 		expect(newer.foldedThrough).toBe(T0 + 149);
 		const now = T0 + LEDGER_MAX_ENTRIES + 150;
 		expect(mergeStates(older, newer, now)).toEqual(newer);

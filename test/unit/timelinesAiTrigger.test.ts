@@ -32,7 +32,11 @@ import {
 
 import { MAX_REMEMBERED_TRIGGERS } from '../../nodes/shared/recentPerTrigger';
 import { TimelinesAiTrigger } from '../../nodes/TimelinesAiTrigger/TimelinesAiTrigger.node';
-import { contactJid, example1AccountPhone, example2ChatWithFile } from '../fixtures/timelinesai/requests';
+import {
+	contactJid,
+	example1AccountPhone,
+	example2ChatWithFile,
+} from '../fixtures/timelinesai/requests';
 
 // n8n-core's InstanceSettings writes a settings file into the n8n user folder when first used.
 process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'timelinesai-trigger-test-'));
@@ -45,7 +49,11 @@ const WEBHOOK_USER = { user: 'crm', password: 'S3cret-pass' };
 const MESSAGE_ID = /^wa_backend:[0-9A-F]{20}$/;
 
 const mainNodeType = new TimelinesAiTrigger();
-const nodeTypes: INodeTypes = { getByName: () => mainNodeType, getByNameAndVersion: () => mainNodeType, getKnownTypes: () => ({}) };
+const nodeTypes: INodeTypes = {
+	getByName: () => mainNodeType,
+	getByNameAndVersion: () => mainNodeType,
+	getKnownTypes: () => ({}),
+};
 const descriptions = mainNodeType.description.webhooks as IWebhookDescription[];
 
 interface Call {
@@ -118,27 +126,49 @@ class Gateway {
 			webhookId: WEBHOOK_ID,
 			credentials: { twilioWebhookUserApi: { id: '1', name: 'CRM user' } },
 		};
-		return new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: true, nodeTypes, staticData: JSON.parse(this.database.staticData) as IDataObject });
+		return new Workflow({
+			id: 'wf-1',
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData: JSON.parse(this.database.staticData) as IDataObject,
+		});
 	}
 
 	private additionalData(request: object, response: object): IWorkflowExecuteAdditionalData {
 		return {
 			httpRequest: request,
 			httpResponse: response,
-			credentialsHelper: { getDecrypted: async () => ({ ...WEBHOOK_USER }), isCredentialUsableByNode: () => true },
+			credentialsHelper: {
+				getDecrypted: async () => ({ ...WEBHOOK_USER }),
+				isCredentialUsableByNode: () => true,
+			},
 		} as unknown as IWorkflowExecuteAdditionalData;
 	}
 
 	/** Runs the node as n8n would for this request; `beforeSave` lets a test interleave requests. */
 	async call(call: Call, beforeSave?: () => Promise<void>): Promise<Answer> {
 		const path = call.path ?? 'timelinesai';
-		const description = descriptions.find((d) => d.path === path && String(d.httpMethod).split(',').includes(call.method));
-		if (!description) throw new Error(`n8n has no webhook for ${call.method} ${path} (it would answer its own 404)`);
+		const description = descriptions.find(
+			(d) => d.path === path && String(d.httpMethod).split(',').includes(call.method),
+		);
+		if (!description)
+			throw new Error(
+				`n8n has no webhook for ${call.method} ${path} (it would answer its own 404)`,
+			);
 
 		const raw = call.raw ?? (call.body === undefined ? '' : JSON.stringify(call.body));
 		const headers: Record<string, string> = { 'content-type': 'application/json', ...call.headers };
 		for (const name of Object.keys(headers)) if (headers[name] === '') delete headers[name];
-		const request = { method: call.method, headers, query: { secret: SECRET, ...call.query }, params: {}, body: raw ? (JSON.parse(raw) as unknown) : {}, rawBody: Buffer.from(raw) };
+		const request = {
+			method: call.method,
+			headers,
+			query: { secret: SECRET, ...call.query },
+			params: {},
+			body: raw ? (JSON.parse(raw) as unknown) : {},
+			rawBody: Buffer.from(raw),
+		};
 		let written: { status: number; headers: Record<string, string>; text: string } | undefined;
 		const response = {
 			writeHead(status: number, writtenHeaders: Record<string, string>) {
@@ -160,26 +190,58 @@ class Gateway {
 			workflowId: workflow.id,
 			workflowExecuteAdditionalData: additionalData,
 		};
-		const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			'webhook',
+			webhookData,
+			[],
+			null,
+		);
 		const result: IWebhookResponseData = await this.nodeType.webhook.call(context);
 		if (beforeSave) await beforeSave();
 		// n8n saves from the callback that delivers the answer, and setting up an execution first clears
 		// the "changed" flag: only an answer that comes before the execution (or without one) saves.
 		const answeredFirst = result.noWebhookResponse === true || result.workflowData === undefined;
-		if (answeredFirst && (workflow.staticData as { __dataChanged?: boolean }).__dataChanged) this.database.staticData = JSON.stringify(workflow.staticData);
+		if (answeredFirst && (workflow.staticData as { __dataChanged?: boolean }).__dataChanged)
+			this.database.staticData = JSON.stringify(workflow.staticData);
 
 		const items = result.workflowData?.[0];
 		if (result.noWebhookResponse) {
 			if (!written) throw new Error('noWebhookResponse without writing a response');
-			return { ...written, body: parse(written), items, answeredByWorkflow: false, writtenByNode: true };
+			return {
+				...written,
+				body: parse(written),
+				items,
+				answeredByWorkflow: false,
+				writtenByNode: true,
+			};
 		}
 		if (written) throw new Error('the node wrote a response without returning noWebhookResponse');
 		const responseMode = resolved(node.parameters, description, 'responseMode') ?? 'onReceived';
-		if (responseMode !== 'onReceived') return { status: 0, headers: {}, body: undefined, text: '', items, answeredByWorkflow: true, writtenByNode: false };
+		if (responseMode !== 'onReceived')
+			return {
+				status: 0,
+				headers: {},
+				body: undefined,
+				text: '',
+				items,
+				answeredByWorkflow: true,
+				writtenByNode: false,
+			};
 		// n8n answers "onReceived" with the evaluated responseData when it is set, else with webhookResponse.
 		const responseData = resolved(node.parameters, description, 'responseData');
 		const body: unknown = responseData ? responseData : result.webhookResponse;
-		return { status: 200, headers: {}, body, text: JSON.stringify(body), items, answeredByWorkflow: false, writtenByNode: false };
+		return {
+			status: 200,
+			headers: {},
+			body,
+			text: JSON.stringify(body),
+			items,
+			answeredByWorkflow: false,
+			writtenByNode: false,
+		};
 	}
 
 	send(body: unknown, extra: Partial<Call> = {}): Promise<Answer> {
@@ -190,22 +252,43 @@ class Gateway {
 		const workflow = this.workflow();
 		const node = workflow.nodes.Gateway;
 		const additionalData = this.additionalData({}, {});
-		const webhookData = { httpMethod: 'POST', node: node.name, path: '', webhookDescription: descriptions[0], workflowId: workflow.id, workflowExecuteAdditionalData: additionalData } as IWebhookData;
-		const context = new HookContext(workflow, node, additionalData, 'webhook', 'activate', webhookData);
+		const webhookData = {
+			httpMethod: 'POST',
+			node: node.name,
+			path: '',
+			webhookDescription: descriptions[0],
+			workflowId: workflow.id,
+			workflowExecuteAdditionalData: additionalData,
+		} as IWebhookData;
+		const context = new HookContext(
+			workflow,
+			node,
+			additionalData,
+			'webhook',
+			'activate',
+			webhookData,
+		);
 		return this.nodeType.webhookMethods.default.create.call(context);
 	}
 }
 
 function parse(written: { headers: Record<string, string>; text: string }): unknown {
-	return written.headers['content-type']?.startsWith('application/json') ? JSON.parse(written.text) : written.text;
+	return written.headers['content-type']?.startsWith('application/json')
+		? JSON.parse(written.text)
+		: written.text;
 }
 
 /** A webhook description field resolved the way n8n does it without the expression engine. */
-function resolved(parameters: INodeParameters, description: IWebhookDescription, field: string): unknown {
+function resolved(
+	parameters: INodeParameters,
+	description: IWebhookDescription,
+	field: string,
+): unknown {
 	const resolution = resolveWebhookDescriptionField({ parameters }, description, field);
 	if (resolution.resolved) return resolution.value;
 	const value = description[field];
-	if (typeof value === 'string' && value.startsWith('=')) throw new Error(`${field} would need the expression engine`);
+	if (typeof value === 'string' && value.startsWith('='))
+		throw new Error(`${field} would need the expression engine`);
 	return value;
 }
 
@@ -214,7 +297,10 @@ function gateway(parameters: INodeParameters = {}): Gateway {
 }
 
 function expectRejected(answer: Answer, status: number, message: string) {
-	expect({ status: answer.status, body: answer.body }).toEqual({ status, body: { status, data: {}, message } });
+	expect({ status: answer.status, body: answer.body }).toEqual({
+		status,
+		body: { status, data: {}, message },
+	});
 	expect(answer.items).toBeUndefined();
 }
 
@@ -226,7 +312,13 @@ function onlyItem(answer: Answer): IDataObject {
 }
 
 async function log(target: Gateway, query: Record<string, string> = {}): Promise<Answer> {
-	return await target.call({ method: 'GET', path: 'timelinesai/log', query, body: undefined, headers: { 'content-type': '' } });
+	return await target.call({
+		method: 'GET',
+		path: 'timelinesai/log',
+		query,
+		body: undefined,
+		headers: { 'content-type': '' },
+	});
 }
 
 async function attempts(target: Gateway): Promise<IDataObject[]> {
@@ -234,9 +326,22 @@ async function attempts(target: Gateway): Promise<IDataObject[]> {
 }
 
 describe('how n8n routes and answers this node', () => {
-	it('registers static paths under the node\'s webhook id', () => {
-		const node = { name: 'Gateway', webhookId: WEBHOOK_ID } as Parameters<typeof NodeHelpers.getNodeWebhookPath>[1];
-		expect(descriptions.map((d) => [d.httpMethod, NodeHelpers.getNodeWebhookPath('wf-1', node, d.path, d.isFullPath, d.restartWebhook as boolean)])).toEqual([
+	it("registers static paths under the node's webhook id", () => {
+		const node = { name: 'Gateway', webhookId: WEBHOOK_ID } as Parameters<
+			typeof NodeHelpers.getNodeWebhookPath
+		>[1];
+		expect(
+			descriptions.map((d) => [
+				d.httpMethod,
+				NodeHelpers.getNodeWebhookPath(
+					'wf-1',
+					node,
+					d.path,
+					d.isFullPath,
+					d.restartWebhook as boolean,
+				),
+			]),
+		).toEqual([
 			['POST', `${WEBHOOK_ID}/timelinesai`],
 			['GET,PUT,PATCH,DELETE', `${WEBHOOK_ID}/timelinesai`],
 			['GET', `${WEBHOOK_ID}/timelinesai/log`],
@@ -245,7 +350,8 @@ describe('how n8n routes and answers this node', () => {
 	});
 
 	it('needs no expression engine for any webhook description field', () => {
-		for (const description of descriptions) expect(webhookDescriptionIsNativelyResolvable(description)).toBe(true);
+		for (const description of descriptions)
+			expect(webhookDescriptionIsNativelyResolvable(description)).toBe(true);
 	});
 
 	it.each([
@@ -254,13 +360,26 @@ describe('how n8n routes and answers this node', () => {
 		['responseNode', ''],
 	])('resolves response mode %s natively, with responseData %j', (mode, responseData) => {
 		const parameters = new Workflow({
-			nodes: [{ id: 'n', name: 'G', type: 't', typeVersion: 2, position: [0, 0], parameters: { urlSecret: SECRET, responseMode: mode } }],
+			nodes: [
+				{
+					id: 'n',
+					name: 'G',
+					type: 't',
+					typeVersion: 2,
+					position: [0, 0],
+					parameters: { urlSecret: SECRET, responseMode: mode },
+				},
+			],
 			connections: {},
 			active: false,
 			nodeTypes,
 		}).nodes.G.parameters;
-		expect(resolveWebhookDescriptionField({ parameters }, descriptions[0], 'responseMode')).toEqual({ resolved: true, value: mode });
-		expect(resolveWebhookDescriptionField({ parameters }, descriptions[0], 'responseData')).toEqual({ resolved: true, value: responseData });
+		expect(resolveWebhookDescriptionField({ parameters }, descriptions[0], 'responseMode')).toEqual(
+			{ resolved: true, value: mode },
+		);
+		expect(resolveWebhookDescriptionField({ parameters }, descriptions[0], 'responseData')).toEqual(
+			{ resolved: true, value: responseData },
+		);
 	});
 });
 
@@ -272,7 +391,9 @@ describe('accepted requests', () => {
 		// Written by the node itself, so that n8n saves the gateway state (stateStore.ts).
 		expect(answer.writtenByNode).toBe(true);
 		expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
-		expect(answer.text).toBe(JSON.stringify({ status: 'success', data: { message_id: item.messageId } }));
+		expect(answer.text).toBe(
+			JSON.stringify({ status: 'success', data: { message_id: item.messageId } }),
+		);
 		expect(item.messageId).toMatch(MESSAGE_ID);
 		expect(item).toMatchObject({
 			action: 'send',
@@ -284,7 +405,9 @@ describe('accepted requests', () => {
 			quotaUnits: 1,
 			body: example1AccountPhone,
 		});
-		expect(Date.parse(item.notBefore as string)).toBeGreaterThanOrEqual(Date.parse(item.receivedAt as string));
+		expect(Date.parse(item.notBefore as string)).toBeGreaterThanOrEqual(
+			Date.parse(item.receivedAt as string),
+		);
 	});
 
 	it('leaves the answer to the workflow in "When Last Node Finishes" mode', async () => {
@@ -312,23 +435,50 @@ describe('accepted requests', () => {
 			if (++arrived === 5) release();
 			await barrier;
 		};
-		const pending = [1, 2, 3, 4, 5].map(async (n) => await target.call({ method: 'POST', body: { action: 'send', phone: '+14151231234', text: `burst ${n}` } }, beforeSave));
+		const pending = [1, 2, 3, 4, 5].map(
+			async (n) =>
+				await target.call(
+					{ method: 'POST', body: { action: 'send', phone: '+14151231234', text: `burst ${n}` } },
+					beforeSave,
+				),
+		);
 		const results = await Promise.all(pending);
 		const acceptedItems = results.filter((answer) => answer.items).map(onlyItem);
 		expect(acceptedItems).toHaveLength(4);
-		expectRejected(results.find((answer) => !answer.items) as Answer, 429, expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 4 units per 24 hours are left/));
-		const slots = acceptedItems.map((item) => Date.parse(item.notBefore as string)).sort((a, b) => a - b);
-		for (let n = 1; n < slots.length; n++) expect(slots[n] - slots[n - 1]).toBeGreaterThanOrEqual(1500);
+		expectRejected(
+			results.find((answer) => !answer.items) as Answer,
+			429,
+			expect.stringMatching(
+				/^Quota exceeded: this message needs 1 unit and 0 of the 4 units per 24 hours are left/,
+			),
+		);
+		const slots = acceptedItems
+			.map((item) => Date.parse(item.notBefore as string))
+			.sort((a, b) => a - b);
+		for (let n = 1; n < slots.length; n++)
+			expect(slots[n] - slots[n - 1]).toBeGreaterThanOrEqual(1500);
 	});
 });
 
 describe('rejected requests start no execution and get TimelinesAI error bodies', () => {
 	it('a missing or wrong URL secret → 404 "Webhook not found"', async () => {
 		const target = gateway();
-		expectRejected(await target.send(example1AccountPhone, { query: { secret: 'wrong-secret-value-123' } }), 404, 'Webhook not found');
-		expectRejected(await target.call({ method: 'POST', body: example1AccountPhone, query: { secret: '' } }), 404, 'Webhook not found');
+		expectRejected(
+			await target.send(example1AccountPhone, { query: { secret: 'wrong-secret-value-123' } }),
+			404,
+			'Webhook not found',
+		);
+		expectRejected(
+			await target.call({ method: 'POST', body: example1AccountPhone, query: { secret: '' } }),
+			404,
+			'Webhook not found',
+		);
 		const [first] = await attempts(target);
-		expect(first).toMatchObject({ accepted: false, status: 404, message: "Webhook not found: the URL's ?secret= is missing or is not the current URL Secret" });
+		expect(first).toMatchObject({
+			accepted: false,
+			status: 404,
+			message: "Webhook not found: the URL's ?secret= is missing or is not the current URL Secret",
+		});
 		expect(JSON.stringify(await attempts(target))).not.toContain('wrong-secret-value-123');
 	});
 
@@ -337,32 +487,60 @@ describe('rejected requests start no execution and get TimelinesAI error bodies'
 		expect((await target.send(example1AccountPhone)).status).toBe(200);
 		const oldSecret = SECRET;
 		target.parameters = { ...target.parameters, urlSecret: 'a-brand-new-secret-0042' };
-		expectRejected(await target.send(example1AccountPhone, { query: { secret: oldSecret } }), 404, 'Webhook not found');
-		expect((await target.send(example1AccountPhone, { query: { secret: 'a-brand-new-secret-0042' } })).status).toBe(200);
+		expectRejected(
+			await target.send(example1AccountPhone, { query: { secret: oldSecret } }),
+			404,
+			'Webhook not found',
+		);
+		expect(
+			(await target.send(example1AccountPhone, { query: { secret: 'a-brand-new-secret-0042' } }))
+				.status,
+		).toBe(200);
 	});
 
 	it('a URL Secret too short to protect anything → every request 404, and activation refuses it', async () => {
 		const target = gateway({ urlSecret: 'short' });
-		expectRejected(await target.send(example1AccountPhone, { query: { secret: 'short' } }), 404, 'Webhook not found');
-		await expect(target.activate()).rejects.toThrow('The URL Secret must be at least 16 characters');
+		expectRejected(
+			await target.send(example1AccountPhone, { query: { secret: 'short' } }),
+			404,
+			'Webhook not found',
+		);
+		await expect(target.activate()).rejects.toThrow(
+			'The URL Secret must be at least 16 characters',
+		);
 		await expect(gateway().activate()).resolves.toBe(true);
 	});
 
 	it('Webhook Enabled off → 404 "Webhook not found"; the log stays readable', async () => {
 		const target = gateway({ webhookEnabled: false });
 		expectRejected(await target.send(example1AccountPhone), 404, 'Webhook not found');
-		expect(await attempts(target)).toEqual([expect.objectContaining({ status: 404, message: 'Webhook not found: Webhook Enabled is off', recipientType: 'phone' })]);
+		expect(await attempts(target)).toEqual([
+			expect.objectContaining({
+				status: 404,
+				message: 'Webhook not found: Webhook Enabled is off',
+				recipientType: 'phone',
+			}),
+		]);
 	});
 
-	it.each(['GET', 'PUT', 'PATCH', 'DELETE'])('%s on the send URL → 405 with Allow: POST', async (method) => {
-		const answer = await gateway().call({ method, body: undefined, headers: { 'content-type': '' } });
-		expectRejected(answer, 405, `Method ${method} is not allowed: send the message with POST`);
-		expect(answer.headers.allow).toBe('POST');
-	});
+	it.each(['GET', 'PUT', 'PATCH', 'DELETE'])(
+		'%s on the send URL → 405 with Allow: POST',
+		async (method) => {
+			const answer = await gateway().call({
+				method,
+				body: undefined,
+				headers: { 'content-type': '' },
+			});
+			expectRejected(answer, 405, `Method ${method} is not allowed: send the message with POST`);
+			expect(answer.headers.allow).toBe('POST');
+		},
+	);
 
 	it('a form-encoded body → 415', async () => {
 		expectRejected(
-			await gateway().send(example1AccountPhone, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+			await gateway().send(example1AccountPhone, {
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			}),
 			415,
 			'Content-Type must be "application/json"; got "application/x-www-form-urlencoded"',
 		);
@@ -371,70 +549,160 @@ describe('rejected requests start no execution and get TimelinesAI error bodies'
 	it('a body over Max Body Size → 413', async () => {
 		const body = { ...example1AccountPhone, text: 'x'.repeat(2000) };
 		const size = Buffer.byteLength(JSON.stringify(body));
-		expectRejected(await gateway({ options: { maxBodyKb: 1 } }).send(body), 413, `The request body is ${size} bytes; this webhook accepts at most 1024 bytes`);
+		expectRejected(
+			await gateway({ options: { maxBodyKb: 1 } }).send(body),
+			413,
+			`The request body is ${size} bytes; this webhook accepts at most 1024 bytes`,
+		);
 	});
 
 	it('a bad field → 400 naming it, and the attempt is logged without the text', async () => {
 		const target = gateway();
-		expectRejected(await target.send({ action: 'send', text: 'secret plans', phone: '+14151231234', chat_name: 'Sales' }), 400, 'Several recipients given ("phone", "chat_name"): give exactly one of "chat_id", "jid", "phone" or "chat_name"');
-		expectRejected(await target.send({ action: 'send', text: 'x', phone: '+1415', file_url: 'https://a.example/f.pdf' }), 400, '"file_name" is required when "file_url" is given: the name the attachment gets, like "invoice.pdf"');
+		expectRejected(
+			await target.send({
+				action: 'send',
+				text: 'secret plans',
+				phone: '+14151231234',
+				chat_name: 'Sales',
+			}),
+			400,
+			'Several recipients given ("phone", "chat_name"): give exactly one of "chat_id", "jid", "phone" or "chat_name"',
+		);
+		expectRejected(
+			await target.send({
+				action: 'send',
+				text: 'x',
+				phone: '+1415',
+				file_url: 'https://a.example/f.pdf',
+			}),
+			400,
+			'"file_name" is required when "file_url" is given: the name the attachment gets, like "invoice.pdf"',
+		);
 		const logged = await attempts(target);
-		expect(logged[0]).toEqual({ time: expect.any(String), accepted: false, status: 400, message: expect.stringContaining('Several recipients'), recipientType: 'phone,chat_name', messageId: null, quotaUnits: null });
+		expect(logged[0]).toEqual({
+			time: expect.any(String),
+			accepted: false,
+			status: 400,
+			message: expect.stringContaining('Several recipients'),
+			recipientType: 'phone,chat_name',
+			messageId: null,
+			quotaUnits: null,
+		});
 		expect(JSON.stringify(logged)).not.toContain('secret plans');
 	});
 });
 
 describe('Basic auth on top of the URL secret', () => {
-	const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+	const basic = (user: string, password: string) =>
+		`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 	it('asks for credentials with 401 and WWW-Authenticate, refuses wrong ones, accepts the right ones', async () => {
 		const target = gateway({ authentication: 'basicAuth' });
 		const missing = await target.send(example1AccountPhone);
-		expectRejected(missing, 401, 'Authorization required: send the webhook user and password with HTTP Basic auth');
+		expectRejected(
+			missing,
+			401,
+			'Authorization required: send the webhook user and password with HTTP Basic auth',
+		);
 		expect(missing.headers['www-authenticate']).toBe('Basic realm="n8n webhook", charset="UTF-8"');
-		expectRejected(await target.send(example1AccountPhone, { headers: { authorization: basic('crm', 'nope') } }), 401, 'Authorization failed: wrong user or password');
-		expect((await target.send(example1AccountPhone, { headers: { authorization: basic(WEBHOOK_USER.user, WEBHOOK_USER.password) } })).status).toBe(200);
-		expect(JSON.stringify(await target.call({ method: 'GET', path: 'timelinesai/log', headers: { 'content-type': '', authorization: basic(WEBHOOK_USER.user, WEBHOOK_USER.password) } }))).not.toContain(WEBHOOK_USER.password);
+		expectRejected(
+			await target.send(example1AccountPhone, { headers: { authorization: basic('crm', 'nope') } }),
+			401,
+			'Authorization failed: wrong user or password',
+		);
+		expect(
+			(
+				await target.send(example1AccountPhone, {
+					headers: { authorization: basic(WEBHOOK_USER.user, WEBHOOK_USER.password) },
+				})
+			).status,
+		).toBe(200);
+		expect(
+			JSON.stringify(
+				await target.call({
+					method: 'GET',
+					path: 'timelinesai/log',
+					headers: {
+						'content-type': '',
+						authorization: basic(WEBHOOK_USER.user, WEBHOOK_USER.password),
+					},
+				}),
+			),
+		).not.toContain(WEBHOOK_USER.password);
 	});
 
 	it('protects the log URL the same way', async () => {
-		expectRejected(await log(gateway({ authentication: 'basicAuth' })), 401, 'Authorization required: send the webhook user and password with HTTP Basic auth');
+		expectRejected(
+			await log(gateway({ authentication: 'basicAuth' })),
+			401,
+			'Authorization required: send the webhook user and password with HTTP Basic auth',
+		);
 	});
 
 	it('tests the Webhook User credential locally', async () => {
 		const test = mainNodeType.methods.credentialTest.twilioWebhookUserApiTest;
-		const run = (data: ICredentialDataDecryptedObject) => test.call({} as never, { id: '1', name: 'u', type: 'twilioWebhookUserApi', data });
-		await expect(run({ user: 'crm', password: 'pw' })).resolves.toEqual({ status: 'OK', message: 'The webhook user and password can be used for HTTP Basic auth' });
+		const run = (data: ICredentialDataDecryptedObject) =>
+			test.call({} as never, { id: '1', name: 'u', type: 'twilioWebhookUserApi', data });
+		await expect(run({ user: 'crm', password: 'pw' })).resolves.toEqual({
+			status: 'OK',
+			message: 'The webhook user and password can be used for HTTP Basic auth',
+		});
 		await expect(run({ user: 'a:b', password: '' })).resolves.toEqual({
 			status: 'Error',
-			message: 'The webhook user cannot contain a colon (":"), because Basic auth separates user and password with one. The password is empty.',
+			message:
+				'The webhook user cannot contain a colon (":"), because Basic auth separates user and password with one. The password is empty.',
 		});
 	});
 });
 
 describe('quota budget', () => {
-	const restore = (target: Gateway, body: unknown) => target.call({ method: 'POST', path: 'timelinesai/quota/restore', body });
+	const restore = (target: Gateway, body: unknown) =>
+		target.call({ method: 'POST', path: 'timelinesai/quota/restore', body });
 
 	it('answers 429 over budget, and takes units back for a failed send', async () => {
 		const target = gateway({ quotaBudget: 3 });
 		const first = onlyItem(await target.send(example2ChatWithFile));
 		expect(first.quotaUnits).toBe(2);
 		const over = await target.send(example2ChatWithFile);
-		expectRejected(over, 429, expect.stringMatching(/^Quota exceeded: this message needs 2 units and 1 of the 3 units per 24 hours is left; units free up from /));
+		expectRejected(
+			over,
+			429,
+			expect.stringMatching(
+				/^Quota exceeded: this message needs 2 units and 1 of the 3 units per 24 hours is left; units free up from /,
+			),
+		);
 
 		const restored = await restore(target, { message_id: first.messageId });
 		expect(restored.status).toBe(200);
-		expect(restored.body).toEqual({ status: 'success', data: { message_id: first.messageId, restored_units: 2, units_left: 3 } });
+		expect(restored.body).toEqual({
+			status: 'success',
+			data: { message_id: first.messageId, restored_units: 2, units_left: 3 },
+		});
 		expect((await target.send(example2ChatWithFile)).status).toBe(200);
-		expectRejected(await restore(target, { message_id: first.messageId }), 404, `No quota use of message "${first.messageId}" in the last 24 hours: it was already given back, is older, or was not accepted here`);
+		expectRejected(
+			await restore(target, { message_id: first.messageId }),
+			404,
+			`No quota use of message "${first.messageId}" in the last 24 hours: it was already given back, is older, or was not accepted here`,
+		);
 		expect((await attempts(target)).map((entry) => entry.status)).toEqual([200, 429, 200]);
 	});
 
-
 	it('rejects restore requests it cannot act on', async () => {
-		expectRejected(await restore(gateway({ quotaBudget: 3 }), { message_id: 'SM123' }), 400, '"message_id" must be the id this webhook answered with, like "wa_backend:3EB09FCC85FE99662E46"');
-		expectRejected(await restore(gateway(), { message_id: 'wa_backend:3EB09FCC85FE99662E46' }), 400, 'No Quota Budget is set on this node, so there are no units to give back');
-		expectRejected(await restore(gateway({ quotaBudget: 3 }), { message_id: 'wa_backend:3EB09FCC85FE99662E46' }), 404, expect.stringContaining('No quota use of message'));
+		expectRejected(
+			await restore(gateway({ quotaBudget: 3 }), { message_id: 'SM123' }),
+			400,
+			'"message_id" must be the id this webhook answered with, like "wa_backend:3EB09FCC85FE99662E46"',
+		);
+		expectRejected(
+			await restore(gateway(), { message_id: 'wa_backend:3EB09FCC85FE99662E46' }),
+			400,
+			'No Quota Budget is set on this node, so there are no units to give back',
+		);
+		expectRejected(
+			await restore(gateway({ quotaBudget: 3 }), { message_id: 'wa_backend:3EB09FCC85FE99662E46' }),
+			404,
+			expect.stringContaining('No quota use of message'),
+		);
 	});
 });
 
@@ -451,7 +719,11 @@ describe('what n8n keeps of the gateway state', () => {
 		const after = before.inAnotherProcess();
 		const third = await after.send(text(3));
 		expect(slotOf(third)).toBeGreaterThanOrEqual(lastSlot + 1500);
-		expectRejected(await after.send(text(4)), 429, expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 4 units/));
+		expectRejected(
+			await after.send(text(4)),
+			429,
+			expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 4 units/),
+		);
 		const logged = await attempts(after);
 		expect(logged.map((entry) => [entry.status, entry.messageId])).toEqual([
 			[200, onlyItem(accepted[0]).messageId],
@@ -470,35 +742,52 @@ describe('what n8n keeps of the gateway state', () => {
 			if (++arrived === 3) release();
 			await barrier;
 		};
-		const burst = await Promise.all([1, 2, 3].map(async (n) => await target.call({ method: 'POST', body: text(n) }, beforeSave)));
+		const burst = await Promise.all(
+			[1, 2, 3].map(async (n) => await target.call({ method: 'POST', body: text(n) }, beforeSave)),
+		);
 		const ids = burst.map((answer) => onlyItem(answer).messageId);
 
 		const after = target.inAnotherProcess();
 		expect((await attempts(after)).map((entry) => entry.messageId)).toEqual(ids);
-		expect((await after.call({ method: 'POST', path: 'timelinesai/quota/restore', body: { message_id: ids[0] } })).body).toEqual({
+		expect(
+			(
+				await after.call({
+					method: 'POST',
+					path: 'timelinesai/quota/restore',
+					body: { message_id: ids[0] },
+				})
+			).body,
+		).toEqual({
 			status: 'success',
 			data: { message_id: ids[0], restored_units: 1, units_left: 8 },
 		});
 	});
 
-	it.each(['lastNode', 'responseNode'])('"%s": n8n saves accepted requests only with the next request that starts no execution', async (responseMode) => {
-		const target = gateway({ responseMode, quotaBudget: 2 });
-		await target.activate();
-		const storedAtActivation = target.storedStaticData;
-		const first = onlyItem(await target.send(text(1)));
-		expect(target.storedStaticData).toBe(storedAtActivation);
-		// A restart now would lose it:
-		expect(await attempts(target.inAnotherProcess())).toEqual([]);
+	it.each(['lastNode', 'responseNode'])(
+		'"%s": n8n saves accepted requests only with the next request that starts no execution',
+		async (responseMode) => {
+			const target = gateway({ responseMode, quotaBudget: 2 });
+			await target.activate();
+			const storedAtActivation = target.storedStaticData;
+			const first = onlyItem(await target.send(text(1)));
+			expect(target.storedStaticData).toBe(storedAtActivation);
+			// A restart now would lose it:
+			expect(await attempts(target.inAnotherProcess())).toEqual([]);
 
-		// In the same process the copy in memory has it, and a log download hands it to n8n to save.
-		expect((await attempts(target)).map((entry) => entry.messageId)).toEqual([first.messageId]);
-		expect(target.storedStaticData).not.toBe(storedAtActivation);
-		const after = target.inAnotherProcess();
-		expect((await attempts(after)).map((entry) => entry.messageId)).toEqual([first.messageId]);
-		onlyItem(await after.send(text(2)));
-		await attempts(after);
-		expectRejected(await target.send(text(3)), 429, expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 2 units/));
-	});
+			// In the same process the copy in memory has it, and a log download hands it to n8n to save.
+			expect((await attempts(target)).map((entry) => entry.messageId)).toEqual([first.messageId]);
+			expect(target.storedStaticData).not.toBe(storedAtActivation);
+			const after = target.inAnotherProcess();
+			expect((await attempts(after)).map((entry) => entry.messageId)).toEqual([first.messageId]);
+			onlyItem(await after.send(text(2)));
+			await attempts(after);
+			expectRejected(
+				await target.send(text(3)),
+				429,
+				expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 2 units/),
+			);
+		},
+	);
 
 	it('the copy in memory never hides what another process saved since', async () => {
 		const one = gateway({ quotaBudget: 3 });
@@ -508,7 +797,11 @@ describe('what n8n keeps of the gateway state', () => {
 		expect(slotOf(second)).toBeGreaterThanOrEqual(slotOf(first) + 1500);
 		const third = await one.send(text(3));
 		expect(slotOf(third)).toBeGreaterThanOrEqual(slotOf(second) + 1500);
-		expectRejected(await two.send(text(4)), 429, expect.stringMatching(/0 of the 3 units per 24 hours are left/));
+		expectRejected(
+			await two.send(text(4)),
+			429,
+			expect.stringMatching(/0 of the 3 units per 24 hours are left/),
+		);
 		expect((await attempts(one)).map((entry) => entry.status)).toEqual([200, 200, 200, 429]);
 	});
 
@@ -523,10 +816,12 @@ describe('what n8n keeps of the gateway state', () => {
 		let arrived = 0;
 		const arrive = () => ++arrived === 2 && bothLoaded();
 		const [a, b] = await Promise.all([
-			one.call({ method: 'POST', body: text(1) }, async () => {
-				arrive();
-				await loaded;
-			}).then((answer) => (oneSaved(), answer)),
+			one
+				.call({ method: 'POST', body: text(1) }, async () => {
+					arrive();
+					await loaded;
+				})
+				.then((answer) => (oneSaved(), answer)),
 			two.call({ method: 'POST', body: text(2) }, async () => {
 				arrive();
 				await oneHasSaved;
@@ -534,14 +829,34 @@ describe('what n8n keeps of the gateway state', () => {
 		]);
 		expect([a.status, b.status]).toEqual([200, 200]);
 		const ids = [onlyItem(a).messageId, onlyItem(b).messageId];
-		expect((stored(one)['node:Gateway'] as IDataObject).timelinesAiGateway).toMatchObject({ ledger: [[expect.any(Number), 1, ids[1]]] });
+		expect((stored(one)['node:Gateway'] as IDataObject).timelinesAiGateway).toMatchObject({
+			ledger: [[expect.any(Number), 1, ids[1]]],
+		});
 
 		// The next request to the first process merges its copy back in: both units count again.
-		expectRejected(await one.send(text(3)), 429, expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 1 units/));
+		expectRejected(
+			await one.send(text(3)),
+			429,
+			expect.stringMatching(/^Quota exceeded: this message needs 1 unit and 0 of the 1 units/),
+		);
 		const third = one.inAnotherProcess();
-		expect((await attempts(third)).map((entry) => entry.messageId)).toEqual(expect.arrayContaining(ids));
-		expect(await third.call({ method: 'POST', path: 'timelinesai/quota/restore', body: { message_id: ids[0] } })).toMatchObject({ status: 200 });
-		expect(await third.call({ method: 'POST', path: 'timelinesai/quota/restore', body: { message_id: ids[1] } })).toMatchObject({ status: 200 });
+		expect((await attempts(third)).map((entry) => entry.messageId)).toEqual(
+			expect.arrayContaining(ids),
+		);
+		expect(
+			await third.call({
+				method: 'POST',
+				path: 'timelinesai/quota/restore',
+				body: { message_id: ids[0] },
+			}),
+		).toMatchObject({ status: 200 });
+		expect(
+			await third.call({
+				method: 'POST',
+				path: 'timelinesai/quota/restore',
+				body: { message_id: ids[1] },
+			}),
+		).toMatchObject({ status: 200 });
 	});
 
 	it(`keeps copies in memory for at most ${MAX_REMEMBERED_TRIGGERS} nodes, dropping the least recently used`, async () => {
@@ -549,7 +864,8 @@ describe('what n8n keeps of the gateway state', () => {
 		onlyItem(await oldest.send(text(1)));
 		expect(await attempts(oldest)).toHaveLength(1);
 		onlyItem(await oldest.send(text(2)));
-		for (let n = 0; n < MAX_REMEMBERED_TRIGGERS; n++) onlyItem(await gateway({ responseMode: 'lastNode' }).send(text(n)));
+		for (let n = 0; n < MAX_REMEMBERED_TRIGGERS; n++)
+			onlyItem(await gateway({ responseMode: 'lastNode' }).send(text(n)));
 		// The first message was saved with the log download; the second lived only in the dropped copy.
 		expect((await attempts(oldest)).map((entry) => entry.status)).toEqual([200]);
 	});
@@ -558,7 +874,9 @@ describe('what n8n keeps of the gateway state', () => {
 describe('attempt log download', () => {
 	it('gives the attempts as JSON, and as CSV with format=csv', async () => {
 		const target = gateway({ options: { logMessageText: true } });
-		const accepted = onlyItem(await target.send({ action: 'send', chat_name: 'Ops', text: 'hello\r\nthere' }));
+		const accepted = onlyItem(
+			await target.send({ action: 'send', chat_name: 'Ops', text: 'hello\r\nthere' }),
+		);
 		await target.send({ action: 'nope' });
 		const json = await log(target);
 		expect(json.status).toBe(200);
@@ -566,22 +884,53 @@ describe('attempt log download', () => {
 			status: 'success',
 			data: {
 				attempts: [
-					{ time: accepted.receivedAt, accepted: true, status: 200, message: 'Accepted', recipientType: 'chat_name', messageId: accepted.messageId, quotaUnits: 1, text: 'hello\nthere' },
-					{ time: expect.any(String), accepted: false, status: 400, message: '"action" must be "send", the only action TimelinesAI supports; got "nope"', recipientType: null, messageId: null, quotaUnits: null },
+					{
+						time: accepted.receivedAt,
+						accepted: true,
+						status: 200,
+						message: 'Accepted',
+						recipientType: 'chat_name',
+						messageId: accepted.messageId,
+						quotaUnits: 1,
+						text: 'hello\nthere',
+					},
+					{
+						time: expect.any(String),
+						accepted: false,
+						status: 400,
+						message: '"action" must be "send", the only action TimelinesAI supports; got "nope"',
+						recipientType: null,
+						messageId: null,
+						quotaUnits: null,
+					},
 				],
 			},
 		});
 		const csv = await log(target, { format: 'csv' });
 		expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
-		expect(csv.headers['content-disposition']).toBe('attachment; filename="timelinesai-webhook-log.csv"');
-		expect(csv.text.split('\r\n')[0]).toBe('time,accepted,status,message,recipient_type,message_id,quota_units,text');
-		expect(csv.text).toContain(`,true,200,Accepted,chat_name,${accepted.messageId as string},1,"hello\nthere"`);
+		expect(csv.headers['content-disposition']).toBe(
+			'attachment; filename="timelinesai-webhook-log.csv"',
+		);
+		expect(csv.text.split('\r\n')[0]).toBe(
+			'time,accepted,status,message,recipient_type,message_id,quota_units,text',
+		);
+		expect(csv.text).toContain(
+			`,true,200,Accepted,chat_name,${accepted.messageId as string},1,"hello\nthere"`,
+		);
 		expect(csv.text).not.toContain(SECRET);
 	});
 
 	it('rejects an unknown format and a wrong secret', async () => {
-		expectRejected(await log(gateway(), { format: 'xml' }), 400, '"format" must be "json" or "csv"; got "xml"');
-		expectRejected(await log(gateway(), { secret: 'not-the-secret-at-all' }), 404, 'Webhook not found');
+		expectRejected(
+			await log(gateway(), { format: 'xml' }),
+			400,
+			'"format" must be "json" or "csv"; got "xml"',
+		);
+		expectRejected(
+			await log(gateway(), { secret: 'not-the-secret-at-all' }),
+			404,
+			'Webhook not found',
+		);
 	});
 });
 
@@ -596,7 +945,9 @@ describe('file URL check', () => {
 		server = createServer((request, response) => {
 			switch (request.url) {
 				case '/logo.svg':
-					response.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': logo.length }).end(logo);
+					response
+						.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': logo.length })
+						.end(logo);
 					break;
 				case '/share':
 					response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(sharePage);
@@ -605,7 +956,9 @@ describe('file URL check', () => {
 					response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(sharePage);
 					break;
 				case '/big':
-					response.writeHead(200, { 'content-type': 'application/pdf', 'content-length': big.length }).end(big);
+					response
+						.writeHead(200, { 'content-type': 'application/pdf', 'content-length': big.length })
+						.end(big);
 					break;
 				case '/big-chunked':
 					response.writeHead(200, { 'content-type': 'application/pdf' });
@@ -625,32 +978,67 @@ describe('file URL check', () => {
 
 	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
 
-	const withFile = (path: string) => ({ action: 'send', phone: '+14151231234', text: 'see attached', file_url: `${base}${path}`, file_name: 'logo.svg' });
+	const withFile = (path: string) => ({
+		action: 'send',
+		phone: '+14151231234',
+		text: 'see attached',
+		file_url: `${base}${path}`,
+		file_name: 'logo.svg',
+	});
 
 	it('accepts a direct download and notes its type and size', async () => {
 		for (const path of ['/logo.svg', '/moved']) {
-			const item = onlyItem(await gateway({ options: { checkFileUrl: true } }).send(withFile(path)));
-			expect(item.file).toEqual({ url: `${base}${path}`, name: 'logo.svg', contentType: 'image/svg+xml', size: logo.length });
+			const item = onlyItem(
+				await gateway({ options: { checkFileUrl: true } }).send(withFile(path)),
+			);
+			expect(item.file).toEqual({
+				url: `${base}${path}`,
+				name: 'logo.svg',
+				contentType: 'image/svg+xml',
+				size: logo.length,
+			});
 		}
 	});
 
 	it.each([
-		['/share', 'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window'],
-		['/share-as-download', 'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window'],
-		['/big', `the file is ${2 * 1024 * 1024 + 10} bytes; attachments may be at most 2 MB (2097152 bytes)`],
+		[
+			'/share',
+			'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window',
+		],
+		[
+			'/share-as-download',
+			'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window',
+		],
+		[
+			'/big',
+			`the file is ${2 * 1024 * 1024 + 10} bytes; attachments may be at most 2 MB (2097152 bytes)`,
+		],
 		['/big-chunked', 'the file is larger than 2 MB (2097152 bytes), the attachment limit'],
 		['/gone', 'the server answered HTTP 404 instead of the file'],
 	])('rejects %s with 400 saying why', async (path, reason) => {
-		expectRejected(await gateway({ options: { checkFileUrl: true } }).send(withFile(path)), 400, `"file_url" cannot be sent: ${reason}`);
+		expectRejected(
+			await gateway({ options: { checkFileUrl: true } }).send(withFile(path)),
+			400,
+			`"file_url" cannot be sent: ${reason}`,
+		);
 	});
 
 	it('does not download when the check is off', async () => {
-		expect(onlyItem(await gateway().send(withFile('/share'))).file).toEqual({ url: `${base}/share`, name: 'logo.svg' });
+		expect(onlyItem(await gateway().send(withFile('/share'))).file).toEqual({
+			url: `${base}/share`,
+			name: 'logo.svg',
+		});
 	});
 
 	it('puts the downloaded file on the item as binary data', async () => {
-		const answer = await gateway({ options: { downloadFile: true, binaryPropertyName: 'attachment' } }).send(withFile('/logo.svg'));
+		const answer = await gateway({
+			options: { downloadFile: true, binaryPropertyName: 'attachment' },
+		}).send(withFile('/logo.svg'));
 		const [item] = answer.items as INodeExecutionData[];
-		expect(item.binary?.attachment).toMatchObject({ fileName: 'logo.svg', mimeType: 'image/svg+xml', data: logo.toString('base64') });
+		expect(item.binary?.attachment).toMatchObject({
+			fileName: 'logo.svg',
+			mimeType: 'image/svg+xml',
+			data: logo.toString('base64'),
+		});
 	});
 });

@@ -1,8 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
-import { encodeForm, retryAfterMs, twilioApiRequest, twilioApiRequestAllItems, twilioErrorDetailsOf } from '../../nodes/shared/transport';
+import {
+	encodeForm,
+	retryAfterMs,
+	twilioApiRequest,
+	twilioApiRequestAllItems,
+	twilioErrorDetailsOf,
+} from '../../nodes/shared/transport';
 import { executeNode } from '../helpers/inprocess';
 
 const ACCOUNT_SID = 'AC' + 'a'.repeat(32);
@@ -23,15 +34,39 @@ class ProbeNode implements INodeType {
 	} as unknown as INodeTypeDescription;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const item = this.getInputData()[0].json as { method: 'GET' | 'POST'; path: string; form?: Record<string, string[]>; all?: boolean };
+		const item = this.getInputData()[0].json as {
+			method: 'GET' | 'POST';
+			path: string;
+			form?: Record<string, string[]>;
+			all?: boolean;
+		};
 		try {
 			const retry = { maxRetries: 2, baseDelayMs: 1 };
 			const json = item.all
-				? { records: await twilioApiRequestAllItems.call(this, { method: item.method, path: item.path, key: 'messages', retry }) }
-				: await twilioApiRequest.call(this, { method: item.method, path: item.path, form: item.form, retry });
+				? {
+						records: await twilioApiRequestAllItems.call(this, {
+							method: item.method,
+							path: item.path,
+							key: 'messages',
+							retry,
+						}),
+					}
+				: await twilioApiRequest.call(this, {
+						method: item.method,
+						path: item.path,
+						form: item.form,
+						retry,
+					});
 			return [[{ json, pairedItem: { item: 0 } }]];
 		} catch (error) {
-			return [[{ json: { error: twilioErrorDetailsOf(error), message: (error as Error).message }, pairedItem: { item: 0 } }]];
+			return [
+				[
+					{
+						json: { error: twilioErrorDetailsOf(error), message: (error as Error).message },
+						pairedItem: { item: 0 },
+					},
+				],
+			];
 		}
 	}
 }
@@ -47,7 +82,12 @@ beforeAll(async () => {
 		let body = '';
 		req.on('data', (c) => (body += c));
 		req.on('end', () => {
-			seen.push({ method: req.method!, url: req.url!, body, authorization: req.headers.authorization });
+			seen.push({
+				method: req.method!,
+				url: req.url!,
+				body,
+				authorization: req.headers.authorization,
+			});
 			handler(req, body, res);
 		});
 	});
@@ -59,19 +99,36 @@ beforeEach(() => (seen.length = 0));
 
 function run(item: object, accountSid = ACCOUNT_SID) {
 	return executeNode(
-		{ nodeType: new ProbeNode(), parameters: {}, credentials: { twilioMessagingApi: { accountSid, authType: 'authToken', authToken: AUTH_TOKEN, baseUrl } } },
+		{
+			nodeType: new ProbeNode(),
+			parameters: {},
+			credentials: {
+				twilioMessagingApi: { accountSid, authType: 'authToken', authToken: AUTH_TOKEN, baseUrl },
+			},
+		},
 		[{ json: item as never }],
 	).then((r) => r.output![0][0].json as Record<string, any>);
 }
 
-const json = (res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}) => {
+const json = (
+	res: ServerResponse,
+	status: number,
+	body: object,
+	headers: Record<string, string> = {},
+) => {
 	res.writeHead(status, { 'content-type': 'application/json', ...headers });
 	res.end(JSON.stringify(body));
 };
 
 describe('encodeForm', () => {
 	it('repeats keys for arrays, as Twilio wants MediaUrl', () => {
-		expect(encodeForm({ To: '+1555', MediaUrl: ['https://a/1.jpg', 'https://a/2.jpg'], Body: 'hi & bye' })).toBe(
+		expect(
+			encodeForm({
+				To: '+1555',
+				MediaUrl: ['https://a/1.jpg', 'https://a/2.jpg'],
+				Body: 'hi & bye',
+			}),
+		).toBe(
 			'To=%2B1555&MediaUrl=https%3A%2F%2Fa%2F1.jpg&MediaUrl=https%3A%2F%2Fa%2F2.jpg&Body=hi+%26+bye',
 		);
 	});
@@ -83,7 +140,9 @@ describe('encodeForm', () => {
 describe('retryAfterMs', () => {
 	it('reads seconds and HTTP dates', () => {
 		expect(retryAfterMs('3')).toBe(3000);
-		expect(retryAfterMs('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10000);
+		expect(
+			retryAfterMs('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
+		).toBe(10000);
 		expect(retryAfterMs('soon')).toBeUndefined();
 		expect(retryAfterMs(undefined)).toBeUndefined();
 	});
@@ -95,7 +154,9 @@ describe('twilioApiRequest in n8n', () => {
 		const out = await run({ method: 'GET', path: '/2010-04-01/Accounts/{AccountSid}.json' });
 		expect(out.sid).toBe(ACCOUNT_SID);
 		expect(seen[0].url).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}.json`);
-		expect(Buffer.from(seen[0].authorization!.replace('Basic ', ''), 'base64').toString()).toBe(`${ACCOUNT_SID}:${AUTH_TOKEN}`);
+		expect(Buffer.from(seen[0].authorization!.replace('Basic ', ''), 'base64').toString()).toBe(
+			`${ACCOUNT_SID}:${AUTH_TOKEN}`,
+		);
 	});
 
 	it('sends form bodies with repeated keys', async () => {
@@ -106,9 +167,19 @@ describe('twilioApiRequest in n8n', () => {
 
 	it("keeps Twilio's error fields and adds the hint, without the token", async () => {
 		handler = (_req, _body, res) =>
-			json(res, 400, { code: 21211, message: "The 'To' number +15005550001 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
+			json(res, 400, {
+				code: 21211,
+				message: "The 'To' number +15005550001 is not a valid phone number.",
+				more_info: 'https://www.twilio.com/docs/errors/21211',
+				status: 400,
+			});
 		const out = await run({ method: 'POST', path: '/x.json', form: {} });
-		expect(out.error).toMatchObject({ kind: 'api', code: 21211, httpStatus: 400, moreInfo: 'https://www.twilio.com/docs/errors/21211' });
+		expect(out.error).toMatchObject({
+			kind: 'api',
+			code: 21211,
+			httpStatus: 400,
+			moreInfo: 'https://www.twilio.com/docs/errors/21211',
+		});
 		expect(out.error.hint).toMatch(/E\.164/);
 		expect(out.message).toContain('21211');
 		expect(JSON.stringify(out)).not.toContain(AUTH_TOKEN);
@@ -118,8 +189,15 @@ describe('twilioApiRequest in n8n', () => {
 		let calls = 0;
 		handler = (_req, _body, res) => {
 			calls++;
-			if (calls === 1) return json(res, 429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'retry-after': '0' });
-			if (calls === 2) return json(res, 503, { code: 20503, message: 'Service Unavailable', status: 503 });
+			if (calls === 1)
+				return json(
+					res,
+					429,
+					{ code: 20429, message: 'Too Many Requests', status: 429 },
+					{ 'retry-after': '0' },
+				);
+			if (calls === 2)
+				return json(res, 503, { code: 20503, message: 'Service Unavailable', status: 503 });
 			json(res, 201, { sid: 'SM2' });
 		};
 		const out = await run({ method: 'POST', path: '/x.json', form: { Body: 'x' } });
@@ -128,7 +206,13 @@ describe('twilioApiRequest in n8n', () => {
 	});
 
 	it('gives up after the retry budget with the last Twilio error', async () => {
-		handler = (_req, _body, res) => json(res, 429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'retry-after': '0' });
+		handler = (_req, _body, res) =>
+			json(
+				res,
+				429,
+				{ code: 20429, message: 'Too Many Requests', status: 429 },
+				{ 'retry-after': '0' },
+			);
 		const out = await run({ method: 'POST', path: '/x.json', form: {} });
 		expect(out.error).toMatchObject({ kind: 'api', code: 20429, httpStatus: 429 });
 		expect(seen).toHaveLength(3);
@@ -143,7 +227,8 @@ describe('twilioApiRequest in n8n', () => {
 	});
 
 	it('does not repeat a 500 for a POST, but does for a GET', async () => {
-		handler = (_req, _body, res) => json(res, 500, { code: 20500, message: 'Internal Server Error', status: 500 });
+		handler = (_req, _body, res) =>
+			json(res, 500, { code: 20500, message: 'Internal Server Error', status: 500 });
 		await run({ method: 'POST', path: '/x.json', form: {} });
 		expect(seen).toHaveLength(1);
 		seen.length = 0;
@@ -153,10 +238,24 @@ describe('twilioApiRequest in n8n', () => {
 
 	it('reports a refused connection as a call error that was not processed', async () => {
 		const out = await executeNode(
-			{ nodeType: new ProbeNode(), parameters: {}, credentials: { twilioMessagingApi: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: 'http://127.0.0.1:1' } } },
+			{
+				nodeType: new ProbeNode(),
+				parameters: {},
+				credentials: {
+					twilioMessagingApi: {
+						accountSid: ACCOUNT_SID,
+						authToken: AUTH_TOKEN,
+						baseUrl: 'http://127.0.0.1:1',
+					},
+				},
+			},
 			[{ json: { method: 'POST', path: '/x.json', form: {} } }],
 		);
-		expect(out.output![0][0].json.error).toMatchObject({ kind: 'call', code: 'ECONNREFUSED', maybeProcessed: false });
+		expect(out.output![0][0].json.error).toMatchObject({
+			kind: 'call',
+			code: 'ECONNREFUSED',
+			maybeProcessed: false,
+		});
 	});
 
 	it('rejects a malformed Account SID before calling Twilio', async () => {
@@ -169,7 +268,10 @@ describe('twilioApiRequest in n8n', () => {
 	it('follows next_page_uri through every page', async () => {
 		handler = (req, _body, res) => {
 			const page = Number(new URL(req.url!, 'http://x').searchParams.get('Page') ?? 0);
-			json(res, 200, { messages: [{ sid: `SM${page}` }], next_page_uri: page < 2 ? `/list.json?Page=${page + 1}` : null });
+			json(res, 200, {
+				messages: [{ sid: `SM${page}` }],
+				next_page_uri: page < 2 ? `/list.json?Page=${page + 1}` : null,
+			});
 		};
 		const out = await run({ method: 'GET', path: '/list.json', all: true });
 		expect(out.records.map((r: { sid: string }) => r.sid)).toEqual(['SM0', 'SM1', 'SM2']);

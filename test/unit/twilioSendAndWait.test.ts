@@ -12,12 +12,31 @@ import type { IDataObject, INodeExecutionData, INodeParameters, ISourceData } fr
 import { waitKey } from '../../nodes/TwilioWhatsApp/helpers/delivery';
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { startHookProxy } from '../e2e/fixtures/twilio/heldCallbacks';
-import { callWebhook, executeNode, jsonItems, type FakeRequest, type NodeSetup, type WebhookCallResult } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, twilioSignature, type FaultRule, type MockTwilio } from '../mock-twilio';
+import {
+	callWebhook,
+	executeNode,
+	jsonItems,
+	type FakeRequest,
+	type NodeSetup,
+	type WebhookCallResult,
+} from '../helpers/inprocess';
+import {
+	DEFAULT_ACCOUNT,
+	MOCK_NUMBERS,
+	startMockTwilio,
+	twilioSignature,
+	type FaultRule,
+	type MockTwilio,
+} from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
 const credentials = (baseUrl: string) => ({
-	twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'authToken', authToken: DEFAULT_ACCOUNT.authToken, baseUrl },
+	twilioMessagingApi: {
+		accountSid: DEFAULT_ACCOUNT.accountSid,
+		authType: 'authToken',
+		authToken: DEFAULT_ACCOUNT.authToken,
+		baseUrl,
+	},
 });
 
 let mock: MockTwilio;
@@ -48,7 +67,9 @@ beforeAll(async () => {
 			callWebhook(waiting.setup, request, { waitingInput: waiting.input }).then(
 				(result) => {
 					calls.push({ request, result });
-					res.writeHead(result.response.statusCode, result.response.headers).end(result.response.body);
+					res
+						.writeHead(result.response.statusCode, result.response.headers)
+						.end(result.response.body);
 				},
 				() => res.writeHead(500).end(),
 			);
@@ -87,7 +108,13 @@ function parameters(overrides: INodeParameters = {}): INodeParameters {
 
 /** Runs execute() the way n8n would and makes the stand-in n8n ready for the callbacks. */
 async function sendAndWait(overrides: INodeParameters, item: IDataObject, source?: ISourceData) {
-	const setup: NodeSetup = { nodeType, parameters: parameters(overrides), credentials: credentials(mock.url), baseUrl: n8nUrl, source };
+	const setup: NodeSetup = {
+		nodeType,
+		parameters: parameters(overrides),
+		credentials: credentials(mock.url),
+		baseUrl: n8nUrl,
+		source,
+	};
 	const input = jsonItems(item);
 	waiting = { setup, input };
 	const before = Date.now();
@@ -111,21 +138,30 @@ describe('Send and Wait for Delivery Status', () => {
 		const { output, waitTill, before, after } = await sendAndWait({}, { to: '+14155550140' });
 		const [message] = mock.messages.slice(start);
 		const callback = new URL(message.params.StatusCallback as string);
-		expect(`${callback.origin}${callback.pathname}`).toBe(`${n8nUrl}/webhook-waiting/test-execution-1/node-under-test`);
+		expect(`${callback.origin}${callback.pathname}`).toBe(
+			`${n8nUrl}/webhook-waiting/test-execution-1/node-under-test`,
+		);
 		expect(callback.searchParams.get('twilioWait')).toBe(waitKey('Start|0|0'));
 		expect(callback.searchParams.get('signature')).toMatch(/^[0-9a-f]{64}$/);
 		expect(waitTill!.getTime()).toBeGreaterThanOrEqual(before + 2 * 3600_000);
 		expect(waitTill!.getTime()).toBeLessThanOrEqual(after + 2 * 3600_000);
-		expect(output![0]).toEqual([{ json: expect.objectContaining({ sid: message.sid, status: 'queued' }), pairedItem: { item: 0 } }]);
+		expect(output![0]).toEqual([
+			{
+				json: expect.objectContaining({ sid: message.sid, status: 'queued' }),
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
-	it('reads the message once before waiting and keeps its SID in the execution\'s custom data for the time-limit path', async () => {
+	it("reads the message once before waiting and keeps its SID in the execution's custom data for the time-limit path", async () => {
 		const start = mock.requests.length;
 		const { output, waitTill, customData } = await sendAndWait({}, { to: '+14155550149' });
 		const sid = String(output![0][0].json.sid);
 		expect(waitTill).toBeDefined();
 		expect(customData).toEqual({ twilioMessageSid: sid });
-		expect(mock.requests.slice(start).map((request) => `${request.method} ${request.path}`)).toEqual([
+		expect(
+			mock.requests.slice(start).map((request) => `${request.method} ${request.path}`),
+		).toEqual([
 			`POST /2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages.json`,
 			`GET /2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages/${sid}.json`,
 		]);
@@ -138,9 +174,16 @@ describe('Send and Wait for Delivery Status', () => {
 	 */
 	describe('when Twilio has moved the message on before the wait begins', () => {
 		async function sendWhile(moveOn: (sid: string) => void, overrides: INodeParameters = {}) {
-			const proxy = await startHookProxy(mock, { afterCreate: async (message) => moveOn(message.sid) });
+			const proxy = await startHookProxy(mock, {
+				afterCreate: async (message) => moveOn(message.sid),
+			});
 			try {
-				const setup: NodeSetup = { nodeType, parameters: parameters(overrides), credentials: credentials(proxy.url), baseUrl: n8nUrl };
+				const setup: NodeSetup = {
+					nodeType,
+					parameters: parameters(overrides),
+					credentials: credentials(proxy.url),
+					baseUrl: n8nUrl,
+				};
 				mock.pauseStatusChanges();
 				return await executeNode(setup, jsonItems({ to: '+14155550150' }));
 			} finally {
@@ -157,7 +200,14 @@ describe('Send and Wait for Delivery Status', () => {
 			expect(waitTill).toBeUndefined();
 			expect(output![0]).toEqual([
 				{
-					json: expect.objectContaining({ sid: customData.twilioMessageSid, status: 'delivered', failed: false, errorCode: null, statusReported: true, statusCallbackReceived: false }),
+					json: expect.objectContaining({
+						sid: customData.twilioMessageSid,
+						status: 'delivered',
+						failed: false,
+						errorCode: null,
+						statusReported: true,
+						statusCallbackReceived: false,
+					}),
 					pairedItem: { item: 0 },
 				},
 			]);
@@ -180,7 +230,9 @@ describe('Send and Wait for Delivery Status', () => {
 		});
 
 		it('waits when the status it reads is not the awaited one yet (sent, waiting for delivered)', async () => {
-			const { output, waitTill } = await sendWhile((sid) => mock.changeStatus(sid, { status: 'sent', errorCode: null }));
+			const { output, waitTill } = await sendWhile((sid) =>
+				mock.changeStatus(sid, { status: 'sent', errorCode: null }),
+			);
 			expect(waitTill).toBeDefined();
 			expect(output![0][0].json).toMatchObject({ status: 'queued' });
 			expect(output![0][0].json.statusReported).toBeUndefined();
@@ -188,18 +240,28 @@ describe('Send and Wait for Delivery Status', () => {
 
 		it('waits, and does not fail the sent message, when the message cannot be read', async () => {
 			let readRefused: FaultRule | undefined;
-			const { output, waitTill, customData } = await sendWhile(() => (readRefused = mock.setFault({ kind: '500', count: 1 })), { options: { maxRetries: 0 } });
+			const { output, waitTill, customData } = await sendWhile(
+				() => (readRefused = mock.setFault({ kind: '500', count: 1 })),
+				{ options: { maxRetries: 0 } },
+			);
 			mock.clearFaults();
 			expect(readRefused?.hits).toBe(1);
 			expect(waitTill).toBeDefined();
-			expect(output![0][0].json).toMatchObject({ sid: customData.twilioMessageSid, status: 'queued' });
+			expect(output![0][0].json).toMatchObject({
+				sid: customData.twilioMessageSid,
+				status: 'queued',
+			});
 		});
 	});
 
 	it('answers intermediate statuses with 200 and keeps waiting; resumes on delivered with the callback as the item', async () => {
 		await sendAndWait({}, { to: '+14155550141' });
 		await mock.settled();
-		const statuses = calls.map((call) => [call.request.body && (call.request.body as IDataObject).MessageStatus, call.result.response.statusCode, call.result.result.workflowData !== undefined]);
+		const statuses = calls.map((call) => [
+			call.request.body && (call.request.body as IDataObject).MessageStatus,
+			call.result.response.statusCode,
+			call.result.result.workflowData !== undefined,
+		]);
 		expect(statuses).toEqual([
 			['sent', 200, false],
 			['delivered', 200, true],
@@ -209,7 +271,13 @@ describe('Send and Wait for Delivery Status', () => {
 		// so n8n answers that one without calling the node.)
 		expect(calls.every((call) => call.result.result.noWebhookResponse === true)).toBe(true);
 		expect(resumeItem()).toEqual({
-			json: expect.objectContaining({ status: 'delivered', failed: false, errorCode: null, to: 'whatsapp:+14155550141', statusCallbackReceived: true }),
+			json: expect.objectContaining({
+				status: 'delivered',
+				failed: false,
+				errorCode: null,
+				to: 'whatsapp:+14155550141',
+				statusCallbackReceived: true,
+			}),
 			pairedItem: { item: 0 },
 		});
 	});
@@ -218,27 +286,53 @@ describe('Send and Wait for Delivery Status', () => {
 		const { output } = await sendAndWait({}, { to: MOCK_NUMBERS.undeliverable });
 		await mock.settled();
 		expect(resumed()).toHaveLength(1);
-		expect(resumeItem().json).toMatchObject({ sid: output![0][0].json.sid, status: 'undelivered', failed: true, errorCode: 30003, errorMeaning: expect.stringMatching(/Unreachable/) });
+		expect(resumeItem().json).toMatchObject({
+			sid: output![0][0].json.sid,
+			status: 'undelivered',
+			failed: true,
+			errorCode: 30003,
+			errorMeaning: expect.stringMatching(/Unreachable/),
+		});
 	});
 
 	it('waits for read when asked, and delivered does not resume', async () => {
 		await sendAndWait({ waitUntil: 'read' }, { to: '+14155550142' });
 		await mock.settled();
-		expect(calls.map((call) => call.result.result.workflowData !== undefined)).toEqual([false, false, true]);
+		expect(calls.map((call) => call.result.result.workflowData !== undefined)).toEqual([
+			false,
+			false,
+			true,
+		]);
 		expect(resumeItem().json.status).toBe('read');
 	});
 
 	it('answers 403 to a callback with a bad signature and does not resume', async () => {
 		const { setup, input } = await sendAndWait({}, { to: '+14155550143' });
 		await mock.settled();
-		const genuine = calls.find((call) => (call.request.body as IDataObject).MessageStatus === 'delivered')!.request;
-		const forged = { ...genuine, headers: { ...genuine.headers, 'x-twilio-signature': twilioSignature('wrong-token-0000000000000000000', `${n8nUrl}${genuine.url}`, genuine.body as Record<string, string>) } };
+		const genuine = calls.find(
+			(call) => (call.request.body as IDataObject).MessageStatus === 'delivered',
+		)!.request;
+		const forged = {
+			...genuine,
+			headers: {
+				...genuine.headers,
+				'x-twilio-signature': twilioSignature(
+					'wrong-token-0000000000000000000',
+					`${n8nUrl}${genuine.url}`,
+					genuine.body as Record<string, string>,
+				),
+			},
+		};
 		const result = await callWebhook(setup, forged, { waitingInput: input });
 		expect(result.response).toMatchObject({ statusCode: 403, body: 'Invalid X-Twilio-Signature' });
 		expect(result.result).toEqual({ noWebhookResponse: true });
 		const unsigned = await callWebhook(setup, { ...genuine, headers: {} }, { waitingInput: input });
 		expect(unsigned.response.statusCode).toBe(403);
-		const tampered = await callWebhook(setup, { ...genuine, body: { ...(genuine.body as IDataObject), MessageStatus: 'failed' } }, { waitingInput: input });
+		const tampered = await callWebhook(
+			setup,
+			{ ...genuine, body: { ...(genuine.body as IDataObject), MessageStatus: 'failed' } },
+			{ waitingInput: input },
+		);
 		expect(tampered.response.statusCode).toBe(403);
 		expect(tampered.result.workflowData).toBeUndefined();
 	});
@@ -255,20 +349,39 @@ describe('Send and Wait for Delivery Status', () => {
 
 	it('ignores a late callback of an earlier loop round', async () => {
 		// Round 1: the node's input came from run 0 of the loop node.
-		await sendAndWait({}, { to: '+14155550144' }, { previousNode: 'Loop Over Items', previousNodeRun: 0 });
+		await sendAndWait(
+			{},
+			{ to: '+14155550144' },
+			{ previousNode: 'Loop Over Items', previousNodeRun: 0 },
+		);
 		await mock.settled();
-		const lateRead = calls.find((call) => (call.request.body as IDataObject).MessageStatus === 'read')!.request;
+		const lateRead = calls.find(
+			(call) => (call.request.body as IDataObject).MessageStatus === 'read',
+		)!.request;
 		// Round 2 waits on the same node; the late `read` of round 1 arrives.
-		const round2: NodeSetup = { ...waiting!.setup, source: { previousNode: 'Loop Over Items', previousNodeRun: 1 } };
+		const round2: NodeSetup = {
+			...waiting!.setup,
+			source: { previousNode: 'Loop Over Items', previousNodeRun: 1 },
+		};
 		const result = await callWebhook(round2, lateRead, { waitingInput: waiting!.input });
-		expect(result.response).toMatchObject({ statusCode: 200, body: 'Callback for an earlier message' });
+		expect(result.response).toMatchObject({
+			statusCode: 200,
+			body: 'Callback for an earlier message',
+		});
 		expect(result.result.workflowData).toBeUndefined();
 	});
 
 	it('sends one message per run and says what to use for several', async () => {
 		const start = mock.requests.length;
-		const setup: NodeSetup = { nodeType, parameters: parameters(), credentials: credentials(mock.url), baseUrl: n8nUrl };
-		await expect(executeNode(setup, jsonItems({ to: '+14155550145' }, { to: '+14155550146' }))).rejects.toThrow('received 2 items');
+		const setup: NodeSetup = {
+			nodeType,
+			parameters: parameters(),
+			credentials: credentials(mock.url),
+			baseUrl: n8nUrl,
+		};
+		await expect(
+			executeNode(setup, jsonItems({ to: '+14155550145' }, { to: '+14155550146' })),
+		).rejects.toThrow('received 2 items');
 		expect(mock.requests.length).toBe(start);
 	});
 
@@ -278,15 +391,31 @@ describe('Send and Wait for Delivery Status', () => {
 		const setup: NodeSetup = {
 			nodeType,
 			parameters: parameters(),
-			credentials: { twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'apiKey', apiKeySid: apiKey.sid, apiKeySecret: apiKey.secret, baseUrl: mock.url } },
+			credentials: {
+				twilioMessagingApi: {
+					accountSid: DEFAULT_ACCOUNT.accountSid,
+					authType: 'apiKey',
+					apiKeySid: apiKey.sid,
+					apiKeySecret: apiKey.secret,
+					baseUrl: mock.url,
+				},
+			},
 			baseUrl: n8nUrl,
 		};
-		await expect(executeNode(setup, jsonItems({ to: '+14155550147' }))).rejects.toThrow('needs the Auth Token');
+		await expect(executeNode(setup, jsonItems({ to: '+14155550147' }))).rejects.toThrow(
+			'needs the Auth Token',
+		);
 		expect(mock.requests.length).toBe(start);
 	});
 
-	it('with Continue On Fail, returns Twilio\'s error and does not wait', async () => {
-		const setup: NodeSetup = { nodeType, parameters: parameters({ channel: 'sms', from: MOCK_NUMBERS.sms }), credentials: credentials(mock.url), baseUrl: n8nUrl, continueOnFail: true };
+	it("with Continue On Fail, returns Twilio's error and does not wait", async () => {
+		const setup: NodeSetup = {
+			nodeType,
+			parameters: parameters({ channel: 'sms', from: MOCK_NUMBERS.sms }),
+			credentials: credentials(mock.url),
+			baseUrl: n8nUrl,
+			continueOnFail: true,
+		};
 		const { output, waitTill } = await executeNode(setup, jsonItems({ to: '+15005550009' }));
 		expect(waitTill).toBeUndefined();
 		expect(output![0][0].json.error).toMatchObject({ kind: 'api', code: 21614 });

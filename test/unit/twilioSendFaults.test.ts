@@ -21,12 +21,32 @@ afterAll(async () => {
 afterEach(() => mock.clearFaults());
 
 function send(to: string, options: INodeParameters = {}) {
-	const parameters: INodeParameters = { resource: 'message', operation: 'send', channel: 'sms', sender: 'phoneNumber', from: MOCK_NUMBERS.sms, to, content: 'text', body: 'fault test', options };
-	const credentials = { twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'authToken', authToken: DEFAULT_ACCOUNT.authToken, baseUrl: mock.url } };
+	const parameters: INodeParameters = {
+		resource: 'message',
+		operation: 'send',
+		channel: 'sms',
+		sender: 'phoneNumber',
+		from: MOCK_NUMBERS.sms,
+		to,
+		content: 'text',
+		body: 'fault test',
+		options,
+	};
+	const credentials = {
+		twilioMessagingApi: {
+			accountSid: DEFAULT_ACCOUNT.accountSid,
+			authType: 'authToken',
+			authToken: DEFAULT_ACCOUNT.authToken,
+			baseUrl: mock.url,
+		},
+	};
 	return executeNode({ nodeType, parameters, credentials, continueOnFail: true }, jsonItems({}));
 }
 
-const createsTo = (to: string) => mock.requests.filter((r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path) && r.form.To === to);
+const createsTo = (to: string) =>
+	mock.requests.filter(
+		(r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path) && r.form.To === to,
+	);
 const createdTo = (to: string) => mock.messages.filter((m) => m.params.To === to);
 
 describe('send-side faults', () => {
@@ -42,7 +62,10 @@ describe('send-side faults', () => {
 		mock.setFault({ kind: '503', count: 2, on: 'create' });
 		const to = '+14155550202';
 		const { output } = await send(to, { maxRetries: 3 });
-		expect(output![0][0].json).toMatchObject({ status: expect.any(String), sid: expect.stringMatching(/^SM/) });
+		expect(output![0][0].json).toMatchObject({
+			status: expect.any(String),
+			sid: expect.stringMatching(/^SM/),
+		});
 		expect(createsTo(to)).toHaveLength(3);
 		expect(createdTo(to)).toHaveLength(1);
 	});
@@ -55,16 +78,16 @@ describe('send-side faults', () => {
 		expect(createdTo(to)).toHaveLength(0);
 	});
 
-	it(
-		'a stalled answer: a time-out call error after the request was sent, not repeated',
-		async () => {
-			mock.setFault({ kind: 'stall', count: 1, on: 'create', afterCreate: true });
-			const to = '+14155550204';
-			const { output } = await send(to);
-			expect(output![0][0].json.error).toMatchObject({ kind: 'call', code: 'ETIMEDOUT', maybeProcessed: true });
-			expect(createsTo(to)).toHaveLength(1);
-			expect(createdTo(to)).toHaveLength(1);
-		},
-		90_000,
-	);
+	it('a stalled answer: a time-out call error after the request was sent, not repeated', async () => {
+		mock.setFault({ kind: 'stall', count: 1, on: 'create', afterCreate: true });
+		const to = '+14155550204';
+		const { output } = await send(to);
+		expect(output![0][0].json.error).toMatchObject({
+			kind: 'call',
+			code: 'ETIMEDOUT',
+			maybeProcessed: true,
+		});
+		expect(createsTo(to)).toHaveLength(1);
+		expect(createdTo(to)).toHaveLength(1);
+	}, 90_000);
 });

@@ -7,11 +7,31 @@ import { DateTime } from 'luxon';
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { alphabetical, messageProperties, retryOption, showOnlyFor, twilioMessageOptions } from '../../nodes/TwilioWhatsApp/actions/common.descriptions';
-import { filterAddress, recipientAddress, senderAddress } from '../../nodes/TwilioWhatsApp/helpers/addresses';
-import { callbackStatus, deliveryOutput, resumesOn, waitDeadline, waitKey } from '../../nodes/TwilioWhatsApp/helpers/delivery';
+import {
+	alphabetical,
+	messageProperties,
+	retryOption,
+	showOnlyFor,
+	twilioMessageOptions,
+} from '../../nodes/TwilioWhatsApp/actions/common.descriptions';
+import {
+	filterAddress,
+	recipientAddress,
+	senderAddress,
+} from '../../nodes/TwilioWhatsApp/helpers/addresses';
+import {
+	callbackStatus,
+	deliveryOutput,
+	resumesOn,
+	waitDeadline,
+	waitKey,
+} from '../../nodes/TwilioWhatsApp/helpers/delivery';
 import type { MessageParameters } from '../../nodes/TwilioWhatsApp/helpers/formFields';
-import { bodyLength, buildMessageForm, contentVariablesJson } from '../../nodes/TwilioWhatsApp/helpers/formFields';
+import {
+	bodyLength,
+	buildMessageForm,
+	contentVariablesJson,
+} from '../../nodes/TwilioWhatsApp/helpers/formFields';
 import { isoDate, messageOutput } from '../../nodes/TwilioWhatsApp/helpers/messageOutput';
 import { createPacer, pacingProblem } from '../../nodes/TwilioWhatsApp/helpers/pacing';
 import { mapWithConcurrency } from '../../nodes/TwilioWhatsApp/helpers/pool';
@@ -54,7 +74,9 @@ function params(overrides: Partial<MessageParameters> = {}): MessageParameters {
 describe('addresses', () => {
 	it('prefixes WhatsApp numbers and accepts an existing prefix', () => {
 		expect(recipientAddress('whatsapp', '+1 (415) 555-0123', fail)).toBe('whatsapp:+14155550123');
-		expect(recipientAddress('whatsapp', 'whatsapp:+14155550123', fail)).toBe('whatsapp:+14155550123');
+		expect(recipientAddress('whatsapp', 'whatsapp:+14155550123', fail)).toBe(
+			'whatsapp:+14155550123',
+		);
 		expect(senderAddress('whatsapp', '+14155238886', fail)).toBe('whatsapp:+14155238886');
 	});
 
@@ -67,14 +89,18 @@ describe('addresses', () => {
 	});
 
 	it('rejects non-E.164 numbers, naming the value', () => {
-		expect(() => recipientAddress('sms', '0151 1234567', fail)).toThrow('"0151 1234567" is not in E.164 format');
+		expect(() => recipientAddress('sms', '0151 1234567', fail)).toThrow(
+			'"0151 1234567" is not in E.164 format',
+		);
 		expect(() => recipientAddress('whatsapp', '+0123', fail)).toThrow('not in E.164');
 		expect(() => recipientAddress('sms', '', fail)).toThrow('empty');
 		expect(() => senderAddress('whatsapp', 'ACME', fail)).toThrow('WhatsApp "From" number "ACME"');
 	});
 
 	it('rejects a whatsapp: prefix on the SMS channel', () => {
-		expect(() => recipientAddress('sms', 'whatsapp:+14155550123', fail)).toThrow('whatsapp: prefix but the channel is SMS');
+		expect(() => recipientAddress('sms', 'whatsapp:+14155550123', fail)).toThrow(
+			'whatsapp: prefix but the channel is SMS',
+		);
 	});
 
 	it('normalises list filters without forcing a channel', () => {
@@ -85,7 +111,11 @@ describe('addresses', () => {
 
 describe('buildMessageForm', () => {
 	it('builds a WhatsApp text message with repeated media URLs', () => {
-		const form = buildMessageForm(params({ mediaUrls: ['https://example.com/a.jpg', ' https://example.com/b.pdf '] }), context, fail);
+		const form = buildMessageForm(
+			params({ mediaUrls: ['https://example.com/a.jpg', ' https://example.com/b.pdf '] }),
+			context,
+			fail,
+		);
 		expect(form).toEqual({
 			To: 'whatsapp:+14155550123',
 			From: 'whatsapp:+14155238886',
@@ -96,11 +126,21 @@ describe('buildMessageForm', () => {
 	});
 
 	it('sends MMS with SendAsMms and drops media for SMS', () => {
-		expect(buildMessageForm(params({ channel: 'mms', mediaUrls: ['https://example.com/a.jpg'] }), context, fail)).toMatchObject({
+		expect(
+			buildMessageForm(
+				params({ channel: 'mms', mediaUrls: ['https://example.com/a.jpg'] }),
+				context,
+				fail,
+			),
+		).toMatchObject({
 			SendAsMms: true,
 			MediaUrl: ['https://example.com/a.jpg'],
 		});
-		const sms = buildMessageForm(params({ channel: 'sms', from: '+15017122661', mediaUrls: ['https://example.com/a.jpg'] }), context, fail);
+		const sms = buildMessageForm(
+			params({ channel: 'sms', from: '+15017122661', mediaUrls: ['https://example.com/a.jpg'] }),
+			context,
+			fail,
+		);
 		expect(sms.MediaUrl).toBeUndefined();
 		expect(sms.To).toBe('+14155550123');
 	});
@@ -162,18 +202,30 @@ describe('buildMessageForm', () => {
 
 	it('sends a content template with its variables as a JSON object of strings', () => {
 		const form = buildMessageForm(
-			params({ content: 'template', body: 'ignored', contentSid: 'HX' + 'c'.repeat(32), contentVariables: '{"1": "Anna", "2": 12}' }),
+			params({
+				content: 'template',
+				body: 'ignored',
+				contentSid: 'HX' + 'c'.repeat(32),
+				contentVariables: '{"1": "Anna", "2": 12}',
+			}),
 			context,
 			fail,
 		);
-		expect(form).toMatchObject({ ContentSid: 'HX' + 'c'.repeat(32), ContentVariables: '{"1":"Anna","2":"12"}' });
+		expect(form).toMatchObject({
+			ContentSid: 'HX' + 'c'.repeat(32),
+			ContentVariables: '{"1":"Anna","2":"12"}',
+		});
 		expect(form.Body).toBeUndefined();
 	});
 
 	it('checks ContentVariables before calling Twilio', () => {
-		expect(() => contentVariablesJson('{"1": "Anna"', fail)).toThrow('"Content Variables" is not valid JSON');
+		expect(() => contentVariablesJson('{"1": "Anna"', fail)).toThrow(
+			'"Content Variables" is not valid JSON',
+		);
 		expect(() => contentVariablesJson('["Anna"]', fail)).toThrow('must be a JSON object');
-		expect(() => contentVariablesJson('{"1": {"x": 1}}', fail)).toThrow('value of "1" must be text');
+		expect(() => contentVariablesJson('{"1": {"x": 1}}', fail)).toThrow(
+			'value of "1" must be text',
+		);
 		expect(contentVariablesJson({ 1: 'Anna' }, fail)).toBe('{"1":"Anna"}');
 		expect(contentVariablesJson('{}', fail)).toBeUndefined();
 	});
@@ -181,61 +233,121 @@ describe('buildMessageForm', () => {
 	it('counts the body in UTF-16 code units and rejects more than 1,600', () => {
 		expect(bodyLength('😀')).toBe(2);
 		expect(() => buildMessageForm(params({ body: 'a'.repeat(1600) }), context, fail)).not.toThrow();
-		expect(() => buildMessageForm(params({ body: 'a'.repeat(1601) }), context, fail)).toThrow('1601 characters; Twilio accepts at most 1600');
-		expect(() => buildMessageForm(params({ body: '😀'.repeat(801) }), context, fail)).toThrow('1602 characters');
+		expect(() => buildMessageForm(params({ body: 'a'.repeat(1601) }), context, fail)).toThrow(
+			'1601 characters; Twilio accepts at most 1600',
+		);
+		expect(() => buildMessageForm(params({ body: '😀'.repeat(801) }), context, fail)).toThrow(
+			'1602 characters',
+		);
 	});
 
 	it('needs a body, media or a template', () => {
 		expect(() => buildMessageForm(params({ body: '  ' }), context, fail)).toThrow('no body');
-		expect(buildMessageForm(params({ body: '', mediaUrls: ['https://example.com/a.jpg'] }), context, fail).MediaUrl).toEqual([
-			'https://example.com/a.jpg',
-		]);
+		expect(
+			buildMessageForm(
+				params({ body: '', mediaUrls: ['https://example.com/a.jpg'] }),
+				context,
+				fail,
+			).MediaUrl,
+		).toEqual(['https://example.com/a.jpg']);
 	});
 
 	it('checks media URLs', () => {
-		expect(() => buildMessageForm(params({ mediaUrls: ['ftp://example.com/a.jpg'] }), context, fail)).toThrow('not a public http(s) URL');
+		expect(() =>
+			buildMessageForm(params({ mediaUrls: ['ftp://example.com/a.jpg'] }), context, fail),
+		).toThrow('not a public http(s) URL');
 		const eleven = Array.from({ length: 11 }, (_, i) => `https://example.com/${i}.jpg`);
-		expect(() => buildMessageForm(params({ mediaUrls: eleven }), context, fail)).toThrow('at most 10 media URLs');
+		expect(() => buildMessageForm(params({ mediaUrls: eleven }), context, fail)).toThrow(
+			'at most 10 media URLs',
+		);
 	});
 
 	it('enforces the scheduling window and the Messaging Service', () => {
 		const viaService = { sender: 'messagingService' as const, messagingServiceSid: SERVICE };
-		expect(() => buildMessageForm(params({ ...viaService, options: { sendAt: '2030-01-10T12:10:00Z' } }), context, fail)).toThrow('outside the window');
-		expect(() => buildMessageForm(params({ ...viaService, options: { sendAt: '2030-02-15T12:00:00Z' } }), context, fail)).toThrow('outside the window');
-		expect(() => buildMessageForm(params({ options: { sendAt: '2030-01-11T12:00:00Z' } }), context, fail)).toThrow('Scheduling needs a Messaging Service');
-		expect(() => buildMessageForm(params({ ...viaService, options: { sendAt: 'tomorrow' } }), context, fail)).toThrow('is not a date and time');
+		expect(() =>
+			buildMessageForm(
+				params({ ...viaService, options: { sendAt: '2030-01-10T12:10:00Z' } }),
+				context,
+				fail,
+			),
+		).toThrow('outside the window');
+		expect(() =>
+			buildMessageForm(
+				params({ ...viaService, options: { sendAt: '2030-02-15T12:00:00Z' } }),
+				context,
+				fail,
+			),
+		).toThrow('outside the window');
+		expect(() =>
+			buildMessageForm(params({ options: { sendAt: '2030-01-11T12:00:00Z' } }), context, fail),
+		).toThrow('Scheduling needs a Messaging Service');
+		expect(() =>
+			buildMessageForm(params({ ...viaService, options: { sendAt: 'tomorrow' } }), context, fail),
+		).toThrow('is not a date and time');
 		// Without an offset, the workflow's time zone applies (Berlin is UTC+1 in January).
-		expect(buildMessageForm(params({ ...viaService, options: { sendAt: '2030-01-11T09:30:00' } }), context, fail).SendAt).toBe('2030-01-11T08:30:00Z');
+		expect(
+			buildMessageForm(
+				params({ ...viaService, options: { sendAt: '2030-01-11T09:30:00' } }),
+				context,
+				fail,
+			).SendAt,
+		).toBe('2030-01-11T08:30:00Z');
 	});
 
 	it('checks the other documented limits', () => {
-		expect(() => buildMessageForm(params({ options: { validityPeriod: 36001 } }), context, fail)).toThrow('from 1 to 36000');
-		expect(() => buildMessageForm(params({ options: { shortenUrls: true } }), context, fail)).toThrow('"Shorten URLs" needs a Messaging Service');
-		expect(() => buildMessageForm(params({ options: { attempt: 0 } }), context, fail)).toThrow('"Attempt"');
-		expect(() => buildMessageForm(params({ sender: 'messagingService', messagingServiceSid: 'MG123' }), context, fail)).toThrow('"Messaging Service SID" "MG123"');
-		expect(() => buildMessageForm(params({ content: 'template', contentSid: 'HX1' }), context, fail)).toThrow('"Content Template SID" "HX1"');
+		expect(() =>
+			buildMessageForm(params({ options: { validityPeriod: 36001 } }), context, fail),
+		).toThrow('from 1 to 36000');
+		expect(() =>
+			buildMessageForm(params({ options: { shortenUrls: true } }), context, fail),
+		).toThrow('"Shorten URLs" needs a Messaging Service');
+		expect(() => buildMessageForm(params({ options: { attempt: 0 } }), context, fail)).toThrow(
+			'"Attempt"',
+		);
+		expect(() =>
+			buildMessageForm(
+				params({ sender: 'messagingService', messagingServiceSid: 'MG123' }),
+				context,
+				fail,
+			),
+		).toThrow('"Messaging Service SID" "MG123"');
+		expect(() =>
+			buildMessageForm(params({ content: 'template', contentSid: 'HX1' }), context, fail),
+		).toThrow('"Content Template SID" "HX1"');
 	});
 });
 
 describe('statusCallbackUrl', () => {
 	it('appends correlation values as query parameters', () => {
-		const url = statusCallbackUrl('https://n8n.example.com/webhook/abc/twilio?x=1', [
-			{ name: 'executionId', value: '42' },
-			{ name: 'record id', value: 'a&b' },
-		], fail);
-		expect(url).toBe('https://n8n.example.com/webhook/abc/twilio?x=1&executionId=42&record+id=a%26b');
+		const url = statusCallbackUrl(
+			'https://n8n.example.com/webhook/abc/twilio?x=1',
+			[
+				{ name: 'executionId', value: '42' },
+				{ name: 'record id', value: 'a&b' },
+			],
+			fail,
+		);
+		expect(url).toBe(
+			'https://n8n.example.com/webhook/abc/twilio?x=1&executionId=42&record+id=a%26b',
+		);
 		expect(new URL(url).searchParams.get('record id')).toBe('a&b');
 	});
 
 	it('keeps a URL without correlation values exactly as written', () => {
-		expect(statusCallbackUrl(' https://n8n.example.com/webhook/abc/twilio ', [], fail)).toBe('https://n8n.example.com/webhook/abc/twilio');
+		expect(statusCallbackUrl(' https://n8n.example.com/webhook/abc/twilio ', [], fail)).toBe(
+			'https://n8n.example.com/webhook/abc/twilio',
+		);
 	});
 
 	it('rejects what Twilio would reject', () => {
 		expect(() => statusCallbackUrl('not a url', [], fail)).toThrow('is not a URL');
 		expect(() => statusCallbackUrl('ftp://example.com/x', [], fail)).toThrow('http or https');
-		expect(() => statusCallbackUrl('https://my_host.example.com/x', [], fail)).toThrow('underscore');
-		expect(() => statusCallbackUrl('', [{ name: 'a', value: 'b' }], fail)).toThrow('need a Status Callback URL');
+		expect(() => statusCallbackUrl('https://my_host.example.com/x', [], fail)).toThrow(
+			'underscore',
+		);
+		expect(() => statusCallbackUrl('', [{ name: 'a', value: 'b' }], fail)).toThrow(
+			'need a Status Callback URL',
+		);
 	});
 });
 
@@ -278,7 +390,12 @@ describe('messageOutput', () => {
 	});
 
 	it('reads error codes and leaves unknown prices null', () => {
-		const output = messageOutput({ ...resource, price: null, error_code: 30003, error_message: 'Unreachable destination handset' });
+		const output = messageOutput({
+			...resource,
+			price: null,
+			error_code: 30003,
+			error_message: 'Unreachable destination handset',
+		});
 		expect(output.price).toBeNull();
 		expect(output.errorCode).toBe(30003);
 		expect(output.errorMeaning).toMatch(/Unreachable/);
@@ -345,7 +462,10 @@ describe('pacing', () => {
 
 	it('reserves successive slots for callers that arrive together (concurrency above 1)', async () => {
 		const { clock, sleeps } = fakeClock();
-		const pace = createPacer({ mode: 'fixed', delayMs: 500 }, { now: clock.now, sleep: async (ms) => void sleeps.push(ms) })!;
+		const pace = createPacer(
+			{ mode: 'fixed', delayMs: 500 },
+			{ now: clock.now, sleep: async (ms) => void sleeps.push(ms) },
+		)!;
 		await Promise.all([pace(), pace(), pace()]);
 		expect(sleeps).toEqual([500, 1000]);
 	});
@@ -353,14 +473,20 @@ describe('pacing', () => {
 	it('draws random delays between min and max', async () => {
 		const { clock, sleeps } = fakeClock();
 		const draws = [0, 1, 0.5];
-		const pace = createPacer({ mode: 'random', minMs: 1500, maxMs: 2500 }, clock, () => draws.shift()!)!;
+		const pace = createPacer(
+			{ mode: 'random', minMs: 1500, maxMs: 2500 },
+			clock,
+			() => draws.shift()!,
+		)!;
 		for (let i = 0; i < 4; i++) await pace();
 		expect(sleeps).toEqual([1500, 2500, 2000]);
 	});
 
 	it('has no pacer for none and rejects bad ranges', () => {
 		expect(createPacer({ mode: 'none' })).toBeUndefined();
-		expect(pacingProblem({ mode: 'random', minMs: 3000, maxMs: 1000 })).toMatch('larger than the maximum');
+		expect(pacingProblem({ mode: 'random', minMs: 3000, maxMs: 1000 })).toMatch(
+			'larger than the maximum',
+		);
 		expect(pacingProblem({ mode: 'fixed', delayMs: -1 })).toMatch('from 0');
 		expect(pacingProblem({ mode: 'fixed', delayMs: 2000 })).toBeUndefined();
 	});
@@ -373,8 +499,10 @@ describe('send-and-wait rules', () => {
 		expect(resumesOn('read', 'delivered')).toBe(true);
 		expect(resumesOn('delivered', 'read')).toBe(false);
 		expect(resumesOn('sent', 'sent')).toBe(true);
-		for (const status of ['undelivered', 'failed', 'canceled']) expect(resumesOn(status, 'read')).toBe(true);
-		for (const status of ['accepted', 'queued', 'sending', 'scheduled']) expect(resumesOn(status, 'sent')).toBe(false);
+		for (const status of ['undelivered', 'failed', 'canceled'])
+			expect(resumesOn(status, 'read')).toBe(true);
+		for (const status of ['accepted', 'queued', 'sending', 'scheduled'])
+			expect(resumesOn(status, 'sent')).toBe(false);
 	});
 
 	it('derives a stable, URL-safe round key', () => {
@@ -420,11 +548,20 @@ describe('send-and-wait rules', () => {
 describe('description helpers', () => {
 	// Both replace n8n-workflow functions that cost milliseconds while n8n loads the node (bench/coldLoad.ts);
 	// the description they build must stay exactly what n8n's own functions build.
-	it('showOnlyFor builds what updateDisplayOptions builds, keeping each property\'s own conditions', () => {
-		const properties: INodeProperties[] = [...messageProperties, ...twilioMessageOptions, retryOption];
+	it("showOnlyFor builds what updateDisplayOptions builds, keeping each property's own conditions", () => {
+		const properties: INodeProperties[] = [
+			...messageProperties,
+			...twilioMessageOptions,
+			retryOption,
+		];
 		for (const operation of ['send', 'sendAndWait', 'getMany']) {
 			const ours = showOnlyFor('message', operation, properties);
-			expect(ours).toEqual(updateDisplayOptions({ show: { resource: ['message'], operation: [operation] } }, properties));
+			expect(ours).toEqual(
+				updateDisplayOptions(
+					{ show: { resource: ['message'], operation: [operation] } },
+					properties,
+				),
+			);
 			expect(ours.find((p) => p.name === 'mediaUrls')?.displayOptions?.show).toEqual({
 				content: ['text'],
 				channel: ['whatsapp', 'mms'],
@@ -437,7 +574,9 @@ describe('description helpers', () => {
 	it('alphabetical orders options as localeCompare does, without changing the input', () => {
 		const options = [retryOption, ...twilioMessageOptions];
 		const before = options.map((o) => o.name);
-		const expected = [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)).map((o) => o.name);
+		const expected = [...options]
+			.sort((a, b) => a.displayName.localeCompare(b.displayName))
+			.map((o) => o.name);
 		expect(alphabetical(options).map((o) => o.name)).toEqual(expected);
 		expect(options.map((o) => o.name)).toEqual(before);
 	});

@@ -23,11 +23,24 @@ afterAll(async () => {
 afterEach(() => mock.clearFaults());
 
 const credentialsFor = (baseUrl: string) => ({
-	twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'authToken', authToken: DEFAULT_ACCOUNT.authToken, baseUrl },
+	twilioMessagingApi: {
+		accountSid: DEFAULT_ACCOUNT.accountSid,
+		authType: 'authToken',
+		authToken: DEFAULT_ACCOUNT.authToken,
+		baseUrl,
+	},
 });
 
-function run(parameters: INodeParameters, items: IDataObject[] = [{}], continueOnFail = false, baseUrl = mock.url) {
-	return executeNode({ nodeType, parameters, credentials: credentialsFor(baseUrl), continueOnFail }, jsonItems(...items));
+function run(
+	parameters: INodeParameters,
+	items: IDataObject[] = [{}],
+	continueOnFail = false,
+	baseUrl = mock.url,
+) {
+	return executeNode(
+		{ nodeType, parameters, credentials: credentialsFor(baseUrl), continueOnFail },
+		jsonItems(...items),
+	);
 }
 
 const sms = (overrides: INodeParameters = {}): INodeParameters => ({
@@ -44,7 +57,8 @@ const sms = (overrides: INodeParameters = {}): INodeParameters => ({
 
 /** Messages the mock created since `start`, with their form parameters. */
 const createdSince = (start: number) => mock.messages.slice(start);
-const createRequestsSince = (start: number) => mock.requests.slice(start).filter((r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path));
+const createRequestsSince = (start: number) =>
+	mock.requests.slice(start).filter((r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path));
 
 describe('Send', () => {
 	it('sends WhatsApp text with repeated MediaUrl keys and a status callback with correlation values', async () => {
@@ -54,7 +68,9 @@ describe('Send', () => {
 				...sms({ channel: 'whatsapp', from: MOCK_NUMBERS.whatsapp }),
 				mediaUrls: ['https://example.com/a.jpg', 'https://example.com/b.jpg'],
 				statusCallback: 'https://n8n.example.com/webhook/abc/twilio',
-				options: { correlationValues: { values: [{ name: 'recordId', value: '={{ $json.id }}' }] } },
+				options: {
+					correlationValues: { values: [{ name: 'recordId', value: '={{ $json.id }}' }] },
+				},
 			},
 			[{ to: '+14155550123', body: 'Your order shipped', id: 'crm-7' }],
 		);
@@ -67,7 +83,13 @@ describe('Send', () => {
 			StatusCallback: 'https://n8n.example.com/webhook/abc/twilio?recordId=crm-7',
 		});
 		const json = output![0][0].json;
-		expect(json).toMatchObject({ sid: message.sid, status: 'queued', to: 'whatsapp:+14155550123', numSegments: 1, errorCode: null });
+		expect(json).toMatchObject({
+			sid: message.sid,
+			status: 'queued',
+			to: 'whatsapp:+14155550123',
+			numSegments: 1,
+			errorCode: null,
+		});
 		expect(output![0][0].pairedItem).toEqual({ item: 0 });
 		expect((json.raw as IDataObject).sid).toBe(message.sid);
 		expect(json.dateCreated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -78,7 +100,11 @@ describe('Send', () => {
 		const sendAt = new Date(Date.now() + 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 		const { output } = await run(
 			{
-				...sms({ sender: 'messagingService', messagingServiceSid: mock.messagingServices[0].sid, from: '' }),
+				...sms({
+					sender: 'messagingService',
+					messagingServiceSid: mock.messagingServices[0].sid,
+					from: '',
+				}),
 				options: {
 					sendAt,
 					validityPeriod: 900,
@@ -133,7 +159,10 @@ describe('Send', () => {
 			[{ to: '+14155550101', name: 'Anna' }],
 		);
 		const [message] = createdSince(start);
-		expect(message.params).toMatchObject({ ContentSid: 'HX' + 'ab'.repeat(16), ContentVariables: '{"1":"Anna"}' });
+		expect(message.params).toMatchObject({
+			ContentSid: 'HX' + 'ab'.repeat(16),
+			ContentVariables: '{"1":"Anna"}',
+		});
 		expect(message.params.Body).toBeUndefined();
 	});
 
@@ -143,38 +172,77 @@ describe('Send', () => {
 			{ to: '+14155550102', body: 'ok' },
 			{ to: '555-0102', body: 'bad number' },
 		];
-		await expect(run(sms(), items)).rejects.toThrow('The "To" number "555-0102" is not in E.164 format (item 1)');
+		await expect(run(sms(), items)).rejects.toThrow(
+			'The "To" number "555-0102" is not in E.164 format (item 1)',
+		);
 		expect(createdSince(start)).toHaveLength(0);
 	});
 
 	it.each([
 		['a body over 1,600 characters', { body: 'x'.repeat(1601) }, {}, '1601 characters'],
-		['invalid Content Variables', { body: 'x' }, { content: 'template', contentSid: 'HX' + 'a'.repeat(32), contentVariables: '{"1":' }, 'not valid JSON'],
+		[
+			'invalid Content Variables',
+			{ body: 'x' },
+			{ content: 'template', contentSid: 'HX' + 'a'.repeat(32), contentVariables: '{"1":' },
+			'not valid JSON',
+		],
 		[
 			'a Send At outside the window',
 			{ body: 'x' },
-			{ sender: 'messagingService', messagingServiceSid: 'MG' + 'a'.repeat(32), options: { sendAt: new Date(Date.now() + 60_000).toISOString() } },
+			{
+				sender: 'messagingService',
+				messagingServiceSid: 'MG' + 'a'.repeat(32),
+				options: { sendAt: new Date(Date.now() + 60_000).toISOString() },
+			},
 			'outside the window Twilio allows',
 		],
 	])('rejects %s before calling Twilio', async (_name, item, overrides, message) => {
 		const start = mock.requests.length;
-		await expect(run(sms(overrides as INodeParameters), [{ to: '+14155550103', ...item }])).rejects.toThrow(`${message}`);
-		await expect(run(sms(overrides as INodeParameters), [{ to: '+14155550103', ...item }])).rejects.toThrow('(item 0)');
+		await expect(
+			run(sms(overrides as INodeParameters), [{ to: '+14155550103', ...item }]),
+		).rejects.toThrow(`${message}`);
+		await expect(
+			run(sms(overrides as INodeParameters), [{ to: '+14155550103', ...item }]),
+		).rejects.toThrow('(item 0)');
 		expect(mock.requests.length).toBe(start);
 	});
 
 	it('with Continue On Fail, marks invalid items as validation errors and sends the others', async () => {
 		const start = mock.messages.length;
-		const { output } = await run(sms(), [{ to: '+14155550104', body: 'one' }, { to: 'nope', body: 'two' }, { to: '+14155550105', body: 'three' }], true);
+		const { output } = await run(
+			sms(),
+			[
+				{ to: '+14155550104', body: 'one' },
+				{ to: 'nope', body: 'two' },
+				{ to: '+14155550105', body: 'three' },
+			],
+			true,
+		);
 		expect(createdSince(start).map((m) => m.params.To)).toEqual(['+14155550104', '+14155550105']);
 		const [first, second, third] = output![0];
 		expect(first.json.to).toBe('+14155550104');
-		expect(second).toEqual({ json: { error: expect.objectContaining({ kind: 'validation', message: expect.stringContaining('"nope"') }) }, pairedItem: { item: 1 } });
+		expect(second).toEqual({
+			json: {
+				error: expect.objectContaining({
+					kind: 'validation',
+					message: expect.stringContaining('"nope"'),
+				}),
+			},
+			pairedItem: { item: 1 },
+		});
 		expect(third.json.to).toBe('+14155550105');
 	});
 
-	it('gives Twilio\'s error fields for magic numbers with Continue On Fail, and the other items go on', async () => {
-		const { output } = await run(sms(), [{ to: '+15005550001', body: 'a' }, { to: '+15005550004', body: 'b' }, { to: '+14155550106', body: 'c' }], true);
+	it("gives Twilio's error fields for magic numbers with Continue On Fail, and the other items go on", async () => {
+		const { output } = await run(
+			sms(),
+			[
+				{ to: '+15005550001', body: 'a' },
+				{ to: '+15005550004', body: 'b' },
+				{ to: '+14155550106', body: 'c' },
+			],
+			true,
+		);
 		const [invalid, unsubscribed, sent] = output![0];
 		expect(invalid.json.error).toEqual({
 			kind: 'api',
@@ -190,7 +258,7 @@ describe('Send', () => {
 		expect(sent.json.status).toBe('queued');
 	});
 
-	it('throws a NodeApiError with Twilio\'s message and more-info link without Continue On Fail', async () => {
+	it("throws a NodeApiError with Twilio's message and more-info link without Continue On Fail", async () => {
 		const error = await run(sms(), [{ to: '+15005550003', body: 'a' }]).catch((e: unknown) => e);
 		expect(error).toMatchObject({
 			name: 'NodeApiError',
@@ -213,7 +281,11 @@ describe('Send', () => {
 	it('stops retrying after "Retries on Rate Limit" and reports 20429', async () => {
 		const requests = mock.requests.length;
 		mock.setFault({ kind: '429', count: 5, retryAfterSeconds: 0, on: 'create' });
-		const { output } = await run(sms({ options: { maxRetries: 1 } }), [{ to: '+14155550108', body: 'x' }], true);
+		const { output } = await run(
+			sms({ options: { maxRetries: 1 } }),
+			[{ to: '+14155550108', body: 'x' }],
+			true,
+		);
 		expect(createRequestsSince(requests)).toHaveLength(2);
 		expect(output![0][0].json.error).toMatchObject({ kind: 'api', code: 20429, httpStatus: 429 });
 	});
@@ -225,23 +297,41 @@ describe('Send', () => {
 		const { output } = await run(sms(), [{ to: '+14155550109', body: 'only once' }], true);
 		expect(createRequestsSince(requests)).toHaveLength(1);
 		expect(createdSince(messages)).toHaveLength(1);
-		expect(output![0][0].json.error).toMatchObject({ kind: 'call', maybeProcessed: true, message: expect.stringContaining('not repeated') });
+		expect(output![0][0].json.error).toMatchObject({
+			kind: 'call',
+			maybeProcessed: true,
+			message: expect.stringContaining('not repeated'),
+		});
 	});
 
 	it('sends many items with concurrency and pacing, each exactly once, in input order', async () => {
 		const start = mock.messages.length;
-		const items = Array.from({ length: 12 }, (_, i) => ({ to: `+1415555${String(1000 + i)}`, body: `message ${i}` }));
-		const { output } = await run(sms({ options: { concurrency: 4, pacing: { settings: { mode: 'random', minMs: 0, maxMs: 2 } } } }), items);
+		const items = Array.from({ length: 12 }, (_, i) => ({
+			to: `+1415555${String(1000 + i)}`,
+			body: `message ${i}`,
+		}));
+		const { output } = await run(
+			sms({
+				options: { concurrency: 4, pacing: { settings: { mode: 'random', minMs: 0, maxMs: 2 } } },
+			}),
+			items,
+		);
 		expect(output![0].map((item) => item.json.to)).toEqual(items.map((item) => item.to));
 		expect(output![0].map((item) => item.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
-		expect(createdSince(start).map((m) => m.params.To).sort()).toEqual(items.map((item) => item.to).sort());
+		expect(
+			createdSince(start)
+				.map((m) => m.params.To)
+				.sort(),
+		).toEqual(items.map((item) => item.to).sort());
 	});
 
 	it('rejects an impossible pacing range before sending', async () => {
 		const start = mock.requests.length;
-		await expect(run(sms({ options: { pacing: { settings: { mode: 'random', minMs: 10, maxMs: 1 } } } }), [{ to: '+14155550110', body: 'x' }])).rejects.toThrow(
-			'larger than the maximum',
-		);
+		await expect(
+			run(sms({ options: { pacing: { settings: { mode: 'random', minMs: 10, maxMs: 1 } } } }), [
+				{ to: '+14155550110', body: 'x' },
+			]),
+		).rejects.toThrow('larger than the maximum');
 		expect(mock.requests.length).toBe(start);
 	});
 });
@@ -265,7 +355,14 @@ describe('Send with a server that answers out of order', () => {
 				const answer = () => {
 					inFlight--;
 					res.writeHead(201, { 'content-type': 'application/json' });
-					res.end(JSON.stringify({ sid: `SM${String(index).padStart(32, '0')}`, status: 'queued', to, num_segments: '1' }));
+					res.end(
+						JSON.stringify({
+							sid: `SM${String(index).padStart(32, '0')}`,
+							status: 'queued',
+							to,
+							num_segments: '1',
+						}),
+					);
 				};
 				let turns = 20 - index;
 				const wait = () => (turns-- > 0 ? setImmediate(wait) : answer());
@@ -278,7 +375,10 @@ describe('Send with a server that answers out of order', () => {
 	afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 	it('keeps the output in input order and never exceeds the concurrency', async () => {
-		const items = Array.from({ length: 10 }, (_, i) => ({ to: `+141555500${String(i).padStart(2, '0')}`, body: 'x' }));
+		const items = Array.from({ length: 10 }, (_, i) => ({
+			to: `+141555500${String(i).padStart(2, '0')}`,
+			body: 'x',
+		}));
 		const { output } = await run(sms({ options: { concurrency: 3 } }), items, false, url);
 		expect(output![0].map((item) => item.json.to)).toEqual(items.map((item) => item.to));
 		expect(peak).toBe(3);
@@ -286,27 +386,47 @@ describe('Send with a server that answers out of order', () => {
 });
 
 describe('Get, Cancel, Delete', () => {
-	const sidOf = async (parameters: INodeParameters, item: IDataObject) => String((await run(parameters, [item])).output![0][0].json.sid);
+	const sidOf = async (parameters: INodeParameters, item: IDataObject) =>
+		String((await run(parameters, [item])).output![0][0].json.sid);
 
 	it('gets a message by SID', async () => {
 		const sid = await sidOf(sms(), { to: '+14155550120', body: 'get me' });
 		await mock.settled();
 		const { output } = await run({ resource: 'message', operation: 'get', messageSid: sid });
-		expect(output![0][0].json).toMatchObject({ sid, status: 'delivered', body: 'get me', to: '+14155550120' });
+		expect(output![0][0].json).toMatchObject({
+			sid,
+			status: 'delivered',
+			body: 'get me',
+			to: '+14155550120',
+		});
 	});
 
 	it('rejects a malformed SID before calling Twilio, and reports 20404 for an unknown one', async () => {
-		await expect(run({ resource: 'message', operation: 'get', messageSid: 'abc' })).rejects.toThrow('"Message SID" "abc" is not a Twilio message SID (item 0)');
-		const { output } = await run({ resource: 'message', operation: 'get', messageSid: 'SM' + '0'.repeat(32) }, [{}], true);
+		await expect(run({ resource: 'message', operation: 'get', messageSid: 'abc' })).rejects.toThrow(
+			'"Message SID" "abc" is not a Twilio message SID (item 0)',
+		);
+		const { output } = await run(
+			{ resource: 'message', operation: 'get', messageSid: 'SM' + '0'.repeat(32) },
+			[{}],
+			true,
+		);
 		expect(output![0][0].json.error).toMatchObject({ kind: 'api', code: 20404, httpStatus: 404 });
 	});
 
 	it('cancels a scheduled message', async () => {
 		const sendAt = new Date(Date.now() + 3600_000).toISOString();
-		const sid = await sidOf(sms({ sender: 'messagingService', messagingServiceSid: mock.messagingServices[0].sid, from: '', options: { sendAt } }), {
-			to: '+14155550121',
-			body: 'later',
-		});
+		const sid = await sidOf(
+			sms({
+				sender: 'messagingService',
+				messagingServiceSid: mock.messagingServices[0].sid,
+				from: '',
+				options: { sendAt },
+			}),
+			{
+				to: '+14155550121',
+				body: 'later',
+			},
+		);
 		const requests = mock.requests.length;
 		const { output } = await run({ resource: 'message', operation: 'cancel', messageSid: sid });
 		expect(mock.requests[requests]).toMatchObject({ method: 'POST', form: { Status: 'canceled' } });
@@ -336,16 +456,26 @@ describe('Get Many', () => {
 				body: new URLSearchParams({ To: recipient, From: MOCK_NUMBERS.sms, Body: `bulk ${i}` }),
 			}).then((response) => expect(response.status).toBe(201));
 		for (let batch = 0; batch < 1003; batch += 50) {
-			await Promise.all(Array.from({ length: Math.min(50, 1003 - batch) }, (_, i) => create(batch + i)));
+			await Promise.all(
+				Array.from({ length: Math.min(50, 1003 - batch) }, (_, i) => create(batch + i)),
+			);
 		}
 		await mock.settled();
 	}, 120_000);
 
-	const listRequestsSince = (start: number) => mock.requests.slice(start).filter((r) => r.method === 'GET' && /\/Messages\.json$/.test(r.path));
+	const listRequestsSince = (start: number) =>
+		mock.requests
+			.slice(start)
+			.filter((r) => r.method === 'GET' && /\/Messages\.json$/.test(r.path));
 
 	it('returns all pages with Return All, following next_page_uri', async () => {
 		const start = mock.requests.length;
-		const { output } = await run({ resource: 'message', operation: 'getMany', returnAll: true, filters: { to: recipient } });
+		const { output } = await run({
+			resource: 'message',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { to: recipient },
+		});
 		expect(output![0]).toHaveLength(1003);
 		expect(new Set(output![0].map((item) => item.json.sid)).size).toBe(1003);
 		const requests = listRequestsSince(start);
@@ -356,7 +486,13 @@ describe('Get Many', () => {
 
 	it('stops at the limit', async () => {
 		const start = mock.requests.length;
-		const { output } = await run({ resource: 'message', operation: 'getMany', returnAll: false, limit: 5, filters: { to: recipient } });
+		const { output } = await run({
+			resource: 'message',
+			operation: 'getMany',
+			returnAll: false,
+			limit: 5,
+			filters: { to: recipient },
+		});
 		expect(output![0]).toHaveLength(5);
 		expect(listRequestsSince(start)).toHaveLength(1);
 		expect(listRequestsSince(start)[0].query.PageSize).toBe('5');
@@ -370,15 +506,24 @@ describe('Get Many', () => {
 			operation: 'getMany',
 			returnAll: false,
 			limit: 3,
-			filters: { from: MOCK_NUMBERS.sms, dateSentAfter: `${today}T00:00:00`, dateSentBefore: '2099-12-31T00:00:00', to: recipient },
+			filters: {
+				from: MOCK_NUMBERS.sms,
+				dateSentAfter: `${today}T00:00:00`,
+				dateSentBefore: '2099-12-31T00:00:00',
+				to: recipient,
+			},
 		});
-		expect(listRequestsSince(start)[0].query).toMatchObject({ From: MOCK_NUMBERS.sms, 'DateSent>': today, 'DateSent<': '2099-12-31' });
+		expect(listRequestsSince(start)[0].query).toMatchObject({
+			From: MOCK_NUMBERS.sms,
+			'DateSent>': today,
+			'DateSent<': '2099-12-31',
+		});
 		expect(output![0]).toHaveLength(3);
 	});
 });
 
 describe('Description', () => {
-	it('has what n8n\'s verification expects of an action node', () => {
+	it("has what n8n's verification expects of an action node", () => {
 		const { description } = nodeType;
 		expect(description).toMatchObject({
 			name: 'twilioWhatsApp',
@@ -387,7 +532,16 @@ describe('Description', () => {
 			credentials: [{ name: 'twilioMessagingApi', required: true }],
 		});
 		expect(description.subtitle).toContain('$parameter["operation"]');
-		const operations = description.properties.find((p) => p.name === 'operation')!.options!.map((o) => (o as { value: string }).value);
-		expect(operations.sort()).toEqual(['cancel', 'delete', 'get', 'getMany', 'send', 'sendAndWait']);
+		const operations = description.properties
+			.find((p) => p.name === 'operation')!
+			.options!.map((o) => (o as { value: string }).value);
+		expect(operations.sort()).toEqual([
+			'cancel',
+			'delete',
+			'get',
+			'getMany',
+			'send',
+			'sendAndWait',
+		]);
 	});
 });

@@ -10,7 +10,12 @@ import {
 } from '../../nodes/shared/twilioSignature';
 
 /** twilio-node is the oracle; it throws on URLs `new URL()` rejects, which means "not valid". */
-function oracle(authToken: string, signature: string | undefined, url: string, params: TwilioParams): boolean {
+function oracle(
+	authToken: string,
+	signature: string | undefined,
+	url: string,
+	params: TwilioParams,
+): boolean {
 	try {
 		return twilio.validateRequest(authToken, signature as string, url, params);
 	} catch {
@@ -18,7 +23,12 @@ function oracle(authToken: string, signature: string | undefined, url: string, p
 	}
 }
 
-function bodyOracle(authToken: string, signature: string | undefined, url: string, body: string): boolean {
+function bodyOracle(
+	authToken: string,
+	signature: string | undefined,
+	url: string,
+	body: string,
+): boolean {
 	try {
 		return twilio.validateRequestWithBody(authToken, signature as string, url, body);
 	} catch {
@@ -52,44 +62,77 @@ describe('twilio-node published test vectors', () => {
 
 	it('accepts the correct signature and rejects a wrong or missing one', () => {
 		expect(verifyTwilioSignature({ authToken: token, signature, url, params })).toBe(true);
-		expect(verifyTwilioSignature({ authToken: token, signature: 'WRONG_SIGNATURE', url, params })).toBe(false);
-		expect(verifyTwilioSignature({ authToken: token, signature: undefined, url, params })).toBe(false);
-		expect(verifyTwilioSignature({ authToken: 'other', signature, url, params })).toBe(false);
-		expect(verifyTwilioSignature({ authToken: token, signature, url, params: { ...params, Digits: '1235' } })).toBe(
+		expect(
+			verifyTwilioSignature({ authToken: token, signature: 'WRONG_SIGNATURE', url, params }),
+		).toBe(false);
+		expect(verifyTwilioSignature({ authToken: token, signature: undefined, url, params })).toBe(
 			false,
 		);
+		expect(verifyTwilioSignature({ authToken: 'other', signature, url, params })).toBe(false);
+		expect(
+			verifyTwilioSignature({
+				authToken: token,
+				signature,
+				url,
+				params: { ...params, Digits: '1235' },
+			}),
+		).toBe(false);
 	});
 
 	it('strips any port from the URL', () => {
 		const withPort = url.replace('.com', '.com:1234');
-		expect(verifyTwilioSignature({ authToken: token, signature, url: withPort, params })).toBe(true);
+		expect(verifyTwilioSignature({ authToken: token, signature, url: withPort, params })).toBe(
+			true,
+		);
 	});
 
 	it('accepts an http URL with a port, signed with that port', () => {
 		const httpWithPort = url.replace('.com', '.com:1234').replace('https', 'http');
 		expect(
-			verifyTwilioSignature({ authToken: token, signature: 'Zmvh+3yNM1Phv2jhDCwEM3q5ebU=', url: httpWithPort, params }),
+			verifyTwilioSignature({
+				authToken: token,
+				signature: 'Zmvh+3yNM1Phv2jhDCwEM3q5ebU=',
+				url: httpWithPort,
+				params,
+			}),
 		).toBe(true);
 	});
 
 	it('adds the standard port 443 / 80 when Twilio signed the URL with it', () => {
-		expect(verifyTwilioSignature({ authToken: token, signature: 'kvajT1Ptam85bY51eRf/AJRuM3w=', url, params })).toBe(
-			true,
-		);
+		expect(
+			verifyTwilioSignature({
+				authToken: token,
+				signature: 'kvajT1Ptam85bY51eRf/AJRuM3w=',
+				url,
+				params,
+			}),
+		).toBe(true);
 		const httpUrl = url.replace('https', 'http');
 		expect(
-			verifyTwilioSignature({ authToken: token, signature: '0ZXoZLH/DfblKGATFgpif+LLRf4=', url: httpUrl, params }),
+			verifyTwilioSignature({
+				authToken: token,
+				signature: '0ZXoZLH/DfblKGATFgpif+LLRf4=',
+				url: httpUrl,
+				params,
+			}),
 		).toBe(true);
 	});
 
 	it('accepts URLs with credentials, with and without the added port', () => {
 		const withCredentials = 'https://user:pass@mycompany.com/myapp.php?foo=1&bar=2';
 		for (const sig of ['CukzLTc1tT5dXEDIHm/tKBanW10=', 'ZQFR1PTIZXF2MXB8ZnKCvnnA+rI=']) {
-			expect(verifyTwilioSignature({ authToken: token, signature: sig, url: withCredentials, params })).toBe(true);
+			expect(
+				verifyTwilioSignature({ authToken: token, signature: sig, url: withCredentials, params }),
+			).toBe(true);
 		}
 		const withUser = 'https://user@mycompany.com/myapp.php?foo=1&bar=2';
 		expect(
-			verifyTwilioSignature({ authToken: token, signature: '2YRLlVAflCqxaNicjMpJcSTgzSs=', url: withUser, params }),
+			verifyTwilioSignature({
+				authToken: token,
+				signature: '2YRLlVAflCqxaNicjMpJcSTgzSs=',
+				url: withUser,
+				params,
+			}),
 		).toBe(true);
 	});
 
@@ -134,18 +177,44 @@ describe('twilio-node published test vectors', () => {
 		const bodyUrl = `${url}&bodySHA256=${bodyHash}`;
 		const sig = 'a9nBmqA0ju/hNViExpshrM61xv4=';
 		expect(isBodySignedUrl(bodyUrl)).toBe(true);
-		expect(verifyTwilioSignature({ authToken: token, signature: sig, url: bodyUrl, params: {}, rawBody: body })).toBe(true);
 		expect(
-			verifyTwilioSignature({ authToken: token, signature: sig, url: bodyUrl, params: { Ignored: 'x' }, rawBody: body }),
+			verifyTwilioSignature({
+				authToken: token,
+				signature: sig,
+				url: bodyUrl,
+				params: {},
+				rawBody: body,
+			}),
 		).toBe(true);
 		expect(
-			verifyTwilioSignature({ authToken: token, signature: sig, url: bodyUrl, params: {}, rawBody: body + ' ' }),
+			verifyTwilioSignature({
+				authToken: token,
+				signature: sig,
+				url: bodyUrl,
+				params: { Ignored: 'x' },
+				rawBody: body,
+			}),
+		).toBe(true);
+		expect(
+			verifyTwilioSignature({
+				authToken: token,
+				signature: sig,
+				url: bodyUrl,
+				params: {},
+				rawBody: body + ' ',
+			}),
 		).toBe(false);
 		// The hash is one character short: the signature still matches that URL, the body no longer does.
 		const shortHashUrl = bodyUrl.slice(0, -1);
 		const shortHashSig = computeTwilioSignature(token, shortHashUrl, {});
 		expect(
-			verifyTwilioSignature({ authToken: token, signature: shortHashSig, url: shortHashUrl, params: {}, rawBody: body }),
+			verifyTwilioSignature({
+				authToken: token,
+				signature: shortHashSig,
+				url: shortHashUrl,
+				params: {},
+				rawBody: body,
+			}),
 		).toBe(false);
 	});
 
@@ -179,15 +248,33 @@ describe('twilio-node published test vectors', () => {
 			['https://example.com:443/path?test=param', 'https://example.com/path?test=param', true],
 			['https://example.com/path?test=param', 'https://example.com/path?test=param', true],
 			['https://example.com/path?test=param', 'https://example.com:443/path?test=param', true],
-			["https://example.com/path?test=param'WithQuote", "https://example.com/path?test=param'WithQuote", true],
-			["https://example.com/path?test=param'WithQuote", 'https://example.com/path?test=param%27WithQuote', true],
-			['https://example.com/path?test=param%27WithQuote', "https://example.com/path?test=param'WithQuote", true],
-			['https://example.com/path?test=param%27WithQuote', 'https://example.com/path?test=param%27WithQuote', true],
+			[
+				"https://example.com/path?test=param'WithQuote",
+				"https://example.com/path?test=param'WithQuote",
+				true,
+			],
+			[
+				"https://example.com/path?test=param'WithQuote",
+				'https://example.com/path?test=param%27WithQuote',
+				true,
+			],
+			[
+				'https://example.com/path?test=param%27WithQuote',
+				"https://example.com/path?test=param'WithQuote",
+				true,
+			],
+			[
+				'https://example.com/path?test=param%27WithQuote',
+				'https://example.com/path?test=param%27WithQuote',
+				true,
+			],
 		];
 		it.each(cases)('signed %s, received %s → %s', (signedUrl, targetUrl, expected) => {
 			const sig = twilio.getExpectedTwilioSignature(authToken, signedUrl, {});
 			expect(computeTwilioSignature(authToken, signedUrl, {})).toBe(sig);
-			expect(verifyTwilioSignature({ authToken, signature: sig, url: targetUrl, params: {} })).toBe(expected);
+			expect(verifyTwilioSignature({ authToken, signature: sig, url: targetUrl, params: {} })).toBe(
+				expected,
+			);
 		});
 	});
 });
@@ -198,9 +285,14 @@ describe('GET requests', () => {
 			'https://n8n.example.com/webhook/abc/twilio?SmsStatus=received&Body=%C2%A1Hola%21+%F0%9F%98%80&From=whatsapp%3A%2B14017122661&NumMedia=0';
 		const signature = twilio.getExpectedTwilioSignature('token', url, {});
 		expect(verifyTwilioSignature({ authToken: 'token', signature, url, params: {} })).toBe(true);
-		expect(verifyTwilioSignature({ authToken: 'token', signature, url: url.replace('NumMedia=0', 'NumMedia=1'), params: {} })).toBe(
-			false,
-		);
+		expect(
+			verifyTwilioSignature({
+				authToken: 'token',
+				signature,
+				url: url.replace('NumMedia=0', 'NumMedia=1'),
+				params: {},
+			}),
+		).toBe(false);
 	});
 });
 
@@ -212,37 +304,59 @@ describe('edge cases', () => {
 	it('never throws on URLs that do not parse, and still accepts one signed as given', () => {
 		const odd = 'not a url at all';
 		const oddSig = computeTwilioSignature('token', odd, params);
-		expect(verifyTwilioSignature({ authToken: 'token', signature: oddSig, url: odd, params })).toBe(true);
-		expect(verifyTwilioSignature({ authToken: 'token', signature: sig, url: odd, params })).toBe(false);
-		expect(verifyTwilioSignature({ authToken: 'token', signature: sig, url: 'http://[bad', params })).toBe(false);
+		expect(verifyTwilioSignature({ authToken: 'token', signature: oddSig, url: odd, params })).toBe(
+			true,
+		);
+		expect(verifyTwilioSignature({ authToken: 'token', signature: sig, url: odd, params })).toBe(
+			false,
+		);
+		expect(
+			verifyTwilioSignature({ authToken: 'token', signature: sig, url: 'http://[bad', params }),
+		).toBe(false);
 	});
 
 	it('rejects signatures of the wrong length or with non-ASCII characters', () => {
-		expect(verifyTwilioSignature({ authToken: 'token', signature: sig.slice(0, -1), url, params })).toBe(false);
-		expect(verifyTwilioSignature({ authToken: 'token', signature: sig + '=', url, params })).toBe(false);
-		expect(verifyTwilioSignature({ authToken: 'token', signature: 'é' + sig.slice(1), url, params })).toBe(false);
+		expect(
+			verifyTwilioSignature({ authToken: 'token', signature: sig.slice(0, -1), url, params }),
+		).toBe(false);
+		expect(verifyTwilioSignature({ authToken: 'token', signature: sig + '=', url, params })).toBe(
+			false,
+		);
+		expect(
+			verifyTwilioSignature({ authToken: 'token', signature: 'é' + sig.slice(1), url, params }),
+		).toBe(false);
 		expect(verifyTwilioSignature({ authToken: 'token', signature: '', url, params })).toBe(false);
 	});
 
 	it('refuses an empty auth token, which can only be a misconfiguration', () => {
 		const emptyKeySig = computeTwilioSignature('', url, params);
-		expect(verifyTwilioSignature({ authToken: '', signature: emptyKeySig, url, params })).toBe(false);
+		expect(verifyTwilioSignature({ authToken: '', signature: emptyKeySig, url, params })).toBe(
+			false,
+		);
 	});
 
 	it('fails closed on a JSON request whose URL mentions bodySHA256 but does not parse', () => {
 		const bad = 'https://[bad?bodySHA256=abc';
 		const badSig = computeTwilioSignature('token', bad, {});
 		expect(isBodySignedUrl(bad)).toBe(true);
-		expect(verifyTwilioSignature({ authToken: 'token', signature: badSig, url: bad, params: {}, rawBody: '' })).toBe(
-			false,
-		);
+		expect(
+			verifyTwilioSignature({
+				authToken: 'token',
+				signature: badSig,
+				url: bad,
+				params: {},
+				rawBody: '',
+			}),
+		).toBe(false);
 	});
 
 	it('takes the form path when bodySHA256 appears only inside a value', () => {
 		const valueUrl = 'https://example.com/hook?note=bodySHA256';
 		expect(isBodySignedUrl(valueUrl)).toBe(false);
 		const valueSig = computeTwilioSignature('token', valueUrl, params);
-		expect(verifyTwilioSignature({ authToken: 'token', signature: valueSig, url: valueUrl, params })).toBe(true);
+		expect(
+			verifyTwilioSignature({ authToken: 'token', signature: valueSig, url: valueUrl, params }),
+		).toBe(true);
 	});
 });
 
@@ -254,7 +368,25 @@ const anyText = fc.oneof(
 	fc.string({ maxLength: 12 }),
 	fc.string({ unit: 'grapheme', maxLength: 8 }),
 	fc.string({ unit: 'binary', maxLength: 6 }),
-	fc.constantFrom("'", '+', '%27', '%', '%zz', '%E2%82%AC', ' ', '€', '😀', '&', '=', '#', '?', '/', '@', ':', '\u0000'),
+	fc.constantFrom(
+		"'",
+		'+',
+		'%27',
+		'%',
+		'%zz',
+		'%E2%82%AC',
+		' ',
+		'€',
+		'😀',
+		'&',
+		'=',
+		'#',
+		'?',
+		'/',
+		'@',
+		':',
+		'\u0000',
+	),
 );
 
 const token = fc.oneof(
@@ -271,7 +403,10 @@ const paramValue = fc.oneof(
 );
 
 const params: fc.Arbitrary<TwilioParams> = fc.dictionary(
-	fc.oneof(fc.constantFrom('Body', 'From', 'To', 'MediaUrl0', 'NumMedia', 'body', 'Body2'), anyText),
+	fc.oneof(
+		fc.constantFrom('Body', 'From', 'To', 'MediaUrl0', 'NumMedia', 'body', 'Body2'),
+		anyText,
+	),
 	paramValue,
 	{ maxKeys: 8 },
 );
@@ -297,25 +432,60 @@ const urlParts: fc.Arbitrary<UrlParts> = fc.record({
 		{ weight: 1, arbitrary: fc.tuple(anyText, anyText).map(([u, p]) => `${u}:${p}@`) },
 	),
 	host: fc.oneof(
-		fc.constantFrom('example.com', 'Example.COM', 'n8n.example.org', '127.0.0.1', '[::1]', '[2001:db8::1]', 'xn--bcher-kva.de', 'bücher.de'),
+		fc.constantFrom(
+			'example.com',
+			'Example.COM',
+			'n8n.example.org',
+			'127.0.0.1',
+			'[::1]',
+			'[2001:db8::1]',
+			'xn--bcher-kva.de',
+			'bücher.de',
+		),
 		fc.domain(),
 	),
 	path: fc.oneof(
-		fc.constantFrom('', '/', '/webhook/abc/twilio', '/webhook-test/abc/twilio', "/a b/'c'", '/ü/%7E/..'),
+		fc.constantFrom(
+			'',
+			'/',
+			'/webhook/abc/twilio',
+			'/webhook-test/abc/twilio',
+			"/a b/'c'",
+			'/ü/%7E/..',
+		),
 		fc.array(anyText, { maxLength: 3 }).map((segments) => segments.map((s) => '/' + s).join('')),
 	),
 	query: fc.oneof(
 		{ weight: 2, arbitrary: fc.constant('') },
-		{ weight: 3, arbitrary: fc.array(queryPair, { minLength: 1, maxLength: 5 }).map((pairs) => '?' + pairs.join('&')) },
-		{ weight: 1, arbitrary: fc.constantFrom('?', '?&', '?a=1&&b=2&', "?Body=It's+amazing", '?2=x&b=1&1=y&b=3') },
+		{
+			weight: 3,
+			arbitrary: fc
+				.array(queryPair, { minLength: 1, maxLength: 5 })
+				.map((pairs) => '?' + pairs.join('&')),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.constantFrom('?', '?&', '?a=1&&b=2&', "?Body=It's+amazing", '?2=x&b=1&1=y&b=3'),
+		},
 	),
-	fragment: fc.oneof({ weight: 6, arbitrary: fc.constant('') }, { weight: 1, arbitrary: anyText.map((f) => '#' + f) }),
+	fragment: fc.oneof(
+		{ weight: 6, arbitrary: fc.constant('') },
+		{ weight: 1, arbitrary: anyText.map((f) => '#' + f) },
+	),
 });
 
 const port = fc.constantFrom('', ':443', ':80', ':8443', ':5678', ':');
 
 function buildUrl(parts: UrlParts, withPort: string): string {
-	return parts.scheme + parts.userInfo + parts.host + withPort + parts.path + parts.query + parts.fragment;
+	return (
+		parts.scheme +
+		parts.userInfo +
+		parts.host +
+		withPort +
+		parts.path +
+		parts.query +
+		parts.fragment
+	);
 }
 
 /** Node's legacy querystring round trip, as twilio-node applies it to normalised URLs. */
@@ -359,7 +529,16 @@ const request = fc
 	});
 
 type Tamper = 'param' | 'newParam' | 'url' | 'token' | 'truncate' | 'flip' | 'case' | 'none';
-const tamper = fc.constantFrom<Tamper>('param', 'newParam', 'url', 'token', 'truncate', 'flip', 'case', 'none');
+const tamper = fc.constantFrom<Tamper>(
+	'param',
+	'newParam',
+	'url',
+	'token',
+	'truncate',
+	'flip',
+	'case',
+	'none',
+);
 
 function tampered(
 	kind: Tamper,
@@ -372,7 +551,11 @@ function tampered(
 			if (keys.length === 0) return { ...r, params: { Body: 'x' }, signature };
 			const key = keys[0];
 			const value = r.params[key];
-			return { ...r, params: { ...r.params, [key]: Array.isArray(value) ? [...value, 'x'] : value + 'x' }, signature };
+			return {
+				...r,
+				params: { ...r.params, [key]: Array.isArray(value) ? [...value, 'x'] : value + 'x' },
+				signature,
+			};
 		}
 		case 'newParam':
 			return { ...r, params: { ...r.params, ZzExtra: '1' }, signature };
@@ -385,7 +568,11 @@ function tampered(
 		case 'flip':
 			return { ...r, signature: (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1) };
 		case 'case':
-			return { ...r, signature: signature.toLowerCase() === signature ? signature.toUpperCase() : signature.toLowerCase() };
+			return {
+				...r,
+				signature:
+					signature.toLowerCase() === signature ? signature.toUpperCase() : signature.toLowerCase(),
+			};
 		case 'none':
 			return { ...r, signature };
 	}
@@ -398,7 +585,12 @@ describe('property: verifyTwilioSignature agrees with twilio.validateRequest', (
 				const signature = twilio.getExpectedTwilioSignature(r.authToken, r.signedUrl, r.params);
 				expect(computeTwilioSignature(r.authToken, r.signedUrl, r.params)).toBe(signature);
 				const expected = oracle(r.authToken, signature, r.url, r.params);
-				const actual = verifyTwilioSignature({ authToken: r.authToken, signature, url: r.url, params: r.params });
+				const actual = verifyTwilioSignature({
+					authToken: r.authToken,
+					signature,
+					url: r.url,
+					params: r.params,
+				});
 				expect(actual).toBe(expected);
 				// The URL as sent, with its port changed, is always accepted; normalised variants when they parse.
 				if (r.signedUrl === r.url) expect(actual).toBe(true);
@@ -413,9 +605,14 @@ describe('property: verifyTwilioSignature agrees with twilio.validateRequest', (
 				const signature = twilio.getExpectedTwilioSignature(r.authToken, r.signedUrl, r.params);
 				const t = tampered(kind, r, signature);
 				const expected = oracle(t.authToken, t.signature, t.url, t.params);
-				expect(verifyTwilioSignature({ authToken: t.authToken, signature: t.signature, url: t.url, params: t.params })).toBe(
-					expected,
-				);
+				expect(
+					verifyTwilioSignature({
+						authToken: t.authToken,
+						signature: t.signature,
+						url: t.url,
+						params: t.params,
+					}),
+				).toBe(expected);
 			}),
 			{ numRuns: NUM_RUNS },
 		);
@@ -430,14 +627,17 @@ describe('property: verifyTwilioSignature agrees with twilio.validateRequest', (
 						pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
 					}
 				}
-				const query = parts.query === '' ? '?' + pairs.join('&') : [parts.query, ...pairs].join('&');
+				const query =
+					parts.query === '' ? '?' + pairs.join('&') : [parts.query, ...pairs].join('&');
 				const url = buildUrl({ ...parts, query, fragment: '' }, withPort);
 				const signature = twilio.getExpectedTwilioSignature(authToken, url, {});
 				expect(verifyTwilioSignature({ authToken, signature, url, params: {} })).toBe(true);
 				expect(oracle(authToken, signature, url, {})).toBe(true);
 				// The same query read into params as well would be signed twice: both reject it.
 				if (Object.keys(form).length > 0) {
-					expect(verifyTwilioSignature({ authToken, signature, url, params: form })).toBe(oracle(authToken, signature, url, form));
+					expect(verifyTwilioSignature({ authToken, signature, url, params: form })).toBe(
+						oracle(authToken, signature, url, form),
+					);
 				}
 			}),
 			{ numRuns: NUM_RUNS },
@@ -446,9 +646,17 @@ describe('property: verifyTwilioSignature agrees with twilio.validateRequest', (
 
 	it('agrees on arbitrary strings as URL and signature', () => {
 		fc.assert(
-			fc.property(token, fc.string({ maxLength: 40 }), fc.option(fc.string({ maxLength: 30 }), { nil: undefined }), params, (authToken, url, signature, form) => {
-				expect(verifyTwilioSignature({ authToken, signature, url, params: form })).toBe(oracle(authToken, signature, url, form));
-			}),
+			fc.property(
+				token,
+				fc.string({ maxLength: 40 }),
+				fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+				params,
+				(authToken, url, signature, form) => {
+					expect(verifyTwilioSignature({ authToken, signature, url, params: form })).toBe(
+						oracle(authToken, signature, url, form),
+					);
+				},
+			),
 			{ numRuns: NUM_RUNS },
 		);
 	});
@@ -461,7 +669,13 @@ describe('property: JSON bodies agree with twilio.validateRequestWithBody', () =
 		fc.constantFrom('{}', '', '{"Body":"¡Hola! 😀"}'),
 	);
 	const bodyRequest = fc
-		.record({ r: request, body, hashChoice: fc.constantFrom('right', 'right', 'wrong', 'empty', 'upper'), tamper, ignored: params })
+		.record({
+			r: request,
+			body,
+			hashChoice: fc.constantFrom('right', 'right', 'wrong', 'empty', 'upper'),
+			tamper,
+			ignored: params,
+		})
 		.map(({ r, body: rawBody, hashChoice, tamper: kind, ignored }) => {
 			const hash =
 				hashChoice === 'right'
@@ -477,7 +691,14 @@ describe('property: JSON bodies agree with twilio.validateRequestWithBody', () =
 				const fragment = hashStart === -1 ? '' : url.slice(hashStart);
 				return `${base}${base.includes('?') ? '&' : '?'}bodySHA256=${hash}${fragment}`;
 			};
-			return { url: hashed(r.url), signedUrl: hashed(r.signedUrl), authToken: r.authToken, rawBody, kind, ignored };
+			return {
+				url: hashed(r.url),
+				signedUrl: hashed(r.signedUrl),
+				authToken: r.authToken,
+				rawBody,
+				kind,
+				ignored,
+			};
 		});
 
 	it('accepts exactly what validateRequestWithBody accepts, whatever the params', () => {

@@ -9,7 +9,12 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
-import { callWebhook, type CredentialsData, type FakeRequest, type WebhookCallResult } from '../helpers/inprocess';
+import {
+	callWebhook,
+	type CredentialsData,
+	type FakeRequest,
+	type WebhookCallResult,
+} from '../helpers/inprocess';
 import * as twilio from '../fixtures/twilio/messages';
 
 const AUTH_TOKEN = '9f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99';
@@ -33,12 +38,17 @@ interface Setup {
 }
 
 function twilioCredential(authToken = AUTH_TOKEN): CredentialsData {
-	return { twilioMessagingApi: { accountSid: twilio.ACCOUNT_SID, authType: 'authToken', authToken } };
+	return {
+		twilioMessagingApi: { accountSid: twilio.ACCOUNT_SID, authType: 'authToken', authToken },
+	};
 }
 
 function freshIds(): Record<string, string> {
 	credentialGeneration++;
-	return { twilioMessagingApi: `twilio-${credentialGeneration}`, twilioWebhookUserApi: `user-${credentialGeneration}` };
+	return {
+		twilioMessagingApi: `twilio-${credentialGeneration}`,
+		twilioWebhookUserApi: `user-${credentialGeneration}`,
+	};
 }
 
 function form(params: Record<string, string>): string {
@@ -64,17 +74,29 @@ function twilioRequest(params: Record<string, string>, delivery: Delivery = {}):
 	const signedUrl = delivery.signedUrl ?? N8N + path;
 	const signature =
 		delivery.signature === undefined
-			? getExpectedTwilioSignature(delivery.token ?? AUTH_TOKEN, signedUrl, method === 'GET' ? {} : params)
+			? getExpectedTwilioSignature(
+					delivery.token ?? AUTH_TOKEN,
+					signedUrl,
+					method === 'GET' ? {} : params,
+				)
 			: delivery.signature;
 	// The Host n8n sees is not the one Twilio called (as behind a proxy), so only the URLs the node knows can match.
-	const headers: Record<string, string> = { host: 'n8n-internal:5678', 'user-agent': 'TwilioProxy/1.1', ...delivery.headers };
+	const headers: Record<string, string> = {
+		host: 'n8n-internal:5678',
+		'user-agent': 'TwilioProxy/1.1',
+		...delivery.headers,
+	};
 	if (signature !== null) headers['x-twilio-signature'] = signature;
 	if (method === 'GET') return { method, url: path, headers };
 	headers['content-type'] = 'application/x-www-form-urlencoded';
 	return { method, url: path, headers, body: { ...params }, rawBody: Buffer.from(form(params)) };
 }
 
-async function deliver(setup: Setup, request: FakeRequest, mode: 'webhook' | 'manual' = 'webhook'): Promise<WebhookCallResult> {
+async function deliver(
+	setup: Setup,
+	request: FakeRequest,
+	mode: 'webhook' | 'manual' = 'webhook',
+): Promise<WebhookCallResult> {
 	return await callWebhook(
 		{
 			nodeType,
@@ -131,30 +153,54 @@ describe('signed requests', () => {
 	});
 
 	it('turn a status callback into one item', async () => {
-		const call = await deliver({}, twilioRequest(twilio.statusCallback('undelivered', { ErrorCode: '30003' })));
+		const call = await deliver(
+			{},
+			twilioRequest(twilio.statusCallback('undelivered', { ErrorCode: '30003' })),
+		);
 		expectTwimlAnswer(call, EMPTY_TWIML);
-		expect(onlyItem(call)).toMatchObject({ event: 'message.status', status: 'undelivered', errorCode: 30003, isFinal: true, isError: true });
+		expect(onlyItem(call)).toMatchObject({
+			event: 'message.status',
+			status: 'undelivered',
+			errorCode: 30003,
+			isFinal: true,
+			isError: true,
+		});
 	});
 
 	it('keep the query the sender put on the callback URL as callbackQuery, signed with the URL', async () => {
-		const call = await deliver({}, twilioRequest(twilio.statusCallback('delivered'), { path: `${PATH}?order=A-42&attempt=2` }));
+		const call = await deliver(
+			{},
+			twilioRequest(twilio.statusCallback('delivered'), { path: `${PATH}?order=A-42&attempt=2` }),
+		);
 		expect(onlyItem(call).callbackQuery).toEqual({ order: 'A-42', attempt: '2' });
 	});
 
-	it('are accepted by GET, with Twilio\'s parameters in the signed query string', async () => {
+	it("are accepted by GET, with Twilio's parameters in the signed query string", async () => {
 		const call = await deliver({}, twilioRequest(twilio.whatsappNonLatin, { method: 'GET' }));
 		expectTwimlAnswer(call, EMPTY_TWIML);
-		expect(onlyItem(call)).toMatchObject({ event: 'message.received', body: twilio.whatsappNonLatin.Body, profileName: 'Дарья 🌸' });
+		expect(onlyItem(call)).toMatchObject({
+			event: 'message.received',
+			body: twilio.whatsappNonLatin.Body,
+			profileName: 'Дарья 🌸',
+		});
 	});
 
 	it('are accepted with a JSON body signed through bodySHA256, and refused when the body changed', async () => {
 		// Twilio's scheme for JSON bodies (twilio-node validateRequestWithBody): the URL carries the body's SHA-256, the URL alone is signed.
-		const raw = JSON.stringify({ MessageSid: 'SM' + 'f'.repeat(32), Body: 'json body', AccountSid: twilio.ACCOUNT_SID });
+		const raw = JSON.stringify({
+			MessageSid: 'SM' + 'f'.repeat(32),
+			Body: 'json body',
+			AccountSid: twilio.ACCOUNT_SID,
+		});
 		const path = `${PATH}?bodySHA256=${createHash('sha256').update(raw).digest('hex')}`;
 		const request = (rawBody: string): FakeRequest => ({
 			method: 'POST',
 			url: path,
-			headers: { host: 'n8n-internal:5678', 'content-type': 'application/json', 'x-twilio-signature': getExpectedTwilioSignature(AUTH_TOKEN, N8N + path, {}) },
+			headers: {
+				host: 'n8n-internal:5678',
+				'content-type': 'application/json',
+				'x-twilio-signature': getExpectedTwilioSignature(AUTH_TOKEN, N8N + path, {}),
+			},
 			body: JSON.parse(rawBody) as IDataObject,
 			rawBody: Buffer.from(rawBody),
 		});
@@ -164,29 +210,72 @@ describe('signed requests', () => {
 	});
 
 	it('are accepted on the test URL while the editor listens for a test event', async () => {
-		const call = await deliver({}, twilioRequest(twilio.whatsappText, { path: TEST_PATH }), 'manual');
+		const call = await deliver(
+			{},
+			twilioRequest(twilio.whatsappText, { path: TEST_PATH }),
+			'manual',
+		);
 		expect(onlyItem(call).messageSid).toBe(twilio.whatsappText.MessageSid);
 	});
 
-	it('use the credential\'s webhook Auth Token when it authenticates with an API Key', async () => {
-		const credentials = { twilioMessagingApi: { accountSid: twilio.ACCOUNT_SID, authType: 'apiKey', apiKeySid: 'SK' + 'a'.repeat(32), apiKeySecret: 'secret', signingAuthToken: AUTH_TOKEN } };
-		expect(onlyItem(await deliver({ credentials }, twilioRequest(twilio.whatsappText))).event).toBe('message.received');
+	it("use the credential's webhook Auth Token when it authenticates with an API Key", async () => {
+		const credentials = {
+			twilioMessagingApi: {
+				accountSid: twilio.ACCOUNT_SID,
+				authType: 'apiKey',
+				apiKeySid: 'SK' + 'a'.repeat(32),
+				apiKeySecret: 'secret',
+				signingAuthToken: AUTH_TOKEN,
+			},
+		};
+		expect(onlyItem(await deliver({ credentials }, twilioRequest(twilio.whatsappText))).event).toBe(
+			'message.received',
+		);
 	});
 
 	it('fail clearly when an API Key credential has no Auth Token to check signatures with', async () => {
-		const credentials = { twilioMessagingApi: { accountSid: twilio.ACCOUNT_SID, authType: 'apiKey', apiKeySid: 'SK' + 'a'.repeat(32), apiKeySecret: 'secret' } };
-		await expect(deliver({ credentials }, twilioRequest(twilio.whatsappText))).rejects.toThrow('The Twilio credential has no Auth Token to check signatures with');
+		const credentials = {
+			twilioMessagingApi: {
+				accountSid: twilio.ACCOUNT_SID,
+				authType: 'apiKey',
+				apiKeySid: 'SK' + 'a'.repeat(32),
+				apiKeySecret: 'secret',
+			},
+		};
+		await expect(deliver({ credentials }, twilioRequest(twilio.whatsappText))).rejects.toThrow(
+			'The Twilio credential has no Auth Token to check signatures with',
+		);
 	});
 });
 
 describe('requests Twilio did not sign', () => {
 	it.each([
-		['a changed parameter', twilioRequest({ ...twilio.whatsappText }, {}), (r: FakeRequest) => ((r.body as IDataObject).Body = 'Send money to …')],
-		['an added parameter', twilioRequest(twilio.whatsappText), (r: FakeRequest) => ((r.body as IDataObject).Extra = '1')],
-		['another account\'s signature', twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN }), () => undefined],
+		[
+			'a changed parameter',
+			twilioRequest({ ...twilio.whatsappText }, {}),
+			(r: FakeRequest) => ((r.body as IDataObject).Body = 'Send money to …'),
+		],
+		[
+			'an added parameter',
+			twilioRequest(twilio.whatsappText),
+			(r: FakeRequest) => ((r.body as IDataObject).Extra = '1'),
+		],
+		[
+			"another account's signature",
+			twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN }),
+			() => undefined,
+		],
 		['no signature', twilioRequest(twilio.whatsappText, { signature: null }), () => undefined],
-		['a signature for another path', twilioRequest(twilio.whatsappText, { signedUrl: `${N8N}/webhook/other/twilio` }), () => undefined],
-		['a GET whose query was changed', twilioRequest(twilio.whatsappText, { method: 'GET' }), (r: FakeRequest) => (r.url = r.url.replace('Ahoy', 'Oops'))],
+		[
+			'a signature for another path',
+			twilioRequest(twilio.whatsappText, { signedUrl: `${N8N}/webhook/other/twilio` }),
+			() => undefined,
+		],
+		[
+			'a GET whose query was changed',
+			twilioRequest(twilio.whatsappText, { method: 'GET' }),
+			(r: FakeRequest) => (r.url = r.url.replace('Ahoy', 'Oops')),
+		],
 	])('get 403 and start nothing: %s', async (_name, request, tamper) => {
 		tamper(request);
 		const call = await deliver({}, request);
@@ -195,7 +284,10 @@ describe('requests Twilio did not sign', () => {
 	});
 
 	it('are accepted when verification is off, without any credential', async () => {
-		const call = await deliver({ parameters: { verifySignature: false }, credentials: {} }, twilioRequest(twilio.whatsappText, { signature: null }));
+		const call = await deliver(
+			{ parameters: { verifySignature: false }, credentials: {} },
+			twilioRequest(twilio.whatsappText, { signature: null }),
+		);
 		expect(onlyItem(call).event).toBe('message.received');
 	});
 });
@@ -205,18 +297,28 @@ describe('the URL Twilio signed behind a proxy', () => {
 
 	it('is found through the Public URL option, as an origin or a full URL', async () => {
 		for (const option of ['https://n8n.example.com', publicUrl]) {
-			const call = await deliver({ parameters: { options: { publicUrl: option } } }, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl }));
+			const call = await deliver(
+				{ parameters: { options: { publicUrl: option } } },
+				twilioRequest(twilio.whatsappText, { signedUrl: publicUrl }),
+			);
 			expect(onlyItem(call).event).toBe('message.received');
 		}
 	});
 
 	it('is not guessed without it', async () => {
-		expectOwnAnswer(await deliver({}, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl })), 403);
+		expectOwnAnswer(
+			await deliver({}, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl })),
+			403,
+		);
 	});
 
 	it('is rebuilt from X-Forwarded-Proto and X-Forwarded-Host', async () => {
 		const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'n8n.example.com' };
-		expect(onlyItem(await deliver({}, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl, headers }))).event).toBe('message.received');
+		expect(
+			onlyItem(
+				await deliver({}, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl, headers })),
+			).event,
+		).toBe('message.received');
 	});
 
 	it('may carry a port Twilio left out, or the reverse', async () => {
@@ -233,7 +335,9 @@ describe('Basic auth', () => {
 		parameters: { requireBasicAuth: true },
 		credentials: { ...twilioCredential(), twilioWebhookUserApi: WEBHOOK_USER },
 	});
-	const basic = (user: string, password: string) => ({ authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64') });
+	const basic = (user: string, password: string) => ({
+		authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64'),
+	});
 
 	it.each([
 		['without credentials', {}],
@@ -245,23 +349,46 @@ describe('Basic auth', () => {
 		expect(call.response.headers['www-authenticate']).toMatch(/^Basic realm="/);
 	});
 
-	it('accepts the right user with Twilio\'s signature of the URL that carries the user, as Twilio sends it', async () => {
+	it("accepts the right user with Twilio's signature of the URL that carries the user, as Twilio sends it", async () => {
 		const signedUrl = `http://${WEBHOOK_USER.user}:${WEBHOOK_USER.password}@localhost:5678${PATH}`;
-		const call = await deliver(withUser(), twilioRequest(twilio.whatsappText, { signedUrl, headers: basic(WEBHOOK_USER.user, WEBHOOK_USER.password) }));
+		const call = await deliver(
+			withUser(),
+			twilioRequest(twilio.whatsappText, {
+				signedUrl,
+				headers: basic(WEBHOOK_USER.user, WEBHOOK_USER.password),
+			}),
+		);
 		expect(onlyItem(call).event).toBe('message.received');
 	});
 
 	it('still checks the signature of a request with the right user', async () => {
-		const call = await deliver(withUser(), twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN, headers: basic(WEBHOOK_USER.user, WEBHOOK_USER.password) }));
+		const call = await deliver(
+			withUser(),
+			twilioRequest(twilio.whatsappText, {
+				token: OTHER_TOKEN,
+				headers: basic(WEBHOOK_USER.user, WEBHOOK_USER.password),
+			}),
+		);
 		expectOwnAnswer(call, 403);
 	});
 
 	it('tests the webhook user credential locally', async () => {
 		const test = nodeType.methods.credentialTest.twilioWebhookUserApiTest;
 		const result = (user: string, password: string) =>
-			test.call({} as never, { id: '1', name: 'u', type: 'twilioWebhookUserApi', data: { user, password } });
-		await expect(result('crm', 'pw')).resolves.toEqual({ status: 'OK', message: expect.any(String) });
-		await expect(result('c:rm', 'pw')).resolves.toMatchObject({ status: 'Error', message: expect.stringContaining('colon') });
+			test.call({} as never, {
+				id: '1',
+				name: 'u',
+				type: 'twilioWebhookUserApi',
+				data: { user, password },
+			});
+		await expect(result('crm', 'pw')).resolves.toEqual({
+			status: 'OK',
+			message: expect.any(String),
+		});
+		await expect(result('c:rm', 'pw')).resolves.toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('colon'),
+		});
 		await expect(result('crm', '')).resolves.toMatchObject({ status: 'Error' });
 	});
 });
@@ -271,12 +398,15 @@ describe('event selection', () => {
 		['messages', twilio.statusCallback('delivered')],
 		['statuses', twilio.whatsappText],
 		['messages', { CallSid: 'CA1', CallStatus: 'ringing' }],
-	])('answers events outside "%s" with 200 and empty TwiML, starting nothing', async (events, params) => {
-		const call = await deliver({ parameters: { events } }, twilioRequest(params));
-		expectOwnAnswer(call, 200);
-		expect(call.response.body).toBe(EMPTY_TWIML);
-		expect(call.response.headers['content-type']).toBe('text/xml; charset=utf-8');
-	});
+	])(
+		'answers events outside "%s" with 200 and empty TwiML, starting nothing',
+		async (events, params) => {
+			const call = await deliver({ parameters: { events } }, twilioRequest(params));
+			expectOwnAnswer(call, 200);
+			expect(call.response.body).toBe(EMPTY_TWIML);
+			expect(call.response.headers['content-type']).toBe('text/xml; charset=utf-8');
+		},
+	);
 
 	it.each([
 		['messages', twilio.smsWithGeo, 'message.received'],
@@ -284,12 +414,21 @@ describe('event selection', () => {
 		['all', twilio.mms, 'message.received'],
 		['all', twilio.statusCallback('sent'), 'message.status'],
 	])('starts an execution for events inside "%s"', async (events, params, event) => {
-		expect(onlyItem(await deliver({ parameters: { events } }, twilioRequest(params))).event).toBe(event);
+		expect(onlyItem(await deliver({ parameters: { events } }, twilioRequest(params))).event).toBe(
+			event,
+		);
 	});
 
 	it('keeps parameters Twilio may add later', async () => {
-		const params = { ...twilio.whatsappText, ChannelMetadata: '{"type":"whatsapp"}', BrandNewField: 'x' };
-		expect(onlyItem(await deliver({}, twilioRequest(params))).raw).toMatchObject({ ChannelMetadata: '{"type":"whatsapp"}', BrandNewField: 'x' });
+		const params = {
+			...twilio.whatsappText,
+			ChannelMetadata: '{"type":"whatsapp"}',
+			BrandNewField: 'x',
+		};
+		expect(onlyItem(await deliver({}, twilioRequest(params))).raw).toMatchObject({
+			ChannelMetadata: '{"type":"whatsapp"}',
+			BrandNewField: 'x',
+		});
 	});
 });
 
@@ -299,9 +438,15 @@ describe('duplicate deliveries', () => {
 	/** Delivers twice as n8n would: static data saved after the first request, read back (as JSON) for the second. */
 	async function twice(parameters: INodeParameters, firstToken: string, secondToken: string) {
 		const credentialIds = freshIds();
-		const first = await deliver({ parameters, credentialIds, staticData: {} }, twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: firstToken } }));
+		const first = await deliver(
+			{ parameters, credentialIds, staticData: {} },
+			twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: firstToken } }),
+		);
 		const stored = JSON.parse(JSON.stringify(first.staticData)) as IDataObject;
-		const second = await deliver({ parameters, credentialIds, staticData: stored }, twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: secondToken } }));
+		const second = await deliver(
+			{ parameters, credentialIds, staticData: stored },
+			twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: secondToken } }),
+		);
 		return { first, second };
 	}
 
@@ -313,9 +458,15 @@ describe('duplicate deliveries', () => {
 	});
 
 	it('answer a retry with the fixed reply the first answer carried, which Twilio never got', async () => {
-		const { second } = await twice({ respond: 'message', replyMessage: 'Got it' }, 'lost-answer', 'lost-answer');
+		const { second } = await twice(
+			{ respond: 'message', replyMessage: 'Got it' },
+			'lost-answer',
+			'lost-answer',
+		);
 		expectOwnAnswer(second, 200);
-		expect(second.response.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got it</Message></Response>');
+		expect(second.response.body).toBe(
+			'<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got it</Message></Response>',
+		);
 	});
 
 	it('start an execution for a different token', async () => {
@@ -336,16 +487,26 @@ describe('duplicate deliveries', () => {
 
 	it('are recognised only for requests that passed the signature check', async () => {
 		const credentialIds = freshIds();
-		const forged = await deliver({ credentialIds, staticData: {} }, twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN, headers: { [TOKEN_HEADER]: 't' } }));
+		const forged = await deliver(
+			{ credentialIds, staticData: {} },
+			twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN, headers: { [TOKEN_HEADER]: 't' } }),
+		);
 		expectOwnAnswer(forged, 403);
-		const genuine = await deliver({ credentialIds, staticData: forged.staticData }, twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: 't' } }));
+		const genuine = await deliver(
+			{ credentialIds, staticData: forged.staticData },
+			twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: 't' } }),
+		);
 		expect(onlyItem(genuine).event).toBe('message.received');
 	});
 });
 
 describe('answers', () => {
 	it('reply to an inbound message with the fixed message, escaped, and an optional media URL', async () => {
-		const parameters = { respond: 'message', replyMessage: 'Gracias <3 & hasta pronto', replyMediaUrl: 'https://example.com/logo.png' };
+		const parameters = {
+			respond: 'message',
+			replyMessage: 'Gracias <3 & hasta pronto',
+			replyMediaUrl: 'https://example.com/logo.png',
+		};
 		const call = await deliver({ parameters }, twilioRequest(twilio.whatsappText));
 		expectTwimlAnswer(
 			call,
@@ -355,17 +516,23 @@ describe('answers', () => {
 	});
 
 	it('do not reply to a status callback in fixed-message mode', async () => {
-		const call = await deliver({ parameters: { respond: 'message', replyMessage: 'Hi' } }, twilioRequest(twilio.statusCallback('delivered')));
+		const call = await deliver(
+			{ parameters: { respond: 'message', replyMessage: 'Hi' } },
+			twilioRequest(twilio.statusCallback('delivered')),
+		);
 		expectTwimlAnswer(call, EMPTY_TWIML);
 	});
 
-	it.each(['lastNode', 'responseNode'])('leave the answer to the workflow in %s mode', async (respond) => {
-		const call = await deliver({ parameters: { respond } }, twilioRequest(twilio.whatsappText));
-		expect(call.result.webhookResponse).toBeUndefined();
-		expect(call.result.noWebhookResponse).toBeUndefined();
-		expect(call.response.ended).toBe(false);
-		expect(onlyItem(call).event).toBe('message.received');
-	});
+	it.each(['lastNode', 'responseNode'])(
+		'leave the answer to the workflow in %s mode',
+		async (respond) => {
+			const call = await deliver({ parameters: { respond } }, twilioRequest(twilio.whatsappText));
+			expect(call.result.webhookResponse).toBeUndefined();
+			expect(call.result.noWebhookResponse).toBeUndefined();
+			expect(call.response.ended).toBe(false);
+			expect(onlyItem(call).event).toBe('message.received');
+		},
+	);
 });
 
 describe('cached credentials', () => {
@@ -375,15 +542,25 @@ describe('cached credentials', () => {
 
 	it('pick up a new Auth Token at once after a failure, once the cached copy is a few seconds old', async () => {
 		const credentialIds = freshIds();
-		expect(onlyItem(await deliver({ credentialIds }, twilioRequest(twilio.whatsappText))).event).toBe('message.received');
+		expect(
+			onlyItem(await deliver({ credentialIds }, twilioRequest(twilio.whatsappText))).event,
+		).toBe('message.received');
 		const rotated = { credentialIds, credentials: twilioCredential(OTHER_TOKEN) };
 		// The old token stays accepted while cached …
-		expect(onlyItem(await deliver(rotated, twilioRequest(twilio.whatsappText))).event).toBe('message.received');
+		expect(onlyItem(await deliver(rotated, twilioRequest(twilio.whatsappText))).event).toBe(
+			'message.received',
+		);
 		// … a new one right away is refused, so forged requests cannot force a re-read each …
-		expectOwnAnswer(await deliver(rotated, twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN })), 403);
+		expectOwnAnswer(
+			await deliver(rotated, twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN })),
+			403,
+		);
 		now += 11_000;
 		// … and accepted once the copy is old enough to re-read.
-		expect(onlyItem(await deliver(rotated, twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN }))).event).toBe('message.received');
+		expect(
+			onlyItem(await deliver(rotated, twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN })))
+				.event,
+		).toBe('message.received');
 		// The re-read replaced the old token.
 		expectOwnAnswer(await deliver(rotated, twilioRequest(twilio.whatsappText)), 403);
 	});
@@ -392,6 +569,12 @@ describe('cached credentials', () => {
 		const credentialIds = freshIds();
 		await deliver({ credentialIds }, twilioRequest(twilio.whatsappText));
 		now += 61_000;
-		expectOwnAnswer(await deliver({ credentialIds, credentials: twilioCredential(OTHER_TOKEN) }, twilioRequest(twilio.whatsappText)), 403);
+		expectOwnAnswer(
+			await deliver(
+				{ credentialIds, credentials: twilioCredential(OTHER_TOKEN) },
+				twilioRequest(twilio.whatsappText),
+			),
+			403,
+		);
 	});
 });

@@ -6,7 +6,12 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
-import { callLoadOptions, callWebhookMethod, type CredentialsData, type NodeSetup } from '../helpers/inprocess';
+import {
+	callLoadOptions,
+	callWebhookMethod,
+	type CredentialsData,
+	type NodeSetup,
+} from '../helpers/inprocess';
 import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
 
 const WEBHOOK_ID = '3c2b1a09-8f7e-46d5-8c4b-3a2f1e0d9c8b';
@@ -21,7 +26,14 @@ beforeAll(async () => {
 afterAll(async () => await mock.close());
 
 function credentials(): CredentialsData {
-	return { twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'authToken', authToken: DEFAULT_ACCOUNT.authToken, baseUrl: mock.url } };
+	return {
+		twilioMessagingApi: {
+			accountSid: DEFAULT_ACCOUNT.accountSid,
+			authType: 'authToken',
+			authToken: DEFAULT_ACCOUNT.authToken,
+			baseUrl: mock.url,
+		},
+	};
 }
 
 function numberNamed(phone: string) {
@@ -40,10 +52,19 @@ class Trigger {
 	) {}
 
 	private setup(): NodeSetup {
-		return { nodeType: new TwilioWhatsAppTrigger(), parameters: this.parameters, credentials: this.creds, webhookId: WEBHOOK_ID, staticData: this.staticData };
+		return {
+			nodeType: new TwilioWhatsAppTrigger(),
+			parameters: this.parameters,
+			credentials: this.creds,
+			webhookId: WEBHOOK_ID,
+			staticData: this.staticData,
+		};
 	}
 
-	async run(method: 'checkExists' | 'create' | 'delete', mode: 'webhook' | 'manual' = 'webhook'): Promise<boolean | undefined> {
+	async run(
+		method: 'checkExists' | 'create' | 'delete',
+		mode: 'webhook' | 'manual' = 'webhook',
+	): Promise<boolean | undefined> {
 		const { result, staticData } = await callWebhookMethod(this.setup(), method, { mode });
 		this.staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 		return result;
@@ -51,7 +72,8 @@ class Trigger {
 
 	/** What n8n does on activation, for each of the two webhooks (POST and GET). */
 	async activate(mode: 'webhook' | 'manual' = 'webhook') {
-		for (let i = 0; i < 2; i++) if (!(await this.run('checkExists', mode))) await this.run('create', mode);
+		for (let i = 0; i < 2; i++)
+			if (!(await this.run('checkExists', mode))) await this.run('create', mode);
 	}
 
 	async deactivate() {
@@ -72,8 +94,14 @@ const updates = () => mock.requests.filter((request) => request.method === 'POST
 describe('a phone number', () => {
 	it('is pointed at the trigger on activation and restored on deactivation', async () => {
 		const number = numberNamed(MOCK_NUMBERS.sms);
-		Object.assign(number, { sms_url: 'https://old.example.com/sms', sms_method: 'GET', sms_application_sid: '' });
-		const trigger = new Trigger(configuredFor({ configureTarget: 'phoneNumber', phoneNumberSid: number.sid }));
+		Object.assign(number, {
+			sms_url: 'https://old.example.com/sms',
+			sms_method: 'GET',
+			sms_application_sid: '',
+		});
+		const trigger = new Trigger(
+			configuredFor({ configureTarget: 'phoneNumber', phoneNumberSid: number.sid }),
+		);
 
 		expect(await trigger.run('checkExists')).toBe(false);
 		const before = updates();
@@ -89,12 +117,19 @@ describe('a phone number', () => {
 
 	it('takes inbound messages away from a TwiML app and gives them back', async () => {
 		const number = numberNamed(MOCK_NUMBERS.whatsapp);
-		Object.assign(number, { sms_url: '', sms_method: 'POST', sms_application_sid: 'AP0123456789abcdef0123456789abcdef' });
+		Object.assign(number, {
+			sms_url: '',
+			sms_method: 'POST',
+			sms_application_sid: 'AP0123456789abcdef0123456789abcdef',
+		});
 		const trigger = new Trigger(configuredFor({ phoneNumberSid: number.sid }));
 		await trigger.activate();
 		expect(number).toMatchObject({ sms_url: PROD_URL, sms_application_sid: '' });
 		await trigger.deactivate();
-		expect(number).toMatchObject({ sms_url: '', sms_application_sid: 'AP0123456789abcdef0123456789abcdef' });
+		expect(number).toMatchObject({
+			sms_url: '',
+			sms_application_sid: 'AP0123456789abcdef0123456789abcdef',
+		});
 	});
 
 	it('is left alone on deactivation when someone pointed it elsewhere meanwhile', async () => {
@@ -119,7 +154,12 @@ describe('a phone number', () => {
 
 	it('gets the Public URL when one is set', async () => {
 		const number = numberNamed(MOCK_NUMBERS.sms);
-		const trigger = new Trigger(configuredFor({ phoneNumberSid: number.sid, options: { publicUrl: 'https://n8n.example.com/' } }));
+		const trigger = new Trigger(
+			configuredFor({
+				phoneNumberSid: number.sid,
+				options: { publicUrl: 'https://n8n.example.com/' },
+			}),
+		);
 		await trigger.activate();
 		expect(number.sms_url).toBe(`https://n8n.example.com/webhook/${WEBHOOK_ID}/twilio`);
 		await trigger.deactivate();
@@ -127,12 +167,21 @@ describe('a phone number', () => {
 
 	it('that no longer exists does not keep the workflow from deactivating', async () => {
 		const trigger = new Trigger(configuredFor({ phoneNumberSid: 'PN' + '0'.repeat(32) }));
-		trigger.staticData = { 'node:Twilio WhatsApp/SMS Trigger': { twilioConfiguration: { kind: 'phoneNumber', sid: 'PN' + '0'.repeat(32), url: PROD_URL, previous: { SmsUrl: '' } } } };
+		trigger.staticData = {
+			'node:Twilio WhatsApp/SMS Trigger': {
+				twilioConfiguration: {
+					kind: 'phoneNumber',
+					sid: 'PN' + '0'.repeat(32),
+					url: PROD_URL,
+					previous: { SmsUrl: '' },
+				},
+			},
+		};
 		expect(await trigger.run('delete')).toBe(true);
 		expect(JSON.stringify(trigger.staticData)).not.toContain('twilioConfiguration');
 	});
 
-	it('that cannot be found fails activation with Twilio\'s error', async () => {
+	it("that cannot be found fails activation with Twilio's error", async () => {
 		const trigger = new Trigger(configuredFor({ phoneNumberSid: 'PN' + '0'.repeat(32) }));
 		await expect(trigger.run('checkExists')).rejects.toThrow(/20404|not found/i);
 	});
@@ -141,20 +190,45 @@ describe('a phone number', () => {
 describe('a Messaging Service', () => {
 	it('gets the inbound URL and the status callback, stops deferring to its numbers, and is restored', async () => {
 		const service = mock.messagingServices[0];
-		Object.assign(service, { inbound_request_url: null, inbound_method: 'POST', use_inbound_webhook_on_number: true, status_callback: null });
-		const trigger = new Trigger(configuredFor({ configureTarget: 'messagingService', messagingServiceSid: service.sid }));
+		Object.assign(service, {
+			inbound_request_url: null,
+			inbound_method: 'POST',
+			use_inbound_webhook_on_number: true,
+			status_callback: null,
+		});
+		const trigger = new Trigger(
+			configuredFor({ configureTarget: 'messagingService', messagingServiceSid: service.sid }),
+		);
 		await trigger.activate();
-		expect(service).toMatchObject({ inbound_request_url: PROD_URL, inbound_method: 'POST', use_inbound_webhook_on_number: false, status_callback: PROD_URL });
+		expect(service).toMatchObject({
+			inbound_request_url: PROD_URL,
+			inbound_method: 'POST',
+			use_inbound_webhook_on_number: false,
+			status_callback: PROD_URL,
+		});
 		await trigger.deactivate();
-		expect(service).toMatchObject({ inbound_request_url: null, use_inbound_webhook_on_number: true, status_callback: null });
+		expect(service).toMatchObject({
+			inbound_request_url: null,
+			use_inbound_webhook_on_number: true,
+			status_callback: null,
+		});
 	});
 
 	it('keeps its status callback when that is not wanted', async () => {
 		const service = mock.messagingServices[0];
 		service.status_callback = 'https://crm.example.com/status';
-		const trigger = new Trigger(configuredFor({ configureTarget: 'messagingService', messagingServiceSid: service.sid, configureStatusCallback: false }));
+		const trigger = new Trigger(
+			configuredFor({
+				configureTarget: 'messagingService',
+				messagingServiceSid: service.sid,
+				configureStatusCallback: false,
+			}),
+		);
 		await trigger.activate();
-		expect(service).toMatchObject({ inbound_request_url: PROD_URL, status_callback: 'https://crm.example.com/status' });
+		expect(service).toMatchObject({
+			inbound_request_url: PROD_URL,
+			status_callback: 'https://crm.example.com/status',
+		});
 		await trigger.deactivate();
 	});
 });
@@ -172,28 +246,54 @@ describe('without automatic configuration', () => {
 
 describe('activation refuses a setup that cannot work', () => {
 	it('when the credential has no Auth Token to check signatures with', async () => {
-		const creds = { twilioMessagingApi: { accountSid: DEFAULT_ACCOUNT.accountSid, authType: 'apiKey', apiKeySid: 'SK' + 'b'.repeat(32), apiKeySecret: 's', baseUrl: mock.url } };
-		await expect(new Trigger({}, creds).run('checkExists')).rejects.toThrow('The Twilio credential has no Auth Token to check signatures with');
-		await expect(new Trigger({ verifySignature: false }, {}).run('checkExists')).resolves.toBe(true);
+		const creds = {
+			twilioMessagingApi: {
+				accountSid: DEFAULT_ACCOUNT.accountSid,
+				authType: 'apiKey',
+				apiKeySid: 'SK' + 'b'.repeat(32),
+				apiKeySecret: 's',
+				baseUrl: mock.url,
+			},
+		};
+		await expect(new Trigger({}, creds).run('checkExists')).rejects.toThrow(
+			'The Twilio credential has no Auth Token to check signatures with',
+		);
+		await expect(new Trigger({ verifySignature: false }, {}).run('checkExists')).resolves.toBe(
+			true,
+		);
 	});
 
 	it('when the webhook user cannot be sent by Basic auth', async () => {
 		const creds = { ...credentials(), twilioWebhookUserApi: { user: 'a:b', password: 'pw' } };
-		await expect(new Trigger({ requireBasicAuth: true }, creds).run('checkExists')).rejects.toThrow(/colon/);
+		await expect(new Trigger({ requireBasicAuth: true }, creds).run('checkExists')).rejects.toThrow(
+			/colon/,
+		);
 	});
 });
 
 describe('dropdowns', () => {
-	it('list the account\'s phone numbers with where their messages go now', async () => {
+	it("list the account's phone numbers with where their messages go now", async () => {
 		const number = numberNamed(MOCK_NUMBERS.whatsapp);
 		number.sms_url = 'https://old.example.com/sms';
 		const options = await new Trigger({}).dropdown('getPhoneNumbers');
-		expect(options).toContainEqual({ name: `${MOCK_NUMBERS.whatsapp} (WhatsApp Sandbox)`, value: number.sid, description: 'Messages now go to https://old.example.com/sms' });
-		expect(options.map((option) => option.value)).toEqual(expect.arrayContaining(mock.phoneNumbers.map((pn) => pn.sid)));
+		expect(options).toContainEqual({
+			name: `${MOCK_NUMBERS.whatsapp} (WhatsApp Sandbox)`,
+			value: number.sid,
+			description: 'Messages now go to https://old.example.com/sms',
+		});
+		expect(options.map((option) => option.value)).toEqual(
+			expect.arrayContaining(mock.phoneNumbers.map((pn) => pn.sid)),
+		);
 	});
 
-	it('list the account\'s Messaging Services', async () => {
+	it("list the account's Messaging Services", async () => {
 		const options = await new Trigger({}).dropdown('getMessagingServices');
-		expect(options).toEqual(mock.messagingServices.map((service) => ({ name: service.friendly_name, value: service.sid, description: service.sid })));
+		expect(options).toEqual(
+			mock.messagingServices.map((service) => ({
+				name: service.friendly_name,
+				value: service.sid,
+				description: service.sid,
+			})),
+		);
 	});
 });

@@ -22,7 +22,11 @@ const AUTH_TOKEN = '4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a';
 const WEBHOOK_ID = '7a6b5c4d-3e2f-4102-9384-a5b6c7d8e9f0';
 const PATH = `/webhook/${WEBHOOK_ID}/twilio`;
 const MESSAGE_SID = 'MM0a1b2c3d4e5f60718293a4b5c6d7e8f9';
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 7), Buffer.from([0xff, 0xd9])]);
+const JPEG = Buffer.concat([
+	Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+	Buffer.alloc(2048, 7),
+	Buffer.from([0xff, 0xd9]),
+]);
 const PDF = Buffer.from('%PDF-1.4\n% a small document\n%%EOF\n');
 
 interface Seen {
@@ -38,7 +42,11 @@ const seenByApi: Seen[] = [];
 const seenByCdn: Seen[] = [];
 
 function listen(server: Server): Promise<string> {
-	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () =>
+			resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+		),
+	);
 }
 
 /** Twilio's media endpoint: Basic auth with the account, then a redirect to the file on the CDN. */
@@ -54,7 +62,9 @@ function apiHandler(req: IncomingMessage, res: ServerResponse): void {
 		res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404}');
 		return;
 	}
-	res.writeHead(307, { location: `${cdnUrl}/files/${name}?Expires=1700000000&Signature=abc` }).end();
+	res
+		.writeHead(307, { location: `${cdnUrl}/files/${name}?Expires=1700000000&Signature=abc` })
+		.end();
 }
 
 /** The CDN: serves files, never with credentials. */
@@ -101,7 +111,11 @@ beforeEach(() => {
 let generation = 0;
 
 /** A signed WhatsApp inbound with these media URLs, delivered to a trigger that downloads media. */
-async function deliverWithMedia(media: Array<[url: string, contentType: string]>, options: IDataObject = {}, verifySignature = true): Promise<WebhookCallResult> {
+async function deliverWithMedia(
+	media: Array<[url: string, contentType: string]>,
+	options: IDataObject = {},
+	verifySignature = true,
+): Promise<WebhookCallResult> {
 	const params: Record<string, string> = {
 		MessageSid: MESSAGE_SID,
 		SmsMessageSid: MESSAGE_SID,
@@ -123,20 +137,34 @@ async function deliverWithMedia(media: Array<[url: string, contentType: string]>
 		{
 			nodeType: new TwilioWhatsAppTrigger(),
 			parameters: { verifySignature, options: { downloadMedia: true, ...options } },
-			credentials: verifySignature ? { twilioMessagingApi: { accountSid: ACCOUNT_SID, authType: 'authToken', authToken: AUTH_TOKEN, baseUrl: apiUrl } } : {},
+			credentials: verifySignature
+				? {
+						twilioMessagingApi: {
+							accountSid: ACCOUNT_SID,
+							authType: 'authToken',
+							authToken: AUTH_TOKEN,
+							baseUrl: apiUrl,
+						},
+					}
+				: {},
 			credentialIds: { twilioMessagingApi: `media-${generation}` },
 			webhookId: WEBHOOK_ID,
 		},
 		{
 			method: 'POST',
 			url: PATH,
-			headers: { host: 'localhost:5678', 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+			headers: {
+				host: 'localhost:5678',
+				'content-type': 'application/x-www-form-urlencoded',
+				'x-twilio-signature': signature,
+			},
 			body: params,
 		},
 	);
 }
 
-const mediaUrl = (mediaSid: string) => `${apiUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${MESSAGE_SID}/Media/${mediaSid}`;
+const mediaUrl = (mediaSid: string) =>
+	`${apiUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${MESSAGE_SID}/Media/${mediaSid}`;
 
 function theItem(call: WebhookCallResult) {
 	expect(call.result.workflowData?.[0]).toHaveLength(1);
@@ -149,24 +177,45 @@ function contentOf(binary: IBinaryData): Buffer {
 }
 
 describe('media download', () => {
-	it('stores each file in media0, media1, … with the account\'s Basic auth, following Twilio\'s redirect', async () => {
+	it("stores each file in media0, media1, … with the account's Basic auth, following Twilio's redirect", async () => {
 		const call = await deliverWithMedia([
 			[mediaUrl('MEphoto'), 'image/jpeg'],
 			[mediaUrl('MEdoc'), 'application/pdf'],
 		]);
 		const item = theItem(call);
 		expect(item.json.media).toEqual([
-			{ url: mediaUrl('MEphoto'), contentType: 'image/jpeg', index: 0, binaryProperty: 'media0', fileName: 'MEphoto.jpg', fileSize: JPEG.length },
-			{ url: mediaUrl('MEdoc'), contentType: 'application/pdf', index: 1, binaryProperty: 'media1', fileName: 'MEdoc.pdf', fileSize: PDF.length },
+			{
+				url: mediaUrl('MEphoto'),
+				contentType: 'image/jpeg',
+				index: 0,
+				binaryProperty: 'media0',
+				fileName: 'MEphoto.jpg',
+				fileSize: JPEG.length,
+			},
+			{
+				url: mediaUrl('MEdoc'),
+				contentType: 'application/pdf',
+				index: 1,
+				binaryProperty: 'media1',
+				fileName: 'MEdoc.pdf',
+				fileSize: PDF.length,
+			},
 		]);
-		expect(item.binary?.media0).toMatchObject({ mimeType: 'image/jpeg', fileName: 'MEphoto.jpg', fileExtension: 'jpg' });
-		expect(item.binary?.media1).toMatchObject({ mimeType: 'application/pdf', fileName: 'MEdoc.pdf' });
+		expect(item.binary?.media0).toMatchObject({
+			mimeType: 'image/jpeg',
+			fileName: 'MEphoto.jpg',
+			fileExtension: 'jpg',
+		});
+		expect(item.binary?.media1).toMatchObject({
+			mimeType: 'application/pdf',
+			fileName: 'MEdoc.pdf',
+		});
 		expect(contentOf(item.binary!.media0)).toEqual(JPEG);
 		expect(contentOf(item.binary!.media1)).toEqual(PDF);
 		expect(seenByApi.every((request) => request.authorization?.startsWith('Basic '))).toBe(true);
 	});
 
-	it('does not send the account\'s credentials to the CDN it is redirected to', async () => {
+	it("does not send the account's credentials to the CDN it is redirected to", async () => {
 		await deliverWithMedia([[mediaUrl('MEphoto'), 'image/jpeg']]);
 		expect(seenByCdn).toHaveLength(1);
 		expect(seenByCdn[0].authorization).toBeUndefined();
@@ -188,32 +237,48 @@ describe('media download', () => {
 
 	it('refuses a file whose declared size is over the limit without reading it', async () => {
 		const item = theItem(await deliverWithMedia([[mediaUrl('MEhuge'), 'video/mp4']]));
-		expect((item.json.media as IDataObject[])[0].error).toBe(`Not downloaded: ${50 * 1024 * 1024} bytes is larger than the limit of ${20 * 1024 * 1024} bytes.`);
+		expect((item.json.media as IDataObject[])[0].error).toBe(
+			`Not downloaded: ${50 * 1024 * 1024} bytes is larger than the limit of ${20 * 1024 * 1024} bytes.`,
+		);
 		expect(item.binary).toBeUndefined();
 	});
 
 	it('stops reading a file without a declared size once it passes the limit', async () => {
-		const item = theItem(await deliverWithMedia([[mediaUrl('MEstream'), 'video/mp4']], { maxMediaSizeMb: 1 }));
-		expect((item.json.media as IDataObject[])[0].error).toBe(`Download failed: larger than the limit of ${1024 * 1024} bytes`);
+		const item = theItem(
+			await deliverWithMedia([[mediaUrl('MEstream'), 'video/mp4']], { maxMediaSizeMb: 1 }),
+		);
+		expect((item.json.media as IDataObject[])[0].error).toBe(
+			`Download failed: larger than the limit of ${1024 * 1024} bytes`,
+		);
 		expect(item.binary).toBeUndefined();
 	});
 
-	it('fetches nothing from a host that is not Twilio\'s', async () => {
+	it("fetches nothing from a host that is not Twilio's", async () => {
 		const item = theItem(await deliverWithMedia([[`${cdnUrl}/files/MEphoto`, 'image/jpeg']]));
-		expect((item.json.media as IDataObject[])[0].error).toBe('Not downloaded: the URL is not on a Twilio host.');
+		expect((item.json.media as IDataObject[])[0].error).toBe(
+			'Not downloaded: the URL is not on a Twilio host.',
+		);
 		expect(seenByCdn).toHaveLength(0);
 	});
 
-	it('without the credential (signature check off), fetches only Twilio\'s hosts and sends no credentials', async () => {
+	it("without the credential (signature check off), fetches only Twilio's hosts and sends no credentials", async () => {
 		const item = theItem(await deliverWithMedia([[mediaUrl('MEphoto'), 'image/jpeg']], {}, false));
-		expect((item.json.media as IDataObject[])[0].error).toBe('Not downloaded: the URL is not on a Twilio host.');
+		expect((item.json.media as IDataObject[])[0].error).toBe(
+			'Not downloaded: the URL is not on a Twilio host.',
+		);
 		expect(seenByApi).toHaveLength(0);
 	});
 
 	it('leaves media alone unless the option is on', async () => {
-		const call = await deliverWithMedia([[mediaUrl('MEphoto'), 'image/jpeg']], { downloadMedia: false });
+		const call = await deliverWithMedia([[mediaUrl('MEphoto'), 'image/jpeg']], {
+			downloadMedia: false,
+		});
 		expect(theItem(call).binary).toBeUndefined();
-		expect((theItem(call).json.media as IDataObject[])[0]).toEqual({ url: mediaUrl('MEphoto'), contentType: 'image/jpeg', index: 0 });
+		expect((theItem(call).json.media as IDataObject[])[0]).toEqual({
+			url: mediaUrl('MEphoto'),
+			contentType: 'image/jpeg',
+			index: 0,
+		});
 		expect(seenByApi).toHaveLength(0);
 	});
 });

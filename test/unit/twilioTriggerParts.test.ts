@@ -13,11 +13,23 @@ import {
 	type INodeTypes,
 } from 'n8n-workflow';
 
-import { currentFields, desiredFields, isConfigured, type ConfigurationTarget } from '../../nodes/TwilioWhatsAppTrigger/autoConfigure';
+import {
+	currentFields,
+	desiredFields,
+	isConfigured,
+	type ConfigurationTarget,
+} from '../../nodes/TwilioWhatsAppTrigger/autoConfigure';
 import { TRIGGER_WEBHOOKS } from '../../nodes/TwilioWhatsAppTrigger/description/webhooks';
 import { recordDelivery } from '../../nodes/TwilioWhatsAppTrigger/idempotency';
-import { paramsFromQuery, readTwilioRequest } from '../../nodes/TwilioWhatsAppTrigger/requestParams';
-import { resolvePublicUrl, signedUrlCandidates, urlFromRequest } from '../../nodes/TwilioWhatsAppTrigger/signedUrl';
+import {
+	paramsFromQuery,
+	readTwilioRequest,
+} from '../../nodes/TwilioWhatsAppTrigger/requestParams';
+import {
+	resolvePublicUrl,
+	signedUrlCandidates,
+	urlFromRequest,
+} from '../../nodes/TwilioWhatsAppTrigger/signedUrl';
 import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
 import { EMPTY_TWIML, escapeXml, messageTwiml } from '../../nodes/TwilioWhatsAppTrigger/twiml';
 import { verifyTwilioSignature } from '../../nodes/shared/twilioSignature';
@@ -28,7 +40,9 @@ describe('TwiML', () => {
 	});
 
 	it('escapes markup and drops characters XML cannot carry', () => {
-		expect(escapeXml(`<b>"Tom" & 'Jerry'</b>\u0000\u0007\uFFFE`)).toBe('&lt;b&gt;&quot;Tom&quot; &amp; &apos;Jerry&apos;&lt;/b&gt;');
+		expect(escapeXml(`<b>"Tom" & 'Jerry'</b>\u0000\u0007\uFFFE`)).toBe(
+			'&lt;b&gt;&quot;Tom&quot; &amp; &apos;Jerry&apos;&lt;/b&gt;',
+		);
 		expect(escapeXml('\uD83D')).toBe('');
 	});
 
@@ -80,7 +94,10 @@ describe('duplicate-delivery log', () => {
 	it('stores digests, not the tokens, and survives a JSON round trip as static data does', () => {
 		const { log } = recordDelivery({}, 'I-Twilio-token-1234567890', T0);
 		expect(JSON.stringify(log)).not.toContain('1234567890');
-		expect(recordDelivery(JSON.parse(JSON.stringify(log)), 'I-Twilio-token-1234567890', T0 + 1000).duplicate).toBe(true);
+		expect(
+			recordDelivery(JSON.parse(JSON.stringify(log)), 'I-Twilio-token-1234567890', T0 + 1000)
+				.duplicate,
+		).toBe(true);
 	});
 
 	it('reads whatever else static data holds under its key as an empty log, and does not modify its input', () => {
@@ -92,14 +109,14 @@ describe('duplicate-delivery log', () => {
 		expect(JSON.stringify(stored)).toBe(before);
 	});
 
-	it('by default recognises a retry within Twilio\'s 15 s limit, and later ones, and forgets the token after five minutes', () => {
+	it("by default recognises a retry within Twilio's 15 s limit, and later ones, and forgets the token after five minutes", () => {
 		const { log } = recordDelivery(undefined, 'token-a', T0);
 		expect(recordDelivery(log, 'token-a', T0 + 15_000).duplicate).toBe(true);
 		expect(recordDelivery(log, 'token-a', T0 + 299_000).duplicate).toBe(true);
 		expect(recordDelivery(log, 'token-a', T0 + 301_000).duplicate).toBe(false);
 	});
 
-	it('keeps each token\'s time when older entries expire and the stored base moves', () => {
+	it("keeps each token's time when older entries expire and the stored base moves", () => {
 		let log: unknown = recordDelivery(undefined, 'early', T0).log;
 		log = recordDelivery(log, 'later', T0 + 200_000).log;
 		// 'early' expires here, so the log is re-based on 'later'.
@@ -130,10 +147,17 @@ describe('duplicate-delivery log', () => {
 describe('signed URL candidates', () => {
 	const headers = { host: '127.0.0.1:5678' };
 
-	it('tries the public URL, then n8n\'s URL, then the URL the request names, each with the query as received', () => {
+	it("tries the public URL, then n8n's URL, then the URL the request names, each with the query as received", () => {
 		expect(
 			signedUrlCandidates({
-				request: { originalUrl: '/webhook/abc/twilio?ref=a%27b&x=1', headers: { ...headers, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'proxy.example.com' } },
+				request: {
+					originalUrl: '/webhook/abc/twilio?ref=a%27b&x=1',
+					headers: {
+						...headers,
+						'x-forwarded-proto': 'https',
+						'x-forwarded-host': 'proxy.example.com',
+					},
+				},
 				n8nUrl: 'http://localhost:5678/webhook/abc/twilio',
 				publicUrl: 'https://n8n.example.com',
 			}),
@@ -167,13 +191,24 @@ describe('signed URL candidates', () => {
 	});
 
 	it('takes the first hop of proxy headers and ignores a request without a host', () => {
-		expect(urlFromRequest({ originalUrl: '/w', headers: { host: 'a', 'x-forwarded-host': 'b.example, c', 'x-forwarded-proto': 'https, http' } })).toBe('https://b.example/w');
+		expect(
+			urlFromRequest({
+				originalUrl: '/w',
+				headers: {
+					host: 'a',
+					'x-forwarded-host': 'b.example, c',
+					'x-forwarded-proto': 'https, http',
+				},
+			}),
+		).toBe('https://b.example/w');
 		expect(urlFromRequest({ originalUrl: '/w', headers: {} })).toBeUndefined();
 	});
 
 	it('ignores a public URL that is not absolute', () => {
 		expect(resolvePublicUrl('n8n.example.com', '/webhook/a/twilio')).toBeUndefined();
-		expect(resolvePublicUrl('https://n8n.example.com/', '/webhook/a/twilio?q=1')).toBe('https://n8n.example.com/webhook/a/twilio');
+		expect(resolvePublicUrl('https://n8n.example.com/', '/webhook/a/twilio?q=1')).toBe(
+			'https://n8n.example.com/webhook/a/twilio',
+		);
 	});
 
 	it('finds the URL Twilio signed behind a proxy, for any path, query and public host (twilio-node as the oracle)', () => {
@@ -181,7 +216,11 @@ describe('signed URL candidates', () => {
 		const segment = fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/);
 		fc.assert(
 			fc.property(
-				fc.constantFrom('https://n8n.example.com', 'https://n8n.example.com:8443', 'http://tunnel.example.org'),
+				fc.constantFrom(
+					'https://n8n.example.com',
+					'https://n8n.example.com:8443',
+					'http://tunnel.example.org',
+				),
 				fc.array(segment, { minLength: 1, maxLength: 3 }),
 				fc.dictionary(segment, fc.string({ maxLength: 10 }), { maxKeys: 3 }),
 				fc.dictionary(segment, fc.string({ maxLength: 20 }), { maxKeys: 5 }),
@@ -196,7 +235,11 @@ describe('signed URL candidates', () => {
 						n8nUrl: `http://localhost:5678/webhook/${path.join('/')}`,
 						publicUrl: origin,
 					});
-					expect(candidates.some((url) => verifyTwilioSignature({ authToken: token, signature, url, params: form }))).toBe(true);
+					expect(
+						candidates.some((url) =>
+							verifyTwilioSignature({ authToken: token, signature, url, params: form }),
+						),
+					).toBe(true);
 				},
 			),
 			{ numRuns: 200 },
@@ -205,21 +248,31 @@ describe('signed URL candidates', () => {
 });
 
 describe('reading the request', () => {
-	it('takes a POST\'s parameters from the parsed form body and its URL query as callbackQuery', () => {
+	it("takes a POST's parameters from the parsed form body and its URL query as callbackQuery", () => {
 		const data = readTwilioRequest({
 			method: 'POST',
 			originalUrl: '/webhook/abc/twilio?order=42&bodySHA256=x',
 			body: { MessageSid: 'SM1', MediaUrl: ['a', 'b'], NumMedia: 2, Nested: { a: 1 }, Empty: null },
 			rawBody: Buffer.from('MessageSid=SM1'),
 		});
-		expect(data.params).toEqual({ MessageSid: 'SM1', MediaUrl: ['a', 'b'], NumMedia: '2', Nested: '{"a":1}', Empty: '' });
+		expect(data.params).toEqual({
+			MessageSid: 'SM1',
+			MediaUrl: ['a', 'b'],
+			NumMedia: '2',
+			Nested: '{"a":1}',
+			Empty: '',
+		});
 		expect(data.signedParams).toBe(data.params);
 		expect(data.callbackQuery).toEqual({ order: '42' });
 		expect(data.rawBody).toBe('MessageSid=SM1');
 	});
 
-	it('takes a GET\'s parameters from the query as received, and signs the URL alone', () => {
-		const data = readTwilioRequest({ method: 'GET', originalUrl: '/w?Body=Hola+se%C3%B1or&To=%2B1555&To=%2B1666', body: {} });
+	it("takes a GET's parameters from the query as received, and signs the URL alone", () => {
+		const data = readTwilioRequest({
+			method: 'GET',
+			originalUrl: '/w?Body=Hola+se%C3%B1or&To=%2B1555&To=%2B1666',
+			body: {},
+		});
 		expect(data.params).toEqual({ Body: 'Hola señor', To: ['+1555', '+1666'] });
 		expect(data.signedParams).toEqual({});
 		expect(data.callbackQuery).toBeUndefined();
@@ -233,19 +286,41 @@ describe('reading the request', () => {
 describe('auto-configuration plans', () => {
 	const URL = 'https://n8n.example.com/webhook/abc/twilio';
 	const number: ConfigurationTarget = { kind: 'phoneNumber', sid: 'PN1' };
-	const service: ConfigurationTarget = { kind: 'messagingService', sid: 'MG1', statusCallback: true };
+	const service: ConfigurationTarget = {
+		kind: 'messagingService',
+		sid: 'MG1',
+		statusCallback: true,
+	};
 
 	it('points a phone number at the trigger by POST and takes it away from a TwiML app', () => {
-		expect(desiredFields(number, URL)).toEqual({ SmsUrl: URL, SmsMethod: 'POST', SmsApplicationSid: '' });
+		expect(desiredFields(number, URL)).toEqual({
+			SmsUrl: URL,
+			SmsMethod: 'POST',
+			SmsApplicationSid: '',
+		});
 	});
 
 	it('points a service at the trigger, stops it deferring to the numbers, and sets its status callback', () => {
-		expect(desiredFields(service, URL)).toEqual({ InboundRequestUrl: URL, InboundMethod: 'POST', UseInboundWebhookOnNumber: 'false', StatusCallback: URL });
-		expect(desiredFields({ ...service, statusCallback: false }, URL)).not.toHaveProperty('StatusCallback');
+		expect(desiredFields(service, URL)).toEqual({
+			InboundRequestUrl: URL,
+			InboundMethod: 'POST',
+			UseInboundWebhookOnNumber: 'false',
+			StatusCallback: URL,
+		});
+		expect(desiredFields({ ...service, statusCallback: false }, URL)).not.toHaveProperty(
+			'StatusCallback',
+		);
 	});
 
 	it('reads the current values of the same fields as form values', () => {
-		expect(currentFields(service, { inbound_request_url: null, inbound_method: 'POST', use_inbound_webhook_on_number: true, status_callback: 'https://old' })).toEqual({
+		expect(
+			currentFields(service, {
+				inbound_request_url: null,
+				inbound_method: 'POST',
+				use_inbound_webhook_on_number: true,
+				status_callback: 'https://old',
+			}),
+		).toEqual({
 			InboundRequestUrl: '',
 			InboundMethod: 'POST',
 			UseInboundWebhookOnNumber: 'true',
@@ -254,20 +329,39 @@ describe('auto-configuration plans', () => {
 	});
 
 	it('sees a target as configured only when every field matches (methods in any case)', () => {
-		expect(isConfigured(number, { sms_url: URL, sms_method: 'post', sms_application_sid: '' }, URL)).toBe(true);
-		expect(isConfigured(number, { sms_url: URL, sms_method: 'GET', sms_application_sid: '' }, URL)).toBe(false);
-		expect(isConfigured(number, { sms_url: URL, sms_method: 'POST', sms_application_sid: 'AP1' }, URL)).toBe(false);
+		expect(
+			isConfigured(number, { sms_url: URL, sms_method: 'post', sms_application_sid: '' }, URL),
+		).toBe(true);
+		expect(
+			isConfigured(number, { sms_url: URL, sms_method: 'GET', sms_application_sid: '' }, URL),
+		).toBe(false);
+		expect(
+			isConfigured(number, { sms_url: URL, sms_method: 'POST', sms_application_sid: 'AP1' }, URL),
+		).toBe(false);
 	});
 });
 
 describe('webhook descriptions as n8n reads them per request', () => {
 	const nodeType = new TwilioWhatsAppTrigger();
-	const nodeTypes: INodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) };
+	const nodeTypes: INodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
 
 	/** The node's parameters with the defaults n8n's Workflow applies, as resolveWebhookDescriptionField receives them. */
 	function withDefaults(parameters: INodeParameters): INodeParameters {
 		const workflow = new Workflow({
-			nodes: [{ id: 'n', name: 'T', type: 'x.twilioWhatsAppTrigger', typeVersion: 2, position: [0, 0], parameters }],
+			nodes: [
+				{
+					id: 'n',
+					name: 'T',
+					type: 'x.twilioWhatsAppTrigger',
+					typeVersion: 2,
+					position: [0, 0],
+					parameters,
+				},
+			],
 			connections: {},
 			active: false,
 			nodeTypes,
@@ -280,7 +374,8 @@ describe('webhook descriptions as n8n reads them per request', () => {
 			['POST', 'twilio', undefined],
 			['GET', 'twilio', undefined],
 		]);
-		for (const description of TRIGGER_WEBHOOKS) expect(webhookDescriptionIsNativelyResolvable(description)).toBe(true);
+		for (const description of TRIGGER_WEBHOOKS)
+			expect(webhookDescriptionIsNativelyResolvable(description)).toBe(true);
 	});
 
 	it.each([
@@ -291,28 +386,50 @@ describe('webhook descriptions as n8n reads them per request', () => {
 	])('resolves respond=%s natively to responseMode %s', (respond, mode) => {
 		const parameters = withDefaults({ respond });
 		for (const description of TRIGGER_WEBHOOKS) {
-			expect(resolveWebhookDescriptionField({ parameters }, description, 'responseMode')).toEqual({ resolved: true, value: mode });
+			expect(resolveWebhookDescriptionField({ parameters }, description, 'responseMode')).toEqual({
+				resolved: true,
+				value: mode,
+			});
 			// Plain values need no resolving: n8n takes them as they are.
 			expect(description.responseData).toBe('firstEntryJson');
 		}
 	});
 
 	it('resolves the default parameters natively to onReceived', () => {
-		expect(resolveWebhookDescriptionField({ parameters: withDefaults({}) }, TRIGGER_WEBHOOKS[0], 'responseMode')).toEqual({ resolved: true, value: 'onReceived' });
+		expect(
+			resolveWebhookDescriptionField(
+				{ parameters: withDefaults({}) },
+				TRIGGER_WEBHOOKS[0],
+				'responseMode',
+			),
+		).toEqual({ resolved: true, value: 'onReceived' });
 	});
 
-	it('carries the same template as n8n-workflow\'s fromFunction, for the engine when parameters hold expressions', () => {
+	it("carries the same template as n8n-workflow's fromFunction, for the engine when parameters hold expressions", () => {
 		const responseMode = TRIGGER_WEBHOOKS[0].responseMode as string;
 		expect(responseMode).toMatch(/^=\{\{\(.*\)\(\$parameter\)\}\}$/s);
 		expect(fromFunction(() => 'x').template).toMatch(/^=\{\{\(.*\)\(\$parameter\)\}\}$/s);
 		const parameters = withDefaults({ respond: 'message', replyMessage: '={{ $json.body.Body }}' });
-		expect(resolveWebhookDescriptionField({ parameters }, TRIGGER_WEBHOOKS[0], 'responseMode')).toEqual({ resolved: false });
+		expect(
+			resolveWebhookDescriptionField({ parameters }, TRIGGER_WEBHOOKS[0], 'responseMode'),
+		).toEqual({ resolved: false });
 		const workflow = new Workflow({
-			nodes: [{ id: 'n', name: 'T', type: 'x.twilioWhatsAppTrigger', typeVersion: 2, position: [0, 0], parameters }],
+			nodes: [
+				{
+					id: 'n',
+					name: 'T',
+					type: 'x.twilioWhatsAppTrigger',
+					typeVersion: 2,
+					position: [0, 0],
+					parameters,
+				},
+			],
 			connections: {},
 			active: false,
 			nodeTypes,
 		});
-		expect(workflow.expression.getSimpleParameterValue(workflow.nodes.T, responseMode, 'webhook', {})).toBe('onReceived');
+		expect(
+			workflow.expression.getSimpleParameterValue(workflow.nodes.T, responseMode, 'webhook', {}),
+		).toBe('onReceived');
 	});
 });

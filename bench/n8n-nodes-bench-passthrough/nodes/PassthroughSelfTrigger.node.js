@@ -13,7 +13,15 @@ class PassthroughSelfTrigger {
 			defaults: { name: 'Passthrough Self-Answering Trigger' },
 			inputs: [],
 			outputs: ['main'],
-			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'in' }],
+			webhooks: [
+				{
+					name: 'default',
+					httpMethod: 'POST',
+					responseMode: 'onReceived',
+					responseData: '',
+					path: 'in',
+				},
+			],
 			properties: [],
 		};
 	}

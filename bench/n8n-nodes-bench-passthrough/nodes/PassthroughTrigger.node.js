@@ -14,7 +14,15 @@ class PassthroughTrigger {
 			defaults: { name: 'Passthrough Trigger' },
 			inputs: [],
 			outputs: ['main'],
-			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'in' }],
+			webhooks: [
+				{
+					name: 'default',
+					httpMethod: 'POST',
+					responseMode: 'onReceived',
+					responseData: '',
+					path: 'in',
+				},
+			],
 			properties: [],
 		};
 	}

@@ -11,7 +11,11 @@ export const messageProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'whatsapp',
 		options: [
-			{ name: 'WhatsApp', value: 'whatsapp', description: 'Adds the whatsapp: prefix to the numbers where it is missing' },
+			{
+				name: 'WhatsApp',
+				value: 'whatsapp',
+				description: 'Adds the whatsapp: prefix to the numbers where it is missing',
+			},
 			{ name: 'SMS', value: 'sms', description: 'Text only' },
 			{ name: 'MMS', value: 'mms', description: 'Text with media, always delivered as MMS' },
 		],
@@ -23,11 +27,16 @@ export const messageProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'phoneNumber',
 		options: [
-			{ name: 'Phone Number', value: 'phoneNumber', description: 'A Twilio number or WhatsApp sender of this account' },
+			{
+				name: 'Phone Number',
+				value: 'phoneNumber',
+				description: 'A Twilio number or WhatsApp sender of this account',
+			},
 			{
 				name: 'Messaging Service',
 				value: 'messagingService',
-				description: 'Twilio picks a sender from the service\'s pool; needed for scheduling and link shortening',
+				description:
+					"Twilio picks a sender from the service's pool; needed for scheduling and link shortening",
 			},
 		],
 	},
@@ -38,8 +47,9 @@ export const messageProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+14155238886',
-		description: 'Sender number in E.164 format. For SMS also a short code or an alphanumeric sender ID.',
-		hint: 'For WhatsApp the whatsapp: prefix is added when missing. Twilio\'s WhatsApp sandbox sender is +14155238886.',
+		description:
+			'Sender number in E.164 format. For SMS also a short code or an alphanumeric sender ID.',
+		hint: "For WhatsApp the whatsapp: prefix is added when missing. Twilio's WhatsApp sandbox sender is +14155238886.",
 		displayOptions: { show: { sender: ['phoneNumber'] } },
 	},
 	{
@@ -49,7 +59,8 @@ export const messageProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'MGxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-		description: 'The Messaging Service to send through, from Messaging → Services in the Twilio Console',
+		description:
+			'The Messaging Service to send through, from Messaging → Services in the Twilio Console',
 		displayOptions: { show: { sender: ['messagingService'] } },
 	},
 	{
@@ -58,7 +69,7 @@ export const messageProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '+14155238886',
-		description: 'A specific sender of the service\'s pool. Leave empty to let Twilio choose.',
+		description: "A specific sender of the service's pool. Leave empty to let Twilio choose.",
 		displayOptions: { show: { sender: ['messagingService'] } },
 	},
 	{
@@ -68,7 +79,8 @@ export const messageProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+14155550123',
-		description: 'Recipient number in E.164 format: + then country code and number. Spaces, dashes and brackets are removed.',
+		description:
+			'Recipient number in E.164 format: + then country code and number. Spaces, dashes and brackets are removed.',
 	},
 	{
 		displayName: 'Message Type',
@@ -77,11 +89,16 @@ export const messageProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'text',
 		options: [
-			{ name: 'Text', value: 'text', description: 'Free-form text, with media for WhatsApp and MMS' },
+			{
+				name: 'Text',
+				value: 'text',
+				description: 'Free-form text, with media for WhatsApp and MMS',
+			},
 			{
 				name: 'Content Template',
 				value: 'template',
-				description: 'An approved template: the only way to write to a WhatsApp user outside the 24-hour window',
+				description:
+					'An approved template: the only way to write to a WhatsApp user outside the 24-hour window',
 			},
 		],
 	},
@@ -119,12 +136,25 @@ export const messageProperties: INodeProperties[] = [
 		name: 'contentVariables',
 		type: 'json',
 		default: '{}',
-		description: 'Values for the template\'s placeholders, as a JSON object such as {"1": "Anna", "2": "12:30"}',
+		description:
+			'Values for the template\'s placeholders, as a JSON object such as {"1": "Anna", "2": "12:30"}',
 		displayOptions: { show: { content: ['template'] } },
 	},
 ];
 
-const messageIntents = ['announcements', 'customercare', 'delivery', 'education', 'events', 'fraud', 'marketing', 'notifications', 'otp', 'polling', 'security'];
+const messageIntents = [
+	'announcements',
+	'customercare',
+	'delivery',
+	'education',
+	'events',
+	'fraud',
+	'marketing',
+	'notifications',
+	'otp',
+	'polling',
+	'security',
+];
 
 /** Twilio's optional Create Message parameters, as they appear in both sending operations' Options. */
 export const twilioMessageOptions: INodeProperties[] = [
@@ -137,7 +167,8 @@ export const twilioMessageOptions: INodeProperties[] = [
 			{ name: 'Retain', value: 'retain' },
 			{ name: 'Obfuscate', value: 'obfuscate' },
 		],
-		description: 'Whether Twilio keeps the recipient\'s address readable in its logs (for accounts with data retention controls)',
+		description:
+			"Whether Twilio keeps the recipient's address readable in its logs (for accounts with data retention controls)",
 	},
 	{
 		displayName: 'Application SID',
@@ -145,7 +176,8 @@ export const twilioMessageOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'APxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-		description: 'A TwiML App whose Message Status Callback URL receives the statuses; a Status Callback URL takes precedence',
+		description:
+			'A TwiML App whose Message Status Callback URL receives the statuses; a Status Callback URL takes precedence',
 	},
 	{
 		displayName: 'Attempt',
@@ -153,7 +185,8 @@ export const twilioMessageOptions: INodeProperties[] = [
 		type: 'number',
 		default: 1,
 		typeOptions: { minValue: 1 },
-		description: 'Total number of attempts made to send this message, counting this one, across providers',
+		description:
+			'Total number of attempts made to send this message, counting this one, across providers',
 	},
 	{
 		displayName: 'Content Retention',
@@ -164,7 +197,8 @@ export const twilioMessageOptions: INodeProperties[] = [
 			{ name: 'Retain', value: 'retain' },
 			{ name: 'Discard', value: 'discard' },
 		],
-		description: 'Whether Twilio keeps the message content in its logs (for accounts with data retention controls)',
+		description:
+			'Whether Twilio keeps the message content in its logs (for accounts with data retention controls)',
 	},
 	{
 		displayName: 'Fallback From (RCS)',
@@ -172,7 +206,8 @@ export const twilioMessageOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '+14155550100',
-		description: 'SMS sender used when the recipient cannot be reached over RCS. Needs a Messaging Service with an RCS sender.',
+		description:
+			'SMS sender used when the recipient cannot be reached over RCS. Needs a Messaging Service with an RCS sender.',
 	},
 	{
 		displayName: 'Max Price',
@@ -180,15 +215,19 @@ export const twilioMessageOptions: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0, numberPrecision: 4 },
-		description: 'Maximum price in USD. Twilio marks this parameter obsolete since 2024-06-03 and ignores it.',
+		description:
+			'Maximum price in USD. Twilio marks this parameter obsolete since 2024-06-03 and ignores it.',
 	},
 	{
 		displayName: 'Message Intent',
 		name: 'messageIntent',
 		type: 'options',
 		default: 'notifications',
-		options: messageIntents.map((intent) => ({ name: intent === 'otp' ? 'OTP' : intent.charAt(0).toUpperCase() + intent.slice(1), value: intent })),
-		description: 'Purpose of the message, for Twilio\'s Traffic Shaping and Compliance Toolkit',
+		options: messageIntents.map((intent) => ({
+			name: intent === 'otp' ? 'OTP' : intent.charAt(0).toUpperCase() + intent.slice(1),
+			value: intent,
+		})),
+		description: "Purpose of the message, for Twilio's Traffic Shaping and Compliance Toolkit",
 	},
 	{
 		displayName: 'Persistent Actions',
@@ -197,14 +236,16 @@ export const twilioMessageOptions: INodeProperties[] = [
 		default: [],
 		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Action' },
 		placeholder: 'geo:37.787890,-122.391664|375 Beale Street',
-		description: 'Rich actions for WhatsApp, such as a location (geo:latitude,longitude|label), mailto: or tel: links',
+		description:
+			'Rich actions for WhatsApp, such as a location (geo:latitude,longitude|label), mailto: or tel: links',
 	},
 	{
 		displayName: 'Provide Feedback',
 		name: 'provideFeedback',
 		type: 'boolean',
 		default: false,
-		description: 'Whether you will report delivery confirmation to Twilio through the Message Feedback resource',
+		description:
+			'Whether you will report delivery confirmation to Twilio through the Message Feedback resource',
 	},
 	{
 		displayName: 'Risk Check',
@@ -238,14 +279,16 @@ export const twilioMessageOptions: INodeProperties[] = [
 		name: 'shortenUrls',
 		type: 'boolean',
 		default: false,
-		description: 'Whether Twilio shortens the links in the body; needs a Messaging Service with link shortening set up',
+		description:
+			'Whether Twilio shortens the links in the body; needs a Messaging Service with link shortening set up',
 	},
 	{
 		displayName: 'Smart Encoded',
 		name: 'smartEncoded',
 		type: 'boolean',
 		default: false,
-		description: 'Whether Twilio replaces Unicode characters that have a GSM-7 look-alike, to keep SMS segments cheaper',
+		description:
+			'Whether Twilio replaces Unicode characters that have a GSM-7 look-alike, to keep SMS segments cheaper',
 	},
 	{
 		displayName: 'Validity Period (Seconds)',
@@ -253,7 +296,8 @@ export const twilioMessageOptions: INodeProperties[] = [
 		type: 'number',
 		default: 36000,
 		typeOptions: { minValue: VALIDITY_PERIOD_RANGE.min, maxValue: VALIDITY_PERIOD_RANGE.max },
-		description: 'How long the message may wait in Twilio\'s queue before Twilio gives up on it (1 to 36,000 seconds)',
+		description:
+			"How long the message may wait in Twilio's queue before Twilio gives up on it (1 to 36,000 seconds)",
 	},
 ];
 
@@ -273,7 +317,9 @@ export const retryOption: INodeProperties = {
  * code units: `localeCompare` would set up ICU's collator while n8n loads the node (≈9 ms, bench/coldLoad.ts).
  */
 export function alphabetical(options: INodeProperties[]): INodeProperties[] {
-	return [...options].sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
+	return [...options].sort((a, b) =>
+		a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0,
+	);
 }
 
 /**
@@ -281,9 +327,16 @@ export function alphabetical(options: INodeProperties[]): INodeProperties[] {
  * `updateDisplayOptions` does, without its deep merge through lodash (≈4 ms while n8n loads the node,
  * bench/coldLoad.ts); these properties' own conditions never name the resource or the operation.
  */
-export function showOnlyFor(resource: string, operation: string, properties: INodeProperties[]): INodeProperties[] {
+export function showOnlyFor(
+	resource: string,
+	operation: string,
+	properties: INodeProperties[],
+): INodeProperties[] {
 	return properties.map((property) => ({
 		...property,
-		displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, resource: [resource], operation: [operation] } },
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...property.displayOptions?.show, resource: [resource], operation: [operation] },
+		},
 	}));
 }

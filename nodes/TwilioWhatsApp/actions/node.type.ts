@@ -1,5 +1,11 @@
 import type { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
-export type MessageOperation = 'send' | typeof SEND_AND_WAIT_OPERATION | 'get' | 'getMany' | 'cancel' | 'delete';
+export type MessageOperation =
+	| 'send'
+	| typeof SEND_AND_WAIT_OPERATION
+	| 'get'
+	| 'getMany'
+	| 'cancel'
+	| 'delete';
 
 export type TwilioWhatsAppType = { resource: 'message'; operation: MessageOperation };

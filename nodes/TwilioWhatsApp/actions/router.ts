@@ -4,7 +4,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as message from './message/Message.resource';
 import type { MessageOperation, TwilioWhatsAppType } from './node.type';
 
-type OperationExecute = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+type OperationExecute = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+) => Promise<INodeExecutionData[]>;
 
 const messageOperations: Record<MessageOperation, OperationExecute> = {
 	send: message.send.execute,
@@ -21,6 +24,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as MessageOperation;
 
 	const execute = resource === 'message' ? messageOperations[operation] : undefined;
-	if (!execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+	if (!execute)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+		);
 	return [await execute.call(this, items)];
 }

@@ -8,7 +8,8 @@ export type Channel = 'whatsapp' | 'sms' | 'mms';
 export type Fail = (message: string, description?: string) => never;
 
 export const WHATSAPP_PREFIX = 'whatsapp:';
-const E164_HINT = 'Use E.164: a + followed by the country code and the number, at most 15 digits, for example +14155550123.';
+const E164_HINT =
+	'Use E.164: a + followed by the country code and the number, at most 15 digits, for example +14155550123.';
 
 function stripWhatsAppPrefix(value: string): { bare: string; prefixed: boolean } {
 	const trimmed = value.trim();
@@ -24,7 +25,10 @@ export function recipientAddress(channel: Channel, value: string, fail: Fail): s
 	const { bare, prefixed } = stripWhatsAppPrefix(value);
 	if (!bare) fail('The "To" number is empty', E164_HINT);
 	if (prefixed && channel !== 'whatsapp') {
-		fail(`The "To" number "${value}" has a whatsapp: prefix but the channel is ${channel.toUpperCase()}`, 'Choose the WhatsApp channel, or remove the prefix.');
+		fail(
+			`The "To" number "${value}" has a whatsapp: prefix but the channel is ${channel.toUpperCase()}`,
+			'Choose the WhatsApp channel, or remove the prefix.',
+		);
 	}
 	const number = toE164(bare);
 	if (!number) fail(`The "To" number "${value}" is not in E.164 format`, E164_HINT);
@@ -37,14 +41,25 @@ export function recipientAddress(channel: Channel, value: string, fail: Fail): s
  */
 export function senderAddress(channel: Channel, value: string, fail: Fail): string {
 	const { bare, prefixed } = stripWhatsAppPrefix(value);
-	if (!bare) fail('The "From" sender is empty', 'Give a Twilio number of this account, or send through a Messaging Service.');
+	if (!bare)
+		fail(
+			'The "From" sender is empty',
+			'Give a Twilio number of this account, or send through a Messaging Service.',
+		);
 	if (channel === 'whatsapp') {
 		const number = toE164(bare);
-		if (!number) fail(`The WhatsApp "From" number "${value}" is not in E.164 format`, `${E164_HINT} The sandbox sender is +14155238886.`);
+		if (!number)
+			fail(
+				`The WhatsApp "From" number "${value}" is not in E.164 format`,
+				`${E164_HINT} The sandbox sender is +14155238886.`,
+			);
 		return WHATSAPP_PREFIX + number;
 	}
 	if (prefixed) {
-		fail(`The "From" sender "${value}" has a whatsapp: prefix but the channel is ${channel.toUpperCase()}`, 'Choose the WhatsApp channel, or remove the prefix.');
+		fail(
+			`The "From" sender "${value}" has a whatsapp: prefix but the channel is ${channel.toUpperCase()}`,
+			'Choose the WhatsApp channel, or remove the prefix.',
+		);
 	}
 	if (bare.startsWith('+')) {
 		const number = toE164(bare);

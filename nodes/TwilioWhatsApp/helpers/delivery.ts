@@ -36,7 +36,8 @@ export const WAIT_KEY_PARAM = 'twilioWait';
  * What tells one round from the next: the node's input source (previous node, its output, its run). Both the
  * sending run and the waiting webhook can read it from n8n's execution data, so no state is stored anywhere.
  */
-export const WAIT_ROUND_EXPRESSION = '{{ [$prevNode.name, $prevNode.outputIndex, $prevNode.runIndex].join("|") }}';
+export const WAIT_ROUND_EXPRESSION =
+	'{{ [$prevNode.name, $prevNode.outputIndex, $prevNode.runIndex].join("|") }}';
 
 export function waitKey(round: unknown): string {
 	return createHash('sha256').update(String(round)).digest('base64url').slice(0, 16);
@@ -91,7 +92,13 @@ export function deliveryOutput(params: TwilioParams, receivedAt: Date): IDataObj
  */
 export function lookupOutput(message: MessageOutput): IDataObject {
 	const info = message.errorCode === null ? undefined : twilioErrorCodeInfo(message.errorCode);
-	return { ...message, failed: FAILED_STATUSES.has(message.status ?? ''), hint: info?.hint ?? null, statusCallbackReceived: false, statusReported: true };
+	return {
+		...message,
+		failed: FAILED_STATUSES.has(message.status ?? ''),
+		hint: info?.hint ?? null,
+		statusCallbackReceived: false,
+		statusReported: true,
+	};
 }
 
 /**

@@ -88,26 +88,43 @@ export function contentVariablesJson(value: unknown, fail: Fail): string | undef
 		try {
 			parsed = JSON.parse(value);
 		} catch (error) {
-			fail('"Content Variables" is not valid JSON', `${(error as Error).message}. Write an object such as {"1": "Anna", "2": "12:30"}.`);
+			fail(
+				'"Content Variables" is not valid JSON',
+				`${(error as Error).message}. Write an object such as {"1": "Anna", "2": "12:30"}.`,
+			);
 		}
 	}
 	if (parsed === undefined || parsed === null) return undefined;
-	if (!isPlainObject(parsed)) fail('"Content Variables" must be a JSON object', 'Write an object such as {"1": "Anna", "2": "12:30"}: keys are the template placeholders.');
+	if (!isPlainObject(parsed))
+		fail(
+			'"Content Variables" must be a JSON object',
+			'Write an object such as {"1": "Anna", "2": "12:30"}: keys are the template placeholders.',
+		);
 	const entries = Object.entries(parsed);
 	if (entries.length === 0) return undefined;
 	const variables: Record<string, string> = {};
 	for (const [key, entry] of entries) {
-		if (typeof entry === 'string' || typeof entry === 'number' || typeof entry === 'boolean') variables[key] = String(entry);
-		else fail(`"Content Variables" value of "${key}" must be text`, 'Template variables are substituted as text; nested objects and lists are not allowed.');
+		if (typeof entry === 'string' || typeof entry === 'number' || typeof entry === 'boolean')
+			variables[key] = String(entry);
+		else
+			fail(
+				`"Content Variables" value of "${key}" must be text`,
+				'Template variables are substituted as text; nested objects and lists are not allowed.',
+			);
 	}
 	return JSON.stringify(variables);
 }
 
 function mediaUrlList(urls: string[], fail: Fail): string[] {
 	const list = urls.map((url) => url.trim()).filter((url) => url !== '');
-	if (list.length > MAX_MEDIA_URLS) fail(`Twilio accepts at most ${MAX_MEDIA_URLS} media URLs per message; got ${list.length}`);
+	if (list.length > MAX_MEDIA_URLS)
+		fail(`Twilio accepts at most ${MAX_MEDIA_URLS} media URLs per message; got ${list.length}`);
 	for (const url of list) {
-		if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) fail(`The media URL "${url}" is not a public http(s) URL`, 'Twilio downloads the media itself, so the URL must be reachable from the internet.');
+		if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
+			fail(
+				`The media URL "${url}" is not a public http(s) URL`,
+				'Twilio downloads the media itself, so the URL must be reachable from the internet.',
+			);
 	}
 	return list;
 }
@@ -121,10 +138,19 @@ export function parseDateTime(value: unknown, zone: string): DateTime | undefine
 	return parsed.isValid ? parsed : DateTime.invalid('unparsable');
 }
 
-function scheduleFields(value: unknown, parameters: MessageParameters, context: BuildContext, fail: Fail): FormFields {
+function scheduleFields(
+	value: unknown,
+	parameters: MessageParameters,
+	context: BuildContext,
+	fail: Fail,
+): FormFields {
 	const sendAt = parseDateTime(value, context.zone);
 	if (!sendAt) return {};
-	if (!sendAt.isValid) fail(`"Send At" value "${String(value)}" is not a date and time`, 'Use ISO 8601, for example 2030-05-15T14:30:00Z.');
+	if (!sendAt.isValid)
+		fail(
+			`"Send At" value "${String(value)}" is not a date and time`,
+			'Use ISO 8601, for example 2030-05-15T14:30:00Z.',
+		);
 	if (parameters.sender !== 'messagingService') {
 		fail(
 			'Scheduling needs a Messaging Service',
@@ -143,16 +169,30 @@ function scheduleFields(value: unknown, parameters: MessageParameters, context: 
 }
 
 function requireMessagingService(parameters: MessageParameters, option: string, fail: Fail) {
-	if (parameters.sender !== 'messagingService') fail(`"${option}" needs a Messaging Service`, 'Twilio applies this option only to messages sent through a Messaging Service. Choose "Messaging Service" as the sender.');
+	if (parameters.sender !== 'messagingService')
+		fail(
+			`"${option}" needs a Messaging Service`,
+			'Twilio applies this option only to messages sent through a Messaging Service. Choose "Messaging Service" as the sender.',
+		);
 }
 
-function optionFields(parameters: MessageParameters, context: BuildContext, fail: Fail): FormFields {
+function optionFields(
+	parameters: MessageParameters,
+	context: BuildContext,
+	fail: Fail,
+): FormFields {
 	const { options } = parameters;
 	const fields: FormFields = {};
 	if (options.validityPeriod !== undefined) {
 		const seconds = options.validityPeriod;
-		if (!Number.isInteger(seconds) || seconds < VALIDITY_PERIOD_RANGE.min || seconds > VALIDITY_PERIOD_RANGE.max) {
-			fail(`"Validity Period" must be a whole number of seconds from ${VALIDITY_PERIOD_RANGE.min} to ${VALIDITY_PERIOD_RANGE.max}; got ${seconds}`);
+		if (
+			!Number.isInteger(seconds) ||
+			seconds < VALIDITY_PERIOD_RANGE.min ||
+			seconds > VALIDITY_PERIOD_RANGE.max
+		) {
+			fail(
+				`"Validity Period" must be a whole number of seconds from ${VALIDITY_PERIOD_RANGE.min} to ${VALIDITY_PERIOD_RANGE.max}; got ${seconds}`,
+			);
 		}
 		fields.ValidityPeriod = seconds;
 	}
@@ -162,19 +202,24 @@ function optionFields(parameters: MessageParameters, context: BuildContext, fail
 		fields.ShortenUrls = options.shortenUrls;
 	}
 	if (parameters.channel === 'mms') fields.SendAsMms = true;
-	else if (parameters.channel === 'sms' && options.sendAsMms !== undefined) fields.SendAsMms = options.sendAsMms;
+	else if (parameters.channel === 'sms' && options.sendAsMms !== undefined)
+		fields.SendAsMms = options.sendAsMms;
 	if (options.maxPrice !== undefined) fields.MaxPrice = options.maxPrice;
 	if (options.attempt !== undefined) {
-		if (!Number.isInteger(options.attempt) || options.attempt < 1) fail(`"Attempt" must be a whole number of 1 or more; got ${options.attempt}`);
+		if (!Number.isInteger(options.attempt) || options.attempt < 1)
+			fail(`"Attempt" must be a whole number of 1 or more; got ${options.attempt}`);
 		fields.Attempt = options.attempt;
 	}
 	if (options.smartEncoded !== undefined) fields.SmartEncoded = options.smartEncoded;
-	const actions = (options.persistentActions ?? []).map((action) => action.trim()).filter((action) => action !== '');
+	const actions = (options.persistentActions ?? [])
+		.map((action) => action.trim())
+		.filter((action) => action !== '');
 	if (actions.length) fields.PersistentAction = actions;
 	if (options.provideFeedback !== undefined) fields.ProvideFeedback = options.provideFeedback;
 	if (options.applicationSid) {
 		const sid = options.applicationSid.trim();
-		if (!APPLICATION_SID.test(sid)) fail(`"Application SID" "${sid}" must be "AP" followed by 32 hexadecimal characters`);
+		if (!APPLICATION_SID.test(sid))
+			fail(`"Application SID" "${sid}" must be "AP" followed by 32 hexadecimal characters`);
 		fields.ApplicationSid = sid;
 	}
 	if (options.riskCheck) fields.RiskCheck = options.riskCheck;
@@ -191,9 +236,15 @@ function optionFields(parameters: MessageParameters, context: BuildContext, fail
 function senderFields(parameters: MessageParameters, fail: Fail): FormFields {
 	if (parameters.sender === 'messagingService') {
 		const sid = parameters.messagingServiceSid.trim();
-		if (!MESSAGING_SERVICE_SID.test(sid)) fail(`"Messaging Service SID" "${sid}" must be "MG" followed by 32 hexadecimal characters`);
+		if (!MESSAGING_SERVICE_SID.test(sid))
+			fail(`"Messaging Service SID" "${sid}" must be "MG" followed by 32 hexadecimal characters`);
 		// A From inside a Messaging Service picks one sender of its pool; empty lets Twilio choose.
-		return { MessagingServiceSid: sid, From: parameters.from.trim() ? senderAddress(parameters.channel, parameters.from, fail) : undefined };
+		return {
+			MessagingServiceSid: sid,
+			From: parameters.from.trim()
+				? senderAddress(parameters.channel, parameters.from, fail)
+				: undefined,
+		};
 	}
 	return { From: senderAddress(parameters.channel, parameters.from, fail) };
 }
@@ -201,20 +252,35 @@ function senderFields(parameters: MessageParameters, fail: Fail): FormFields {
 function contentFields(parameters: MessageParameters, fail: Fail): FormFields {
 	if (parameters.content === 'template') {
 		const sid = parameters.contentSid.trim();
-		if (!CONTENT_SID.test(sid)) fail(`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`, 'Find it in the Twilio Console under Messaging → Content Template Builder.');
-		return { ContentSid: sid, ContentVariables: contentVariablesJson(parameters.contentVariables, fail) };
+		if (!CONTENT_SID.test(sid))
+			fail(
+				`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
+				'Find it in the Twilio Console under Messaging → Content Template Builder.',
+			);
+		return {
+			ContentSid: sid,
+			ContentVariables: contentVariablesJson(parameters.contentVariables, fail),
+		};
 	}
 	const media = parameters.channel === 'sms' ? [] : mediaUrlList(parameters.mediaUrls, fail);
 	const length = bodyLength(parameters.body);
 	if (length > MAX_BODY_LENGTH) {
-		fail(`The message body has ${length} characters; Twilio accepts at most ${MAX_BODY_LENGTH}`, 'Shorten the text (emoji count as two characters), or split it into several messages.');
+		fail(
+			`The message body has ${length} characters; Twilio accepts at most ${MAX_BODY_LENGTH}`,
+			'Shorten the text (emoji count as two characters), or split it into several messages.',
+		);
 	}
-	if (parameters.body.trim() === '' && media.length === 0) fail('The message has no body', 'Write a Body, add a Media URL, or send a Content Template.');
+	if (parameters.body.trim() === '' && media.length === 0)
+		fail('The message has no body', 'Write a Body, add a Media URL, or send a Content Template.');
 	return { Body: parameters.body, MediaUrl: media.length ? media : undefined };
 }
 
 /** The Create Message form for one item, or a call to `fail` naming the first problem. */
-export function buildMessageForm(parameters: MessageParameters, context: BuildContext, fail: Fail): FormFields {
+export function buildMessageForm(
+	parameters: MessageParameters,
+	context: BuildContext,
+	fail: Fail,
+): FormFields {
 	return {
 		To: recipientAddress(parameters.channel, parameters.to, fail),
 		...senderFields(parameters, fail),

@@ -22,7 +22,11 @@ export function errorFields(error: unknown): IDataObject {
 	};
 }
 
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function asNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
@@ -66,7 +70,9 @@ export async function runForEachItem<Prepared>(
 			return { failed: errorItem(error, itemIndex) };
 		}
 	});
-	const pending = outcomes.flatMap((outcome, itemIndex) => ('prepared' in outcome ? [{ itemIndex, prepared: outcome.prepared }] : []));
+	const pending = outcomes.flatMap((outcome, itemIndex) =>
+		'prepared' in outcome ? [{ itemIndex, prepared: outcome.prepared }] : [],
+	);
 	const performed = await mapWithConcurrency(
 		pending.length,
 		run.concurrency ?? 1,
@@ -82,6 +88,10 @@ export async function runForEachItem<Prepared>(
 		},
 		run.beforeEach,
 	);
-	const byItem = new Map(pending.map(({ itemIndex }, position) => [itemIndex, performed[position]]));
-	return outcomes.flatMap((outcome, itemIndex) => ('failed' in outcome ? [outcome.failed] : (byItem.get(itemIndex) ?? [])));
+	const byItem = new Map(
+		pending.map(({ itemIndex }, position) => [itemIndex, performed[position]]),
+	);
+	return outcomes.flatMap((outcome, itemIndex) =>
+		'failed' in outcome ? [outcome.failed] : (byItem.get(itemIndex) ?? []),
+	);
 }

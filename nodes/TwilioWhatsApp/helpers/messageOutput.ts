@@ -40,7 +40,8 @@ export function numberOrNull(value: unknown): number | null {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const TWILIO_DATE = /^([A-Z][a-z]{2}), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+const TWILIO_DATE =
+	/^([A-Z][a-z]{2}), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
 
 /**
  * The exact shape Twilio writes, read without luxon, whose general RFC 2822 parser costs about 0.1 ms a
@@ -50,9 +51,12 @@ const TWILIO_DATE = /^([A-Z][a-z]{2}), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(
 function twilioShapedDate(value: string): string | undefined {
 	const match = TWILIO_DATE.exec(value);
 	if (!match) return undefined;
-	const [, weekday, day, monthName, year, hour, minute, second, sign, offsetHours, offsetMinutes] = match;
+	const [, weekday, day, monthName, year, hour, minute, second, sign, offsetHours, offsetMinutes] =
+		match;
 	const month = MONTHS.indexOf(monthName);
-	const local = new Date(Date.UTC(Number(year), month, Number(day), Number(hour), Number(minute), Number(second)));
+	const local = new Date(
+		Date.UTC(Number(year), month, Number(day), Number(hour), Number(minute), Number(second)),
+	);
 	const exact =
 		month >= 0 &&
 		local.getUTCFullYear() === Number(year) &&

@@ -35,10 +35,12 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 			{
 				name: 'Status Updates',
 				value: 'statuses',
-				description: 'Delivery status callbacks of messages you sent (sent, delivered, read, failed, …)',
+				description:
+					'Delivery status callbacks of messages you sent (sent, delivered, read, failed, …)',
 			},
 		],
-		description: 'Requests for other events are answered with an empty TwiML response and start no execution',
+		description:
+			'Requests for other events are answered with an empty TwiML response and start no execution',
 	},
 	{
 		displayName: 'Respond',
@@ -49,7 +51,8 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 			{
 				name: 'Immediately, Without a Reply',
 				value: 'emptyTwiml',
-				description: 'Answers with empty TwiML (&lt;Response/&gt;): the message is received, nothing is sent back',
+				description:
+					'Answers with empty TwiML (&lt;Response/&gt;): the message is received, nothing is sent back',
 			},
 			{
 				name: 'Immediately, With a Reply Message',
@@ -59,7 +62,8 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 			{
 				name: 'With TwiML From the Last Node',
 				value: 'lastNode',
-				description: 'Waits for the workflow and answers with the "twiml" field of the first item of the last node',
+				description:
+					'Waits for the workflow and answers with the "twiml" field of the first item of the last node',
 			},
 			{
 				name: "Using 'Respond to Webhook' Node",
@@ -136,11 +140,16 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 		type: 'options',
 		default: 'phoneNumber',
 		options: [
-			{ name: 'Phone Number', value: 'phoneNumber', description: 'Its "A message comes in" webhook' },
+			{
+				name: 'Phone Number',
+				value: 'phoneNumber',
+				description: 'Its "A message comes in" webhook',
+			},
 			{
 				name: 'Messaging Service',
 				value: 'messagingService',
-				description: 'Its inbound webhook for all numbers of the service, and optionally its delivery status callback',
+				description:
+					'Its inbound webhook for all numbers of the service, and optionally its delivery status callback',
 			},
 		],
 		displayOptions: { show: { verifySignature: [true], autoConfigure: [true] } },
@@ -154,7 +163,9 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 		required: true,
 		description:
 			'Its inbound message URL is set to this trigger. If the number belongs to a Messaging Service that handles inbound messages itself, configure the service instead. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show: { verifySignature: [true], autoConfigure: [true], configureTarget: ['phoneNumber'] } },
+		displayOptions: {
+			show: { verifySignature: [true], autoConfigure: [true], configureTarget: ['phoneNumber'] },
+		},
 	},
 	{
 		displayName: 'Messaging Service Name or ID',
@@ -165,7 +176,13 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 		required: true,
 		description:
 			'Its inbound request URL is set to this trigger, and it stops deferring to each number\'s own webhook. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show: { verifySignature: [true], autoConfigure: [true], configureTarget: ['messagingService'] } },
+		displayOptions: {
+			show: {
+				verifySignature: [true],
+				autoConfigure: [true],
+				configureTarget: ['messagingService'],
+			},
+		},
 	},
 	{
 		displayName: 'Also Receive Status Updates',
@@ -173,7 +190,13 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: "Whether to also set the service's delivery status callback to this trigger",
-		displayOptions: { show: { verifySignature: [true], autoConfigure: [true], configureTarget: ['messagingService'] } },
+		displayOptions: {
+			show: {
+				verifySignature: [true],
+				autoConfigure: [true],
+				configureTarget: ['messagingService'],
+			},
+		},
 	},
 	{
 		displayName: 'Options',
@@ -196,7 +219,7 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether a request Twilio repeats (same I-Twilio-Idempotency-Token, within 5 minutes) is answered without starting another execution. Works when the node answers immediately; the tokens are kept in the workflow\'s static data.',
+					"Whether a request Twilio repeats (same I-Twilio-Idempotency-Token, within 5 minutes) is answered without starting another execution. Works when the node answers immediately; the tokens are kept in the workflow's static data.",
 			},
 			{
 				displayName: 'Max Media Size (MB)',

@@ -25,7 +25,9 @@ import { fromFunction, webhookDescriptionFields } from 'n8n-workflow';
 
 // Self-contained: n8n inlines its source into the template for the engine.
 const responseModeOf = (parameters: INodeParameters): NodeParameterValueType =>
-	parameters.respond === 'lastNode' || parameters.respond === 'responseNode' ? parameters.respond : 'onReceived';
+	parameters.respond === 'lastNode' || parameters.respond === 'responseNode'
+		? parameters.respond
+		: 'onReceived';
 
 /** n8n-workflow's webhookDescriptionFields + fromFunction, or the same template alone where those do not exist (n8n before 2.41). */
 function responseFields(): Partial<IWebhookDescription> {
@@ -38,14 +40,16 @@ function responseFields(): Partial<IWebhookDescription> {
 const fields = responseFields();
 
 /** POST and GET on the same path, as Twilio can be told to use either. */
-export const TRIGGER_WEBHOOKS: IWebhookDescription[] = (['POST', 'GET'] as const).map((httpMethod) => ({
-	name: 'default',
-	httpMethod,
-	path: 'twilio',
-	// Used in "Respond: With TwiML From the Last Node" only: in the other modes the node or a Respond to
-	// Webhook node answers, and n8n reads these without using them.
-	responseData: 'firstEntryJson',
-	responsePropertyName: 'twiml',
-	responseContentType: 'text/xml',
-	...fields,
-}));
+export const TRIGGER_WEBHOOKS: IWebhookDescription[] = (['POST', 'GET'] as const).map(
+	(httpMethod) => ({
+		name: 'default',
+		httpMethod,
+		path: 'twilio',
+		// Used in "Respond: With TwiML From the Last Node" only: in the other modes the node or a Respond to
+		// Webhook node answers, and n8n reads these without using them.
+		responseData: 'firstEntryJson',
+		responsePropertyName: 'twiml',
+		responseContentType: 'text/xml',
+		...fields,
+	}),
+);

@@ -39,7 +39,15 @@ export interface Workflow {
 	[key: string]: unknown;
 }
 
-export type ExecutionStatus = 'new' | 'running' | 'success' | 'error' | 'canceled' | 'crashed' | 'waiting' | 'unknown';
+export type ExecutionStatus =
+	| 'new'
+	| 'running'
+	| 'success'
+	| 'error'
+	| 'canceled'
+	| 'crashed'
+	| 'waiting'
+	| 'unknown';
 
 export interface ExecutionSummary {
 	id: string;
@@ -118,7 +126,8 @@ export class N8nClient {
 			headers: { 'content-type': 'application/json', 'browser-id': browserId },
 			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 		});
-		if (!response.ok) throw new N8nApiError('POST', '/rest/login', response.status, await readBody(response));
+		if (!response.ok)
+			throw new N8nApiError('POST', '/rest/login', response.status, await readBody(response));
 		const cookie = response.headers
 			.getSetCookie()
 			.map((header) => header.split(';')[0])
@@ -140,20 +149,30 @@ export class N8nClient {
 		});
 		const parsed = await readBody(response);
 		if (!response.ok) throw new N8nApiError(method, `/rest${path}`, response.status, parsed);
-		return (parsed !== null && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed) as T;
+		return (
+			parsed !== null && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed
+		) as T;
 	}
 
 	/** Credential types as the editor sees them (`GET /types/credentials.json`). */
-	async credentialTypes(): Promise<Array<{ name: string; displayName: string; [key: string]: unknown }>> {
+	async credentialTypes(): Promise<
+		Array<{ name: string; displayName: string; [key: string]: unknown }>
+	> {
 		return await this.getTypes('credentials');
 	}
 
 	/** Node types as the editor sees them (`GET /types/nodes.json`); names are `<package>.<node>`. */
-	async nodeTypes(): Promise<Array<{ name: string; displayName: string; version: number | number[]; [key: string]: unknown }>> {
+	async nodeTypes(): Promise<
+		Array<{ name: string; displayName: string; version: number | number[]; [key: string]: unknown }>
+	> {
 		return await this.getTypes('nodes');
 	}
 
-	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<Credential> {
+	async createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<Credential> {
 		const created = await this.rest<Credential>('POST', '/credentials', { name, type, data });
 		return { id: created.id, name: created.name, type: created.type };
 	}
@@ -162,18 +181,41 @@ export class N8nClient {
 	 * Runs the credential type's test as the editor's "Test" button does (`POST /rest/credentials/test`).
 	 * n8n tests only stored credentials; `data` defaults to what is stored (n8n fills redacted secrets in).
 	 */
-	async testCredential(credential: Credential, data?: Record<string, unknown>): Promise<CredentialTestResult> {
+	async testCredential(
+		credential: Credential,
+		data?: Record<string, unknown>,
+	): Promise<CredentialTestResult> {
 		const stored =
-			data ?? (await this.rest<{ data: Record<string, unknown> }>('GET', `/credentials/${credential.id}?includeData=true`)).data;
+			data ??
+			(
+				await this.rest<{ data: Record<string, unknown> }>(
+					'GET',
+					`/credentials/${credential.id}?includeData=true`,
+				)
+			).data;
 		return await this.rest<CredentialTestResult>('POST', '/credentials/test', {
-			credentials: { id: credential.id, name: credential.name, type: credential.type, data: stored },
+			credentials: {
+				id: credential.id,
+				name: credential.name,
+				type: credential.type,
+				data: stored,
+			},
 		});
 	}
 
 	/** Saves a workflow (an exported workflow JSON) as a new, inactive workflow; n8n assigns the id. */
-	async importWorkflow(workflow: { name: string; nodes: unknown[]; connections: unknown; [key: string]: unknown }): Promise<Workflow> {
+	async importWorkflow(workflow: {
+		name: string;
+		nodes: unknown[];
+		connections: unknown;
+		[key: string]: unknown;
+	}): Promise<Workflow> {
 		const { id: _id, versionId: _versionId, active: _active, ...rest } = workflow;
-		return await this.rest<Workflow>('POST', '/workflows', { settings: {}, ...rest, active: false });
+		return await this.rest<Workflow>('POST', '/workflows', {
+			settings: {},
+			...rest,
+			active: false,
+		});
 	}
 
 	async getWorkflow(id: string): Promise<Workflow> {
@@ -187,12 +229,17 @@ export class N8nClient {
 	async activate(id: string): Promise<void> {
 		const { versionId } = await this.getWorkflow(id);
 		await this.rest('POST', `/workflows/${id}/activate`, { versionId });
-		const status = await this.waitForPublication(id, (s) => s !== 'in_progress' && s !== 'not_published');
+		const status = await this.waitForPublication(
+			id,
+			(s) => s !== 'in_progress' && s !== 'not_published',
+		);
 		if (status.status !== 'published') {
 			const reasons = status.triggers
 				.filter((trigger) => trigger.status === 'failed')
 				.map((trigger) => `${trigger.nodeId}: ${trigger.errorMessage}`);
-			throw new Error(`activating workflow ${id} ended "${status.status}": ${reasons.join('; ') || 'no reason given'}`);
+			throw new Error(
+				`activating workflow ${id} ended "${status.status}": ${reasons.join('; ') || 'no reason given'}`,
+			);
 		}
 	}
 
@@ -202,12 +249,18 @@ export class N8nClient {
 	}
 
 	/** A workflow's executions, newest first (all of them, or those with one of the given statuses). */
-	async listExecutions(workflowId: string, filter: { status?: ExecutionStatus[] } = {}): Promise<ExecutionSummary[]> {
+	async listExecutions(
+		workflowId: string,
+		filter: { status?: ExecutionStatus[] } = {},
+	): Promise<ExecutionSummary[]> {
 		const query = encodeURIComponent(JSON.stringify({ workflowId, ...filter }));
 		const all: ExecutionSummary[] = [];
 		let cursor: string | null = null;
 		do {
-			const page: ExecutionPage = await this.rest('GET', `/executions?filter=${query}&limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+			const page: ExecutionPage = await this.rest(
+				'GET',
+				`/executions?filter=${query}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+			);
 			all.push(...page.results);
 			cursor = page.nextCursor;
 		} while (cursor);
@@ -224,13 +277,21 @@ export class N8nClient {
 	 * Waits until the workflow has at least `count` finished executions (success, error, canceled or
 	 * crashed) and returns them decoded, oldest first. Throws after `timeoutMs` saying what there was.
 	 */
-	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<Execution[]> {
+	async waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs = 30_000,
+	): Promise<Execution[]> {
 		const deadline = Date.now() + timeoutMs;
 		let finished = await this.listExecutions(workflowId, { status: FINISHED });
 		while (finished.length < count) {
 			if (Date.now() > deadline) {
-				const all = (await this.listExecutions(workflowId)).map((e) => `${e.id}:${e.status}`).join(', ');
-				throw new Error(`workflow ${workflowId}: ${finished.length} of ${count} executions finished within ${timeoutMs} ms (all: ${all || 'none'})`);
+				const all = (await this.listExecutions(workflowId))
+					.map((e) => `${e.id}:${e.status}`)
+					.join(', ');
+				throw new Error(
+					`workflow ${workflowId}: ${finished.length} of ${count} executions finished within ${timeoutMs} ms (all: ${all || 'none'})`,
+				);
 			}
 			await delay(POLL_INTERVAL_MS);
 			finished = await this.listExecutions(workflowId, { status: FINISHED });
@@ -248,7 +309,11 @@ export class N8nClient {
 	 * POSTs to a production webhook. A string body is sent as is, URLSearchParams as a form (as Twilio
 	 * does), anything else as JSON. Returns fetch's Response.
 	 */
-	async post(path: string, body: string | URLSearchParams | object, headers: Record<string, string> = {}): Promise<Response> {
+	async post(
+		path: string,
+		body: string | URLSearchParams | object,
+		headers: Record<string, string> = {},
+	): Promise<Response> {
 		const isJson = typeof body !== 'string' && !(body instanceof URLSearchParams);
 		return await fetch(this.webhookUrl(path), {
 			method: 'POST',
@@ -264,22 +329,35 @@ export class N8nClient {
 	}
 
 	private authHeaders(): Record<string, string> {
-		return this.session ? { cookie: this.session.cookie, 'browser-id': this.session.browserId } : {};
+		return this.session
+			? { cookie: this.session.cookie, 'browser-id': this.session.browserId }
+			: {};
 	}
 
 	private async getTypes<T>(kind: 'nodes' | 'credentials'): Promise<T> {
-		const response = await fetch(`${this.baseUrl}/types/${kind}.json`, { headers: this.authHeaders() });
+		const response = await fetch(`${this.baseUrl}/types/${kind}.json`, {
+			headers: this.authHeaders(),
+		});
 		const parsed = await readBody(response);
 		if (!response.ok) throw new N8nApiError('GET', `/types/${kind}.json`, response.status, parsed);
 		return parsed as T;
 	}
 
-	private async waitForPublication(id: string, done: (status: PublicationStatus['status']) => boolean): Promise<PublicationStatus> {
+	private async waitForPublication(
+		id: string,
+		done: (status: PublicationStatus['status']) => boolean,
+	): Promise<PublicationStatus> {
 		const deadline = Date.now() + ACTIVATION_TIMEOUT_MS;
 		for (;;) {
-			const status = await this.rest<PublicationStatus>('GET', `/workflows/${id}/publication-status`);
+			const status = await this.rest<PublicationStatus>(
+				'GET',
+				`/workflows/${id}/publication-status`,
+			);
 			if (done(status.status)) return status;
-			if (Date.now() > deadline) throw new Error(`workflow ${id}: publication still "${status.status}" after ${ACTIVATION_TIMEOUT_MS} ms`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`workflow ${id}: publication still "${status.status}" after ${ACTIVATION_TIMEOUT_MS} ms`,
+				);
 			await delay(POLL_INTERVAL_MS);
 		}
 	}
@@ -311,8 +389,12 @@ export function nodeOutput(
 		throw new Error(`node "${nodeName}" did not run in execution ${execution.id} (ran: ${ran})`);
 	}
 	const nodeRun = runs[run];
-	if (!nodeRun) throw new Error(`node "${nodeName}" has no run ${run} in execution ${execution.id}`);
-	if (nodeRun.error) throw new Error(`node "${nodeName}" failed in execution ${execution.id}: ${nodeRun.error.message}`);
+	if (!nodeRun)
+		throw new Error(`node "${nodeName}" has no run ${run} in execution ${execution.id}`);
+	if (nodeRun.error)
+		throw new Error(
+			`node "${nodeName}" failed in execution ${execution.id}: ${nodeRun.error.message}`,
+		);
 	return (nodeRun.data?.main?.[output] ?? []).map((item) => item.json);
 }
 

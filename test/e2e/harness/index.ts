@@ -11,7 +11,15 @@ import type { N8nProcessInfo } from './n8nProcess';
 
 export * from './client';
 export { parseFlatted } from './flatted';
-export { ensureN8nInstall, REPO_ROOT, startN8n, stopN8n, type N8nInstance, type N8nProcessInfo, type StartN8nOptions } from './n8nProcess';
+export {
+	ensureN8nInstall,
+	REPO_ROOT,
+	startN8n,
+	stopN8n,
+	type N8nInstance,
+	type N8nProcessInfo,
+	type StartN8nOptions,
+} from './n8nProcess';
 
 /** What globalSetup hands to the tests and to globalTeardown (through a file named in this variable). */
 const STATE_ENV = 'E2E_N8N_STATE';
@@ -29,7 +37,10 @@ export function shareN8n(state: SharedN8n): void {
 
 export function sharedN8n(): SharedN8n {
 	const file = process.env[STATE_ENV];
-	if (!file) throw new Error(`${STATE_ENV} is not set: run end-to-end tests through jest's e2e project (its globalSetup starts n8n)`);
+	if (!file)
+		throw new Error(
+			`${STATE_ENV} is not set: run end-to-end tests through jest's e2e project (its globalSetup starts n8n)`,
+		);
 	return JSON.parse(readFileSync(file, 'utf8')) as SharedN8n;
 }
 

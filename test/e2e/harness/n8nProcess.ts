@@ -1,5 +1,15 @@
 import { execFileSync, spawn } from 'child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'fs';
+import {
+	closeSync,
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+} from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { delimiter, dirname, join, resolve } from 'path';
@@ -95,7 +105,9 @@ export function ensureN8nInstall(): N8nInstall {
  */
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
 	if (!existsSync(join(REPO_ROOT, 'dist'))) {
-		throw new Error(`${join(REPO_ROOT, 'dist')} is missing: run \`npm run build\` before the end-to-end tests`);
+		throw new Error(
+			`${join(REPO_ROOT, 'dist')} is missing: run \`npm run build\` before the end-to-end tests`,
+		);
 	}
 	const install = ensureN8nInstall();
 	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
@@ -103,7 +115,9 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
 	for (const folder of options.extraPackages ?? []) {
-		const { name } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { name: string };
+		const { name } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
+			name: string;
+		};
 		const link = join(userFolder, '.n8n', 'nodes', 'node_modules', name);
 		mkdirSync(dirname(link), { recursive: true });
 		symlinkSync(resolve(folder), link, 'dir');
@@ -121,39 +135,47 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
 	// Jest sets NODE_ENV=test, under which n8n refuses to load nodes.
 	const { NODE_OPTIONS: _nodeOptions, NODE_ENV: _nodeEnv, ...inherited } = process.env;
-	const child = spawn('bash', ['-c', SUPERVISOR, 'n8n-supervisor', String(process.pid), install.node, install.n8n, command], {
-		cwd: userFolder,
-		detached: true,
-		stdio: ['ignore', logFd, logFd],
-		env: {
-			...inherited,
-			NODE_ENV: 'production',
-			// n8n starts its JavaScript task runner with the `node` found on PATH, which must be Node 24 too.
-			PATH: `${dirname(install.node)}${delimiter}${process.env.PATH ?? ''}`,
-			N8N_USER_FOLDER: userFolder,
-			N8N_PORT: String(port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PROTOCOL: 'http',
-			N8N_EDITOR_BASE_URL: `${baseUrl}/`,
-			N8N_WEBHOOK_URL: `${baseUrl}/`,
-			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-			DB_TYPE: 'sqlite',
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_SECURE_COOKIE: 'false',
-			// Debug level, so that a test searching the log for secrets sees as much as n8n can write.
-			N8N_LOG_LEVEL: 'debug',
-			N8N_LOG_OUTPUT: 'console',
-			// A worker serves no editor or webhooks; its health check is what tells that it is ready.
-			...(command === 'worker'
-				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
-				: {}),
-			...options.env,
+	const child = spawn(
+		'bash',
+		['-c', SUPERVISOR, 'n8n-supervisor', String(process.pid), install.node, install.n8n, command],
+		{
+			cwd: userFolder,
+			detached: true,
+			stdio: ['ignore', logFd, logFd],
+			env: {
+				...inherited,
+				NODE_ENV: 'production',
+				// n8n starts its JavaScript task runner with the `node` found on PATH, which must be Node 24 too.
+				PATH: `${dirname(install.node)}${delimiter}${process.env.PATH ?? ''}`,
+				N8N_USER_FOLDER: userFolder,
+				N8N_PORT: String(port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_HOST: '127.0.0.1',
+				N8N_PROTOCOL: 'http',
+				N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+				N8N_WEBHOOK_URL: `${baseUrl}/`,
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				DB_TYPE: 'sqlite',
+				N8N_DIAGNOSTICS_ENABLED: 'false',
+				N8N_PERSONALIZATION_ENABLED: 'false',
+				N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+				N8N_TEMPLATES_ENABLED: 'false',
+				N8N_SECURE_COOKIE: 'false',
+				// Debug level, so that a test searching the log for secrets sees as much as n8n can write.
+				N8N_LOG_LEVEL: 'debug',
+				N8N_LOG_OUTPUT: 'console',
+				// A worker serves no editor or webhooks; its health check is what tells that it is ready.
+				...(command === 'worker'
+					? {
+							QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+							QUEUE_HEALTH_CHECK_PORT: String(port),
+							N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+						}
+					: {}),
+				...options.env,
+			},
 		},
-	});
+	);
 	closeSync(logFd);
 	const pid = child.pid;
 	if (pid === undefined) throw new Error(`could not start ${install.node} ${install.n8n}`);
@@ -163,12 +185,18 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const stop = async () => await stopN8n(info);
 
 	let exited: string | undefined;
-	child.once('exit', (code, signal) => (exited = `n8n ${command} exited during start-up (code ${code}, signal ${signal})`));
+	child.once(
+		'exit',
+		(code, signal) =>
+			(exited = `n8n ${command} exited during start-up (code ${code}, signal ${signal})`),
+	);
 	try {
 		await waitForReady(baseUrl, () => exited);
 	} catch (error) {
 		await stop();
-		throw new Error(`${(error as Error).message}\n--- last lines of ${keptLogFile} ---\n${tail(keptLogFile, 40)}`);
+		throw new Error(
+			`${(error as Error).message}\n--- last lines of ${keptLogFile} ---\n${tail(keptLogFile, 40)}`,
+		);
 	}
 	return { ...info, stop };
 }

@@ -46,7 +46,8 @@ const PATH_NAMES: Record<string, string> = {
  */
 function accountResource(account: MockAccountConfig, created: Date) {
 	const uri = `${API}/Accounts/${account.accountSid}`;
-	const pascal = (name: string) => name.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+	const pascal = (name: string) =>
+		name.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
 	return {
 		auth_token: account.authToken,
 		date_created: rfc2822(created),

@@ -10,7 +10,9 @@ export interface Address {
 
 export function parseAddress(raw: string): Address {
 	const match = /^([a-z]+):(.*)$/i.exec(raw);
-	return match ? { channel: match[1].toLowerCase(), number: match[2] } : { channel: null, number: raw };
+	return match
+		? { channel: match[1].toLowerCase(), number: match[2] }
+		: { channel: null, number: raw };
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -60,7 +62,10 @@ export interface ValidMessage {
 	statusCallback: string | null;
 }
 
-function resolveService(sid: string | undefined, directory: SenderDirectory): MessagingServiceResource | null {
+function resolveService(
+	sid: string | undefined,
+	directory: SenderDirectory,
+): MessagingServiceResource | null {
 	if (sid === undefined) return null;
 	if (!SERVICE_SID.test(sid)) throw errors.serviceInvalid(sid);
 	const service = directory.service(sid);
@@ -85,7 +90,8 @@ function checkContent(params: FormParams, viaService: boolean): void {
 	if (variables !== undefined) {
 		try {
 			const parsed: unknown = JSON.parse(variables);
-			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+				throw new Error('not an object');
 		} catch {
 			throw errors.invalidContentVariables();
 		}
@@ -117,19 +123,26 @@ function checkStatusCallback(raw: string | undefined): string | null {
 	} catch {
 		throw errors.invalidStatusCallback();
 	}
-	const fullyQualified = (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-	if (!fullyQualified || url.hostname.includes('_') || raw.length > 4000) throw errors.invalidStatusCallback();
+	const fullyQualified =
+		(url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+	if (!fullyQualified || url.hostname.includes('_') || raw.length > 4000)
+		throw errors.invalidStatusCallback();
 	return raw;
 }
 
-function checkSchedule(params: FormParams, service: MessagingServiceResource | null, now: Date): Date | null {
+function checkSchedule(
+	params: FormParams,
+	service: MessagingServiceResource | null,
+	now: Date,
+): Date | null {
 	if (first(params, 'ScheduleType') !== 'fixed') return null;
 	if (!service) throw errors.scheduleNeedsService();
 	const raw = first(params, 'SendAt');
 	if (!raw) throw errors.sendAtMissing();
 	const sendAt = new Date(raw);
 	const lead = (sendAt.getTime() - now.getTime()) / 1000;
-	if (Number.isNaN(lead) || lead < MIN_SCHEDULE_SECONDS || lead > MAX_SCHEDULE_SECONDS) throw errors.sendAtOutOfRange();
+	if (Number.isNaN(lead) || lead < MIN_SCHEDULE_SECONDS || lead > MAX_SCHEDULE_SECONDS)
+		throw errors.sendAtOutOfRange();
 	return sendAt;
 }
 
@@ -138,7 +151,11 @@ function checkSchedule(params: FormParams, service: MessagingServiceResource | n
  * (https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource).
  * Pure: throws the Twilio error of the first rule broken, or returns the message to create.
  */
-export function validateCreate(params: FormParams, directory: SenderDirectory, now: Date): ValidMessage {
+export function validateCreate(
+	params: FormParams,
+	directory: SenderDirectory,
+	now: Date,
+): ValidMessage {
 	const to = first(params, 'To');
 	if (!to) throw errors.toRequired();
 	let from = first(params, 'From') || null;

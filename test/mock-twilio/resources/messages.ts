@@ -72,7 +72,11 @@ function listMessages(messages: MockMessage[], filters: FormParams): MessageReso
 		.filter(({ resource }) => {
 			if (value('To') !== undefined && resource.to !== value('To')) return false;
 			if (value('From') !== undefined && resource.from !== value('From')) return false;
-			for (const [key, compare] of [['DateSent', '='], ['DateSent<', '<'], ['DateSent>', '>']] as const) {
+			for (const [key, compare] of [
+				['DateSent', '='],
+				['DateSent<', '<'],
+				['DateSent>', '>'],
+			] as const) {
 				const filter = value(key);
 				if (filter !== undefined && !sentMatches(resource.date_sent, filter, compare)) return false;
 			}
@@ -104,9 +108,11 @@ export function registerMessages(router: Router, ctx: MessagesContext): void {
 			const valid = validateCreate(
 				form,
 				{
-					ownsSmsNumber: (number) => state.phoneNumber(accountSid, number)?.capabilities.sms === true,
+					ownsSmsNumber: (number) =>
+						state.phoneNumber(accountSid, number)?.capabilities.sms === true,
 					ownsWhatsAppSender: (number) =>
-						state.whatsAppSenders.has(number) && state.phoneNumber(accountSid, number) !== undefined,
+						state.whatsAppSenders.has(number) &&
+						state.phoneNumber(accountSid, number) !== undefined,
 					service: (sid) => state.service(accountSid, sid),
 				},
 				now,
@@ -144,7 +150,10 @@ export function registerMessages(router: Router, ctx: MessagesContext): void {
 	router.add(
 		'GET',
 		instance,
-		forAccount(state, ({ params, path }) => ({ status: 200, body: find(params.AccountSid, params.MessageSid, path).resource })),
+		forAccount(state, ({ params, path }) => ({
+			status: 200,
+			body: find(params.AccountSid, params.MessageSid, path).resource,
+		})),
 	);
 
 	// Update: cancel a scheduled message (Status=canceled) or redact its body (Body='').
@@ -178,4 +187,3 @@ export function registerMessages(router: Router, ctx: MessagesContext): void {
 		}),
 	);
 }
-

@@ -13,7 +13,11 @@ const V1 = '/v1/Services';
 const MESSAGING_HOST = 'https://messaging.twilio.com';
 
 /** A new service with Twilio's defaults (https://www.twilio.com/docs/messaging/api/service-resource). */
-export function buildService(accountSid: string, friendlyName: string, now: Date): MessagingServiceResource {
+export function buildService(
+	accountSid: string,
+	friendlyName: string,
+	now: Date,
+): MessagingServiceResource {
 	const sid = newSid('MG');
 	const url = `${MESSAGING_HOST}${V1}/${sid}`;
 	return {
@@ -88,7 +92,8 @@ function applyUpdate(service: MessagingServiceResource, form: FormParams, now: D
 		const value = first(form, param);
 		if (value !== undefined) service[field] = value.toUpperCase();
 	}
-	for (const [param, field] of BOOLEAN_FIELDS) service[field] = formBoolean(first(form, param), service[field]);
+	for (const [param, field] of BOOLEAN_FIELDS)
+		service[field] = formBoolean(first(form, param), service[field]);
 	service.date_updated = iso8601(now);
 }
 
@@ -102,7 +107,9 @@ function poolEntry(service: MessagingServiceResource, pn: PhoneNumberResource) {
 		date_updated: service.date_updated,
 		phone_number: pn.phone_number,
 		country_code: pn.phone_number.startsWith('+1') ? 'US' : 'ZZ',
-		capabilities: (['sms', 'mms', 'voice'] as const).filter((c) => pn.capabilities[c]).map((c) => c.toUpperCase()),
+		capabilities: (['sms', 'mms', 'voice'] as const)
+			.filter((c) => pn.capabilities[c])
+			.map((c) => c.toUpperCase()),
 		url: `${service.url}/PhoneNumbers/${pn.sid}`,
 	};
 }
@@ -116,7 +123,9 @@ export function registerMessagingServices(router: Router, ctx: ResourceContext):
 	};
 
 	router.add('GET', V1, ({ principal, path, query }) => {
-		const items = state.messagingServices.filter((service) => service.account_sid === principal.accountSid);
+		const items = state.messagingServices.filter(
+			(service) => service.account_sid === principal.accountSid,
+		);
 		return { status: 200, body: v1Page('services', items, ctx.publicUrl(), path, query) };
 	});
 	router.add('GET', `${V1}/:Sid`, ({ principal, params, path }) => ({

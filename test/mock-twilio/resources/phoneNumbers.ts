@@ -16,7 +16,11 @@ function friendlyName(phoneNumber: string): string {
 }
 
 /** A purchased number with Twilio's defaults (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource). */
-export function buildPhoneNumber(accountSid: string, phoneNumber: string, now: Date): PhoneNumberResource {
+export function buildPhoneNumber(
+	accountSid: string,
+	phoneNumber: string,
+	now: Date,
+): PhoneNumberResource {
 	const sid = newSid('PN');
 	const uri = `${API}/Accounts/${accountSid}/IncomingPhoneNumbers/${sid}.json`;
 	return {
@@ -45,7 +49,9 @@ export function buildPhoneNumber(accountSid: string, phoneNumber: string, now: D
 		status: 'in-use',
 		status_callback: '',
 		status_callback_method: 'POST',
-		subresource_uris: { assigned_add_ons: `${API}/Accounts/${accountSid}/IncomingPhoneNumbers/${sid}/AssignedAddOns.json` },
+		subresource_uris: {
+			assigned_add_ons: `${API}/Accounts/${accountSid}/IncomingPhoneNumbers/${sid}/AssignedAddOns.json`,
+		},
 		trunk_sid: null,
 		type: 'local',
 		uri,
@@ -92,7 +98,9 @@ function matchesNumber(pn: PhoneNumberResource, filter: string | undefined): boo
 export function registerPhoneNumbers(router: Router, ctx: ResourceContext): void {
 	const { state } = ctx;
 	const find = (accountSid: string, sid: string, path: string) => {
-		const pn = state.phoneNumbers.find((item) => item.account_sid === accountSid && item.sid === sid);
+		const pn = state.phoneNumbers.find(
+			(item) => item.account_sid === accountSid && item.sid === sid,
+		);
 		if (!pn) throw errors.notFound(path);
 		return pn;
 	};
@@ -112,13 +120,19 @@ export function registerPhoneNumbers(router: Router, ctx: ResourceContext): void
 					matchesNumber(pn, first(query, 'PhoneNumber')) &&
 					(filters.FriendlyName === undefined || pn.friendly_name === filters.FriendlyName),
 			);
-			return { status: 200, body: legacyPage('incoming_phone_numbers', items, path, query, filters) };
+			return {
+				status: 200,
+				body: legacyPage('incoming_phone_numbers', items, path, query, filters),
+			};
 		}),
 	);
 	router.add(
 		'GET',
 		`${API}/Accounts/:AccountSid/IncomingPhoneNumbers/:Sid.json`,
-		forAccount(state, ({ params, path }) => ({ status: 200, body: find(params.AccountSid, params.Sid, path) })),
+		forAccount(state, ({ params, path }) => ({
+			status: 200,
+			body: find(params.AccountSid, params.Sid, path),
+		})),
 	);
 	router.add(
 		'POST',

@@ -65,14 +65,22 @@ function send(
 ): Promise<WebhookResult> {
 	return new Promise((resolve, reject) => {
 		const transport = target.startsWith('https:') ? https : http;
-		const request = transport.request(target, { method, headers, signal, timeout: TIMEOUT_MS }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () =>
-				resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
-			);
-			response.on('error', reject);
-		});
+		const request = transport.request(
+			target,
+			{ method, headers, signal, timeout: TIMEOUT_MS },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () =>
+					resolve({
+						status: response.statusCode ?? 0,
+						headers: response.headers,
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+				response.on('error', reject);
+			},
+		);
 		request.on('timeout', () => request.destroy(new Error(`No answer within ${TIMEOUT_MS} ms`)));
 		request.on('error', reject);
 		request.end(body ?? undefined);
@@ -85,13 +93,19 @@ function send(
  * with `user:password@` is signed as written and sent without credentials first; Twilio answers a
  * Basic challenge (401 + WWW-Authenticate) by sending them.
  */
-export async function deliverSigned(request: SignedRequest): Promise<WebhookResult & { idempotencyToken: string }> {
+export async function deliverSigned(
+	request: SignedRequest,
+): Promise<WebhookResult & { idempotencyToken: string }> {
 	const isGet = request.method === 'GET';
-	const signedUrl = isGet ? withQuery(request.signatureUrl ?? request.url, request.params) : request.signatureUrl ?? request.url;
+	const signedUrl = isGet
+		? withQuery(request.signatureUrl ?? request.url, request.params)
+		: (request.signatureUrl ?? request.url);
 	const token = request.badSignature ? `${request.authToken}-not-the-token` : request.authToken;
 	const signature = twilioSignature(token, signedUrl, isGet ? {} : request.params);
 	const idempotencyToken = request.idempotencyToken ?? `${randomUUID()}-mock`;
-	const { target, credentials } = splitCredentials(isGet ? withQuery(request.url, request.params) : request.url);
+	const { target, credentials } = splitCredentials(
+		isGet ? withQuery(request.url, request.params) : request.url,
+	);
 	const body = isGet ? null : encodeForm(request.params);
 	const headers: Record<string, string> = {
 		Accept: '*/*',
@@ -103,10 +117,17 @@ export async function deliverSigned(request: SignedRequest): Promise<WebhookResu
 		...request.headers,
 	};
 	let result = await send(target, request.method, headers, body, request.signal);
-	const challenged = result.status === 401 && /^\s*basic/i.test(String(result.headers['www-authenticate'] ?? ''));
+	const challenged =
+		result.status === 401 && /^\s*basic/i.test(String(result.headers['www-authenticate'] ?? ''));
 	if (credentials !== null && challenged) {
 		const authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-		result = await send(target, request.method, { ...headers, Authorization: authorization }, body, request.signal);
+		result = await send(
+			target,
+			request.method,
+			{ ...headers, Authorization: authorization },
+			body,
+			request.signal,
+		);
 	}
 	return { ...result, idempotencyToken };
 }

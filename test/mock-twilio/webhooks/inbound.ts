@@ -1,4 +1,9 @@
-import type { FormParams, InboundMessage, MessagingServiceResource, PhoneNumberResource } from '../types';
+import type {
+	FormParams,
+	InboundMessage,
+	MessagingServiceResource,
+	PhoneNumberResource,
+} from '../types';
 import { newSid } from '../format';
 import { parseAddress } from '../resources/messageRules';
 import { countSegments } from '../segments';
@@ -65,7 +70,10 @@ export function inboundTarget(
 ): { url: string; method: 'GET' | 'POST' } | undefined {
 	if (service && !service.use_inbound_webhook_on_number) {
 		if (!service.inbound_request_url) return undefined;
-		return { url: service.inbound_request_url, method: service.inbound_method === 'GET' ? 'GET' : 'POST' };
+		return {
+			url: service.inbound_request_url,
+			method: service.inbound_method === 'GET' ? 'GET' : 'POST',
+		};
 	}
 	if (!pn.sms_url) return undefined;
 	return { url: pn.sms_url, method: pn.sms_method === 'GET' ? 'GET' : 'POST' };

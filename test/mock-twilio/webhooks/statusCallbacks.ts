@@ -25,7 +25,8 @@ export function plannedSteps(input: {
 }): StatusStep[] {
 	const steps: StatusStep[] = input.viaService ? [{ status: 'queued', errorCode: null }] : [];
 	const { outcome } = input;
-	if (outcome?.status === 'failed') return [...steps, { status: 'failed', errorCode: outcome.errorCode }];
+	if (outcome?.status === 'failed')
+		return [...steps, { status: 'failed', errorCode: outcome.errorCode }];
 	steps.push({ status: 'sent', errorCode: null });
 	if (outcome) return [...steps, { status: 'undelivered', errorCode: outcome.errorCode }];
 	steps.push({ status: 'delivered', errorCode: null });
@@ -38,7 +39,12 @@ export function plannedSteps(input: {
  * the standard ones, RawDlrDoneDate for SMS delivered/undelivered, and the channel properties
  * (ChannelInstallSid, ChannelPrefix, ChannelToAddress, ChannelStatusMessage, EventType) for WhatsApp.
  */
-export function callbackParams(message: MockMessage, step: StatusStep, channelInstallSid: string, now: Date): FormParams {
+export function callbackParams(
+	message: MockMessage,
+	step: StatusStep,
+	channelInstallSid: string,
+	now: Date,
+): FormParams {
 	const { resource } = message;
 	const params: FormParams = {
 		AccountSid: resource.account_sid,
@@ -54,13 +60,15 @@ export function callbackParams(message: MockMessage, step: StatusStep, channelIn
 	if (step.errorCode !== null) params.ErrorCode = String(step.errorCode);
 	const to = parseAddress(resource.to);
 	if (to.channel === null) {
-		if (step.status === 'delivered' || step.status === 'undelivered') params.RawDlrDoneDate = dlrDoneDate(now);
+		if (step.status === 'delivered' || step.status === 'undelivered')
+			params.RawDlrDoneDate = dlrDoneDate(now);
 		return params;
 	}
 	params.ChannelInstallSid = channelInstallSid;
 	params.ChannelPrefix = to.channel;
 	params.ChannelToAddress = to.number;
-	if (step.errorCode !== null) params.ChannelStatusMessage = deliveryErrorMessages[step.errorCode] ?? 'Unknown error';
+	if (step.errorCode !== null)
+		params.ChannelStatusMessage = deliveryErrorMessages[step.errorCode] ?? 'Unknown error';
 	if (step.status === 'read') params.EventType = 'READ';
 	return params;
 }
@@ -97,7 +105,9 @@ export class Lifecycle {
 		const steps = plannedSteps({
 			viaService: message.resource.status === 'accepted',
 			whatsapp: to.channel === 'whatsapp',
-			outcome: state.deliveryOutcomes.get(to.number) ?? this.windowOutcome(to.channel, to.number, contentSid),
+			outcome:
+				state.deliveryOutcomes.get(to.number) ??
+				this.windowOutcome(to.channel, to.number, contentSid),
 			readReceipts,
 		});
 		this.options.tasks.run(async () => {
@@ -118,8 +128,13 @@ export class Lifecycle {
 
 	// WhatsApp free-form messages only reach someone who wrote in the last 24 hours
 	// (https://www.twilio.com/docs/whatsapp/key-concepts#the-24-hour-window-or-24-hour-session).
-	private windowOutcome(channel: string | null, number: string, contentSid: string | null): DeliveryOutcome | undefined {
-		if (!this.options.enforceWhatsAppWindow || channel !== 'whatsapp' || contentSid !== null) return undefined;
+	private windowOutcome(
+		channel: string | null,
+		number: string,
+		contentSid: string | null,
+	): DeliveryOutcome | undefined {
+		if (!this.options.enforceWhatsAppWindow || channel !== 'whatsapp' || contentSid !== null)
+			return undefined;
 		const last = this.options.state.whatsAppSessions.get(number);
 		if (last !== undefined && Date.now() - last < WHATSAPP_WINDOW_MS) return undefined;
 		return { status: 'undelivered', errorCode: 63016 };
@@ -134,10 +149,12 @@ export class Lifecycle {
 	changeStatus(message: MockMessage, step: StatusStep): void {
 		const { resource } = message;
 		const now = new Date();
-		if (step.status === 'queued' && resource.from === null) resource.from = this.pickSender(message);
+		if (step.status === 'queued' && resource.from === null)
+			resource.from = this.pickSender(message);
 		if (step.status === 'sent') {
 			resource.date_sent = rfc2822(now);
-			resource.price = parseAddress(resource.to).channel === 'whatsapp' ? PRICE.whatsapp : PRICE.sms;
+			resource.price =
+				parseAddress(resource.to).channel === 'whatsapp' ? PRICE.whatsapp : PRICE.sms;
 		}
 		if (step.errorCode !== null) {
 			resource.error_code = step.errorCode;
@@ -149,7 +166,10 @@ export class Lifecycle {
 
 	private async notify(message: MockMessage, step: StatusStep): Promise<void> {
 		if (message.statusCallback === null) return;
-		await this.options.post(message, callbackParams(message, step, this.channelInstallSid, new Date()));
+		await this.options.post(
+			message,
+			callbackParams(message, step, this.channelInstallSid, new Date()),
+		);
 	}
 
 	/** The Messaging Service picks a sender from its pool that serves the recipient's channel. */

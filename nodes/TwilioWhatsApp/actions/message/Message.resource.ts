@@ -28,7 +28,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Delete',
 				value: 'delete',
-				description: 'Delete a message from the account\'s logs',
+				description: "Delete a message from the account's logs",
 				action: 'Delete a message',
 			},
 			{
@@ -52,7 +52,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Send and Wait for Delivery Status',
 				value: SEND_AND_WAIT_OPERATION,
-				description: 'Send a message and pause the workflow until Twilio reports it delivered or failed',
+				description:
+					'Send a message and pause the workflow until Twilio reports it delivered or failed',
 				action: 'Send a message and wait for its delivery status',
 			},
 		],

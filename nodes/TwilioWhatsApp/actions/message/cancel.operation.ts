@@ -17,11 +17,25 @@ const properties: INodeProperties[] = [
 export const description = showOnlyFor('message', 'cancel', properties);
 
 /** Cancels a scheduled message (Twilio: update the Message with Status=canceled). */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => messagePath(String(this.getNodeParameter('messageSid', itemIndex) ?? ''), failFor(this, itemIndex)),
+		prepare: (itemIndex) =>
+			messagePath(
+				String(this.getNodeParameter('messageSid', itemIndex) ?? ''),
+				failFor(this, itemIndex),
+			),
 		perform: async (path, itemIndex) => [
-			messageOutput(await twilioApiRequest.call(this, { method: 'POST', path, form: { Status: 'canceled' }, itemIndex })),
+			messageOutput(
+				await twilioApiRequest.call(this, {
+					method: 'POST',
+					path,
+					form: { Status: 'canceled' },
+					itemIndex,
+				}),
+			),
 		],
 	});
 }

@@ -9,13 +9,17 @@ import { failFor, messagePath } from './messageParameters';
 const properties: INodeProperties[] = [
 	{
 		...messageSidProperty,
-		description: 'The sid of the message to delete from the account\'s logs. Twilio deletes only messages that are no longer in progress.',
+		description:
+			"The sid of the message to delete from the account's logs. Twilio deletes only messages that are no longer in progress.",
 	},
 ];
 
 export const description = showOnlyFor('message', 'delete', properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
 		prepare: (itemIndex) => {
 			const sid = String(this.getNodeParameter('messageSid', itemIndex) ?? '').trim();

@@ -20,9 +20,18 @@ const properties: INodeProperties[] = [messageSidProperty];
 
 export const description = showOnlyFor('message', 'get', properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => messagePath(String(this.getNodeParameter('messageSid', itemIndex) ?? ''), failFor(this, itemIndex)),
-		perform: async (path, itemIndex) => [messageOutput(await twilioApiRequest.call(this, { method: 'GET', path, itemIndex }))],
+		prepare: (itemIndex) =>
+			messagePath(
+				String(this.getNodeParameter('messageSid', itemIndex) ?? ''),
+				failFor(this, itemIndex),
+			),
+		perform: async (path, itemIndex) => [
+			messageOutput(await twilioApiRequest.call(this, { method: 'GET', path, itemIndex })),
+		],
 	});
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { twilioApiRequestAllItems } from '../../../shared/transport';
 import type { Fail } from '../../helpers/addresses';
@@ -82,7 +87,11 @@ export const description = showOnlyFor('message', 'getMany', properties);
 function dayOf(value: unknown, label: string, zone: string, fail: Fail): string | undefined {
 	const parsed = parseDateTime(value, zone);
 	if (!parsed) return undefined;
-	if (!parsed.isValid) fail(`"${label}" value "${String(value)}" is not a date`, 'Use ISO 8601, for example 2030-05-15.');
+	if (!parsed.isValid)
+		fail(
+			`"${label}" value "${String(value)}" is not a date`,
+			'Use ISO 8601, for example 2030-05-15.',
+		);
 	return parsed.toISODate() ?? undefined;
 }
 
@@ -90,7 +99,8 @@ function dayOf(value: unknown, label: string, zone: string, fail: Fail): string 
 export function listQuery(filters: IDataObject, zone: string, fail: Fail): IDataObject {
 	const qs: IDataObject = {};
 	if (typeof filters.to === 'string' && filters.to.trim()) qs.To = filterAddress(filters.to);
-	if (typeof filters.from === 'string' && filters.from.trim()) qs.From = filterAddress(filters.from);
+	if (typeof filters.from === 'string' && filters.from.trim())
+		qs.From = filterAddress(filters.from);
 	const on = dayOf(filters.dateSent, 'Sent On', zone, fail);
 	const before = dayOf(filters.dateSentBefore, 'Sent Before', zone, fail);
 	const after = dayOf(filters.dateSentAfter, 'Sent After', zone, fail);
@@ -100,17 +110,33 @@ export function listQuery(filters: IDataObject, zone: string, fail: Fail): IData
 	return qs;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const zone = this.getTimezone();
 	return await runForEachItem(this, items, {
 		prepare: (itemIndex) => {
 			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-			const limit = returnAll ? undefined : Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
-			const qs = listQuery(this.getNodeParameter('filters', itemIndex, {}) as IDataObject, zone, failFor(this, itemIndex));
+			const limit = returnAll
+				? undefined
+				: Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
+			const qs = listQuery(
+				this.getNodeParameter('filters', itemIndex, {}) as IDataObject,
+				zone,
+				failFor(this, itemIndex),
+			);
 			return { limit, qs: { ...qs, PageSize: Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) } };
 		},
 		perform: async ({ limit, qs }, itemIndex) => {
-			const messages = await twilioApiRequestAllItems.call(this, { method: 'GET', path: MESSAGES_PATH, qs, key: 'messages', limit, itemIndex });
+			const messages = await twilioApiRequestAllItems.call(this, {
+				method: 'GET',
+				path: MESSAGES_PATH,
+				qs,
+				key: 'messages',
+				limit,
+				itemIndex,
+			});
 			return messages.map(messageOutput);
 		},
 	});

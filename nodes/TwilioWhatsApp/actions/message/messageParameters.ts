@@ -4,21 +4,33 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { RetryPolicy } from '../../../shared/transport';
 import { DEFAULT_RETRY_POLICY } from '../../../shared/transport';
 import type { Channel, Fail } from '../../helpers/addresses';
-import type { ContentKind, MessageOptions, MessageParameters, SenderKind } from '../../helpers/formFields';
+import type {
+	ContentKind,
+	MessageOptions,
+	MessageParameters,
+	SenderKind,
+} from '../../helpers/formFields';
 
 export const MESSAGES_PATH = '/2010-04-01/Accounts/{AccountSid}/Messages.json';
 
 /** The path of one message; the SID is checked first because it becomes part of the URL. */
 export function messagePath(sid: string, fail: Fail): string {
 	const trimmed = sid.trim();
-	if (!/^(SM|MM)[0-9a-fA-F]{32}$/.test(trimmed)) fail(`"Message SID" "${trimmed}" is not a Twilio message SID`, 'Message SIDs start with SM (or MM) followed by 32 hexadecimal characters.');
+	if (!/^(SM|MM)[0-9a-fA-F]{32}$/.test(trimmed))
+		fail(
+			`"Message SID" "${trimmed}" is not a Twilio message SID`,
+			'Message SIDs start with SM (or MM) followed by 32 hexadecimal characters.',
+		);
 	return `/2010-04-01/Accounts/{AccountSid}/Messages/${trimmed}.json`;
 }
 
 /** Raises a parameter problem of one item as a NodeOperationError that names the item. */
 export function failFor(ctx: IExecuteFunctions, itemIndex: number): Fail {
 	return (message, description) => {
-		throw new NodeOperationError(ctx.getNode(), `${message} (item ${itemIndex})`, { itemIndex, description });
+		throw new NodeOperationError(ctx.getNode(), `${message} (item ${itemIndex})`, {
+			itemIndex,
+			description,
+		});
 	};
 }
 
@@ -49,7 +61,9 @@ export function twilioOptionsOf(options: IDataObject): MessageOptions {
 
 export function retryPolicyOf(options: IDataObject): RetryPolicy {
 	const maxRetries = options.maxRetries;
-	return typeof maxRetries === 'number' ? { ...DEFAULT_RETRY_POLICY, maxRetries: Math.max(0, Math.min(10, Math.floor(maxRetries))) } : DEFAULT_RETRY_POLICY;
+	return typeof maxRetries === 'number'
+		? { ...DEFAULT_RETRY_POLICY, maxRetries: Math.max(0, Math.min(10, Math.floor(maxRetries))) }
+		: DEFAULT_RETRY_POLICY;
 }
 
 function stringList(value: unknown): string[] {
@@ -58,7 +72,11 @@ function stringList(value: unknown): string[] {
 }
 
 /** The message parameters of one item, as buildMessageForm takes them. */
-export function readMessageParameters(this: IExecuteFunctions, itemIndex: number, statusCallback: string): MessageParameters {
+export function readMessageParameters(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	statusCallback: string,
+): MessageParameters {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const content = this.getNodeParameter('content', itemIndex, 'text') as ContentKind;
 	return {
@@ -69,9 +87,14 @@ export function readMessageParameters(this: IExecuteFunctions, itemIndex: number
 		to: String(this.getNodeParameter('to', itemIndex) ?? ''),
 		content,
 		body: content === 'text' ? String(this.getNodeParameter('body', itemIndex, '') ?? '') : '',
-		mediaUrls: content === 'text' ? stringList(this.getNodeParameter('mediaUrls', itemIndex, [])) : [],
-		contentSid: content === 'template' ? String(this.getNodeParameter('contentSid', itemIndex, '') ?? '') : '',
-		contentVariables: content === 'template' ? this.getNodeParameter('contentVariables', itemIndex, '') : undefined,
+		mediaUrls:
+			content === 'text' ? stringList(this.getNodeParameter('mediaUrls', itemIndex, [])) : [],
+		contentSid:
+			content === 'template'
+				? String(this.getNodeParameter('contentSid', itemIndex, '') ?? '')
+				: '',
+		contentVariables:
+			content === 'template' ? this.getNodeParameter('contentVariables', itemIndex, '') : undefined,
 		statusCallback,
 		options: twilioOptionsOf(options),
 	};

@@ -1,5 +1,10 @@
 import { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
@@ -10,7 +15,13 @@ import type { PacingSettings } from '../../helpers/pacing';
 import { createPacer, pacingProblem } from '../../helpers/pacing';
 import type { CorrelationValue } from '../../helpers/statusCallback';
 import { statusCallbackUrl } from '../../helpers/statusCallback';
-import { alphabetical, messageProperties, retryOption, showOnlyFor, twilioMessageOptions } from '../common.descriptions';
+import {
+	alphabetical,
+	messageProperties,
+	retryOption,
+	showOnlyFor,
+	twilioMessageOptions,
+} from '../common.descriptions';
 import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './messageParameters';
 
 // Twilio queues what it accepts and allows an account many concurrent API requests (20429 above that),
@@ -41,8 +52,20 @@ const sendingOptions: INodeProperties[] = [
 				displayName: 'Value',
 				name: 'values',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'recordId' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: '={{ $json.recordId }}' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'recordId',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: '={{ $json.recordId }}',
+					},
 				],
 			},
 		],
@@ -53,7 +76,8 @@ const sendingOptions: INodeProperties[] = [
 		type: 'fixedCollection',
 		default: {},
 		placeholder: 'Add Pacing',
-		description: 'Spaces the start of consecutive messages. With concurrency above 1, messages still start at least this far apart.',
+		description:
+			'Spaces the start of consecutive messages. With concurrency above 1, messages still start at least this far apart.',
 		options: [
 			{
 				displayName: 'Pacing',
@@ -67,7 +91,11 @@ const sendingOptions: INodeProperties[] = [
 						options: [
 							{ name: 'None', value: 'none' },
 							{ name: 'Fixed Delay', value: 'fixed' },
-							{ name: 'Random Delay', value: 'random', description: 'A random delay between a minimum and a maximum, for each message' },
+							{
+								name: 'Random Delay',
+								value: 'random',
+								description: 'A random delay between a minimum and a maximum, for each message',
+							},
 						],
 					},
 					{
@@ -109,7 +137,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://n8n.example.com/webhook/…/twilio',
-		description: 'Twilio posts every status change of the message (queued, sent, delivered, read, failed …) to this URL',
+		description:
+			'Twilio posts every status change of the message (queued, sent, delivered, read, failed …) to this URL',
 		hint: 'Paste the production URL of a Twilio Trigger node to receive the delivery statuses in another workflow, matched by message SID',
 	},
 	{
@@ -126,26 +155,41 @@ export const description = showOnlyFor('message', 'send', properties);
 
 export function correlationValuesOf(options: IDataObject): CorrelationValue[] {
 	const values = (options.correlationValues as IDataObject | undefined)?.values;
-	return Array.isArray(values) ? values.map((entry) => ({ name: String((entry as IDataObject).name ?? ''), value: String((entry as IDataObject).value ?? '') })) : [];
+	return Array.isArray(values)
+		? values.map((entry) => ({
+				name: String((entry as IDataObject).name ?? ''),
+				value: String((entry as IDataObject).value ?? ''),
+			}))
+		: [];
 }
 
 export function pacingSettingsOf(options: IDataObject): PacingSettings {
 	const settings = (options.pacing as IDataObject | undefined)?.settings as IDataObject | undefined;
 	if (!settings || settings.mode === 'none') return { mode: 'none' };
-	if (settings.mode === 'random') return { mode: 'random', minMs: Number(settings.minMs ?? 0), maxMs: Number(settings.maxMs ?? 0) };
+	if (settings.mode === 'random')
+		return {
+			mode: 'random',
+			minMs: Number(settings.minMs ?? 0),
+			maxMs: Number(settings.maxMs ?? 0),
+		};
 	return { mode: 'fixed', delayMs: Number(settings.delayMs ?? 0) };
 }
 
 export function concurrencyOf(options: IDataObject): number {
 	const value = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
-	return Number.isFinite(value) ? Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(value))) : DEFAULT_CONCURRENCY;
+	return Number.isFinite(value)
+		? Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(value)))
+		: DEFAULT_CONCURRENCY;
 }
 
 /**
  * Sends one message per item. Every item is checked before the first message goes out; each message is
  * sent once (the transport repeats only requests Twilio refused with 429/503).
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	// Throughput settings apply to the whole run, so they are read from the first item.
 	const runOptions = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const pacing = pacingSettingsOf(runOptions);
@@ -157,12 +201,28 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		prepare: (itemIndex) => {
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const fail = failFor(this, itemIndex);
-			const callback = statusCallbackUrl(String(this.getNodeParameter('statusCallback', itemIndex, '') ?? ''), correlationValuesOf(options), fail);
-			const form = buildMessageForm(readMessageParameters.call(this, itemIndex, callback), { now: DateTime.now(), zone }, fail);
+			const callback = statusCallbackUrl(
+				String(this.getNodeParameter('statusCallback', itemIndex, '') ?? ''),
+				correlationValuesOf(options),
+				fail,
+			);
+			const form = buildMessageForm(
+				readMessageParameters.call(this, itemIndex, callback),
+				{ now: DateTime.now(), zone },
+				fail,
+			);
 			return { form, retry: retryPolicyOf(options) };
 		},
 		perform: async ({ form, retry }, itemIndex) => [
-			messageOutput(await twilioApiRequest.call(this, { method: 'POST', path: MESSAGES_PATH, form, retry, itemIndex })),
+			messageOutput(
+				await twilioApiRequest.call(this, {
+					method: 'POST',
+					path: MESSAGES_PATH,
+					form,
+					retry,
+					itemIndex,
+				}),
+			),
 		],
 		concurrency: concurrencyOf(runOptions),
 		beforeEach: createPacer(pacing),

@@ -32,8 +32,20 @@ import { buildMessageForm } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
 import type { MessageOutput } from '../../helpers/messageOutput';
 import { messageOutput } from '../../helpers/messageOutput';
-import { alphabetical, messageProperties, retryOption, showOnlyFor, twilioMessageOptions } from '../common.descriptions';
-import { failFor, MESSAGES_PATH, messagePath, readMessageParameters, retryPolicyOf } from './messageParameters';
+import {
+	alphabetical,
+	messageProperties,
+	retryOption,
+	showOnlyFor,
+	twilioMessageOptions,
+} from '../common.descriptions';
+import {
+	failFor,
+	MESSAGES_PATH,
+	messagePath,
+	readMessageParameters,
+	retryPolicyOf,
+} from './messageParameters';
 
 /*
  * How it works (n8n's own send-and-wait mechanism, as in the Slack and Gmail nodes):
@@ -73,13 +85,19 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Sent',
 				value: 'sent',
-				description: 'Twilio handed the message to the carrier or WhatsApp; for SMS routes without delivery receipts',
+				description:
+					'Twilio handed the message to the carrier or WhatsApp; for SMS routes without delivery receipts',
 			},
-			{ name: 'Delivered', value: 'delivered', description: 'The message reached the phone (or a later status arrived)' },
+			{
+				name: 'Delivered',
+				value: 'delivered',
+				description: 'The message reached the phone (or a later status arrived)',
+			},
 			{
 				name: 'Read (WhatsApp)',
 				value: 'read',
-				description: 'The recipient opened the message; users who turned read receipts off never send this',
+				description:
+					'The recipient opened the message; users who turned read receipts off never send this',
 			},
 		],
 		description: 'Undelivered, failed and canceled always resume the workflow',
@@ -90,7 +108,8 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		default: 1,
 		typeOptions: { minValue: 0.01, numberPrecision: 2 },
-		description: 'How long to wait for the status at most; then the workflow resumes with this node\'s input item',
+		description:
+			"How long to wait for the status at most; then the workflow resumes with this node's input item",
 	},
 	{
 		displayName: 'Unit',
@@ -120,16 +139,27 @@ function currentWaitKey(ctx: IExecuteFunctions | IWebhookFunctions): string {
 	return waitKey(ctx.evaluateExpression(WAIT_ROUND_EXPRESSION, 0));
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	if (items.length > 1) {
-		throw new NodeOperationError(this.getNode(), `Send and Wait sends one message per run, but it received ${items.length} items`, {
-			description:
-				'n8n resumes a waiting workflow once. Put a Loop Over Items node with batch size 1 before this node to wait for each message in turn, or use the Send operation with a Status Callback URL pointing at a Twilio Trigger.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Send and Wait sends one message per run, but it received ${items.length} items`,
+			{
+				description:
+					'n8n resumes a waiting workflow once. Put a Loop Over Items node with batch size 1 before this node to wait for each message in turn, or use the Send operation with a Status Callback URL pointing at a Twilio Trigger.',
+			},
+		);
 	}
 	const fail: Fail = failFor(this, 0);
 	const amount = Number(this.getNodeParameter('waitAmount', 0, 1));
-	const deadline = waitDeadline(amount, this.getNodeParameter('waitUnit', 0, 'hours') as WaitUnit, Date.now());
+	const deadline = waitDeadline(
+		amount,
+		this.getNodeParameter('waitUnit', 0, 'hours') as WaitUnit,
+		Date.now(),
+	);
 	if (!deadline) fail(`"Limit Wait Time" must be more than 0; got ${amount}`);
 	const waitUntil = this.getNodeParameter('waitUntil', 0, 'delivered') as WaitUntil;
 
@@ -137,7 +167,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE, 0));
 	if (!account.signingAuthToken) {
 		fail(
-			'Send and Wait needs the Auth Token to verify Twilio\'s callbacks',
+			"Send and Wait needs the Auth Token to verify Twilio's callbacks",
 			'The credential uses an API Key: fill in "Auth Token (for Webhook Signatures)" in the Twilio Messaging API credential.',
 		);
 	}
@@ -146,31 +176,61 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const retry = retryPolicyOf(this.getNodeParameter('options', 0, {}) as IDataObject);
 
 	const output = await runForEachItem(this, items, {
-		prepare: (itemIndex) => buildMessageForm(readMessageParameters.call(this, itemIndex, resumeUrl), { now: DateTime.now(), zone }, fail),
-		perform: async (form, itemIndex) => [messageOutput(await twilioApiRequest.call(this, { method: 'POST', path: MESSAGES_PATH, form, retry, itemIndex }))],
+		prepare: (itemIndex) =>
+			buildMessageForm(
+				readMessageParameters.call(this, itemIndex, resumeUrl),
+				{ now: DateTime.now(), zone },
+				fail,
+			),
+		perform: async (form, itemIndex) => [
+			messageOutput(
+				await twilioApiRequest.call(this, {
+					method: 'POST',
+					path: MESSAGES_PATH,
+					form,
+					retry,
+					itemIndex,
+				}),
+			),
+		],
 	});
 
 	const sent = output[0]?.json as MessageOutput | undefined;
 	if (sent === undefined || sent.error !== undefined || sent.sid === null) return output;
 	this.customData.set(MESSAGE_SID_CUSTOM_DATA_KEY, sent.sid);
-	if (resumesOn(sent.status ?? '', waitUntil)) return [{ json: lookupOutput(sent), pairedItem: { item: 0 } }];
+	if (resumesOn(sent.status ?? '', waitUntil))
+		return [{ json: lookupOutput(sent), pairedItem: { item: 0 } }];
 
 	// Twilio may report the awaited status before n8n has stored this execution as waiting: n8n answers that
 	// callback 409 without calling the node, and Twilio does not send it again. Reading the message once more
 	// narrows the window in which a status can be lost to the moment between this read and n8n's save.
 	const latest = await readMessageBeforeWaiting(this, sent.sid, retry);
-	if (latest && resumesOn(latest.status ?? '', waitUntil)) return [{ json: lookupOutput(latest), pairedItem: { item: 0 } }];
+	if (latest && resumesOn(latest.status ?? '', waitUntil))
+		return [{ json: lookupOutput(latest), pairedItem: { item: 0 } }];
 	await this.putExecutionToWait(deadline);
 	return output;
 }
 
 /** The message as Twilio has it now; undefined when it cannot be read, since its callback can still come. */
-async function readMessageBeforeWaiting(ctx: IExecuteFunctions, sid: string, retry: RetryPolicy): Promise<MessageOutput | undefined> {
+async function readMessageBeforeWaiting(
+	ctx: IExecuteFunctions,
+	sid: string,
+	retry: RetryPolicy,
+): Promise<MessageOutput | undefined> {
 	try {
-		return messageOutput(await twilioApiRequest.call(ctx, { method: 'GET', path: messagePath(sid, failFor(ctx, 0)), retry, itemIndex: 0 }));
+		return messageOutput(
+			await twilioApiRequest.call(ctx, {
+				method: 'GET',
+				path: messagePath(sid, failFor(ctx, 0)),
+				retry,
+				itemIndex: 0,
+			}),
+		);
 	} catch (error) {
 		// Failing the node now would invite a re-run, which sends the message a second time.
-		ctx.logger.warn(`Send and Wait could not read message ${sid} before waiting for its status: ${(error as Error).message}`);
+		ctx.logger.warn(
+			`Send and Wait could not read message ${sid} before waiting for its status: ${(error as Error).message}`,
+		);
 		return undefined;
 	}
 }
@@ -181,7 +241,8 @@ async function readMessageBeforeWaiting(ctx: IExecuteFunctions, sid: string, ret
  */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
-	const answer = (statusCode: number, text: string) => writeAnswer(res, statusCode, 'text/plain; charset=utf-8', text);
+	const answer = (statusCode: number, text: string) =>
+		writeAnswer(res, statusCode, 'text/plain; charset=utf-8', text);
 	try {
 		const params = paramsFromBody(this.getBodyData());
 		const requestKey = String((this.getQueryData() as IDataObject)[WAIT_KEY_PARAM] ?? '');
@@ -192,17 +253,27 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		const rawBody = (this.getRequestObject() as { rawBody?: Buffer }).rawBody?.toString('utf8');
 		const verified =
 			account.signingAuthToken !== undefined &&
-			verifyTwilioSignature({ authToken: account.signingAuthToken, signature: typeof signature === 'string' ? signature : undefined, url, params, rawBody });
+			verifyTwilioSignature({
+				authToken: account.signingAuthToken,
+				signature: typeof signature === 'string' ? signature : undefined,
+				url,
+				params,
+				rawBody,
+			});
 		if (!verified) return answer(403, 'Invalid X-Twilio-Signature');
 
 		// A late callback of a message sent in an earlier round of a loop: acknowledged, not resumed on.
 		if (requestKey !== currentWaitKey(this)) return answer(200, 'Callback for an earlier message');
 		const status = callbackStatus(params);
 		const waitUntil = this.getNodeParameter('waitUntil', 'delivered') as WaitUntil;
-		if (!status || !resumesOn(status, waitUntil)) return answer(200, `Status ${status ?? 'missing'} noted, still waiting`);
+		if (!status || !resumesOn(status, waitUntil))
+			return answer(200, `Status ${status ?? 'missing'} noted, still waiting`);
 
 		answer(200, `Status ${status} received`);
-		return { noWebhookResponse: true, workflowData: [[{ json: deliveryOutput(params, new Date()), pairedItem: { item: 0 } }]] };
+		return {
+			noWebhookResponse: true,
+			workflowData: [[{ json: deliveryOutput(params, new Date()), pairedItem: { item: 0 } }]],
+		};
 	} catch (error) {
 		this.logger.error(`Twilio status callback could not be processed: ${(error as Error).message}`);
 		return answer(500, 'The status callback could not be processed');
