@@ -138,6 +138,8 @@ export const errors = {
 		),
 	scheduleNeedsService: () =>
 		badRequest(35118, 'MessagingServiceSid is required to schedule a message'),
+	// 20422: the Content API's answer to a body it cannot accept (missing or malformed field).
+	invalidParameter: (message: string) => badRequest(20422, message),
 	// 63007: WhatsApp sender not registered on the account.
 	whatsAppSenderUnknown: () =>
 		badRequest(63007, "Twilio could not find a Channel with the specified 'From' address"),

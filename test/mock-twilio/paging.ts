@@ -79,17 +79,21 @@ export function legacyPage<T extends { sid: string }>(
 	};
 }
 
-/** The v1 list envelope (messaging.twilio.com): records under `key`, absolute links in `meta`. */
+/**
+ * The v1 list envelope (messaging.twilio.com, content.twilio.com): records under `key`, absolute links
+ * in `meta` that keep the list's filters.
+ */
 export function v1Page<T extends { sid: string }>(
 	key: string,
 	items: T[],
 	baseUrl: string,
 	path: string,
 	query: FormParams,
+	filters: FormParams = {},
 ): Record<string, unknown> {
 	const w = cutPage(items, query);
 	const url = (page: number, token?: string | null) =>
-		baseUrl + link(path, {}, w.pageSize, page, token);
+		baseUrl + link(path, filters, w.pageSize, page, token);
 	return {
 		[key]: w.items,
 		meta: {

@@ -1,7 +1,9 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import type {
+	ApprovalStatus,
 	DeliveryOutcome,
+	MockContent,
 	FaultRule,
 	FaultSpec,
 	FormParams,
@@ -18,7 +20,7 @@ import type {
 } from './types';
 import type { ApiResponse } from './http/router';
 import { Router } from './http/router';
-import { first, parseForm } from './http/form';
+import { first, parseForm, parseJson } from './http/form';
 import { authenticate, basicUser } from './auth';
 import { errors, TwilioApiError } from './errors';
 import { Faults } from './faults';
@@ -29,6 +31,7 @@ import { registerAccounts } from './resources/accounts';
 import { registerMessages } from './resources/messages';
 import { registerPhoneNumbers } from './resources/phoneNumbers';
 import { registerMessagingServices } from './resources/messagingServices';
+import { buildContent, decideApproval, registerContent } from './resources/content';
 import { parseAddress } from './resources/messageRules';
 import { Lifecycle, type StatusStep } from './webhooks/statusCallbacks';
 import { deliverSigned, maskPassword } from './webhooks/client';
@@ -48,6 +51,12 @@ export interface MockTwilio {
 	readonly faults: readonly FaultRule[];
 	readonly phoneNumbers: PhoneNumberResource[];
 	readonly messagingServices: MessagingServiceResource[];
+	/** Content API resources (deleted ones too, marked), with every JSON body received for each. */
+	readonly contents: MockContent[];
+	/** Creates a Content resource as POST /v1/Content would (first account unless said); returns its SID. */
+	addContent(body: Record<string, unknown>, accountSid?: string): string;
+	/** What Meta decides about a submitted template: `approved`, `rejected` (with a reason), `paused` … */
+	setApprovalStatus(sid: string, status: ApprovalStatus, rejectionReason?: string): void;
 	setFault(spec: FaultSpec): FaultRule;
 	clearFaults(): void;
 	setLatency(ms: number): void;
@@ -188,6 +197,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 	registerMessages(router, context);
 	registerPhoneNumbers(router, context);
 	registerMessagingServices(router, context);
+	registerContent(router, context);
 
 	const server = http.createServer((req, res) => {
 		void handle(req, res).catch((error: unknown) => {
@@ -203,6 +213,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		const url = new URL(req.url ?? '/', 'http://mock.invalid');
 		const method = req.method ?? 'GET';
 		const isForm = /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
+		const isJson = /application\/json/i.test(req.headers['content-type'] ?? '');
 		const record: RecordedRequest = {
 			at: new Date(),
 			method,
@@ -210,6 +221,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 			query: parseForm(url.search.slice(1)),
 			// Twilio reads only form bodies: JSON is as good as no parameters (error 21604 on create).
 			form: isForm ? parseForm(Buffer.concat(chunks).toString('utf8')) : {},
+			json: isJson ? parseJson(Buffer.concat(chunks).toString('utf8')) : undefined,
 			headers: headersOf(req),
 			authUser: basicUser(req.headers.authorization),
 			status: null,
@@ -232,6 +244,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 				path: url.pathname,
 				query: record.query,
 				form: record.form,
+				json: record.json,
 				principal,
 				params,
 			});
@@ -283,6 +296,17 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		faults: faults.rules,
 		phoneNumbers: state.phoneNumbers,
 		messagingServices: state.messagingServices,
+		contents: state.contents,
+		addContent: (body, accountSid = accounts[0].accountSid) => {
+			const content = buildContent(accountSid, body, new Date());
+			state.contents.push(content);
+			return content.resource.sid;
+		},
+		setApprovalStatus: (sid, status, rejectionReason) => {
+			const content = state.contents.find((item) => item.resource.sid === sid);
+			if (!content) throw new Error(`The mock has no content ${sid}`);
+			decideApproval(content, status, rejectionReason);
+		},
 		setFault: (spec) => faults.set(spec),
 		clearFaults: () => faults.clear(),
 		setLatency: (ms) => {

@@ -1,5 +1,6 @@
 import type {
 	DeliveryOutcome,
+	MockContent,
 	MessagingServiceResource,
 	MockAccountConfig,
 	MockMessage,
@@ -14,6 +15,8 @@ export class MockState {
 	readonly phoneNumbers: PhoneNumberResource[] = [];
 	readonly messagingServices: MessagingServiceResource[] = [];
 	readonly servicePool: ServicePhoneNumber[] = [];
+	/** Content resources, deleted ones included (the API no longer shows those). */
+	readonly contents: MockContent[] = [];
 	/** Numbers (without `whatsapp:`) registered as WhatsApp senders. */
 	readonly whatsAppSenders = new Set<string>();
 	/** Last inbound WhatsApp message time by the user's number, for the 24-hour window. */
@@ -38,6 +41,14 @@ export class MockState {
 	/** Messages the API still shows (deleted ones stay in the record only). */
 	liveMessages(accountSid: string): MockMessage[] {
 		return this.messages.filter((message) => message.accountSid === accountSid && !message.deleted);
+	}
+
+	/** A Content resource the API still shows. */
+	content(accountSid: string, sid: string): MockContent | undefined {
+		return this.contents.find(
+			(item) =>
+				item.resource.account_sid === accountSid && item.resource.sid === sid && !item.deleted,
+		);
 	}
 
 	phoneNumber(accountSid: string, number: string): PhoneNumberResource | undefined {

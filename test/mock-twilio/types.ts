@@ -96,6 +96,8 @@ export interface RecordedRequest {
 	path: string;
 	query: FormParams;
 	form: FormParams;
+	/** The parsed JSON body (Content API requests), or undefined. */
+	json?: unknown;
 	/** Received headers without `authorization`: only its user name is kept, in `authUser`. */
 	headers: Record<string, string>;
 	authUser: string | null;
@@ -243,4 +245,47 @@ export interface InboundMessage {
 	profileName?: string;
 	/** More parameters (Latitude, ButtonText, OriginalRepliedMessageSid …), added as given. */
 	extra?: Record<string, string>;
+}
+
+/** WhatsApp approval states of a Content resource (https://www.twilio.com/docs/content/content-api-resources#approval-status). */
+export type ApprovalStatus =
+	| 'unsubmitted'
+	| 'received'
+	| 'pending'
+	| 'approved'
+	| 'rejected'
+	| 'paused'
+	| 'disabled';
+
+/**
+ * A WhatsApp approval request as spec/json/twilio_content_v1.json shapes it
+ * (`content.v1.content.approval_create`, the `whatsapp` object of `approval_fetch`).
+ */
+export interface WhatsAppApproval {
+	name: string;
+	category: string;
+	content_type: string;
+	status: ApprovalStatus;
+	rejection_reason: string;
+	allow_category_change: boolean;
+}
+
+/** A Content resource (`content.v1.content` of spec/json/twilio_content_v1.json) and its approval. */
+export interface MockContent {
+	resource: {
+		account_sid: string;
+		date_created: string;
+		date_updated: string;
+		friendly_name: string;
+		language: string;
+		links: { approval_create: string; approval_fetch: string };
+		sid: string;
+		types: Record<string, unknown>;
+		url: string;
+		variables: Record<string, string>;
+	};
+	approval: WhatsAppApproval | null;
+	deleted: boolean;
+	/** Every JSON body received for this resource (create, then approval requests). */
+	requests: unknown[];
 }

@@ -28,7 +28,7 @@ class MockHttpClient extends RequestClient {
 	request<TData>(opts: RequestClient.RequestOptions<TData>) {
 		return super.request({
 			...opts,
-			uri: opts.uri.replace(/^https:\/\/(api|messaging)\.twilio\.com/, this.base),
+			uri: opts.uri.replace(/^https:\/\/(api|messaging|content)\.twilio\.com/, this.base),
 		});
 	}
 }
@@ -651,10 +651,20 @@ describe('Twilio mock', () => {
 						...extra,
 					});
 				const outside = await send({ body: 'free-form' });
-				const template = await send({
-					contentSid: `HX${'a'.repeat(32)}`,
-					contentVariables: '{"1":"Ana"}',
+				const approved = mock.addContent({
+					language: 'en',
+					types: { 'twilio/text': { body: 'Hi {{1}}, your order has shipped.' } },
 				});
+				const unapproved = mock.addContent({
+					language: 'en',
+					types: { 'twilio/text': { body: 'Hi {{1}}' } },
+				});
+				await client.content.v1
+					.contents(approved)
+					.approvalCreate.create({ name: 'shipped', category: 'UTILITY' });
+				mock.setApprovalStatus(approved, 'approved');
+				const template = await send({ contentSid: approved, contentVariables: '{"1":"Ana"}' });
+				const notApproved = await send({ contentSid: unapproved });
 				await client
 					.incomingPhoneNumbers(mock.phoneNumbers[1].sid)
 					.update({ smsUrl: `${receiver.base}/in` });
@@ -668,6 +678,7 @@ describe('Twilio mock', () => {
 				const final = async (sid: string) => (await client.messages(sid).fetch()).errorCode;
 				expect(await final(outside.sid)).toBe(63016);
 				expect(await final(template.sid)).toBeNull();
+				expect(await final(notApproved.sid)).toBe(63016);
 				expect(await final(inside.sid)).toBeNull();
 			} finally {
 				await receiver.close();
@@ -848,6 +859,174 @@ describe('Twilio mock', () => {
 			expect(pool.map((n) => n.phoneNumber).sort()).toEqual(
 				[MOCK_NUMBERS.whatsapp, MOCK_NUMBERS.sms].sort(),
 			);
+		});
+	});
+
+	// Shapes from twilio/twilio-oai spec/json/twilio_content_v1.json and twilio_content_v2.json.
+	describe('Content API through the twilio SDK', () => {
+		const quickReply = {
+			friendly_name: 'order_menu',
+			language: 'en',
+			variables: { '1': 'Ana' },
+			types: {
+				'twilio/quick-reply': {
+					body: 'Hi {{1}}, what next?',
+					actions: [
+						{ title: 'Track', id: 'track' },
+						{ title: 'Cancel', id: 'cancel' },
+					],
+				},
+			},
+		};
+
+		it('creates, fetches, lists, submits and deletes a Content resource', async () => {
+			const content = await client.content.v1.contents.create(quickReply as never);
+			expect(content.sid).toMatch(/^HX[0-9a-f]{32}$/);
+			expect(content.friendlyName).toBe('order_menu');
+			expect(content.types).toEqual(quickReply.types);
+			expect(content.links).toEqual({
+				approval_create: `https://content.twilio.com/v1/Content/${content.sid}/ApprovalRequests/whatsapp`,
+				approval_fetch: `https://content.twilio.com/v1/Content/${content.sid}/ApprovalRequests`,
+			});
+			expect(mock.requests.at(-1)!.json).toEqual(quickReply);
+
+			const fetched = await client.content.v1.contents(content.sid).fetch();
+			expect(fetched.variables).toEqual({ '1': 'Ana' });
+			const before = await client.content.v1.contents(content.sid).approvalFetch().fetch();
+			expect(before.whatsapp).toMatchObject({ type: 'whatsapp', status: 'unsubmitted' });
+
+			const approval = await client.content.v1
+				.contents(content.sid)
+				.approvalCreate.create({ name: 'order_menu', category: 'UTILITY' });
+			expect(approval).toMatchObject({
+				name: 'order_menu',
+				category: 'UTILITY',
+				contentType: 'twilio/quick-reply',
+				status: 'received',
+			});
+			mock.setApprovalStatus(content.sid, 'rejected', 'INVALID_FORMAT');
+			const after = await client.content.v1.contents(content.sid).approvalFetch().fetch();
+			expect(after.whatsapp).toMatchObject({
+				status: 'rejected',
+				rejection_reason: 'INVALID_FORMAT',
+			});
+
+			const listed = await client.content.v1.contentAndApprovals.list();
+			const entry = listed.find((item) => item.sid === content.sid)!;
+			expect(entry.approvalRequests).toMatchObject({ status: 'rejected', name: 'order_menu' });
+
+			await client.content.v1.contents(content.sid).remove();
+			await expect(client.content.v1.contents(content.sid).fetch()).rejects.toMatchObject({
+				status: 404,
+				code: 20404,
+			});
+		});
+
+		it('pages with PageToken and filters the v2 lists, keeping the filters in the next link', async () => {
+			for (const [name, language] of [
+				['promo_a', 'es'],
+				['promo_b', 'es'],
+				['promo_c', 'es'],
+				['other', 'en'],
+			])
+				mock.addContent({ ...quickReply, friendly_name: name, language });
+			const first = await rawRequest(
+				mock,
+				'GET',
+				'/v2/ContentAndApprovals?PageSize=2&Language=es&ContentName=promo',
+			);
+			expect(first.status).toBe(200);
+			const page1 = first.body as {
+				contents: Array<{ friendly_name: string }>;
+				meta: { next_page_url: string; key: string };
+			};
+			expect(page1.contents.map((c) => c.friendly_name)).toEqual(['promo_a', 'promo_b']);
+			expect(page1.meta.key).toBe('contents');
+			const next = new URL(page1.meta.next_page_url);
+			expect(next.searchParams.get('PageToken')).toMatch(/^PAHX/);
+			expect(next.searchParams.get('Language')).toBe('es');
+			const second = await rawRequest(mock, 'GET', next.pathname + next.search);
+			const page2 = second.body as {
+				contents: Array<{ friendly_name: string }>;
+				meta: { next_page_url: null };
+			};
+			expect(page2.contents.map((c) => c.friendly_name)).toEqual(['promo_c']);
+			expect(page2.meta.next_page_url).toBeNull();
+			const approved = await rawRequest(
+				mock,
+				'GET',
+				'/v2/ContentAndApprovals?ChannelEligibility=whatsapp:approved',
+			);
+			expect((approved.body as { contents: unknown[] }).contents).toEqual([]);
+		});
+
+		it.each([
+			['no language', { types: { 'twilio/text': { body: 'x' } } }, 'language'],
+			['no types', { language: 'en' }, 'types'],
+			[
+				'eleven quick replies',
+				{
+					language: 'en',
+					types: {
+						'twilio/quick-reply': {
+							body: 'x',
+							actions: Array.from({ length: 11 }, (_, i) => ({ title: `t${i}`, id: `i${i}` })),
+						},
+					},
+				},
+				'between 1 and 10',
+			],
+		])('answers a create with %s with 400/20422', async (_name, body, words) => {
+			const response = await rawRequest(mock, 'POST', '/v1/Content', {
+				body: JSON.stringify(body),
+				contentType: 'application/json',
+			});
+			expect(response.status).toBe(400);
+			expect(response.body).toMatchObject({ code: 20422, status: 400 });
+			expect((response.body as { message: string }).message).toContain(words);
+		});
+
+		it('refuses a list picker for WhatsApp approval and a template name WhatsApp would refuse', async () => {
+			const picker = mock.addContent({
+				language: 'en',
+				types: {
+					'twilio/list-picker': { body: 'Pick', button: 'Menu', items: [{ id: 'a', item: 'A' }] },
+				},
+			});
+			const path = `/v1/Content/${picker}/ApprovalRequests/whatsapp`;
+			const json = (body: object) => ({
+				body: JSON.stringify(body),
+				contentType: 'application/json',
+			});
+			const refused = await rawRequest(
+				mock,
+				'POST',
+				path,
+				json({ name: 'menu', category: 'UTILITY' }),
+			);
+			expect(refused.status).toBe(400);
+			expect((refused.body as { message: string }).message).toContain('twilio/list-picker');
+			const badName = await rawRequest(
+				mock,
+				'POST',
+				path,
+				json({ name: 'Menu 1', category: 'UTILITY' }),
+			);
+			expect((badName.body as { message: string }).message).toContain('lowercase');
+		});
+
+		it('refuses to send a deleted or unknown template with 21655', async () => {
+			const sid = mock.addContent({ language: 'en', types: { 'twilio/text': { body: 'Hi' } } });
+			await client.content.v1.contents(sid).remove();
+			for (const contentSid of [sid, `HX${'9'.repeat(32)}`]) {
+				await expect(
+					client.messages.create({
+						to: 'whatsapp:+15558675310',
+						from: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+						contentSid,
+					}),
+				).rejects.toMatchObject({ status: 400, code: 21655 });
+			}
 		});
 	});
 

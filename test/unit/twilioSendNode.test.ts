@@ -150,17 +150,18 @@ describe('Send', () => {
 
 	it('sends a Content Template', async () => {
 		const start = mock.messages.length;
+		const sid = mock.addContent({ language: 'en', types: { 'twilio/text': { body: 'Hi {{1}}' } } });
 		await run(
 			{
 				...sms({ channel: 'whatsapp', from: MOCK_NUMBERS.whatsapp, content: 'template' }),
-				contentSid: 'HX' + 'ab'.repeat(16),
+				contentSid: sid,
 				contentVariables: '={{ JSON.stringify({ 1: $json.name }) }}',
 			},
 			[{ to: '+14155550101', name: 'Anna' }],
 		);
 		const [message] = createdSince(start);
 		expect(message.params).toMatchObject({
-			ContentSid: 'HX' + 'ab'.repeat(16),
+			ContentSid: sid,
 			ContentVariables: '{"1":"Anna"}',
 		});
 		expect(message.params.Body).toBeUndefined();

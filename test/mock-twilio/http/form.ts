@@ -32,3 +32,14 @@ export function all(params: FormParams, key: string): string[] {
 	if (value === undefined) return [];
 	return Array.isArray(value) ? value : [value];
 }
+
+/** A body that is not JSON reaches handlers as this marker, which they answer with Twilio's 400. */
+export const UNREADABLE_JSON = Symbol('unreadable JSON');
+
+export function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return UNREADABLE_JSON;
+	}
+}

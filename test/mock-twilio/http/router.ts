@@ -13,6 +13,8 @@ export interface ApiRequest {
 	path: string;
 	query: FormParams;
 	form: FormParams;
+	/** The parsed body of an `application/json` request (the Content API takes JSON); undefined otherwise. */
+	json: unknown;
 	principal: Principal;
 	/** Path captures, by the names in the route pattern. */
 	params: Record<string, string>;

@@ -117,6 +117,9 @@ export function registerMessages(router: Router, ctx: MessagesContext): void {
 				},
 				now,
 			);
+			// A template must exist on the account (deleted ones no longer do).
+			if (valid.contentSid !== null && !state.content(accountSid, valid.contentSid))
+				throw errors.invalidContentSid();
 			const resource = buildResource(accountSid, valid, now);
 			const message: MockMessage = {
 				sid: resource.sid,

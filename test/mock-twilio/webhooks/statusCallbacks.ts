@@ -133,11 +133,17 @@ export class Lifecycle {
 		number: string,
 		contentSid: string | null,
 	): DeliveryOutcome | undefined {
-		if (!this.options.enforceWhatsAppWindow || channel !== 'whatsapp' || contentSid !== null)
-			return undefined;
+		if (!this.options.enforceWhatsAppWindow || channel !== 'whatsapp') return undefined;
+		// Only a template WhatsApp approved may open a conversation; any other content is free-form.
+		if (contentSid !== null && this.isApprovedTemplate(contentSid)) return undefined;
 		const last = this.options.state.whatsAppSessions.get(number);
 		if (last !== undefined && Date.now() - last < WHATSAPP_WINDOW_MS) return undefined;
 		return { status: 'undelivered', errorCode: 63016 };
+	}
+
+	private isApprovedTemplate(contentSid: string): boolean {
+		const content = this.options.state.contents.find((item) => item.resource.sid === contentSid);
+		return content?.approval?.status === 'approved';
 	}
 
 	private apply(message: MockMessage, step: StatusStep): Promise<void> {
