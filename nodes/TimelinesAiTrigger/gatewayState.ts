@@ -291,8 +291,9 @@ function mergeLogs(mine: AttemptLogEntry[], other: AttemptLogEntry[]): AttemptLo
 		else extra.unshift(other[index]);
 	}
 	if (extra.length === 0) return mine;
-	// Stable: entries of the same millisecond keep the order they were logged in.
-	return [...extra, ...mine]
+	// Stable, and `mine` first: on a millisecond tie, entries only `other` has come after. When `other`
+	// grew out of this copy, they were logged after everything this copy holds.
+	return [...mine, ...extra]
 		.sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
 		.slice(-LOG_MAX_ENTRIES);
 }

@@ -292,11 +292,16 @@ describe('merging the copy in memory with the one in static data', () => {
 			),
 		);
 		fc.assert(
-			fc.property(history, ([early, late]) => {
-				const older = apply(begin, early, () => 7);
-				const newer = apply(older, late, () => 7);
-				expect(mergeStates(older.state, newer.state, newer.now)).toEqual(newer.state);
-			}),
+			fc.property(
+				history,
+				fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1 }),
+				([early, late], gaps) => {
+					const step = (n: number) => gaps[n % gaps.length];
+					const older = apply(begin, early, step);
+					const newer = apply(older, late, step);
+					expect(mergeStates(older.state, newer.state, newer.now)).toEqual(newer.state);
+				},
+			),
 		);
 	});
 
