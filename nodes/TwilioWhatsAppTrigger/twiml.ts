@@ -13,6 +13,7 @@ export const TWIML_CONTENT_TYPE = 'text/xml; charset=utf-8';
 // Characters XML 1.0 cannot carry at all, even escaped: C0 controls other than tab, LF and CR,
 // lone surrogates, U+FFFE and U+FFFF. Twilio would reject the whole document for one of them.
 const NOT_XML_CHARACTER =
+	// eslint-disable-next-line no-control-regex -- these control characters are what it removes
 	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const ESCAPES: Record<string, string> = {
