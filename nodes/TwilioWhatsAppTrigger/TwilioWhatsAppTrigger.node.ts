@@ -129,6 +129,16 @@ async function assertUsableSetup(ctx: IHookFunctions): Promise<void> {
 	}
 }
 
+interface SignedRequest {
+	twilio: CachedCredentials;
+	/** Set when only the URL the request named itself matched (n8n knows no public URL). */
+	warning?: string;
+}
+
+function unconfiguredUrlWarning(url: string): string {
+	return `The signature was checked against the URL this request named itself (${url.replace(/[?#].*$/, '')}), because n8n knows no public webhook URL: set N8N_WEBHOOK_URL to the address Twilio calls, or the trigger's Public URL option, so that only that URL is accepted.`;
+}
+
 /**
  * The Twilio credential, when the request carries Twilio's signature made with its Auth Token for one of
  * the URLs Twilio may have called; false when it does not.
@@ -138,35 +148,44 @@ async function signedByTwilio(
 	request: TwilioRequestData,
 	publicUrl: string | undefined,
 	authorization: string | undefined,
-): Promise<CachedCredentials | false> {
+): Promise<SignedRequest | false> {
 	const req = ctx.getRequestObject();
 	const twilio = await cachedCredentials(ctx, TWILIO_CREDENTIAL_TYPE);
-	const candidates = signedUrlCandidates({
+	const n8nProductionUrl = ctx.getNodeWebhookUrl('default');
+	const { configured, fromRequest } = signedUrlCandidates({
 		request: {
 			originalUrl: req.originalUrl ?? req.url,
 			headers: req.headers,
 			protocol: req.protocol,
 		},
 		// The endpoint the request arrived on: /webhook-test/… while the editor listens for a test event.
-		n8nUrl: ctx.getWebhookResourceUrl?.('default') ?? ctx.getNodeWebhookUrl('default'),
+		n8nUrl: ctx.getWebhookResourceUrl?.('default') ?? n8nProductionUrl,
+		n8nProductionUrl,
 		publicUrl,
 		basicAuth: parseBasicAuthorization(authorization),
 	});
 	const signature = headerText(req.headers['x-twilio-signature']);
+	let matchedRequestUrl: string | undefined;
 	const signed = await passesWithFreshCredentials(twilio, ({ data }) => {
 		const authToken = toTwilioAccount(data).signingAuthToken;
 		if (!authToken) throw noSigningTokenError(ctx.getNode());
-		return candidates.some((url) =>
+		const signs = (url: string) =>
 			verifyTwilioSignature({
 				authToken,
 				signature,
 				url,
 				params: request.signedParams,
 				rawBody: request.rawBody,
-			}),
-		);
+			});
+		if (configured.some(signs)) return true;
+		matchedRequestUrl = fromRequest.find(signs);
+		return matchedRequestUrl !== undefined;
 	});
-	return signed ? twilio : false;
+	if (!signed) return false;
+	return {
+		twilio,
+		warning: matchedRequestUrl === undefined ? undefined : unconfiguredUrlWarning(fromRequest[0]),
+	};
 }
 
 export class TwilioWhatsAppTrigger implements INodeType {
@@ -260,12 +279,13 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		});
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 
-		let twilio: CachedCredentials | undefined;
+		let signed: SignedRequest | undefined;
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
-			const signed = await signedByTwilio(this, request, options.publicUrl, authorization);
-			if (!signed) return rejectForbidden(res);
-			twilio = signed;
+			const verified = await signedByTwilio(this, request, options.publicUrl, authorization);
+			if (!verified) return rejectForbidden(res);
+			signed = verified;
 		}
+		const twilio = signed?.twilio;
 
 		const kind = classifyTwilioEvent(request.params);
 		if (!isSelected(this.getNodeParameter('events', 'all') as EventSelection, kind))
@@ -290,6 +310,7 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		}
 
 		const event = parseTwilioWebhook(request.params, { callbackQuery: request.callbackQuery });
+		if (signed?.warning) event.warnings.push(signed.warning);
 		const item: INodeExecutionData = {
 			json: event as unknown as IDataObject,
 			pairedItem: { item: 0 },

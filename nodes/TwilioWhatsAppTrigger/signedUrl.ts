@@ -1,16 +1,18 @@
 import type { BasicAuthUser } from '../shared/basicAuth';
+import { hostOf, isPublicHost } from '../shared/publicHost';
 
 /**
  * The URLs Twilio may have signed for one request. Twilio signs the URL exactly as it is configured in
- * Twilio (the public one), which behind a reverse proxy is not what n8n sees, so several are tried; the
- * signature check itself (nodes/shared/twilioSignature.ts) adds the port and normalisation variants.
- * Pure: plain values in, a list of URLs out.
+ * Twilio, a public one, which behind a reverse proxy is not what n8n sees; the signature check itself
+ * (nodes/shared/twilioSignature.ts) adds the port and normalisation variants. Pure: plain values in,
+ * lists of URLs out.
  *
- * Trying a URL rebuilt from the request's own Host / X-Forwarded-* headers is safe although a caller
- * controls those headers: the signature is an HMAC keyed by the Auth Token, so a URL only matters when
- * Twilio signed that very URL, and n8n routed the request here by its path, so the path is this
- * webhook's. What a forged host can at most achieve is to replay a genuine Twilio request that was
- * signed for this same path on another host name, which the duplicate-delivery check also catches.
+ * Only URLs Twilio could have called are accepted: the Public URL option and n8n's own webhook URL
+ * when its host is public. The URL rebuilt from the request's Host / X-Forwarded-* headers, which the
+ * caller controls, is tried only when n8n knows no public URL at all (n8n's URL is localhost or a
+ * private address, as without N8N_WEBHOOK_URL); a request signed for it could otherwise be a genuine
+ * Twilio request for this path replayed from another host name, or one signed for the internal
+ * address behind the proxy.
  */
 
 export interface RequestUrlParts {
@@ -79,36 +81,68 @@ export interface SignedUrlInput {
 	request: RequestUrlParts;
 	/** The webhook URL n8n knows for the endpoint the request arrived on (production or test). */
 	n8nUrl?: string;
+	/** n8n's production URL of the webhook: with n8nUrl, tells how a full Public URL looks on the test endpoint. */
+	n8nProductionUrl?: string;
 	/** The "Public URL" option. */
 	publicUrl?: string;
 	/** Credentials the request carried in `Authorization: Basic`, when it did. */
 	basicAuth?: BasicAuthUser;
 }
 
-/** Candidate signed URLs, most likely first, without repeats. */
-export function signedUrlCandidates(input: SignedUrlInput): string[] {
+export interface SignedUrlCandidates {
+	/** URLs someone configured as the webhook's address, most likely first, without repeats. */
+	configured: string[];
+	/** The URL as the request names itself; empty unless n8n knows no public URL for the webhook. */
+	fromRequest: string[];
+}
+
+const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/i, '');
+
+/**
+ * A full Public URL names the production endpoint; while the editor listens for a test event Twilio
+ * calls the test one, which a proxy forwarding the same path maps the same way.
+ */
+function publicUrlsFor(input: SignedUrlInput, base: string): string[] {
+	const { n8nUrl, n8nProductionUrl } = input;
+	if (!n8nUrl || !n8nProductionUrl) return [base];
+	const production = pathOf(baseOf(n8nProductionUrl) ?? '');
+	const endpoint = pathOf(baseOf(n8nUrl) ?? '');
+	if (!production || production === endpoint || !base.endsWith(production)) return [base];
+	return [base.slice(0, -production.length) + endpoint, base];
+}
+
+function withBasicAuthVariants(urls: string[], user: BasicAuthUser | undefined): string[] {
+	const all: string[] = [];
+	for (const url of urls) {
+		all.push(url);
+		if (user) all.push(withUserInfo(url, user, true), withUserInfo(url, user, false));
+	}
+	return [...new Set(all)];
+}
+
+/** Candidate signed URLs, most likely first. */
+export function signedUrlCandidates(input: SignedUrlInput): SignedUrlCandidates {
 	const { request } = input;
 	const query = rawQueryOf(request.originalUrl);
-	const bases: string[] = [];
-	if (input.publicUrl) {
-		const base = resolvePublicUrl(input.publicUrl, request.originalUrl);
-		if (base) bases.push(base + query);
-	}
-	if (input.n8nUrl) {
-		const base = baseOf(input.n8nUrl);
-		if (base) bases.push(base + query);
-	}
-	const fromRequest = urlFromRequest(request);
-	if (fromRequest) bases.push(fromRequest);
+	const configured: string[] = [];
+	const publicBase = input.publicUrl
+		? resolvePublicUrl(input.publicUrl, request.originalUrl)
+		: undefined;
+	if (publicBase) configured.push(...publicUrlsFor(input, publicBase).map((url) => url + query));
+	const n8nBase = input.n8nUrl ? baseOf(input.n8nUrl) : undefined;
+	if (n8nBase) configured.push(n8nBase + query);
 
-	const candidates: string[] = [];
-	for (const url of bases) {
-		candidates.push(url);
-		if (input.basicAuth)
-			candidates.push(
-				withUserInfo(url, input.basicAuth, true),
-				withUserInfo(url, input.basicAuth, false),
-			);
-	}
-	return [...new Set(candidates)];
+	const n8nHost = n8nBase && hostOf(n8nBase);
+	const knowsPublicUrl =
+		publicBase !== undefined || (n8nHost !== undefined && isPublicHost(n8nHost));
+	const fromRequest = knowsPublicUrl ? undefined : urlFromRequest(request);
+	const configuredUrls = withBasicAuthVariants(configured, input.basicAuth);
+	return {
+		configured: configuredUrls,
+		fromRequest: fromRequest
+			? withBasicAuthVariants([fromRequest], input.basicAuth).filter(
+					(url) => !configuredUrls.includes(url),
+				)
+			: [],
+	};
 }

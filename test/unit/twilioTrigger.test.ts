@@ -35,6 +35,8 @@ interface Setup {
 	staticData?: IDataObject;
 	/** Keep the same credential ids as an earlier call (same credential, possibly edited). */
 	credentialIds?: Record<string, string>;
+	/** n8n's base URL (N8N_WEBHOOK_URL); default http://localhost:5678, as without one. */
+	baseUrl?: string;
 }
 
 function twilioCredential(authToken = AUTH_TOKEN): CredentialsData {
@@ -105,6 +107,7 @@ async function deliver(
 			credentialIds: setup.credentialIds ?? freshIds(),
 			staticData: setup.staticData,
 			webhookId: WEBHOOK_ID,
+			baseUrl: setup.baseUrl,
 		},
 		request,
 		{ mode },
@@ -312,13 +315,22 @@ describe('the URL Twilio signed behind a proxy', () => {
 		);
 	});
 
-	it('is rebuilt from X-Forwarded-Proto and X-Forwarded-Host', async () => {
+	it('is rebuilt from X-Forwarded-Proto and X-Forwarded-Host only when n8n knows no public URL, with a warning on the item', async () => {
 		const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'n8n.example.com' };
-		expect(
-			onlyItem(
-				await deliver({}, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl, headers })),
-			).event,
-		).toBe('message.received');
+		const item = onlyItem(
+			await deliver({}, twilioRequest(twilio.whatsappText, { signedUrl: publicUrl, headers })),
+		);
+		expect(item.event).toBe('message.received');
+		expect(item.warnings).toEqual([
+			`The signature was checked against the URL this request named itself (${publicUrl}), because n8n knows no public webhook URL: set N8N_WEBHOOK_URL to the address Twilio calls, or the trigger's Public URL option, so that only that URL is accepted.`,
+		]);
+		expectOwnAnswer(
+			await deliver(
+				{ parameters: { options: { publicUrl: 'https://hooks.example.com' } } },
+				twilioRequest(twilio.whatsappText, { signedUrl: publicUrl, headers }),
+			),
+			403,
+		);
 	});
 
 	it('may carry a port Twilio left out, or the reverse', async () => {
@@ -327,6 +339,41 @@ describe('the URL Twilio signed behind a proxy', () => {
 			twilioRequest(twilio.whatsappText, { signedUrl: publicUrl }),
 		);
 		expect(onlyItem(call).event).toBe('message.received');
+	});
+});
+
+describe("with n8n's public webhook URL known (N8N_WEBHOOK_URL)", () => {
+	const baseUrl = 'https://n8n.example.com';
+	const asArrived = { host: 'n8n-internal:5678' };
+
+	it('accepts a request signed for it, without a warning', async () => {
+		const item = onlyItem(
+			await deliver({ baseUrl }, twilioRequest(twilio.whatsappText, { signedUrl: baseUrl + PATH })),
+		);
+		expect(item.warnings).toEqual([]);
+	});
+
+	it('refuses one signed for the URL as it arrived, or for the host its headers name', async () => {
+		for (const signedUrl of [`http://${asArrived.host}${PATH}`, `https://proxy.example.org${PATH}`])
+			expectOwnAnswer(
+				await deliver(
+					{ baseUrl },
+					twilioRequest(twilio.whatsappText, {
+						signedUrl,
+						headers: { ...asArrived, 'x-forwarded-host': 'proxy.example.org' },
+					}),
+				),
+				403,
+			);
+	});
+
+	it('accepts the test URL while the editor listens for a test event', async () => {
+		const call = await deliver(
+			{ baseUrl },
+			twilioRequest(twilio.whatsappText, { path: TEST_PATH, signedUrl: baseUrl + TEST_PATH }),
+			'manual',
+		);
+		expect(onlyItem(call).warnings).toEqual([]);
 	});
 });
 

@@ -146,47 +146,101 @@ describe('duplicate-delivery log', () => {
 
 describe('signed URL candidates', () => {
 	const headers = { host: '127.0.0.1:5678' };
+	const proxied = {
+		...headers,
+		'x-forwarded-proto': 'https',
+		'x-forwarded-host': 'proxy.example.com',
+	};
 
-	it("tries the public URL, then n8n's URL, then the URL the request names, each with the query as received", () => {
+	it("tries the public URL, then n8n's URL, each with the query as received, and never the URL the request names once a public URL is known", () => {
 		expect(
 			signedUrlCandidates({
-				request: {
-					originalUrl: '/webhook/abc/twilio?ref=a%27b&x=1',
-					headers: {
-						...headers,
-						'x-forwarded-proto': 'https',
-						'x-forwarded-host': 'proxy.example.com',
-					},
-				},
+				request: { originalUrl: '/webhook/abc/twilio?ref=a%27b&x=1', headers: proxied },
 				n8nUrl: 'http://localhost:5678/webhook/abc/twilio',
 				publicUrl: 'https://n8n.example.com',
 			}),
-		).toEqual([
-			'https://n8n.example.com/webhook/abc/twilio?ref=a%27b&x=1',
-			'http://localhost:5678/webhook/abc/twilio?ref=a%27b&x=1',
-			'https://proxy.example.com/webhook/abc/twilio?ref=a%27b&x=1',
-		]);
+		).toEqual({
+			configured: [
+				'https://n8n.example.com/webhook/abc/twilio?ref=a%27b&x=1',
+				'http://localhost:5678/webhook/abc/twilio?ref=a%27b&x=1',
+			],
+			fromRequest: [],
+		});
+		expect(
+			signedUrlCandidates({
+				request: { originalUrl: '/webhook/abc/twilio', headers: proxied },
+				n8nUrl: 'https://n8n.example.com/webhook/abc/twilio',
+			}),
+		).toEqual({ configured: ['https://n8n.example.com/webhook/abc/twilio'], fromRequest: [] });
 	});
 
-	it('uses a full public URL as it is, and leaves out repeats', () => {
+	it("falls back to the URL the request names only when n8n's URL is not public and there is no Public URL", () => {
+		for (const n8nUrl of [
+			'http://localhost:5678/webhook/abc/twilio',
+			'http://127.0.0.1:5678/webhook/abc/twilio',
+			'http://n8n:5678/webhook/abc/twilio',
+			'http://192.168.1.20:5678/webhook/abc/twilio',
+			'http://[::1]:5678/webhook/abc/twilio',
+		])
+			expect(
+				signedUrlCandidates({
+					request: { originalUrl: '/webhook/abc/twilio', headers: proxied },
+					n8nUrl,
+				}),
+			).toEqual({
+				configured: [n8nUrl],
+				fromRequest: ['https://proxy.example.com/webhook/abc/twilio'],
+			});
+	});
+
+	it('uses a full public URL as it is, with its test-endpoint form while the editor listens', () => {
 		expect(
 			signedUrlCandidates({
 				request: { originalUrl: '/webhook/abc/twilio', headers, protocol: 'http' },
 				n8nUrl: 'http://127.0.0.1:5678/webhook/abc/twilio',
+				n8nProductionUrl: 'http://127.0.0.1:5678/webhook/abc/twilio',
 				publicUrl: 'https://hooks.example.com/twilio-in/',
-			}),
+			}).configured,
 		).toEqual(['https://hooks.example.com/twilio-in', 'http://127.0.0.1:5678/webhook/abc/twilio']);
+		expect(
+			signedUrlCandidates({
+				request: { originalUrl: '/webhook-test/abc/twilio', headers, protocol: 'http' },
+				n8nUrl: 'http://127.0.0.1:5678/webhook-test/abc/twilio',
+				n8nProductionUrl: 'http://127.0.0.1:5678/webhook/abc/twilio',
+				publicUrl: 'https://hooks.example.com/n8n/webhook/abc/twilio',
+			}),
+		).toEqual({
+			configured: [
+				'https://hooks.example.com/n8n/webhook-test/abc/twilio',
+				'https://hooks.example.com/n8n/webhook/abc/twilio',
+				'http://127.0.0.1:5678/webhook-test/abc/twilio',
+			],
+			fromRequest: [],
+		});
 	});
 
 	it('adds the Basic auth user to each URL, encoded and as typed, when the request carries one', () => {
 		const candidates = signedUrlCandidates({
 			request: { originalUrl: '/webhook/abc/twilio', headers, protocol: 'http' },
+			n8nUrl: 'https://n8n.example.com/webhook/abc/twilio',
 			basicAuth: { user: 'crm', password: 'p@ss word' },
 		});
-		expect(candidates).toEqual([
+		expect(candidates).toEqual({
+			configured: [
+				'https://n8n.example.com/webhook/abc/twilio',
+				'https://crm:p%40ss%20word@n8n.example.com/webhook/abc/twilio',
+				'https://crm:p@ss word@n8n.example.com/webhook/abc/twilio',
+			],
+			fromRequest: [],
+		});
+		expect(
+			signedUrlCandidates({
+				request: { originalUrl: '/webhook/abc/twilio', headers, protocol: 'http' },
+				basicAuth: { user: 'crm', password: 'pw' },
+			}).fromRequest,
+		).toEqual([
 			'http://127.0.0.1:5678/webhook/abc/twilio',
-			'http://crm:p%40ss%20word@127.0.0.1:5678/webhook/abc/twilio',
-			'http://crm:p@ss word@127.0.0.1:5678/webhook/abc/twilio',
+			'http://crm:pw@127.0.0.1:5678/webhook/abc/twilio',
 		]);
 	});
 
@@ -236,7 +290,7 @@ describe('signed URL candidates', () => {
 						publicUrl: origin,
 					});
 					expect(
-						candidates.some((url) =>
+						candidates.configured.some((url) =>
 							verifyTwilioSignature({ authToken: token, signature, url, params: form }),
 						),
 					).toBe(true);
