@@ -1,13 +1,16 @@
 /**
- * Runs every benchmark, each as a ratio against a baseline measured in the same run, and writes
- * bench/results.md. Not part of `npm test`: timings never decide whether tests pass.
+ * Runs the benchmarks the arguments name (bench/cli.ts), each as a ratio against a baseline measured in
+ * the same run, and writes bench/results.md after a run of all of them. Not part of `npm test`: timings
+ * never decide whether tests pass.
  */
+import { execFileSync } from 'child_process';
 import { cpus, totalmem } from 'os';
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 
 import { REPO_ROOT as ROOT } from '../test/e2e/harness/n8nProcess';
 
+import { type BenchName, parseBenchArgs, resultsTarget, usage } from './cli';
 import { benchColdLoad } from './coldLoad';
 import { benchGatewayThroughput } from './gatewayThroughput';
 import { benchParseVerify } from './parseVerify';
@@ -16,36 +19,45 @@ import type { BenchFigure } from './stats';
 import { benchTriggerThroughput } from './triggerThroughput';
 import { benchWebhookInProcess } from './webhookInProcess';
 
-type Bench = { name: string; run: () => Promise<BenchFigure[]> | BenchFigure[] };
-
-const BENCHES: Bench[] = [
-	{ name: 'parse-verify', run: () => [benchParseVerify()] },
-	{ name: 'cold-load', run: () => [benchColdLoad()] },
-	{ name: 'webhook-in-process', run: async () => [await benchWebhookInProcess()] },
-	{ name: 'send-throughput', run: benchSendThroughput },
-	{ name: 'trigger-throughput', run: () => benchTriggerThroughput() },
-	{ name: 'gateway-throughput', run: () => benchGatewayThroughput() },
-];
+const BENCHES: Record<BenchName, () => Promise<BenchFigure[]> | BenchFigure[]> = {
+	'parse-verify': () => [benchParseVerify()],
+	'cold-load': () => [benchColdLoad()],
+	'webhook-in-process': async () => [await benchWebhookInProcess()],
+	'send-throughput': benchSendThroughput,
+	'trigger-throughput': () => benchTriggerThroughput(),
+	'gateway-throughput': () => benchGatewayThroughput(),
+};
 
 /** Everything after this line in results.md is written by hand (before/after notes, Performance) and kept across runs. */
 const KEEP_MARKER = '<!-- Generated above; written by hand below, kept by `npm run bench`. -->';
 
 async function main() {
-	const only = process.argv.slice(2);
+	const command = parseBenchArgs(process.argv.slice(2));
+	if (command.kind === 'help') {
+		console.log(usage());
+		return;
+	}
+	if (command.kind === 'error') {
+		console.error(`bench: ${command.message}\n\n${usage()}`);
+		process.exitCode = 2;
+		return;
+	}
+	// The benchmarks load the built package (dist/), as n8n does.
+	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	const figures: BenchFigure[] = [];
-	for (const bench of BENCHES.filter((b) => only.length === 0 || only.includes(b.name))) {
-		console.log(`bench: ${bench.name}…`);
+	for (const name of command.names) {
+		console.log(`bench: ${name}…`);
 		try {
-			const results = await bench.run();
+			const results = await BENCHES[name]();
 			for (const r of results)
 				console.log(
 					`  ${r.figure}: ${r.value} | baseline ${r.baseline} | ${r.ratio} | target ${r.target}: ${r.met === undefined ? 'no target' : r.met ? 'met' : 'MISSED'}`,
 				);
 			figures.push(...results);
 		} catch (error) {
-			console.log(`  ${bench.name} failed: ${(error as Error).stack}`);
+			console.log(`  ${name} failed: ${(error as Error).stack}`);
 			figures.push({
-				figure: bench.name,
+				figure: name,
 				value: 'failed',
 				baseline: '',
 				ratio: '',
@@ -77,7 +89,15 @@ async function main() {
 		'',
 		KEEP_MARKER,
 	];
-	const out = process.env.BENCH_RESULTS ?? join(ROOT, 'bench', 'results.md');
+	const recorded = join(ROOT, 'bench', 'results.md');
+	const out = resultsTarget(command, figures.length, recorded, process.env.BENCH_RESULTS);
+	if (!out) {
+		if (figures.length === 0) process.exitCode = 1;
+		console.log(
+			`bench: ${figures.length === 0 ? 'measured nothing' : 'ran some of the benchmarks'}; ${recorded} left as it was`,
+		);
+		return;
+	}
 	const previous = safeRead(out);
 	const kept = previous.includes(KEEP_MARKER)
 		? previous.slice(previous.indexOf(KEEP_MARKER) + KEEP_MARKER.length).replace(/^\n+/, '')
