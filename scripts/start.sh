@@ -127,6 +127,7 @@ cat <<EOF
  2. First start only: create the owner account (any e-mail; stored in .n8n-data/).
  3. Create a workflow, open the nodes panel (+) and search for "Twilio".
     This package's nodes: $node_names
+    (n8n lists a trigger inside the node of the same name: open it for its Actions and Triggers.)
  4. Credentials (Overview > Credentials > Create credential): $credential_names
 EOF
 if [[ -n $mock_url ]]; then
