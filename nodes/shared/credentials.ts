@@ -5,8 +5,8 @@ export const WEBHOOK_USER_CREDENTIAL_TYPE = 'twilioWebhookUserApi';
 
 const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
 
-/** Twilio serves the 2010 API (Messages, numbers) and the Messaging Services API from different hosts. */
-export type TwilioProduct = 'api' | 'messaging';
+/** Twilio serves the 2010 API (Messages, numbers), Messaging Services and the Content API from different hosts. */
+export type TwilioProduct = 'api' | 'messaging' | 'content';
 
 export interface TwilioAccount {
 	accountSid: string;
@@ -46,6 +46,7 @@ export function toTwilioAccount(credentials: ICredentialDataDecryptedObject): Tw
 		baseUrls: {
 			api: twilioBaseUrl(credentials, 'api'),
 			messaging: twilioBaseUrl(credentials, 'messaging'),
+			content: twilioBaseUrl(credentials, 'content'),
 		},
 		signingAuthToken: typeof token === 'string' && token !== '' ? token : undefined,
 	};

@@ -61,6 +61,8 @@ export interface TwilioRequest {
 	/** Path below the API base URL; `{AccountSid}` is replaced with the credential's Account SID. */
 	path: string;
 	form?: FormFields;
+	/** A JSON body, for the APIs that take one (the Content API); never together with `form`. */
+	json?: IDataObject;
 	qs?: IDataObject;
 	retry?: RetryPolicy;
 	itemIndex?: number;
@@ -199,13 +201,14 @@ export async function twilioApiRequest(
 	this: TwilioContext,
 	request: TwilioRequest,
 ): Promise<IDataObject> {
-	const { method, form, qs, itemIndex } = request;
+	const { method, form, json, qs, itemIndex } = request;
 	const policy = request.retry ?? DEFAULT_RETRY_POLICY;
 	const account = await accountFor(this, itemIndex);
 	const url =
 		account.baseUrls[request.product ?? 'api'] +
 		request.path.replace('{AccountSid}', encodeURIComponent(account.accountSid));
-	const body = form ? encodeForm(form) : undefined;
+	const body = json ? JSON.stringify(json) : form ? encodeForm(form) : undefined;
+	const contentType = json ? 'application/json' : 'application/x-www-form-urlencoded';
 
 	for (let attempt = 0; ; attempt++) {
 		let response: IN8nHttpFullResponse;
@@ -221,7 +224,7 @@ export async function twilioApiRequest(
 					headers:
 						body === undefined
 							? { accept: 'application/json' }
-							: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+							: { accept: 'application/json', 'content-type': contentType },
 					json: false,
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,

@@ -8,4 +8,14 @@ export type MessageOperation =
 	| 'cancel'
 	| 'delete';
 
-export type TwilioWhatsAppType = { resource: 'message'; operation: MessageOperation };
+export type ContentTemplateOperation =
+	| 'create'
+	| 'get'
+	| 'getMany'
+	| 'delete'
+	| 'submitForApproval'
+	| 'getApprovalStatus';
+
+export type TwilioWhatsAppType =
+	| { resource: 'message'; operation: MessageOperation }
+	| { resource: 'contentTemplate'; operation: ContentTemplateOperation };

@@ -1,5 +1,6 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
+import * as contentTemplate from './contentTemplate/ContentTemplate.resource';
 import * as message from './message/Message.resource';
 
 /*
@@ -13,10 +14,14 @@ export const versionProperties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Message', value: 'message' }],
+		options: [
+			{ name: 'Message', value: 'message' },
+			{ name: 'Content Template', value: 'contentTemplate' },
+		],
 		default: 'message',
 	},
 	...message.description,
+	...contentTemplate.description,
 ];
 
 /**

@@ -18,7 +18,7 @@ export const SCHEDULE_MIN_AHEAD = { minutes: 15 } as const;
 export const SCHEDULE_MAX_AHEAD = { days: 35 } as const;
 
 const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
-const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+export const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 const APPLICATION_SID = /^AP[0-9a-fA-F]{32}$/;
 
 export type SenderKind = 'phoneNumber' | 'messagingService';

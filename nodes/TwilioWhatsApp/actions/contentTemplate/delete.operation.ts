@@ -1,0 +1,26 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { twilioApiRequest } from '../../../shared/transport';
+import { runForEachItem } from '../../helpers/items';
+import { showOnlyFor } from '../common.descriptions';
+import { failFor } from '../message/messageParameters';
+import { contentPath, contentSidProperty } from './contentParameters';
+
+export const description = showOnlyFor('contentTemplate', 'delete', [contentSidProperty]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, {
+		prepare: (itemIndex) => {
+			const sid = String(this.getNodeParameter('contentSid', itemIndex, '')).trim();
+			return { sid, path: contentPath(sid, failFor(this, itemIndex)) };
+		},
+		perform: async ({ sid, path }, itemIndex) => {
+			// Twilio answers 204 No Content.
+			await twilioApiRequest.call(this, { method: 'DELETE', product: 'content', path, itemIndex });
+			return [{ sid, deleted: true }];
+		},
+	});
+}

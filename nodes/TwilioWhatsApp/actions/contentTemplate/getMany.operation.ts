@@ -1,0 +1,143 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { encodeForm, twilioApiRequestAllItems } from '../../../shared/transport';
+import { CONTENT_TYPES } from '../../helpers/contentDefinition';
+import { contentOutput } from '../../helpers/contentOutput';
+import { runForEachItem } from '../../helpers/items';
+import { showOnlyFor } from '../common.descriptions';
+import { CONTENT_AND_APPROVALS_PATH } from './contentParameters';
+
+const MAX_PAGE_SIZE = 1000;
+
+export const APPROVAL_STATUSES = [
+	'approved',
+	'pending',
+	'received',
+	'rejected',
+	'paused',
+	'disabled',
+	'unsubmitted',
+];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Filter',
+		options: [
+			{
+				displayName: 'Name Contains',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'Only templates whose name contains this text (not case-sensitive)',
+			},
+			{
+				displayName: 'Languages',
+				name: 'languages',
+				type: 'string',
+				default: '',
+				placeholder: 'en, es',
+				description: 'Only templates in these languages, separated by commas',
+			},
+			{
+				displayName: 'Content Types',
+				name: 'contentTypes',
+				type: 'multiOptions',
+				default: [],
+				options: CONTENT_TYPES.map((type) => ({ name: type, value: type })),
+			},
+			{
+				displayName: 'WhatsApp Approval Status',
+				name: 'approvalStatuses',
+				type: 'multiOptions',
+				default: [],
+				options: APPROVAL_STATUSES.map((status) => ({
+					name: status[0].toUpperCase() + status.slice(1),
+					value: status,
+				})),
+			},
+		],
+	},
+];
+
+export const description = showOnlyFor('contentTemplate', 'getMany', properties);
+
+/** Regex metacharacters escaped: Twilio reads ContentName as a regular expression. */
+export function literalPattern(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The v2 list query (ListContentAndApprovals of twilio_content_v2.json). The arrays go in the path as
+ * repeated keys, the form Twilio reads, whatever the HTTP client does with arrays in `qs`.
+ */
+export function contentListPath(filters: IDataObject, pageSize: number): string {
+	const name = String(filters.name ?? '').trim();
+	const languages = String(filters.languages ?? '')
+		.split(',')
+		.map((language) => language.trim())
+		.filter(Boolean);
+	const statuses = (filters.approvalStatuses as string[] | undefined) ?? [];
+	const query = encodeForm({
+		PageSize: pageSize,
+		ContentName: name ? literalPattern(name) : undefined,
+		Language: languages,
+		ContentType: (filters.contentTypes as string[] | undefined) ?? [],
+		ChannelEligibility: statuses.map((status) => `whatsapp:${status}`),
+	});
+	return `${CONTENT_AND_APPROVALS_PATH}?${query}`;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, {
+		prepare: (itemIndex) => {
+			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const limit = returnAll
+				? undefined
+				: Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
+			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+			return {
+				limit,
+				path: contentListPath(filters, Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE)),
+			};
+		},
+		perform: async ({ limit, path }, itemIndex) => {
+			const contents = await twilioApiRequestAllItems.call(this, {
+				method: 'GET',
+				product: 'content',
+				path,
+				key: 'contents',
+				limit,
+				itemIndex,
+			});
+			return contents.map((resource) => contentOutput(resource));
+		},
+	});
+}

@@ -1,0 +1,83 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { twilioApiRequest } from '../../../shared/transport';
+import { approvalFields } from '../../helpers/contentOutput';
+import { runForEachItem } from '../../helpers/items';
+import { showOnlyFor } from '../common.descriptions';
+import { failFor } from '../message/messageParameters';
+import { contentPath, contentSidProperty } from './contentParameters';
+
+/** WhatsApp template names: lowercase letters, digits and underscores, at most 512. */
+const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
+
+const properties: INodeProperties[] = [
+	contentSidProperty,
+	{
+		displayName: 'WhatsApp Template Name',
+		name: 'templateName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'order_shipped',
+		description: 'Lowercase letters, digits and underscores, as WhatsApp requires',
+	},
+	{
+		displayName: 'Category',
+		name: 'category',
+		type: 'options',
+		default: 'UTILITY',
+		options: [
+			{
+				name: 'Utility',
+				value: 'UTILITY',
+				description: 'About a transaction or account the user has',
+			},
+			{ name: 'Marketing', value: 'MARKETING', description: 'Promotions, offers, news' },
+			{
+				name: 'Authentication',
+				value: 'AUTHENTICATION',
+				description: 'One-time codes (whatsapp/authentication content)',
+			},
+		],
+	},
+];
+
+export const description = showOnlyFor('contentTemplate', 'submitForApproval', properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await runForEachItem(this, items, {
+		prepare: (itemIndex) => {
+			const fail = failFor(this, itemIndex);
+			const sid = String(this.getNodeParameter('contentSid', itemIndex, '')).trim();
+			const path = contentPath(sid, fail);
+			const name = String(this.getNodeParameter('templateName', itemIndex, '')).trim();
+			if (!TEMPLATE_NAME.test(name))
+				fail(
+					`"WhatsApp Template Name" "${name}" is not a WhatsApp template name`,
+					'Use lowercase letters, digits and underscores only, for example order_shipped.',
+				);
+			return {
+				sid,
+				path,
+				// ContentApprovalRequest of twilio_content_v1.json: name and category only.
+				json: {
+					name,
+					category: String(this.getNodeParameter('category', itemIndex, 'UTILITY')),
+				},
+			};
+		},
+		perform: async ({ sid, path, json }, itemIndex) => {
+			const approval = await twilioApiRequest.call(this, {
+				method: 'POST',
+				product: 'content',
+				path: `${path}/ApprovalRequests/whatsapp`,
+				json,
+				itemIndex,
+			});
+			return [{ sid, ...approvalFields(approval), raw: approval }];
+		},
+	});
+}

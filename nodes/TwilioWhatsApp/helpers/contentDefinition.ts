@@ -1,0 +1,286 @@
+/**
+ * Content API definitions (the `types` and `variables` of a Content resource) built from plain data and
+ * checked against Twilio's documented limits before anything is sent. Pure: problems go through `fail`.
+ *
+ * Shapes: twilio/twilio-oai spec/json/twilio_content_v1.json (ContentCreateRequest, twilioText,
+ * twilioMedia, twilioQuickReply, twilioCallToAction, twilioListPicker, twilioCard). Limits: Twilio's
+ * content type pages (twilio.com/docs/content/twilio-quick-reply, twiliolist-picker,
+ * twilio-call-to-action, twiliocard).
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { toE164 } from '../../shared/e164';
+import type { Fail } from './addresses';
+
+export const CONTENT_TYPES = [
+	'twilio/text',
+	'twilio/media',
+	'twilio/quick-reply',
+	'twilio/call-to-action',
+	'twilio/list-picker',
+	'twilio/card',
+] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+export const CONTENT_LIMITS = {
+	textBody: 1600,
+	interactiveBody: 1024,
+	callToActionBody: 640,
+	quickReplies: 10,
+	/** WhatsApp shows at most three quick replies in a session message that is not an approved template. */
+	sessionQuickReplies: 3,
+	buttonTitle: 20,
+	actionTitle: 25,
+	id: 200,
+	listButton: 20,
+	listItems: 10,
+	listItemTitle: 24,
+	listItemDescription: 72,
+	cardTitle: 1024,
+	cardSubtitle: 60,
+	cardActions: 10,
+	media: 1,
+} as const;
+
+/** Call-to-action buttons WhatsApp accepts per kind (twilio-call-to-action, WhatsApp notes). */
+const CALL_TO_ACTION_MAX: Record<string, number> = { URL: 2, PHONE_NUMBER: 1, COPY_CODE: 1 };
+
+export interface ContentButton {
+	/** QUICK_REPLY, URL, PHONE_NUMBER or COPY_CODE. */
+	type: string;
+	title: string;
+	id?: string;
+	url?: string;
+	phone?: string;
+	code?: string;
+}
+
+export interface ListItem {
+	id: string;
+	item: string;
+	description?: string;
+}
+
+/** What the editor collects for one content definition; fields a type does not use are ignored. */
+export interface ContentDefinition {
+	type: ContentType;
+	body: string;
+	mediaUrls: string[];
+	buttons: ContentButton[];
+	listButton: string;
+	listItems: ListItem[];
+	cardTitle: string;
+	cardSubtitle: string;
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+
+/** The variable names a definition uses, in order of first use (`{{1}}`, `{{first_name}}`). */
+export function placeholdersIn(value: unknown): string[] {
+	const names = new Set<string>();
+	for (const match of JSON.stringify(value ?? '').matchAll(PLACEHOLDER)) names.add(match[1]);
+	return [...names];
+}
+
+function checkLength(label: string, value: string, max: number, fail: Fail): void {
+	const length = [...value].length;
+	if (length > max)
+		fail(`"${label}" is ${length} characters; Twilio allows at most ${max}`, `Shorten "${label}".`);
+}
+
+function required(label: string, value: string, fail: Fail): string {
+	const trimmed = value.trim();
+	if (trimmed === '') fail(`"${label}" is empty`, `Fill in "${label}"; Twilio requires it.`);
+	return trimmed;
+}
+
+function checkCount(label: string, count: number, max: number, fail: Fail): void {
+	if (count < 1) fail(`Add at least one ${label}`);
+	if (count > max)
+		fail(`${count} ${label}s: Twilio allows at most ${max}`, `Remove ${count - max}.`);
+}
+
+function checkUrl(label: string, value: string, fail: Fail): string {
+	const url = required(label, value, fail);
+	// A variable may stand for part of the URL; Twilio checks the sample value when it reviews it.
+	if (!/^https?:\/\/[^\s/]+/i.test(url))
+		fail(
+			`"${label}" "${url}" is not an http(s) URL`,
+			'Use a full URL such as https://example.com/x.',
+		);
+	return url;
+}
+
+function checkUniqueIds(label: string, ids: string[], fail: Fail): void {
+	const seen = new Set<string>();
+	for (const id of ids) {
+		if (seen.has(id)) fail(`Two ${label}s have the ID "${id}"`, 'Give each one its own ID.');
+		seen.add(id);
+	}
+}
+
+function quickReply(button: ContentButton, n: number, fail: Fail): IDataObject {
+	const title = required(`Button ${n} Title`, button.title, fail);
+	checkLength(`Button ${n} Title`, title, CONTENT_LIMITS.buttonTitle, fail);
+	const id = (button.id ?? '').trim() || title;
+	checkLength(`Button ${n} ID`, id, CONTENT_LIMITS.id, fail);
+	return { type: 'QUICK_REPLY', title, id };
+}
+
+function action(button: ContentButton, n: number, fail: Fail): IDataObject {
+	if (button.type === 'QUICK_REPLY') return quickReply(button, n, fail);
+	const title = required(`Button ${n} Title`, button.title, fail);
+	checkLength(`Button ${n} Title`, title, CONTENT_LIMITS.actionTitle, fail);
+	if (button.type === 'URL')
+		return { type: 'URL', title, url: checkUrl(`Button ${n} URL`, button.url ?? '', fail) };
+	if (button.type === 'PHONE_NUMBER') {
+		const phone = toE164(required(`Button ${n} Phone Number`, button.phone ?? '', fail));
+		if (!phone)
+			fail(
+				`"Button ${n} Phone Number" "${button.phone}" is not in E.164 format`,
+				'Use + then country code and number, for example +14155550123.',
+			);
+		return { type: 'PHONE_NUMBER', title, phone };
+	}
+	if (button.type === 'COPY_CODE') {
+		const code = required(`Button ${n} Code`, button.code ?? '', fail);
+		checkLength(`Button ${n} Code`, code, 15, fail);
+		return { type: 'COPY_CODE', title, code };
+	}
+	return fail(`Button ${n} has the unknown type "${button.type}"`);
+}
+
+function media(urls: string[], label: string, fail: Fail): string[] {
+	const list = urls.map((url) => url.trim()).filter(Boolean);
+	if (list.length > CONTENT_LIMITS.media)
+		fail(`${list.length} media URLs: Twilio content takes ${CONTENT_LIMITS.media}`);
+	return list.map((url) => checkUrl(label, url, fail));
+}
+
+/** The `types` object of a Content resource for one definition, checked against Twilio's limits. */
+export function buildContentTypes(def: ContentDefinition, fail: Fail): IDataObject {
+	switch (def.type) {
+		case 'twilio/text': {
+			const body = required('Body', def.body, fail);
+			checkLength('Body', body, CONTENT_LIMITS.textBody, fail);
+			return { 'twilio/text': { body } };
+		}
+		case 'twilio/media': {
+			const urls = media(def.mediaUrls, 'Media URL', fail);
+			if (urls.length === 0) fail('"Media URL" is empty', 'twilio/media needs one media URL.');
+			checkLength('Body', def.body, CONTENT_LIMITS.textBody, fail);
+			return {
+				'twilio/media': { ...(def.body.trim() ? { body: def.body.trim() } : {}), media: urls },
+			};
+		}
+		case 'twilio/quick-reply': {
+			const body = required('Body', def.body, fail);
+			checkLength('Body', body, CONTENT_LIMITS.interactiveBody, fail);
+			checkCount('button', def.buttons.length, CONTENT_LIMITS.quickReplies, fail);
+			const actions = def.buttons.map((button, i) => quickReply(button, i + 1, fail));
+			checkUniqueIds(
+				'button',
+				actions.map((a) => String(a.id)),
+				fail,
+			);
+			return { 'twilio/quick-reply': { body, actions } };
+		}
+		case 'twilio/call-to-action': {
+			const body = required('Body', def.body, fail);
+			checkLength('Body', body, CONTENT_LIMITS.callToActionBody, fail);
+			checkCount('button', def.buttons.length, 3, fail);
+			for (const [type, max] of Object.entries(CALL_TO_ACTION_MAX)) {
+				const count = def.buttons.filter((button) => button.type === type).length;
+				if (count > max) fail(`${count} ${type} buttons: WhatsApp allows at most ${max}`);
+			}
+			const actions = def.buttons.map((button, i) => {
+				if (button.type === 'QUICK_REPLY')
+					fail(
+						`Button ${i + 1} is a quick reply`,
+						'Call to action buttons are URL, phone or code.',
+					);
+				return action(button, i + 1, fail);
+			});
+			return { 'twilio/call-to-action': { body, actions } };
+		}
+		case 'twilio/list-picker': {
+			const body = required('Body', def.body, fail);
+			checkLength('Body', body, CONTENT_LIMITS.interactiveBody, fail);
+			const button = required('List Button', def.listButton, fail);
+			checkLength('List Button', button, CONTENT_LIMITS.listButton, fail);
+			checkCount('list item', def.listItems.length, CONTENT_LIMITS.listItems, fail);
+			const items = def.listItems.map((entry, i) => {
+				const n = i + 1;
+				const item = required(`Item ${n} Title`, entry.item, fail);
+				checkLength(`Item ${n} Title`, item, CONTENT_LIMITS.listItemTitle, fail);
+				const id = entry.id.trim() || item;
+				checkLength(`Item ${n} ID`, id, CONTENT_LIMITS.id, fail);
+				const description = (entry.description ?? '').trim();
+				checkLength(`Item ${n} Description`, description, CONTENT_LIMITS.listItemDescription, fail);
+				return { id, item, ...(description ? { description } : {}) };
+			});
+			checkUniqueIds(
+				'list item',
+				items.map((item) => item.id),
+				fail,
+			);
+			return { 'twilio/list-picker': { body, button, items } };
+		}
+		case 'twilio/card': {
+			const title = required('Card Title', def.cardTitle, fail);
+			checkLength('Card Title', title, CONTENT_LIMITS.cardTitle, fail);
+			const subtitle = def.cardSubtitle.trim();
+			checkLength('Card Subtitle', subtitle, CONTENT_LIMITS.cardSubtitle, fail);
+			const urls = media(def.mediaUrls, 'Media URL', fail);
+			if (def.buttons.length > CONTENT_LIMITS.cardActions)
+				fail(`${def.buttons.length} buttons: Twilio allows at most ${CONTENT_LIMITS.cardActions}`);
+			const actions = def.buttons.map((button, i) => action(button, i + 1, fail));
+			if (!subtitle && urls.length === 0 && actions.length === 0)
+				fail('A card needs a subtitle, a media URL or a button besides its title');
+			return {
+				'twilio/card': {
+					title,
+					...(subtitle ? { subtitle } : {}),
+					...(urls.length ? { media: urls } : {}),
+					...(actions.length ? { actions } : {}),
+				},
+			};
+		}
+	}
+	return fail(`Unknown content type "${String(def.type)}"`);
+}
+
+/**
+ * The `variables` of a Content resource: every placeholder the definition uses needs a sample value
+ * (WhatsApp reviews templates with them) and every declared variable must be used.
+ */
+export function checkSampleValues(
+	types: IDataObject,
+	samples: Record<string, string>,
+	fail: Fail,
+): Record<string, string> {
+	const used = placeholdersIn(types);
+	for (const name of used) {
+		if (!(samples[name] ?? '').trim())
+			fail(
+				`The variable {{${name}}} has no sample value`,
+				`Add a variable named "${name}" with a sample value under Variables.`,
+			);
+	}
+	for (const name of Object.keys(samples)) {
+		if (!used.includes(name))
+			fail(`The variable "${name}" is not used in the content`, `Use {{${name}}} or remove it.`);
+	}
+	return samples;
+}
+
+/** A Twilio language code: ISO 639-1 (`en`) or with a region (`en_US`, `pt_BR`). */
+export function checkLanguage(value: string, fail: Fail): string {
+	const language = value.trim();
+	if (!/^[a-z]{2,3}([_-][A-Za-z]{2,4})?$/.test(language))
+		fail(
+			`"Language" "${language}" is not a language code`,
+			'Use a two-letter ISO 639-1 code such as en, optionally with a region such as pt_BR.',
+		);
+	return language;
+}

@@ -1,0 +1,61 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { isoDate } from './messageOutput';
+
+/**
+ * A Content resource as flat fields a workflow can use, plus the resource itself. Reads
+ * `content.v1.content`, `content.v1.content_and_approvals` (approval under `approval_requests`) and
+ * `content.v1.content.approval_fetch` (under `whatsapp`) of twilio-oai's twilio_content_v1.json.
+ */
+export interface ContentOutput extends IDataObject {
+	sid: string | null;
+	friendlyName: string | null;
+	language: string | null;
+	contentTypes: string[];
+	variables: IDataObject;
+	/** WhatsApp approval: unsubmitted, received, pending, approved, rejected, paused or disabled. */
+	approvalStatus: string | null;
+	approvalName: string | null;
+	approvalCategory: string | null;
+	rejectionReason: string | null;
+	accountSid: string | null;
+	dateCreated: string | null;
+	dateUpdated: string | null;
+	raw: IDataObject;
+}
+
+function text(value: unknown): string | null {
+	return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function objectOrEmpty(value: unknown): IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value)
+		? (value as IDataObject)
+		: {};
+}
+
+/** The WhatsApp approval as flat fields; `approval` is the API's approval object, when there is one. */
+export function approvalFields(approval: unknown) {
+	const fields = objectOrEmpty(approval);
+	return {
+		approvalStatus: text(fields.status),
+		approvalName: text(fields.name),
+		approvalCategory: text(fields.category),
+		rejectionReason: text(fields.rejection_reason),
+	};
+}
+
+export function contentOutput(resource: IDataObject, approval?: unknown): ContentOutput {
+	return {
+		sid: text(resource.sid),
+		friendlyName: text(resource.friendly_name),
+		language: text(resource.language),
+		contentTypes: Object.keys(objectOrEmpty(resource.types)),
+		variables: objectOrEmpty(resource.variables),
+		...approvalFields(approval ?? resource.approval_requests),
+		accountSid: text(resource.account_sid),
+		dateCreated: isoDate(resource.date_created),
+		dateUpdated: isoDate(resource.date_updated),
+		raw: resource,
+	};
+}

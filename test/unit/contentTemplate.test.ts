@@ -1,0 +1,483 @@
+/**
+ * The Content Template resource of the Twilio WhatsApp/SMS node, run inside n8n-core's execution context
+ * against the Twilio mock's Content API (shaped as twilio-oai's twilio_content_v1/v2.json).
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
+import { twilioBaseUrl } from '../../nodes/shared/credentials';
+import { executeNode, jsonItems } from '../helpers/inprocess';
+import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio } from '../mock-twilio';
+
+const nodeType = new TwilioWhatsApp();
+let mock: MockTwilio;
+
+beforeAll(async () => {
+	mock = await startMockTwilio({ callbackDelayMs: 1 });
+});
+afterAll(async () => {
+	await mock.close();
+});
+
+function run(parameters: INodeParameters, items: IDataObject[] = [{}], continueOnFail = false) {
+	return executeNode(
+		{
+			nodeType,
+			parameters: { resource: 'contentTemplate', ...parameters },
+			credentials: {
+				twilioMessagingApi: {
+					accountSid: DEFAULT_ACCOUNT.accountSid,
+					authType: 'authToken',
+					authToken: DEFAULT_ACCOUNT.authToken,
+					baseUrl: mock.url,
+				},
+			},
+			continueOnFail,
+		},
+		jsonItems(...items),
+	);
+}
+
+async function json(parameters: INodeParameters, items?: IDataObject[]) {
+	const { output } = await run(parameters, items);
+	return output![0].map((item) => item.json);
+}
+
+const contentRequestsSince = (start: number) =>
+	mock.requests.slice(start).filter((r) => /^\/v[12]\/Content/.test(r.path));
+
+const buttons = (...titles: string[]) => ({
+	button: titles.map((title) => ({ title, id: title.toLowerCase() })),
+});
+
+const quickReply = (overrides: INodeParameters = {}): INodeParameters => ({
+	operation: 'create',
+	friendlyName: 'order_menu',
+	language: 'en',
+	contentType: 'twilio/quick-reply',
+	body: 'Hi {{1}}, what next?',
+	quickReplies: buttons('Track', 'Cancel'),
+	variables: { variable: [{ name: '1', sample: 'Ana' }] },
+	...overrides,
+});
+
+describe('Content Template: Create', () => {
+	it('creates a quick reply template with sample values as Twilio JSON', async () => {
+		const start = mock.requests.length;
+		const [created] = await json(quickReply());
+		const [request] = contentRequestsSince(start);
+		expect(request.method).toBe('POST');
+		expect(request.path).toBe('/v1/Content');
+		expect(request.headers['content-type']).toBe('application/json');
+		expect(request.json).toEqual({
+			friendly_name: 'order_menu',
+			language: 'en',
+			variables: { '1': 'Ana' },
+			types: {
+				'twilio/quick-reply': {
+					body: 'Hi {{1}}, what next?',
+					actions: [
+						{ type: 'QUICK_REPLY', title: 'Track', id: 'track' },
+						{ type: 'QUICK_REPLY', title: 'Cancel', id: 'cancel' },
+					],
+				},
+			},
+		});
+		expect(created).toMatchObject({
+			friendlyName: 'order_menu',
+			language: 'en',
+			contentTypes: ['twilio/quick-reply'],
+			variables: { '1': 'Ana' },
+			approvalStatus: null,
+		});
+		expect(created.sid).toMatch(/^HX[0-9a-f]{32}$/);
+		expect(created.dateCreated).toMatch(/^\d{4}-\d\d-\d\dT/);
+	});
+
+	it.each([
+		[
+			'list picker',
+			{
+				contentType: 'twilio/list-picker',
+				body: 'Pick a flight',
+				listButton: 'Flights',
+				listItems: {
+					item: [
+						{ item: 'NYC', id: 'nyc', description: 'Daily at 9' },
+						{ item: 'Denver', id: '', description: '' },
+					],
+				},
+				variables: {},
+			},
+			{
+				'twilio/list-picker': {
+					body: 'Pick a flight',
+					button: 'Flights',
+					items: [
+						{ id: 'nyc', item: 'NYC', description: 'Daily at 9' },
+						{ id: 'Denver', item: 'Denver' },
+					],
+				},
+			},
+		],
+		[
+			'call to action',
+			{
+				contentType: 'twilio/call-to-action',
+				body: 'Your order is ready',
+				actions: {
+					button: [
+						{ type: 'URL', title: 'Track', url: 'https://example.com/t' },
+						{ type: 'PHONE_NUMBER', title: 'Call us', phone: '+1 415 555 0100' },
+					],
+				},
+				variables: {},
+			},
+			{
+				'twilio/call-to-action': {
+					body: 'Your order is ready',
+					actions: [
+						{ type: 'URL', title: 'Track', url: 'https://example.com/t' },
+						{ type: 'PHONE_NUMBER', title: 'Call us', phone: '+14155550100' },
+					],
+				},
+			},
+		],
+		[
+			'card',
+			{
+				contentType: 'twilio/card',
+				cardTitle: 'Sale',
+				cardSubtitle: 'Today only',
+				mediaUrl: 'https://example.com/sale.jpg',
+				actions: { button: [{ type: 'QUICK_REPLY', title: 'Tell me more', id: 'more' }] },
+				variables: {},
+			},
+			{
+				'twilio/card': {
+					title: 'Sale',
+					subtitle: 'Today only',
+					media: ['https://example.com/sale.jpg'],
+					actions: [{ type: 'QUICK_REPLY', title: 'Tell me more', id: 'more' }],
+				},
+			},
+		],
+		[
+			'media',
+			{
+				contentType: 'twilio/media',
+				body: 'Your invoice',
+				mediaUrl: 'https://example.com/invoice.pdf',
+				variables: {},
+			},
+			{ 'twilio/media': { body: 'Your invoice', media: ['https://example.com/invoice.pdf'] } },
+		],
+		[
+			'text',
+			{
+				contentType: 'twilio/text',
+				body: 'Hello {{name}}',
+				variables: { variable: [{ name: 'name', sample: 'Ana' }] },
+			},
+			{ 'twilio/text': { body: 'Hello {{name}}' } },
+		],
+	])('creates a %s template', async (_name, overrides, types) => {
+		const start = mock.requests.length;
+		await json(quickReply(overrides as INodeParameters));
+		const [request] = contentRequestsSince(start);
+		expect((request.json as IDataObject).types).toEqual(types);
+	});
+
+	const tooMany = (n: number) => buttons(...Array.from({ length: n }, (_, i) => `B${i}`));
+	it.each([
+		['eleven quick replies', { quickReplies: tooMany(11) }, '11 buttons: Twilio allows at most 10'],
+		['no buttons', { quickReplies: {} }, 'Add at least one button'],
+		[
+			'a button title over 20 characters',
+			{ quickReplies: buttons('A title that is too long') },
+			'"Button 1 Title" is 24 characters; Twilio allows at most 20',
+		],
+		[
+			'two buttons with one ID',
+			{
+				quickReplies: {
+					button: [
+						{ title: 'A', id: 'x' },
+						{ title: 'B', id: 'x' },
+					],
+				},
+			},
+			'Two buttons have the ID "x"',
+		],
+		['a body over 1,024 characters', { body: 'x'.repeat(1025) }, '"Body" is 1025 characters'],
+		['an empty body', { body: '  ' }, '"Body" is empty'],
+		[
+			'a variable without a sample value',
+			{ variables: { variable: [{ name: '1', sample: '' }] } },
+			'The variable {{1}} has no sample value',
+		],
+		[
+			'a declared variable the content does not use',
+			{
+				variables: {
+					variable: [
+						{ name: '1', sample: 'Ana' },
+						{ name: '2', sample: 'x' },
+					],
+				},
+			},
+			'The variable "2" is not used in the content',
+		],
+		['a bad language code', { language: 'English' }, '"Language" "English" is not a language code'],
+		[
+			'eleven list items',
+			{
+				contentType: 'twilio/list-picker',
+				body: 'Pick',
+				listButton: 'Menu',
+				listItems: { item: Array.from({ length: 11 }, (_, i) => ({ item: `I${i}`, id: `${i}` })) },
+				variables: {},
+			},
+			'11 list items: Twilio allows at most 10',
+		],
+		[
+			'a list item title over 24 characters',
+			{
+				contentType: 'twilio/list-picker',
+				body: 'Pick',
+				listButton: 'Menu',
+				listItems: { item: [{ item: 'x'.repeat(25), id: 'a' }] },
+				variables: {},
+			},
+			'"Item 1 Title" is 25 characters; Twilio allows at most 24',
+		],
+		[
+			'a list item description over 72 characters',
+			{
+				contentType: 'twilio/list-picker',
+				body: 'Pick',
+				listButton: 'Menu',
+				listItems: { item: [{ item: 'A', id: 'a', description: 'd'.repeat(73) }] },
+				variables: {},
+			},
+			'"Item 1 Description" is 73 characters; Twilio allows at most 72',
+		],
+		[
+			'a list button over 20 characters',
+			{
+				contentType: 'twilio/list-picker',
+				body: 'Pick',
+				listButton: 'b'.repeat(21),
+				listItems: { item: [{ item: 'A', id: 'a' }] },
+				variables: {},
+			},
+			'"List Button" is 21 characters',
+		],
+		[
+			'three URL buttons',
+			{
+				contentType: 'twilio/call-to-action',
+				body: 'Go',
+				actions: {
+					button: [1, 2, 3].map((n) => ({ type: 'URL', title: `L${n}`, url: 'https://x.io' })),
+				},
+				variables: {},
+			},
+			'3 URL buttons: WhatsApp allows at most 2',
+		],
+		[
+			'a URL that is not http(s)',
+			{
+				contentType: 'twilio/call-to-action',
+				body: 'Go',
+				actions: { button: [{ type: 'URL', title: 'L', url: 'ftp://x.io' }] },
+				variables: {},
+			},
+			'"Button 1 URL" "ftp://x.io" is not an http(s) URL',
+		],
+		[
+			'a phone number that is not E.164',
+			{
+				contentType: 'twilio/call-to-action',
+				body: 'Call',
+				actions: { button: [{ type: 'PHONE_NUMBER', title: 'Call', phone: '555-0100' }] },
+				variables: {},
+			},
+			'"Button 1 Phone Number" "555-0100" is not in E.164 format',
+		],
+		[
+			'a card subtitle over 60 characters',
+			{
+				contentType: 'twilio/card',
+				cardTitle: 'T',
+				cardSubtitle: 's'.repeat(61),
+				variables: {},
+			},
+			'"Card Subtitle" is 61 characters',
+		],
+	])('rejects %s before calling Twilio', async (_name, overrides, message) => {
+		const start = mock.requests.length;
+		await expect(run(quickReply(overrides as INodeParameters))).rejects.toThrow(message);
+		expect(contentRequestsSince(start)).toHaveLength(0);
+	});
+
+	it('puts an invalid item on the error output with Continue On Fail and creates the others', async () => {
+		const start = mock.requests.length;
+		const { output } = await run(
+			quickReply({ quickReplies: { button: [{ title: '={{ $json.title }}', id: '' }] } }),
+			[{ title: 'Fine' }, { title: 'A title that is far too long' }],
+			true,
+		);
+		expect(output![0][0].json.sid).toMatch(/^HX/);
+		expect(output![0][1].json.error).toMatchObject({
+			kind: 'validation',
+			message: expect.stringContaining('"Button 1 Title" is 28 characters'),
+		});
+		expect(contentRequestsSince(start)).toHaveLength(1);
+	});
+});
+
+describe('Content Template: Get, Get Many, Delete, approval', () => {
+	it('creates, submits, reads the approval as Meta decides, and deletes', async () => {
+		const [created] = await json(quickReply({ friendlyName: 'approval_flow' }));
+		const sid = created.sid as string;
+
+		const [submitted] = await json({
+			operation: 'submitForApproval',
+			contentSid: sid,
+			templateName: 'approval_flow',
+			category: 'UTILITY',
+		});
+		expect(submitted).toMatchObject({
+			sid,
+			approvalStatus: 'received',
+			approvalName: 'approval_flow',
+			approvalCategory: 'UTILITY',
+		});
+		const approvalRequest = mock.requests.at(-1)!;
+		expect(approvalRequest.path).toBe(`/v1/Content/${sid}/ApprovalRequests/whatsapp`);
+		expect(approvalRequest.json).toEqual({ name: 'approval_flow', category: 'UTILITY' });
+
+		mock.setApprovalStatus(sid, 'rejected', 'INVALID_FORMAT');
+		const [status] = await json({ operation: 'getApprovalStatus', contentSid: sid });
+		expect(status).toMatchObject({
+			sid,
+			approvalStatus: 'rejected',
+			rejectionReason: 'INVALID_FORMAT',
+		});
+
+		mock.setApprovalStatus(sid, 'approved');
+		const [fetched] = await json({ operation: 'get', contentSid: sid });
+		expect(fetched).toMatchObject({
+			sid,
+			friendlyName: 'approval_flow',
+			approvalStatus: 'approved',
+			rejectionReason: null,
+		});
+
+		const [deleted] = await json({ operation: 'delete', contentSid: sid });
+		expect(deleted).toEqual({ sid, deleted: true });
+		await expect(run({ operation: 'get', contentSid: sid })).rejects.toThrow('Twilio error 20404');
+	});
+
+	it('refuses a WhatsApp template name with capitals or spaces before calling Twilio', async () => {
+		const start = mock.requests.length;
+		await expect(
+			run({
+				operation: 'submitForApproval',
+				contentSid: `HX${'a'.repeat(32)}`,
+				templateName: 'Order Shipped',
+			}),
+		).rejects.toThrow('"WhatsApp Template Name" "Order Shipped" is not a WhatsApp template name');
+		expect(contentRequestsSince(start)).toHaveLength(0);
+	});
+
+	it.each(['get', 'delete', 'getApprovalStatus', 'submitForApproval'])(
+		'%s checks the SID before putting it in a URL',
+		async (operation) => {
+			const start = mock.requests.length;
+			await expect(
+				run({ operation, contentSid: 'HX../../v1/Content', templateName: 'x' }),
+			).rejects.toThrow('is not a Content Template SID');
+			expect(contentRequestsSince(start)).toHaveLength(0);
+		},
+	);
+
+	it('shows Twilio refusing a list picker for approval as the item error', async () => {
+		const sid = mock.addContent({
+			language: 'en',
+			types: {
+				'twilio/list-picker': { body: 'Pick', button: 'Menu', items: [{ id: 'a', item: 'A' }] },
+			},
+		});
+		const { output } = await run(
+			{ operation: 'submitForApproval', contentSid: sid, templateName: 'menu' },
+			[{}],
+			true,
+		);
+		expect(output![0][0].json.error).toMatchObject({
+			kind: 'api',
+			code: 20422,
+			httpStatus: 400,
+			message: expect.stringContaining('twilio/list-picker'),
+		});
+	});
+
+	it('lists through page tokens with the filters Twilio supports and stops at Limit', async () => {
+		for (const name of ['promo (a)', 'promo (b)', 'promo (c)', 'promox'])
+			mock.addContent({
+				friendly_name: name,
+				language: 'es',
+				types: { 'twilio/text': { body: name } },
+			});
+		const start = mock.requests.length;
+		const all = await json({
+			operation: 'getMany',
+			returnAll: true,
+			filters: { name: 'promo (', languages: 'es, pt_BR', contentTypes: ['twilio/text'] },
+		});
+		expect(all.map((c) => c.friendlyName)).toEqual(['promo (a)', 'promo (b)', 'promo (c)']);
+		const [list] = contentRequestsSince(start);
+		expect(list.path).toBe('/v2/ContentAndApprovals');
+		expect(list.query).toMatchObject({
+			ContentName: 'promo \\(',
+			Language: ['es', 'pt_BR'],
+			ContentType: 'twilio/text',
+		});
+
+		const limited = await json({
+			operation: 'getMany',
+			returnAll: false,
+			limit: 2,
+			filters: { name: 'promo' },
+		});
+		expect(limited).toHaveLength(2);
+		const requests = contentRequestsSince(start).slice(1);
+		expect(requests).toHaveLength(1);
+		expect(requests[0].query.PageSize).toBe('2');
+
+		const unsubmitted = await json({
+			operation: 'getMany',
+			returnAll: true,
+			filters: { name: 'promox', approvalStatuses: ['unsubmitted'] },
+		});
+		expect(unsubmitted).toMatchObject([{ friendlyName: 'promox', approvalStatus: 'unsubmitted' }]);
+		const approved = await json({
+			operation: 'getMany',
+			returnAll: true,
+			filters: { name: 'promox', approvalStatuses: ['approved'] },
+		});
+		expect(approved).toEqual([]);
+	});
+});
+
+describe('Content API host', () => {
+	it.each([
+		[{}, 'https://content.twilio.com'],
+		[{ region: 'ie1', edge: 'dublin' }, 'https://content.dublin.ie1.twilio.com'],
+		[{ region: 'au1' }, 'https://content.au1.twilio.com'],
+		[{ baseUrl: 'http://127.0.0.1:9/' }, 'http://127.0.0.1:9'],
+	])('follows the credential region, edge and API Base URL: %j', (credential, url) => {
+		expect(twilioBaseUrl(credential, 'content')).toBe(url);
+	});
+});
