@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { twilioApiRequest } from '../../../shared/transport';
+
 import type { Fail } from '../../helpers/addresses';
 import type {
 	ContentButton,
@@ -9,6 +11,7 @@ import type {
 } from '../../helpers/contentDefinition';
 import { CONTENT_LIMITS } from '../../helpers/contentDefinition';
 import { CONTENT_SID } from '../../helpers/formFields';
+import { failFor } from '../message/messageParameters';
 
 /** Content API paths (content.twilio.com), as twilio-oai's twilio_content_v1.json and v2 name them. */
 export const CONTENT_PATH = '/v1/Content';
@@ -23,6 +26,28 @@ export function contentPath(sid: string, fail: Fail, label = 'Content Template S
 			'Content Template SIDs start with HX followed by 32 hexadecimal characters.',
 		);
 	return `${CONTENT_PATH}/${trimmed}`;
+}
+
+/** The path of the item's "Content Template SID", checked. */
+export function readContentPath(ctx: IExecuteFunctions, itemIndex: number): string {
+	return contentPath(
+		String(ctx.getNodeParameter('contentSid', itemIndex, '')),
+		failFor(ctx, itemIndex),
+	);
+}
+
+/** The WhatsApp approval of a Content resource (`approval_fetch` of twilio_content_v1.json). */
+export async function fetchApproval(
+	this: IExecuteFunctions,
+	path: string,
+	itemIndex: number,
+): Promise<IDataObject> {
+	return await twilioApiRequest.call(this, {
+		method: 'GET',
+		product: 'content',
+		path: `${path}/ApprovalRequests`,
+		itemIndex,
+	});
 }
 
 export const contentSidProperty: INodeProperties = {

@@ -4,8 +4,7 @@ import { twilioApiRequest } from '../../../shared/transport';
 import { contentOutput } from '../../helpers/contentOutput';
 import { runForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
-import { failFor } from '../message/messageParameters';
-import { contentPath, contentSidProperty } from './contentParameters';
+import { contentSidProperty, fetchApproval, readContentPath } from './contentParameters';
 
 export const description = showOnlyFor('contentTemplate', 'get', [contentSidProperty]);
 
@@ -14,11 +13,7 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) =>
-			contentPath(
-				String(this.getNodeParameter('contentSid', itemIndex, '')),
-				failFor(this, itemIndex),
-			),
+		prepare: (itemIndex) => readContentPath(this, itemIndex),
 		perform: async (path, itemIndex) => {
 			const resource = await twilioApiRequest.call(this, {
 				method: 'GET',
@@ -26,12 +21,7 @@ export async function execute(
 				path,
 				itemIndex,
 			});
-			const approval = await twilioApiRequest.call(this, {
-				method: 'GET',
-				product: 'content',
-				path: `${path}/ApprovalRequests`,
-				itemIndex,
-			});
+			const approval = await fetchApproval.call(this, path, itemIndex);
 			return [contentOutput(resource, approval.whatsapp)];
 		},
 	});

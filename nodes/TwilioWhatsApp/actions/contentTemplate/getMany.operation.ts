@@ -9,7 +9,7 @@ import { encodeForm, twilioApiRequestAllItems } from '../../../shared/transport'
 import { CONTENT_TYPES } from '../../helpers/contentDefinition';
 import { contentOutput } from '../../helpers/contentOutput';
 import { runForEachItem } from '../../helpers/items';
-import { showOnlyFor } from '../common.descriptions';
+import { returnAllOrLimit, showOnlyFor } from '../common.descriptions';
 import { CONTENT_AND_APPROVALS_PATH } from './contentParameters';
 
 const MAX_PAGE_SIZE = 1000;
@@ -25,22 +25,7 @@ export const APPROVAL_STATUSES = [
 ];
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',

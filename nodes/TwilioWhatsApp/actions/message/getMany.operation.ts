@@ -11,29 +11,14 @@ import { filterAddress } from '../../helpers/addresses';
 import { parseDateTime } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
-import { showOnlyFor } from '../common.descriptions';
+import { returnAllOrLimit, showOnlyFor } from '../common.descriptions';
 import { failFor, MESSAGES_PATH } from './messageParameters';
 
 /** Twilio's largest page; fewer requests for Return All. */
 const MAX_PAGE_SIZE = 1000;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
