@@ -140,6 +140,17 @@ export const errors = {
 		badRequest(35118, 'MessagingServiceSid is required to schedule a message'),
 	// 20422: the Content API's answer to a body it cannot accept (missing or malformed field).
 	invalidParameter: (message: string) => badRequest(20422, message),
+	// Typing indicators: twilio-oai documents no error answers. Twilio was seen answering a message SID it
+	// could not use with HTTP 400 and code 400 (twilio/twilio-node issue 1160), and the SID of an outbound
+	// message with 20422 (vercel/chat pull request 918); the mock answers a malformed request with 20422 too.
+	typingChannelInvalid: (channel: string | undefined) =>
+		badRequest(20422, `Invalid channel: ${channel ?? '(missing)'}. Must be whatsapp.`),
+	typingMessageIdInvalid: (messageId: string) =>
+		badRequest(
+			20422,
+			`Invalid messageId: ${messageId || '(missing)'}. Must be the SID of an inbound WhatsApp message.`,
+		),
+	typingNoInboundMessage: () => badRequest(400, 'invalid or incomplete inbound data in MDR'),
 	// 63007: WhatsApp sender not registered on the account.
 	whatsAppSenderUnknown: () =>
 		badRequest(63007, "Twilio could not find a Channel with the specified 'From' address"),

@@ -2,6 +2,7 @@ import type { DeliveryOutcome, MockAccountConfig } from './types';
 import type { MockState } from './state';
 import { buildPhoneNumber } from './resources/phoneNumbers';
 import { buildService } from './resources/messagingServices';
+import { buildWhatsAppSender } from './resources/channelSenders';
 import { MAGIC_VALID_FROM } from './resources/messageRules';
 
 /** The account the mock serves when none is given. SIDs and tokens have Twilio's shapes. */
@@ -39,7 +40,10 @@ export const DEFAULT_DELIVERY_OUTCOMES: Record<string, DeliveryOutcome> = {
 	[MOCK_NUMBERS.undeliverable]: { status: 'undelivered', errorCode: 30003 },
 };
 
-/** Gives an account its two numbers and a Messaging Service holding both, deferring inbound to the numbers. */
+/**
+ * Gives an account its two numbers, a Messaging Service holding both (deferring inbound to the numbers),
+ * and a Senders API WhatsApp sender for the WhatsApp number, with no webhook of its own.
+ */
 export function seedAccount(state: MockState, accountSid: string, now: Date): void {
 	const sms = buildPhoneNumber(accountSid, MOCK_NUMBERS.sms, now);
 	const whatsapp = buildPhoneNumber(accountSid, MOCK_NUMBERS.whatsapp, now);
@@ -51,4 +55,5 @@ export function seedAccount(state: MockState, accountSid: string, now: Date): vo
 	for (const pn of [sms, whatsapp])
 		state.servicePool.push({ serviceSid: service.sid, phoneNumberSid: pn.sid });
 	state.whatsAppSenders.add(MOCK_NUMBERS.whatsapp);
+	state.channelSenders.push(buildWhatsAppSender(accountSid, MOCK_NUMBERS.whatsapp));
 }

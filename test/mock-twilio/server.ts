@@ -14,6 +14,8 @@ import type {
 	MockTwilioOptions,
 	PhoneNumberResource,
 	RecordedRequest,
+	TypingIndicatorRecord,
+	WhatsAppSenderResource,
 	SendInboundOptions,
 	WebhookDelivery,
 	WebhookResult,
@@ -32,6 +34,8 @@ import { registerMessages } from './resources/messages';
 import { registerPhoneNumbers } from './resources/phoneNumbers';
 import { registerMessagingServices } from './resources/messagingServices';
 import { buildContent, decideApproval, registerContent } from './resources/content';
+import { registerChannelSenders } from './resources/channelSenders';
+import { registerTypingIndicators } from './resources/typingIndicators';
 import { parseAddress } from './resources/messageRules';
 import { Lifecycle, type StatusStep } from './webhooks/statusCallbacks';
 import { deliverSigned, maskPassword } from './webhooks/client';
@@ -53,6 +57,10 @@ export interface MockTwilio {
 	readonly messagingServices: MessagingServiceResource[];
 	/** Content API resources (deleted ones too, marked), with every JSON body received for each. */
 	readonly contents: MockContent[];
+	/** WhatsApp senders of the Senders API (`/v2/Channels/Senders`); each account starts with one. */
+	readonly whatsAppSenders: WhatsAppSenderResource[];
+	/** Every typing indicator Twilio accepted, in order. */
+	readonly typingIndicators: readonly TypingIndicatorRecord[];
 	/** Creates a Content resource as POST /v1/Content would (first account unless said); returns its SID. */
 	addContent(body: Record<string, unknown>, accountSid?: string): string;
 	/** What Meta decides about a submitted template: `approved`, `rejected` (with a reason), `paused` … */
@@ -157,6 +165,12 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		if (kind === 'inbound' && from !== undefined && parseAddress(from).channel === 'whatsapp') {
 			state.whatsAppSessions.set(parseAddress(from).number, Date.now());
 		}
+		const accountSid = first(params, 'AccountSid');
+		if (kind === 'inbound' && messageSid && accountSid)
+			state.inboundMessages.set(messageSid, {
+				accountSid,
+				channel: parseAddress(from ?? '').channel ?? 'sms',
+			});
 		try {
 			const result = await deliverSigned({
 				...sendOptions,
@@ -198,6 +212,8 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 	registerPhoneNumbers(router, context);
 	registerMessagingServices(router, context);
 	registerContent(router, context);
+	registerChannelSenders(router, context);
+	registerTypingIndicators(router, context);
 
 	const server = http.createServer((req, res) => {
 		void handle(req, res).catch((error: unknown) => {
@@ -297,6 +313,8 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		phoneNumbers: state.phoneNumbers,
 		messagingServices: state.messagingServices,
 		contents: state.contents,
+		whatsAppSenders: state.channelSenders,
+		typingIndicators: state.typingIndicators,
 		addContent: (body, accountSid = accounts[0].accountSid) => {
 			const content = buildContent(accountSid, body, new Date());
 			state.contents.push(content);
@@ -345,7 +363,11 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 			const pn = state.phoneNumbers.find((item) => item.phone_number === number);
 			if (!pn) throw new Error(`No account owns ${number}`);
 			const service = state.serviceOfNumber(pn.sid);
-			const target = inboundTarget(pn, service);
+			const sender =
+				parseAddress(message.to).channel === 'whatsapp'
+					? state.whatsAppSenderOf(pn.account_sid, number)
+					: undefined;
+			const target = inboundTarget(pn, service, sender);
 			if (!target) throw new Error(`Nothing is configured to receive messages for ${number}`);
 			const params = inboundParams(message, pn.account_sid, service);
 			return deliver('inbound', first(params, 'MessageSid') ?? null, target.url, params, {

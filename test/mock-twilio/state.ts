@@ -6,6 +6,8 @@ import type {
 	MockMessage,
 	PhoneNumberResource,
 	ServicePhoneNumber,
+	TypingIndicatorRecord,
+	WhatsAppSenderResource,
 } from './types';
 
 /** Everything the mock knows; resources read and change it, tests read it through MockTwilio. */
@@ -22,6 +24,12 @@ export class MockState {
 	/** Last inbound WhatsApp message time by the user's number, for the 24-hour window. */
 	readonly whatsAppSessions = new Map<string, number>();
 	readonly deliveryOutcomes: Map<string, DeliveryOutcome>;
+	/** Senders API resources (WhatsApp senders with their webhook settings). */
+	readonly channelSenders: WhatsAppSenderResource[] = [];
+	/** Inbound messages the mock delivered, by SID: the account and channel they came in on. */
+	readonly inboundMessages = new Map<string, { accountSid: string; channel: string }>();
+	/** Every typing indicator accepted, in order. */
+	readonly typingIndicators: TypingIndicatorRecord[] = [];
 
 	constructor(accounts: MockAccountConfig[], deliveryOutcomes: Record<string, DeliveryOutcome>) {
 		this.accounts = accounts;
@@ -67,6 +75,13 @@ export class MockState {
 	serviceOfNumber(phoneNumberSid: string): MessagingServiceResource | undefined {
 		const entry = this.servicePool.find((item) => item.phoneNumberSid === phoneNumberSid);
 		return entry && this.messagingServices.find((service) => service.sid === entry.serviceSid);
+	}
+
+	/** The Senders API sender of a number (without `whatsapp:`), if the account has one. */
+	whatsAppSenderOf(accountSid: string, number: string): WhatsAppSenderResource | undefined {
+		return this.channelSenders.find(
+			(sender) => sender.accountSid === accountSid && sender.sender_id === `whatsapp:${number}`,
+		);
 	}
 
 	poolNumbers(serviceSid: string): PhoneNumberResource[] {

@@ -289,3 +289,38 @@ export interface MockContent {
 	/** Every JSON body received for this resource (create, then approval requests). */
 	requests: unknown[];
 }
+
+/** The `webhook` object of a sender (`messaging.v2.channels_sender.webhook` in twilio_messaging_v2.json). */
+export interface SenderWebhook {
+	callback_url: string | null;
+	callback_method: string | null;
+	fallback_url: string | null;
+	fallback_method: string | null;
+	status_callback_url: string | null;
+	status_callback_method: string | null;
+}
+
+/**
+ * A WhatsApp sender of the Senders API (`messaging.v2.channels_sender_response` of twilio-oai's
+ * spec/json/twilio_messaging_v2.json, example `whatsapp_fetch`), with the account that owns it.
+ */
+export interface WhatsAppSenderResource {
+	accountSid: string;
+	sid: string;
+	status: string;
+	sender_id: string;
+	configuration: Record<string, string | null>;
+	webhook: SenderWebhook;
+	profile: Record<string, unknown>;
+	properties: Record<string, string>;
+	offline_reasons: null;
+	compliance: null;
+	url: string;
+}
+
+/** A typing indicator Twilio accepted (POST /v2/Indicators/Typing.json). */
+export interface TypingIndicatorRecord {
+	at: Date;
+	accountSid: string;
+	messageId: string;
+}

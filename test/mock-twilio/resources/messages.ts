@@ -4,7 +4,7 @@ import type { Lifecycle } from '../webhooks/statusCallbacks';
 import type { ResourceContext } from './context';
 import type { ValidMessage } from './messageRules';
 import { forAccount } from './context';
-import { validateCreate } from './messageRules';
+import { parseAddress, validateCreate } from './messageRules';
 import { errors } from '../errors';
 import { first } from '../http/form';
 import { newSid, rfc2822 } from '../format';
@@ -48,6 +48,17 @@ function buildResource(accountSid: string, valid: ValidMessage, now: Date): Mess
 }
 
 /** Day of an RFC 2822 date, `YYYY-MM-DD`, or the full time when the filter has one. */
+/** A WhatsApp sender's status callback URL (Senders API), for messages sent from it without their own. */
+function senderStatusCallback(
+	state: MessagesContext['state'],
+	accountSid: string,
+	from: string | undefined,
+): string | null {
+	const address = parseAddress(from ?? '');
+	if (address.channel !== 'whatsapp') return null;
+	return state.whatsAppSenderOf(accountSid, address.number)?.webhook.status_callback_url ?? null;
+}
+
 function sentMatches(dateSent: string | null, filter: string, compare: '=' | '<' | '>'): boolean {
 	if (dateSent === null) return false;
 	const sent = new Date(dateSent).getTime();
@@ -127,7 +138,11 @@ export function registerMessages(router: Router, ctx: MessagesContext): void {
 				params: form,
 				createdAt: now,
 				resource,
-				statusCallback: valid.statusCallback ?? valid.service?.status_callback ?? null,
+				statusCallback:
+					valid.statusCallback ??
+					valid.service?.status_callback ??
+					senderStatusCallback(state, accountSid, first(form, 'From')) ??
+					null,
 				deleted: false,
 			};
 			state.messages.push(message);

@@ -3,6 +3,7 @@ import type {
 	InboundMessage,
 	MessagingServiceResource,
 	PhoneNumberResource,
+	WhatsAppSenderResource,
 } from '../types';
 import { newSid } from '../format';
 import { parseAddress } from '../resources/messageRules';
@@ -61,13 +62,17 @@ export function inboundParams(
 }
 
 /**
- * Where Twilio sends an inbound message: the Messaging Service's inbound URL when the number is
- * in a service that does not defer to the number, otherwise the number's SmsUrl.
+ * Where Twilio sends an inbound message: the WhatsApp sender's callback URL when the Senders API set one,
+ * else the Messaging Service's inbound URL when the number is in a service that does not defer to the
+ * number, otherwise the number's SmsUrl.
  */
 export function inboundTarget(
 	pn: PhoneNumberResource,
 	service: MessagingServiceResource | undefined,
+	sender?: WhatsAppSenderResource,
 ): { url: string; method: 'GET' | 'POST' } | undefined {
+	// The Senders API allows POST or PUT; the mock delivers both as POST.
+	if (sender?.webhook.callback_url) return { url: sender.webhook.callback_url, method: 'POST' };
 	if (service && !service.use_inbound_webhook_on_number) {
 		if (!service.inbound_request_url) return undefined;
 		return {
