@@ -162,7 +162,7 @@ export QUEUE_TEST_PG_HOST=127.0.0.1 QUEUE_TEST_PG_PORT="$pg_port" QUEUE_TEST_PG_
 export QUEUE_TEST_PG_PASSWORD="$pg_password" QUEUE_TEST_PG_DATABASE=n8n
 export QUEUE_TEST_REDIS_HOST=127.0.0.1 QUEUE_TEST_REDIS_PORT="$redis_port"
 
-npx jest --selectProjects queue --runInBand --forceExit --json --outputFile="$results_file"
+npx jest --selectProjects queue --runInBand --forceExit --json --outputFile="$results_file" "$@"
 jest_status=$?
 
 # A suite that could not run, or a run that ran no test, counts as one failed test.

@@ -142,3 +142,14 @@ export function workflowStaticData(
 	).trim();
 	return JSON.parse(text || '{}') as Record<string, unknown>;
 }
+
+/**
+ * A fresh, empty database beside the one scripts/test-queue.sh created, and an emptied Redis, for a
+ * second deployment in the same run: n8n binds a database to the encryption key of the main that
+ * created it, and caches webhooks in Redis in queue mode (the first deployment's would conflict).
+ */
+export function withFreshStores(backends: QueueBackends, name: string): QueueBackends {
+	psql(backends.postgres, `CREATE DATABASE ${checkedId(name)}`);
+	redisCli(backends.redis, 'FLUSHALL');
+	return { ...backends, postgres: { ...backends.postgres, database: name } };
+}

@@ -12,7 +12,10 @@ import type { QueueBackends } from './backends';
 
 export interface QueueCluster {
 	main: N8nInstance;
+	/** The first webhook processor; N8N_WEBHOOK_URL, the URL Twilio is given, points at it. */
 	webhook: N8nInstance;
+	/** Every webhook processor, `webhook` first: as behind a load balancer, all serve the same webhooks. */
+	webhooks: N8nInstance[];
 	workers: N8nInstance[];
 	/** Every process, main last (it owns the database migrations, so it goes down after the others). */
 	all(): N8nInstance[];
@@ -20,6 +23,10 @@ export interface QueueCluster {
 
 export interface QueueClusterOptions {
 	workers: number;
+	/** Webhook processors; default 1. */
+	webhooks?: number;
+	/** Further environment for every process (e.g. the binary data mode). */
+	env?: Record<string, string>;
 }
 
 /** The environment every process of the deployment shares. */
@@ -60,8 +67,11 @@ export async function startQueueCluster(
 	options: QueueClusterOptions,
 ): Promise<QueueCluster> {
 	const encryptionKey = randomBytes(24).toString('base64url');
-	const [webhookPort] = await freePorts(1);
-	const env = sharedEnv(backends, encryptionKey, `http://127.0.0.1:${webhookPort}`);
+	const webhookPorts = await freePorts(options.webhooks ?? 1);
+	const env = {
+		...sharedEnv(backends, encryptionKey, `http://127.0.0.1:${webhookPorts[0]}`),
+		...options.env,
+	};
 	const started: N8nInstance[] = [];
 	try {
 		// Production webhooks go to the webhook processor only.
@@ -71,7 +81,15 @@ export async function startQueueCluster(
 		});
 		started.push(main);
 		const others = await Promise.allSettled([
-			startN8n({ name: 'queue-webhook', command: 'webhook', port: webhookPort, env }),
+			...webhookPorts.map(
+				async (port, i) =>
+					await startN8n({
+						name: i === 0 ? 'queue-webhook' : `queue-webhook-${i + 1}`,
+						command: 'webhook',
+						port,
+						env,
+					}),
+			),
 			...Array.from({ length: options.workers }, (_, i) =>
 				startN8n({ name: `queue-worker-${i + 1}`, command: 'worker', env }),
 			),
@@ -81,10 +99,16 @@ export async function startQueueCluster(
 			(result): result is PromiseRejectedResult => result.status === 'rejected',
 		);
 		if (failure) throw failure.reason;
-		const [webhook, ...workers] = others.map(
-			(result) => (result as PromiseFulfilledResult<N8nInstance>).value,
-		);
-		return { main, webhook, workers, all: () => [webhook, ...workers, main] };
+		const processes = others.map((result) => (result as PromiseFulfilledResult<N8nInstance>).value);
+		const webhooks = processes.slice(0, webhookPorts.length);
+		const workers = processes.slice(webhookPorts.length);
+		return {
+			main,
+			webhook: webhooks[0],
+			webhooks,
+			workers,
+			all: () => [...webhooks, ...workers, main],
+		};
 	} catch (error) {
 		await stopAll(started.reverse());
 		throw error;

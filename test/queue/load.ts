@@ -33,7 +33,10 @@ export interface Outcome {
 }
 
 export interface Target {
+	/** Where the request goes. */
 	url: string;
+	/** The URL Twilio signs: the public webhook URL (N8N_WEBHOOK_URL + path); default `url`. */
+	signedUrl?: string;
 	authToken: string;
 	/** Nothing is sent after this, and what is in flight then is aborted; a bound, not a threshold. */
 	deadline: number;
@@ -80,7 +83,11 @@ export async function deliver(
 				Accept: '*/*',
 				'User-Agent': 'TwilioProxy/1.1',
 				'Content-Type': 'application/x-www-form-urlencoded',
-				'X-Twilio-Signature': twilioSignature(target.authToken, target.url, delivery.params),
+				'X-Twilio-Signature': twilioSignature(
+					target.authToken,
+					target.signedUrl ?? target.url,
+					delivery.params,
+				),
 				'I-Twilio-Idempotency-Token': delivery.token,
 				'X-Home-Region': 'us1',
 			},
