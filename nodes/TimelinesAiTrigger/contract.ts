@@ -4,7 +4,7 @@ import { toE164 } from '../shared/e164';
 
 /**
  * TimelinesAI's inbound webhook contract ("Send message" event), as published in its help center
- * (seed 002): what a caller may POST and what it gets back. Pure: plain data in, plain data out.
+ * what a caller may POST and what it gets back. Pure: plain data in, plain data out.
  */
 
 export const ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024;

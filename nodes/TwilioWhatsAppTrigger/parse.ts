@@ -9,8 +9,8 @@ import { ERROR_STATUSES, FINAL_STATUSES, isKnownStatus, STATUS_VALUES } from './
 /**
  * Turns the form parameters of a Twilio inbound-message webhook or message status callback into one clean,
  * JSON-serialisable item. Pure: plain data in, plain data out; never throws. Parameters are those of Twilio's
- * incoming message webhook reference (https://www.twilio.com/docs/messaging/guides/webhook-request, seed 000),
- * its status callbacks, and the contact-center variant of seed 001.
+ * incoming message webhook reference (https://www.twilio.com/docs/messaging/guides/webhook-request),
+ * its status callbacks, and what contact-center products forward in the same form.
  */
 
 export { FINAL_STATUSES, STATUS_VALUES };

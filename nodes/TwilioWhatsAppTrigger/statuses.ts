@@ -1,6 +1,6 @@
 /**
  * Message status values Twilio reports (MessageStatus / SmsStatus). Sources: Twilio's Message resource
- * "status values" and "Outbound Message Status in Status Callbacks" guide; seed 000 (status callback parameters).
+ * "status values" and "Outbound Message Status in Status Callbacks" guide.
  */
 export const STATUS_VALUES = [
 	'accepted',

@@ -25,9 +25,9 @@ export type FormValue = string | number | boolean | undefined | Array<string | n
 export type FormFields = Record<string, FormValue>;
 
 /**
- * What went wrong with a Twilio call, as fields a workflow can branch on. The two kinds are the ones
- * seed 003 tells apart: `api` when Twilio answered with its error JSON (code, message, more_info),
- * `call` when no answer came back (connection refused, DNS, TLS, time-out).
+ * What went wrong with a Twilio call, as fields a workflow can branch on, in two kinds: `api` when
+ * Twilio answered with its error JSON (code, message, more_info), `call` when no answer came back
+ * (connection refused, DNS, TLS, time-out).
  */
 export interface TwilioErrorDetails extends IDataObject {
 	kind: 'api' | 'call';
