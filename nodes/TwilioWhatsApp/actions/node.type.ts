@@ -6,7 +6,8 @@ export type MessageOperation =
 	| 'get'
 	| 'getMany'
 	| 'cancel'
-	| 'delete';
+	| 'delete'
+	| 'showTypingIndicator';
 
 export type ContentTemplateOperation =
 	| 'create'

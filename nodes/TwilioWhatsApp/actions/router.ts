@@ -25,6 +25,7 @@ const operations: Operations = {
 		getMany: message.getMany.execute,
 		cancel: message.cancel.execute,
 		delete: message.deleteMessage.execute,
+		showTypingIndicator: message.showTypingIndicator.execute,
 	},
 	contentTemplate: {
 		create: contentTemplate.create.execute,

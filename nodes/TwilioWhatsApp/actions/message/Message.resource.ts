@@ -7,8 +7,9 @@ import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as send from './send.operation';
 import * as sendAndWait from './sendAndWait.operation';
+import * as showTypingIndicator from './showTypingIndicator.operation';
 
-export { cancel, deleteMessage, get, getMany, send, sendAndWait };
+export { cancel, deleteMessage, get, getMany, send, sendAndWait, showTypingIndicator };
 
 export const description: INodeProperties[] = [
 	{
@@ -56,6 +57,13 @@ export const description: INodeProperties[] = [
 					'Send a message and pause the workflow until Twilio reports it delivered or failed',
 				action: 'Send a message and wait for its delivery status',
 			},
+			{
+				name: 'Show Typing Indicator',
+				value: 'showTypingIndicator',
+				description:
+					'Mark an inbound WhatsApp message as read and show "typing…" while the reply is prepared',
+				action: 'Show a typing indicator',
+			},
 		],
 	},
 	...send.description,
@@ -64,4 +72,5 @@ export const description: INodeProperties[] = [
 	...getMany.description,
 	...cancel.description,
 	...deleteMessage.description,
+	...showTypingIndicator.description,
 ];

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { RetryPolicy } from '../../../shared/transport';
 import { DEFAULT_RETRY_POLICY } from '../../../shared/transport';
+import { MESSAGE_SID_PATTERN } from '../../../shared/typingIndicator';
 import type { Channel, Fail } from '../../helpers/addresses';
 import type {
 	ContentKind,
@@ -13,15 +14,20 @@ import type {
 
 export const MESSAGES_PATH = '/2010-04-01/Accounts/{AccountSid}/Messages.json';
 
-/** The path of one message; the SID is checked first because it becomes part of the URL. */
-export function messagePath(sid: string, fail: Fail): string {
+/** The "Message SID" parameter, trimmed, or a parameter problem when it is not a message SID. */
+export function checkedMessageSid(sid: string, fail: Fail): string {
 	const trimmed = sid.trim();
-	if (!/^(SM|MM)[0-9a-fA-F]{32}$/.test(trimmed))
+	if (!MESSAGE_SID_PATTERN.test(trimmed))
 		fail(
 			`"Message SID" "${trimmed}" is not a Twilio message SID`,
 			'Message SIDs start with SM (or MM) followed by 32 hexadecimal characters.',
 		);
-	return `/2010-04-01/Accounts/{AccountSid}/Messages/${trimmed}.json`;
+	return trimmed;
+}
+
+/** The path of one message; the SID is checked first because it becomes part of the URL. */
+export function messagePath(sid: string, fail: Fail): string {
+	return `/2010-04-01/Accounts/{AccountSid}/Messages/${checkedMessageSid(sid, fail)}.json`;
 }
 
 /** Raises a parameter problem of one item as a NodeOperationError that names the item. */
