@@ -63,6 +63,16 @@ describe('the workflow check (npm run lint:workflows, actionlint)', () => {
 	});
 });
 
+describe('n8n-node toolchain', () => {
+	it("formats with the Prettier settings n8n-node's template ships", () => {
+		const template = join(
+			ROOT,
+			'node_modules/@n8n/node-cli/dist/template/templates/shared/default/.prettierrc.js',
+		);
+		expect(require(join(ROOT, '.prettierrc.js'))).toEqual(require(template));
+	});
+});
+
 describe('package.json', () => {
 	const repoUrl = /^git\+(https:\/\/github\.com\/[^/]+\/[^/]+)\.git$/.exec(pkg.repository.url);
 
