@@ -32,6 +32,7 @@ import {
 	messagingServiceOptions,
 	phoneNumberOptions,
 	restoreConfiguration,
+	whatsAppSenderOptions,
 } from './autoConfigure';
 import type { CachedCredentials } from './credentialCache';
 import { cachedCredentials } from './credentialCache';
@@ -229,6 +230,7 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		loadOptions: {
 			getPhoneNumbers: phoneNumberOptions,
 			getMessagingServices: messagingServiceOptions,
+			getWhatsAppSenders: whatsAppSenderOptions,
 		},
 		credentialTest: {
 			twilioWebhookUserApiTest: testWebhookUserCredential,

@@ -14,17 +14,21 @@ import {
 import { resolvePublicUrl } from './signedUrl';
 
 /**
- * "Configure Twilio Automatically": on activation, point a phone number's or a Messaging Service's
- * inbound webhook (and the service's status callback) at this trigger, remembering what was there;
- * on deactivation, put it back. The remembered values live in the node's static data, which n8n saves
- * after activation and hands back on deactivation.
+ * "Configure Twilio Automatically": on activation, point a phone number's, a Messaging Service's or a
+ * WhatsApp sender's inbound webhook (and the service's or sender's status callback) at this trigger,
+ * remembering what was there; on deactivation, put it back. The remembered values live in the node's
+ * static data, which n8n saves after activation and hands back on deactivation.
  */
 
 export type ConfigurationTarget =
 	| { kind: 'phoneNumber'; sid: string }
-	| { kind: 'messagingService'; sid: string; statusCallback: boolean };
+	| { kind: 'messagingService'; sid: string; statusCallback: boolean }
+	| { kind: 'whatsAppSender'; sid: string; statusCallback: boolean };
 
-/** Form field Twilio takes → field of the resource Twilio returns. */
+/**
+ * Field Twilio takes → field of the resource Twilio returns. Numbers and services take form fields; a
+ * sender (Senders API) takes a JSON `webhook` object whose fields are named as in the resource.
+ */
 type FieldMap = Record<string, string>;
 
 const PHONE_NUMBER_FIELDS: FieldMap = {
@@ -38,6 +42,14 @@ const SERVICE_FIELDS: FieldMap = {
 	UseInboundWebhookOnNumber: 'use_inbound_webhook_on_number',
 };
 const SERVICE_STATUS_FIELDS: FieldMap = { StatusCallback: 'status_callback' };
+const SENDER_FIELDS: FieldMap = {
+	callback_url: 'callback_url',
+	callback_method: 'callback_method',
+};
+const SENDER_STATUS_FIELDS: FieldMap = {
+	status_callback_url: 'status_callback_url',
+	status_callback_method: 'status_callback_method',
+};
 
 interface SavedConfiguration extends IDataObject {
 	kind: ConfigurationTarget['kind'];
@@ -52,6 +64,8 @@ const STATE_KEY = 'twilioConfiguration';
 
 function fieldsOf(target: ConfigurationTarget): FieldMap {
 	if (target.kind === 'phoneNumber') return PHONE_NUMBER_FIELDS;
+	if (target.kind === 'whatsAppSender')
+		return target.statusCallback ? { ...SENDER_FIELDS, ...SENDER_STATUS_FIELDS } : SENDER_FIELDS;
 	return target.statusCallback ? { ...SERVICE_FIELDS, ...SERVICE_STATUS_FIELDS } : SERVICE_FIELDS;
 }
 
@@ -59,6 +73,14 @@ function fieldsOf(target: ConfigurationTarget): FieldMap {
 export function desiredFields(target: ConfigurationTarget, url: string): Record<string, string> {
 	if (target.kind === 'phoneNumber')
 		return { SmsUrl: url, SmsMethod: 'POST', SmsApplicationSid: '' };
+	if (target.kind === 'whatsAppSender')
+		return {
+			callback_url: url,
+			callback_method: 'POST',
+			...(target.statusCallback
+				? { status_callback_url: url, status_callback_method: 'POST' }
+				: {}),
+		};
 	return {
 		InboundRequestUrl: url,
 		InboundMethod: 'POST',
@@ -73,18 +95,26 @@ function formValue(value: unknown): string {
 	return String(value);
 }
 
+/** Where a resource keeps the fields: a sender inside its `webhook` object. */
+function settingsOf(kind: ConfigurationTarget['kind'], resource: IDataObject): IDataObject {
+	if (kind !== 'whatsAppSender') return resource;
+	const webhook = resource.webhook;
+	return typeof webhook === 'object' && webhook !== null ? (webhook as IDataObject) : {};
+}
+
 /** The target's current values of the fields this feature changes, as form values. */
 export function currentFields(
 	target: ConfigurationTarget,
 	resource: IDataObject,
 ): Record<string, string> {
+	const settings = settingsOf(target.kind, resource);
 	return Object.fromEntries(
-		Object.entries(fieldsOf(target)).map(([form, field]) => [form, formValue(resource[field])]),
+		Object.entries(fieldsOf(target)).map(([form, field]) => [form, formValue(settings[field])]),
 	);
 }
 
 function sameValue(form: string, a: string, b: string): boolean {
-	return form.endsWith('Method') ? a.toUpperCase() === b.toUpperCase() : a === b;
+	return /method$/i.test(form) ? a.toUpperCase() === b.toUpperCase() : a === b;
 }
 
 export function isConfigured(
@@ -98,8 +128,14 @@ export function isConfigured(
 	);
 }
 
+const INBOUND_URL_FIELD: Record<ConfigurationTarget['kind'], string> = {
+	phoneNumber: 'sms_url',
+	messagingService: 'inbound_request_url',
+	whatsAppSender: 'callback_url',
+};
+
 function inboundUrlOf(kind: ConfigurationTarget['kind'], resource: IDataObject): string {
-	return formValue(resource[kind === 'phoneNumber' ? 'sms_url' : 'inbound_request_url']);
+	return formValue(settingsOf(kind, resource)[INBOUND_URL_FIELD[kind]]);
 }
 
 // transport.encodeForm leaves out '' values; an empty string inside a list is still sent (`SmsUrl=`),
@@ -111,12 +147,15 @@ function toForm(fields: Record<string, string>): FormFields {
 }
 
 function resourcePath(target: Pick<ConfigurationTarget, 'kind' | 'sid'>) {
-	return target.kind === 'phoneNumber'
-		? {
-				product: 'api' as const,
-				path: `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/${encodeURIComponent(target.sid)}.json`,
-			}
-		: { product: 'messaging' as const, path: `/v1/Services/${encodeURIComponent(target.sid)}` };
+	const sid = encodeURIComponent(target.sid);
+	if (target.kind === 'phoneNumber')
+		return {
+			product: 'api' as const,
+			path: `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/${sid}.json`,
+		};
+	if (target.kind === 'whatsAppSender')
+		return { product: 'messaging' as const, path: `/v2/Channels/Senders/${sid}` };
+	return { product: 'messaging' as const, path: `/v1/Services/${sid}` };
 }
 
 async function fetchTarget(
@@ -124,6 +163,15 @@ async function fetchTarget(
 	target: Pick<ConfigurationTarget, 'kind' | 'sid'>,
 ): Promise<IDataObject> {
 	return await twilioApiRequest.call(ctx, { method: 'GET', ...resourcePath(target) });
+}
+
+// The Senders API takes JSON, where null clears a URL.
+function senderWebhook(fields: Record<string, string>): IDataObject {
+	return {
+		webhook: Object.fromEntries(
+			Object.entries(fields).map(([key, value]) => [key, value === '' ? null : value]),
+		),
+	};
 }
 
 async function updateTarget(
@@ -134,7 +182,9 @@ async function updateTarget(
 	await twilioApiRequest.call(ctx, {
 		method: 'POST',
 		...resourcePath(target),
-		form: toForm(fields),
+		...(target.kind === 'whatsAppSender'
+			? { json: senderWebhook(fields) }
+			: { form: toForm(fields) }),
 	});
 }
 
@@ -142,10 +192,18 @@ async function updateTarget(
 export function configurationTarget(ctx: IHookFunctions): ConfigurationTarget | undefined {
 	if (!(ctx.getNodeParameter('verifySignature', true) as boolean)) return undefined;
 	if (!(ctx.getNodeParameter('autoConfigure', false) as boolean)) return undefined;
-	if (ctx.getNodeParameter('configureTarget', 'phoneNumber') === 'messagingService') {
+	const kind = ctx.getNodeParameter('configureTarget', 'phoneNumber');
+	if (kind === 'messagingService') {
 		return {
 			kind: 'messagingService',
 			sid: String(ctx.getNodeParameter('messagingServiceSid', '')),
+			statusCallback: ctx.getNodeParameter('configureStatusCallback', true) as boolean,
+		};
+	}
+	if (kind === 'whatsAppSender') {
+		return {
+			kind: 'whatsAppSender',
+			sid: String(ctx.getNodeParameter('whatsAppSenderSid', '')),
 			statusCallback: ctx.getNodeParameter('configureStatusCallback', true) as boolean,
 		};
 	}
@@ -248,4 +306,25 @@ export async function messagingServiceOptions(
 		value: formValue(service.sid),
 		description: formValue(service.sid),
 	}));
+}
+
+export async function whatsAppSenderOptions(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	const senders = await twilioApiRequestAllItems.call(this, {
+		method: 'GET',
+		product: 'messaging',
+		path: '/v2/Channels/Senders',
+		qs: { Channel: 'whatsapp', PageSize: 1000 },
+		key: 'senders',
+	});
+	return senders.map((sender) => {
+		const url = formValue(settingsOf('whatsAppSender', sender).callback_url);
+		const status = formValue(sender.status);
+		return {
+			name: `${formValue(sender.sender_id).replace(/^whatsapp:/, '')}${status && status !== 'ONLINE' ? ` (${status})` : ''}`,
+			value: formValue(sender.sid),
+			description: url ? `Messages now go to ${url}` : 'No webhook URL set',
+		};
+	});
 }

@@ -297,3 +297,110 @@ describe('dropdowns', () => {
 		);
 	});
 });
+
+describe('a WhatsApp sender (Senders API)', () => {
+	const sender = () => mock.whatsAppSenders[0];
+
+	it('gets the webhook URL and the status callback URL, and is restored', async () => {
+		Object.assign(sender().webhook, {
+			callback_url: 'https://old.example.com/wa',
+			callback_method: 'PUT',
+			status_callback_url: null,
+			status_callback_method: 'POST',
+		});
+		const trigger = new Trigger(
+			configuredFor({ configureTarget: 'whatsAppSender', whatsAppSenderSid: sender().sid }),
+		);
+		expect(await trigger.run('checkExists')).toBe(false);
+		const before = updates();
+		await trigger.activate();
+		expect(updates() - before).toBe(1);
+		const update = mock.requests.filter((request) => request.method === 'POST').pop();
+		expect(update?.json).toEqual({
+			webhook: {
+				callback_url: PROD_URL,
+				callback_method: 'POST',
+				status_callback_url: PROD_URL,
+				status_callback_method: 'POST',
+			},
+		});
+		expect(sender().webhook).toMatchObject({
+			callback_url: PROD_URL,
+			callback_method: 'POST',
+			status_callback_url: PROD_URL,
+		});
+		expect(await trigger.run('checkExists')).toBe(true);
+
+		await trigger.deactivate();
+		expect(sender().webhook).toMatchObject({
+			callback_url: 'https://old.example.com/wa',
+			callback_method: 'PUT',
+			status_callback_url: null,
+			status_callback_method: 'POST',
+		});
+		expect(JSON.stringify(trigger.staticData)).not.toContain('twilioConfiguration');
+	});
+
+	it('receives inbound WhatsApp messages at the trigger once configured', async () => {
+		sender().webhook.callback_url = null;
+		const trigger = new Trigger(
+			configuredFor({
+				configureTarget: 'whatsAppSender',
+				whatsAppSenderSid: sender().sid,
+				configureStatusCallback: false,
+				options: { publicUrl: 'http://127.0.0.1:9/' },
+			}),
+		);
+		sender().webhook.status_callback_url = 'https://crm.example.com/status';
+		await trigger.activate();
+		expect(sender().webhook).toMatchObject({
+			callback_url: `http://127.0.0.1:9/webhook/${WEBHOOK_ID}/twilio`,
+			status_callback_url: 'https://crm.example.com/status',
+		});
+		// The mock now routes the sender's inbound messages to that URL, as Twilio does.
+		await mock
+			.receiveMessage({ to: `whatsapp:${MOCK_NUMBERS.whatsapp}`, from: 'whatsapp:+15550001111' })
+			.catch(() => undefined);
+		expect(mock.webhooks[mock.webhooks.length - 1].url).toBe(
+			`http://127.0.0.1:9/webhook/${WEBHOOK_ID}/twilio`,
+		);
+		await trigger.deactivate();
+		expect(sender().webhook).toMatchObject({
+			callback_url: null,
+			status_callback_url: 'https://crm.example.com/status',
+		});
+	});
+
+	it('is left alone on deactivation when someone pointed it elsewhere meanwhile', async () => {
+		const trigger = new Trigger(
+			configuredFor({ configureTarget: 'whatsAppSender', whatsAppSenderSid: sender().sid }),
+		);
+		await trigger.activate();
+		sender().webhook.callback_url = 'https://someone-else.example.com/in';
+		await trigger.deactivate();
+		expect(sender().webhook.callback_url).toBe('https://someone-else.example.com/in');
+	});
+
+	it("that cannot be found fails activation with Twilio's error", async () => {
+		const trigger = new Trigger(
+			configuredFor({
+				configureTarget: 'whatsAppSender',
+				whatsAppSenderSid: 'XE' + '0'.repeat(32),
+			}),
+		);
+		await expect(trigger.run('checkExists')).rejects.toThrow(/20404|not found/i);
+	});
+
+	it('are listed in the dropdown with where their messages go now', async () => {
+		sender().webhook.callback_url = 'https://old.example.com/wa';
+		const options = await new Trigger({}).dropdown('getWhatsAppSenders');
+		expect(options).toEqual([
+			{
+				name: MOCK_NUMBERS.whatsapp,
+				value: sender().sid,
+				description: 'Messages now go to https://old.example.com/wa',
+			},
+		]);
+		expect(mock.requests[mock.requests.length - 1].query).toMatchObject({ Channel: 'whatsapp' });
+	});
+});

@@ -131,7 +131,7 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to point a phone number or Messaging Service at this trigger when the workflow is activated, and restore its previous settings when it is deactivated',
+			'Whether to point a phone number, Messaging Service or WhatsApp sender at this trigger when the workflow is activated, and restore its previous settings when it is deactivated',
 		displayOptions: { show: { verifySignature: [true] } },
 	},
 	{
@@ -150,6 +150,12 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 				value: 'messagingService',
 				description:
 					'Its inbound webhook for all numbers of the service, and optionally its delivery status callback',
+			},
+			{
+				name: 'WhatsApp Sender',
+				value: 'whatsAppSender',
+				description:
+					'A sender of Messaging → Senders → WhatsApp senders: its webhook URL, and optionally its status callback URL',
 			},
 		],
 		displayOptions: { show: { verifySignature: [true], autoConfigure: [true] } },
@@ -185,16 +191,34 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 		},
 	},
 	{
-		displayName: 'Also Receive Status Updates',
-		name: 'configureStatusCallback',
-		type: 'boolean',
-		default: true,
-		description: "Whether to also set the service's delivery status callback to this trigger",
+		displayName: 'WhatsApp Sender Name or ID',
+		name: 'whatsAppSenderSid',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getWhatsAppSenders' },
+		default: '',
+		required: true,
+		description:
+			'A WhatsApp sender registered through Twilio\'s Senders API: its webhook URL is set to this trigger. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: {
 			show: {
 				verifySignature: [true],
 				autoConfigure: [true],
-				configureTarget: ['messagingService'],
+				configureTarget: ['whatsAppSender'],
+			},
+		},
+	},
+	{
+		displayName: 'Also Receive Status Updates',
+		name: 'configureStatusCallback',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to also set the service's delivery status callback (or the sender's status callback URL) to this trigger",
+		displayOptions: {
+			show: {
+				verifySignature: [true],
+				autoConfigure: [true],
+				configureTarget: ['messagingService', 'whatsAppSender'],
 			},
 		},
 	},
