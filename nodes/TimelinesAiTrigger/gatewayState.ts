@@ -275,25 +275,41 @@ function unionBy<T>(entries: T[], key: (entry: T) => string): T[] {
 	return [...seen.values()];
 }
 
-/** `mine`, with the entries only `other` has put in place by time, cut to the last LOG_MAX_ENTRIES. */
+/**
+ * `mine`, with the entries only `other` has. When `other` grew out of `mine` (it starts with
+ * `mine`'s last entries), they are its new ones, in the order they were logged; otherwise they
+ * are put in place by time. Cut to the last LOG_MAX_ENTRIES.
+ */
 function mergeLogs(mine: AttemptLogEntry[], other: AttemptLogEntry[]): AttemptLogEntry[] {
+	const mineKeys = mine.map((entry) => JSON.stringify(entry));
+	const otherKeys = other.map((entry) => JSON.stringify(entry));
 	const unmatched = new Map<string, number>();
-	for (const entry of mine) {
-		const key = JSON.stringify(entry);
-		unmatched.set(key, (unmatched.get(key) ?? 0) + 1);
-	}
+	for (const key of mineKeys) unmatched.set(key, (unmatched.get(key) ?? 0) + 1);
 	const extra: AttemptLogEntry[] = [];
 	// Newest first: what both copies have is matched before the older entries only one has kept.
 	for (let index = other.length - 1; index >= 0; index--) {
-		const key = JSON.stringify(other[index]);
-		const count = unmatched.get(key) ?? 0;
-		if (count > 0) unmatched.set(key, count - 1);
+		const count = unmatched.get(otherKeys[index]) ?? 0;
+		if (count > 0) unmatched.set(otherKeys[index], count - 1);
 		else extra.unshift(other[index]);
 	}
 	if (extra.length === 0) return mine;
-	// Stable, and `mine` first: on a millisecond tie, entries only `other` has come after. When `other`
-	// grew out of this copy, they were logged after everything this copy holds.
-	return [...mine, ...extra]
+	const grown = grownPart(mineKeys, otherKeys);
+	if (grown !== undefined) return [...mine, ...other.slice(-grown)].slice(-LOG_MAX_ENTRIES);
+	// Stable: entries of the same millisecond keep the order they were logged in.
+	return [...extra, ...mine]
 		.sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
 		.slice(-LOG_MAX_ENTRIES);
+}
+
+/** How many entries `other` has after the longest run of `mine`'s last entries it starts with; undefined without one. */
+function grownPart(mine: string[], other: string[]): number | undefined {
+	if (other.length === 0) return undefined;
+	for (let start = Math.max(0, mine.length - other.length); start < mine.length; start++) {
+		if (mine[start] !== other[0]) continue;
+		const overlap = mine.length - start;
+		let same = true;
+		for (let i = 1; same && i < overlap; i++) same = mine[start + i] === other[i];
+		if (same) return other.length - overlap;
+	}
+	return undefined;
 }
