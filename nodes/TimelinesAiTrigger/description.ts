@@ -97,6 +97,14 @@ export const nodeProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Allow File URLs on Private Networks',
+				name: 'allowPrivateFileUrls',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether Check File URL and Put File on Item may download from localhost, private or link-local addresses (such as a cloud's metadata address 169.254.169.254). Off, such URLs, and redirects to them, get 400 even when n8n's own SSRF protection is off; on, n8n's SSRF settings decide.",
+			},
+			{
 				displayName: 'Binary Property',
 				name: 'binaryPropertyName',
 				type: 'string',
@@ -110,7 +118,7 @@ export const nodeProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to download file_url before accepting, and reject with 400 a web page (a file-hosting share page) or a file over 2 MB. The download goes through n8n, so n8n's outbound (SSRF) restrictions apply.",
+					'Whether to download file_url before accepting, and reject with 400 a web page (a file-hosting share page) or a file over 2 MB. Private, local and link-local addresses are refused unless Allow File URLs on Private Networks is on.',
 			},
 			{
 				displayName: 'File Download Timeout (Seconds)',

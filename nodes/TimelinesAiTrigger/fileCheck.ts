@@ -1,6 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import { ATTACHMENT_MAX_BYTES } from './contract';
+import { fileUrlRefusal } from './fileUrlPolicy';
 
 /**
  * TimelinesAI's advice for `file_url`: it must start a download at once; a file-hosting page
@@ -59,27 +60,68 @@ interface StreamResponse {
 	statusCode: number;
 }
 
+export interface FileCheckOptions {
+	timeoutMs: number;
+	/** Whether targets on private, local and link-local addresses may be downloaded (fileUrlPolicy.ts). */
+	allowPrivateTargets: boolean;
+}
+
+const MAX_REDIRECTS = 5;
+
+type Fetched = { ok: true; response: StreamResponse } | { ok: false; reason: string };
+
+/** GETs `url`, following redirects one hop at a time so that each target is checked before it is requested. */
+async function fetchChecked(
+	context: IWebhookFunctions,
+	url: string,
+	options: FileCheckOptions,
+): Promise<Fetched> {
+	let target = url;
+	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		const refusal = await fileUrlRefusal(context, target, options.allowPrivateTargets);
+		if (refusal)
+			return {
+				ok: false,
+				reason: `${hop === 0 ? 'it' : `its redirect to ${new URL(target).origin}`} was not downloaded (${refusal})`,
+			};
+		let response: StreamResponse;
+		try {
+			response = (await context.helpers.httpRequest({
+				url: target,
+				method: 'GET',
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: options.timeoutMs,
+				abortSignal: AbortSignal.timeout(options.timeoutMs),
+			})) as StreamResponse;
+		} catch (error) {
+			return { ok: false, reason: `it could not be downloaded (${(error as Error).message})` };
+		}
+		const location = headerValue(response.headers, 'location');
+		if (response.statusCode < 300 || response.statusCode >= 400 || !location)
+			return { ok: true, response };
+		response.body.destroy?.();
+		try {
+			target = new URL(location, target).href;
+		} catch {
+			return { ok: false, reason: `it redirects to an invalid URL` };
+		}
+	}
+	return { ok: false, reason: `it redirects more than ${MAX_REDIRECTS} times` };
+}
+
 /** Downloads `url`, stopping as soon as it is known to be too large, and checks it. */
 export async function checkFileUrl(
 	context: IWebhookFunctions,
 	url: string,
-	timeoutMs: number,
+	options: FileCheckOptions,
 ): Promise<FileCheck> {
-	let response: StreamResponse;
-	try {
-		response = (await context.helpers.httpRequest({
-			url,
-			method: 'GET',
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			maxRedirects: 5,
-			timeout: timeoutMs,
-			abortSignal: AbortSignal.timeout(timeoutMs),
-		})) as StreamResponse;
-	} catch (error) {
-		return { ok: false, reason: `it could not be downloaded (${(error as Error).message})` };
-	}
+	const { timeoutMs } = options;
+	const fetched = await fetchChecked(context, url, options);
+	if (!fetched.ok) return fetched;
+	const response = fetched.response;
 	const { body, headers, statusCode } = response;
 	if (statusCode < 200 || statusCode >= 300) {
 		body.destroy?.();

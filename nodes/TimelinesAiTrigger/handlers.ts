@@ -67,6 +67,7 @@ interface Settings {
 	fileOnItem: boolean;
 	binaryPropertyName: string;
 	fileTimeoutMs: number;
+	allowPrivateFileUrls: boolean;
 	pacing: { minMs: number; maxMs: number };
 	logText: boolean;
 }
@@ -86,6 +87,7 @@ function readSettings(context: IWebhookFunctions): Settings {
 		fileOnItem: options.downloadFile === true,
 		binaryPropertyName: String(options.binaryPropertyName ?? 'data') || 'data',
 		fileTimeoutMs: Math.round(number(options.fileTimeoutSeconds, 10) * 1000),
+		allowPrivateFileUrls: options.allowPrivateFileUrls === true,
 		pacing: {
 			minMs: number(options.pacingMinSeconds, 1.5) * 1000,
 			maxMs: number(options.pacingMaxSeconds, 2.5) * 1000,
@@ -222,7 +224,10 @@ async function send(context: IWebhookFunctions, settings: Settings): Promise<IWe
 	let downloaded: { contentType: string | null; size: number } | undefined;
 	let binary: INodeExecutionData['binary'];
 	if (request.file && (settings.checkFile || settings.fileOnItem)) {
-		const check = await checkFileUrl(context, request.file.url, settings.fileTimeoutMs);
+		const check = await checkFileUrl(context, request.file.url, {
+			timeoutMs: settings.fileTimeoutMs,
+			allowPrivateTargets: settings.allowPrivateFileUrls,
+		});
 		if (!check.ok)
 			return failSend(context, settings, 400, `"file_url" cannot be sent: ${check.reason}`);
 		downloaded = { contentType: check.file.contentType ?? null, size: check.file.data.length };

@@ -438,7 +438,13 @@ describe('The 2 MB direct-download check, against a local file server', () => {
 		},
 		{
 			urlSecret: 'e2e-File-Check-5Jm2Qh8Tb4',
-			options: { checkFileUrl: true, downloadFile: true, binaryPropertyName: 'attachment' },
+			// The local server stands in for a public file host, so private targets are allowed here.
+			options: {
+				checkFileUrl: true,
+				downloadFile: true,
+				binaryPropertyName: 'attachment',
+				allowPrivateFileUrls: true,
+			},
 		},
 	);
 	const downloads: string[] = [];

@@ -40,6 +40,8 @@ import {
 
 // n8n-core's InstanceSettings writes a settings file into the n8n user folder when first used.
 process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'timelinesai-trigger-test-'));
+// n8n's egress filter allows this name through (N8N_SSRF_ALLOWED_HOSTNAMES), as an operator may for an internal file host.
+process.env.N8N_SSRF_ALLOWED_HOSTNAMES = 'localhost';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { HookContext, WebhookContext } = require('n8n-core') as typeof import('n8n-core');
 
@@ -940,6 +942,9 @@ describe('file URL check', () => {
 	const big = Buffer.alloc(2 * 1024 * 1024 + 10, 7);
 	let server: Server;
 	let base: string;
+	const port = () => (server.address() as AddressInfo).port;
+	// The local server stands in for a public file host; private targets are allowed for it.
+	const allowed = { checkFileUrl: true, allowPrivateFileUrls: true };
 
 	beforeAll(async () => {
 		server = createServer((request, response) => {
@@ -968,12 +973,19 @@ describe('file URL check', () => {
 				case '/moved':
 					response.writeHead(302, { location: '/logo.svg' }).end();
 					break;
+				case '/to-loopback':
+					response.writeHead(302, { location: `http://127.0.0.1:${port()}/logo.svg` }).end();
+					break;
+				case '/to-metadata':
+					response.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+					break;
 				default:
 					response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
 			}
 		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		// Both address families, so that "localhost" reaches it whichever one it resolves to.
+		await new Promise<void>((resolve) => server.listen(0, resolve));
+		base = `http://127.0.0.1:${port()}`;
 	});
 
 	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
@@ -988,9 +1000,7 @@ describe('file URL check', () => {
 
 	it('accepts a direct download and notes its type and size', async () => {
 		for (const path of ['/logo.svg', '/moved']) {
-			const item = onlyItem(
-				await gateway({ options: { checkFileUrl: true } }).send(withFile(path)),
-			);
+			const item = onlyItem(await gateway({ options: allowed }).send(withFile(path)));
 			expect(item.file).toEqual({
 				url: `${base}${path}`,
 				name: 'logo.svg',
@@ -1017,7 +1027,7 @@ describe('file URL check', () => {
 		['/gone', 'the server answered HTTP 404 instead of the file'],
 	])('rejects %s with 400 saying why', async (path, reason) => {
 		expectRejected(
-			await gateway({ options: { checkFileUrl: true } }).send(withFile(path)),
+			await gateway({ options: allowed }).send(withFile(path)),
 			400,
 			`"file_url" cannot be sent: ${reason}`,
 		);
@@ -1032,13 +1042,54 @@ describe('file URL check', () => {
 
 	it('puts the downloaded file on the item as binary data', async () => {
 		const answer = await gateway({
-			options: { downloadFile: true, binaryPropertyName: 'attachment' },
+			options: { downloadFile: true, binaryPropertyName: 'attachment', allowPrivateFileUrls: true },
 		}).send(withFile('/logo.svg'));
 		const [item] = answer.items as INodeExecutionData[];
 		expect(item.binary?.attachment).toMatchObject({
 			fileName: 'logo.svg',
 			mimeType: 'image/svg+xml',
 			data: logo.toString('base64'),
+		});
+	});
+
+	describe('targets the caller chooses (SSRF)', () => {
+		const blocked = 'The request was blocked because it resolves to a restricted IP address';
+		const send = (fileUrl: string, options: INodeParameters = { checkFileUrl: true }) =>
+			gateway({ options }).send({ ...withFile('/logo.svg'), file_url: fileUrl });
+
+		it.each([
+			'http://127.0.0.1:9/logo.svg',
+			'http://169.254.169.254/latest/meta-data/',
+			'http://10.0.0.8/logo.svg',
+			'http://192.168.1.1/logo.svg',
+			'http://[::1]:9/logo.svg',
+			'http://[::ffff:127.0.0.1]:9/logo.svg',
+		])('refuses %s with 400 before any request, by default', async (fileUrl) => {
+			expectRejected(
+				await send(fileUrl),
+				400,
+				`"file_url" cannot be sent: it was not downloaded (${blocked})`,
+			);
+		});
+
+		it('refuses a redirect into a private address, checked hop by hop', async () => {
+			const viaName = `http://localhost:${port()}`;
+			expect(onlyItem(await send(`${viaName}/logo.svg`)).file).toMatchObject({ size: logo.length });
+			for (const [path, target] of [
+				['/to-loopback', 'http://127.0.0.1:' + String(port())],
+				['/to-metadata', 'http://169.254.169.254'],
+			])
+				expectRejected(
+					await send(`${viaName}${path}`),
+					400,
+					`"file_url" cannot be sent: its redirect to ${target} was not downloaded (${blocked})`,
+				);
+		});
+
+		it('downloads from a private address when the node allows it', async () => {
+			expect(onlyItem(await send(`${base}/to-loopback`, allowed)).file).toMatchObject({
+				size: logo.length,
+			});
 		});
 	});
 });
