@@ -1,0 +1,143 @@
+/**
+ * examples/whatsapp-ai-assistant.json on a real n8n, as a user imports it: n8n's own AI Agent, OpenAI
+ * Chat Model and Simple Memory nodes between the Twilio Trigger and the Twilio node. Only credentials are
+ * filled in. Twilio is the mock (which routes the WhatsApp sender's messages to the trigger, as the
+ * sender's webhook URL does); the model is a local OpenAI-compatible stand-in (test/openai-stand-in) that
+ * n8n's OpenAI credential reaches through its Base URL.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import {
+	STAND_IN_API_KEY,
+	startOpenAiStandIn,
+	textOf,
+	type ChatMessage,
+	type OpenAiStandIn,
+} from '../openai-stand-in';
+import {
+	createTwilioCredential,
+	eventually,
+	triggerUrl,
+	type WorkflowJson,
+} from './fixtures/twilio/workflows';
+import { getN8n, REPO_ROOT, type Credential } from './harness';
+
+jest.setTimeout(180_000);
+
+const n8n = getN8n();
+const example = JSON.parse(
+	readFileSync(join(REPO_ROOT, 'examples', 'whatsapp-ai-assistant.json'), 'utf8'),
+) as WorkflowJson & {
+	nodes: Array<{
+		name: string;
+		webhookId?: string;
+		credentials?: Record<string, { name: string }>;
+	}>;
+};
+const ALICE = 'whatsapp:+15550001001';
+const BOB = 'whatsapp:+15550001002';
+
+let mock: MockTwilio;
+let model: OpenAiStandIn;
+let workflowId = '';
+
+/** The example with the ids of the credentials created for the test, as a user picks them after import. */
+function withCredentials(credentials: Record<string, Credential>): WorkflowJson {
+	const nodes = example.nodes.map((node) => {
+		if (!node.credentials) return node;
+		const refs = Object.fromEntries(
+			Object.entries(node.credentials).map(([type, { name }]) => [
+				type,
+				{ id: credentials[name].id, name: credentials[name].name },
+			]),
+		);
+		return { ...node, credentials: refs };
+	});
+	return { ...example, name: `${example.name} (e2e)`, nodes } as WorkflowJson;
+}
+
+beforeAll(async () => {
+	mock = await startMockTwilio({ accounts: [DEFAULT_ACCOUNT], callbackDelayMs: 5 });
+	model = await startOpenAiStandIn();
+	const twilio = await createTwilioCredential(n8n, 'Twilio account (AI example)', mock.url);
+	const openAi = await n8n.createCredential('OpenAI account (stand-in)', 'openAiApi', {
+		apiKey: STAND_IN_API_KEY,
+		url: model.url,
+		header: false,
+	});
+	({ id: workflowId } = await n8n.importWorkflow(
+		withCredentials({ 'Twilio account': twilio, 'OpenAI account': openAi }),
+	));
+	await n8n.activate(workflowId);
+	const trigger = example.nodes.find((node) => node.name === 'Incoming WhatsApp Message');
+	// What "Configure Twilio Automatically" or the Console does: the sender's webhook URL is the trigger.
+	mock.whatsAppSenders[0].webhook.callback_url = triggerUrl(n8n, trigger?.webhookId ?? '');
+});
+
+afterAll(async () => {
+	if (workflowId) await n8n.deactivate(workflowId);
+	await mock?.close();
+	await model?.close();
+});
+
+/** Sends a WhatsApp message from `from` and waits for the replies the workflow sends to it. */
+async function converse(from: string, body: string, replies = 1) {
+	const sentBefore = mock.messages.length;
+	const requestsBefore = model.requests.length;
+	const answer = await mock.receiveMessage({ to: `whatsapp:${MOCK_NUMBERS.whatsapp}`, from, body });
+	expect(answer.status).toBe(200);
+	const inboundSid = mock.webhooks[mock.webhooks.length - 1].messageSid;
+	const sent = await eventually(
+		`${replies} replies to ${from}`,
+		async () => {
+			const toSender = mock.messages.slice(sentBefore).filter((m) => m.resource.to === from);
+			return toSender.length >= replies ? toSender : undefined;
+		},
+		90_000,
+	);
+	return { inboundSid, sent, modelRequests: model.requests.slice(requestsBefore) };
+}
+
+const contents = (messages: ChatMessage[] | undefined) =>
+	(messages ?? []).map((message) => `${message.role}: ${textOf(message)}`);
+
+describe('the WhatsApp AI assistant example', () => {
+	it('shows the typing indicator for the message, asks the model, and sends its answer back', async () => {
+		const { inboundSid, sent, modelRequests } = await converse(
+			ALICE,
+			'When do you open on Saturday?',
+		);
+		expect(mock.typingIndicators.map((record) => record.messageId)).toContain(inboundSid);
+		expect(modelRequests).toHaveLength(1);
+		const [request] = modelRequests;
+		expect(request.body.stream).not.toBe(true);
+		expect(request.body.model).toBe('gpt-4o-mini');
+		expect(contents(request.body.messages)).toContainEqual('user: When do you open on Saturday?');
+		expect(sent.map((message) => message.resource)).toEqual([
+			expect.objectContaining({
+				from: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+				to: ALICE,
+				body: 'You said: When do you open on Saturday?',
+			}),
+		]);
+	});
+
+	it("remembers each sender's conversation, and only theirs", async () => {
+		const second = await converse(ALICE, 'And on Sunday?');
+		expect(contents(second.modelRequests[0].body.messages)).toEqual(
+			expect.arrayContaining([
+				'user: When do you open on Saturday?',
+				'assistant: You said: When do you open on Saturday?',
+				'user: And on Sunday?',
+			]),
+		);
+
+		const other = await converse(BOB, 'Hello, is this the bakery?');
+		const seen = contents(other.modelRequests[0].body.messages).join('\n');
+		expect(seen).toContain('user: Hello, is this the bakery?');
+		expect(seen).not.toContain('Saturday');
+		expect(seen).not.toContain('Sunday');
+	});
+});
