@@ -98,11 +98,15 @@ function isAbsent(value: unknown): boolean {
 
 const JID = /^([0-9]+)(?:-[0-9]+)?@(s\.whatsapp\.net|c\.us|g\.us|lid)$/;
 
+// Digits with at most formatting, and no "+" or "00" in front: how numbers are written within one country.
+const NATIONAL_NUMBER = /^(?!00)[0-9]{6,15}$/;
+
 function phoneProblem(field: string, value: unknown): string | undefined {
 	if (typeof value !== 'string')
-		return `"${field}" must be a string with an international phone number like "+14151231234"; got ${kindOf(value)}`;
+		return `"${field}" must be a string in E.164 format, like "+14151231234"; got ${kindOf(value)}`;
 	if (toE164(value)) return undefined;
-	return `"${field}" must be an international phone number: "+", the country code and the number, like "+14151231234"; got ${shown(value)}`;
+	const national = NATIONAL_NUMBER.test(value.replace(/[\s().-]/g, ''));
+	return `"${field}" must be in E.164 format: "+", the country code and the number, like "+14151231234"; got ${shown(value)}${national ? ', a national number without its country code' : ''}`;
 }
 
 function parseRecipient(type: RecipientType, value: unknown): Recipient | Rejection {

@@ -265,7 +265,7 @@ describe('TimelinesAI-compatible trigger on a real n8n: rejected requests', () =
 		[
 			'a phone without country code',
 			{ action: 'send', phone: '4151231234', text: 'hi' },
-			'"phone" must be an international phone number: "+", the country code and the number, like "+14151231234"; got "4151231234"',
+			'"phone" must be in E.164 format: "+", the country code and the number, like "+14151231234"; got "4151231234", a national number without its country code',
 		],
 		[
 			'a malformed jid',
@@ -275,7 +275,7 @@ describe('TimelinesAI-compatible trigger on a real n8n: rejected requests', () =
 		[
 			'a bad account phone',
 			{ action: 'send', phone, 'whatsapp account phone': '5105566777', text: 'hi' },
-			'"whatsapp account phone" must be an international phone number: "+", the country code and the number, like "+14151231234"; got "5105566777"',
+			'"whatsapp account phone" must be in E.164 format: "+", the country code and the number, like "+14151231234"; got "5105566777", a national number without its country code',
 		],
 		[
 			'a JSON array',

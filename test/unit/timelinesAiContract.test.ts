@@ -318,12 +318,22 @@ describe('TimelinesAI send request: rejected requests', () => {
 		[
 			'a phone without country code',
 			{ action: 'send', text: 'x', phone: '4151231234' },
-			'"phone" must be an international phone number: "+", the country code and the number, like "+14151231234"; got "4151231234"',
+			'"phone" must be in E.164 format: "+", the country code and the number, like "+14151231234"; got "4151231234", a national number without its country code',
+		],
+		[
+			'a phone in national format with a trunk prefix',
+			{ action: 'send', text: 'x', phone: '030 1234 5678' },
+			'"phone" must be in E.164 format: "+", the country code and the number, like "+14151231234"; got "030 1234 5678", a national number without its country code',
+		],
+		[
+			'a phone that is no number at all',
+			{ action: 'send', text: 'x', phone: '+1-CALL-NOW' },
+			'"phone" must be in E.164 format: "+", the country code and the number, like "+14151231234"; got "+1-CALL-NOW"',
 		],
 		[
 			'a phone as a number',
 			{ action: 'send', text: 'x', phone: 14151231234 },
-			'"phone" must be a string with an international phone number like "+14151231234"; got a number',
+			'"phone" must be a string in E.164 format, like "+14151231234"; got a number',
 		],
 		[
 			'a malformed jid',
@@ -348,7 +358,7 @@ describe('TimelinesAI send request: rejected requests', () => {
 		[
 			'a malformed account phone',
 			{ action: 'send', text: 'x', phone: '+14151231234', 'whatsapp account phone': '5105566777' },
-			'"whatsapp account phone" must be an international phone number: "+", the country code and the number, like "+14151231234"; got "5105566777"',
+			'"whatsapp account phone" must be in E.164 format: "+", the country code and the number, like "+14151231234"; got "5105566777", a national number without its country code',
 		],
 		[
 			'two different account phones',
