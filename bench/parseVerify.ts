@@ -6,7 +6,7 @@ import { createHmac } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 
 import { verifyTwilioSignature } from '../nodes/shared/twilioSignature';
-import { parseTwilioWebhook } from '../nodes/TwilioWhatsAppTrigger/parse';
+import { parseTwilioWebhook } from '../nodes/shared/messageEvent';
 import type { BenchFigure } from './stats';
 import { fmt, summarize } from './stats';
 

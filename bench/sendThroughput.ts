@@ -116,7 +116,7 @@ async function sendRun(
 		output.filter(
 			(item, i) =>
 				(item.json as IDataObject).error !== undefined ||
-				!sids.has(String(item.json.sid)) ||
+				!sids.has(String(item.json.messageSid)) ||
 				(item.pairedItem as { item: number }).item !== i,
 		).length +
 		(count - output.length);

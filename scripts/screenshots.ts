@@ -309,7 +309,7 @@ async function panelWorkflow(
 					channel: 'whatsapp',
 					sender: 'phoneNumber',
 					from: MOCK_NUMBERS.whatsapp,
-					to: '={{ $json.from }}',
+					to: '={{ $json.from.number }}',
 					content: 'text',
 					body: '=Thanks {{ $json.profileName }}, we got your message and will answer shortly.',
 					options: {},

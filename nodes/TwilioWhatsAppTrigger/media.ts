@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL_TYPE } from '../shared/credentials';
-import type { TwilioMedia } from './parse';
+import type { TwilioMedia } from '../shared/messageEvent';
 
 /**
  * Downloads the media of an inbound message into binary properties `media0`, `media1`, … A failed

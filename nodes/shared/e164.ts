@@ -3,6 +3,11 @@ const E164 = /^\+[1-9][0-9]{6,14}$/;
 // Spaces, dashes, dots and brackets are only formatting; removing them never changes the number.
 const FORMATTING = /[\s().-]/g;
 
+/** Whether the text is exactly an E.164 number, with nothing to tidy. */
+export function isE164(text: string): boolean {
+	return E164.test(text);
+}
+
 /**
  * Accepts the usual ways of writing an international number ("+1 (415) 555-0123", "0044 20 …") and
  * returns it as E.164, or undefined when it is not one.

@@ -499,7 +499,7 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 		return message;
 	}
 
-	it("sends, answers with Twilio's sid and status, and records each status Twilio reports in one row per message", async () => {
+	it("sends, answers with the message's SID and status, and records each status Twilio reports in one row per message", async () => {
 		const sent = (await (
 			await send('send-sms', {
 				to: '+14155550123',
@@ -508,12 +508,12 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 			})
 		).json()) as Record<string, unknown>;
 		expect(sent).toMatchObject({
-			sid: expect.stringMatching(/^SM[0-9a-f]{32}$/),
+			messageSid: expect.stringMatching(/^SM[0-9a-f]{32}$/),
 			status: 'queued',
-			to: '+14155550123',
-			from: MOCK_NUMBERS.sms,
+			to: { address: '+14155550123', number: '+14155550123' },
+			from: { address: MOCK_NUMBERS.sms },
 		});
-		const sid = String(sent.sid);
+		const sid = String(sent.messageSid);
 		const message = sentMessage(sid);
 		expect(message.params).toMatchObject({
 			StatusCallback: `${triggerUrl(n8n, statusUpdates.webhookId ?? '')}?orderId=A-1001`,
@@ -545,7 +545,7 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 				orderId: 'A-1002',
 			})
 		).json()) as Record<string, unknown>;
-		const message = sentMessage(String(sent.sid));
+		const message = sentMessage(String(sent.messageSid));
 		const [sentStep, undeliveredStep] = plannedStepsOf(message);
 		expect([sentStep.status, undeliveredStep.status]).toEqual(['sent', 'undelivered']);
 		// One status at a time, as Twilio sends them seconds apart: the example's note says a late `sent` can

@@ -191,7 +191,7 @@ describe('Send with a Status Callback to a Twilio Trigger workflow, with Correla
 		const response = await start(path, body);
 		expect(response.status).toBe(200);
 		const sent = (await response.json()) as Record<string, unknown>;
-		expect(sent.sid).toMatch(SMS_SID);
+		expect(sent.messageSid).toMatch(SMS_SID);
 		return sent;
 	}
 
@@ -228,34 +228,34 @@ describe('Send with a Status Callback to a Twilio Trigger workflow, with Correla
 		});
 		expect(sent).toMatchObject({
 			status: 'queued',
-			to: CUSTOMER,
-			from: MOCK_NUMBERS.sms,
+			to: expect.objectContaining({ address: CUSTOMER, number: CUSTOMER }),
+			from: expect.objectContaining({ address: MOCK_NUMBERS.sms }),
 			body: 'Your order A-1001 has shipped',
 			numSegments: 1,
 		});
 		const [senderExecution] = await n8n.waitForExecutions(senderId, 1);
 
 		// What Twilio was told: the trigger's production URL with the correlation values appended.
-		const created = mock.messages.find((message) => message.sid === sent.sid);
+		const created = mock.messages.find((message) => message.sid === sent.messageSid);
 		const expectedCallback = `${triggerUrl(n8n, trigger.webhookId)}?orderId=A-1001&sentByExecution=${senderExecution.id}`;
 		expect(created?.params.StatusCallback).toBe(expectedCallback);
 
-		const statuses = await tracked(String(sent.sid), ['sent', 'delivered']);
+		const statuses = await tracked(String(sent.messageSid), ['sent', 'delivered']);
 		for (const item of Object.values(statuses)) {
 			expect(item).toMatchObject({
 				event: 'message.status',
 				channel: 'sms',
-				messageSid: sent.sid,
+				messageSid: sent.messageSid,
 				accountSid: DEFAULT_ACCOUNT.accountSid,
 				from: expect.objectContaining({ number: MOCK_NUMBERS.sms }),
 				to: expect.objectContaining({ number: CUSTOMER }),
-				isError: false,
+				isFailed: false,
 				errorCode: null,
 				callbackQuery: { orderId: 'A-1001', sentByExecution: senderExecution.id },
 			});
 		}
 		expect([statuses.sent.isFinal, statuses.delivered.isFinal]).toEqual([false, true]);
-		expect(callbacksOf(String(sent.sid)).map((callback) => callback.url)).toEqual([
+		expect(callbacksOf(String(sent.messageSid)).map((callback) => callback.url)).toEqual([
 			expectedCallback,
 			expectedCallback,
 		]);
@@ -267,12 +267,12 @@ describe('Send with a Status Callback to a Twilio Trigger workflow, with Correla
 			text: 'Your code is 4711',
 			orderId: 'A-1002',
 		});
-		const statuses = await tracked(String(sent.sid), ['sent', 'undelivered']);
+		const statuses = await tracked(String(sent.messageSid), ['sent', 'undelivered']);
 		expect(statuses.undelivered).toMatchObject({
 			isFinal: true,
-			isError: true,
+			isFailed: true,
 			errorCode: 30003,
-			errorMessage: 'Unreachable destination handset (switched off or out of coverage)',
+			errorMeaning: 'Unreachable destination handset (switched off or out of coverage)',
 			callbackQuery: { orderId: 'A-1002' },
 		});
 	});
@@ -287,7 +287,7 @@ describe('Send with a Status Callback to a Twilio Trigger workflow, with Correla
 			status: 'accepted',
 			messagingServiceSid: mock.messagingServices[0].sid,
 		});
-		const statuses = await tracked(String(sent.sid), ['queued', 'sent', 'delivered']);
+		const statuses = await tracked(String(sent.messageSid), ['queued', 'sent', 'delivered']);
 		for (const item of Object.values(statuses)) {
 			expect(item).toMatchObject({
 				messagingServiceSid: mock.messagingServices[0].sid,
@@ -425,11 +425,11 @@ describe('Send and Wait for Delivery Status', () => {
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution, 'Send and Wait')).toEqual([
 			expect.objectContaining({
-				sid: message.sid,
+				messageSid: message.sid,
 				status: 'delivered',
-				failed: false,
-				to: `whatsapp:${WHATSAPP_CUSTOMER}`,
-				from: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+				isFailed: false,
+				to: expect.objectContaining({ address: `whatsapp:${WHATSAPP_CUSTOMER}` }),
+				from: expect.objectContaining({ address: `whatsapp:${MOCK_NUMBERS.whatsapp}` }),
 				errorCode: null,
 				statusCallbackReceived: true,
 			}),
@@ -450,9 +450,9 @@ describe('Send and Wait for Delivery Status', () => {
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution, 'Send and Wait')).toEqual([
 			expect.objectContaining({
-				sid: message.sid,
+				messageSid: message.sid,
 				status: 'undelivered',
-				failed: true,
+				isFailed: true,
 				errorCode: 30003,
 				errorMeaning: 'Unreachable destination handset (switched off or out of coverage)',
 			}),
@@ -694,9 +694,9 @@ describe('errors as item fields (Continue On Fail) and as a failed execution', (
 			},
 		});
 		expect(sent).toMatchObject({
-			sid: expect.stringMatching(SMS_SID),
+			messageSid: expect.stringMatching(SMS_SID),
 			status: 'queued',
-			to: CUSTOMER,
+			to: expect.objectContaining({ address: CUSTOMER }),
 		});
 		expect(unsubscribed).toEqual({
 			error: expect.objectContaining({

@@ -4,12 +4,11 @@ import type { IDataObject } from 'n8n-workflow';
 import type { TwilioParams } from '../../nodes/shared/twilioSignature';
 import {
 	classifyTwilioEvent,
-	FINAL_STATUSES,
 	mediaOf,
 	parseTwilioWebhook,
-	STATUS_VALUES,
 	type TwilioMessageEvent,
-} from '../../nodes/TwilioWhatsAppTrigger/parse';
+} from '../../nodes/shared/messageEvent';
+import { FAILURE_STATUSES, FINAL_STATUSES, STATUS_VALUES } from '../../nodes/shared/messageStatus';
 import * as twilio from '../fixtures/twilio/messages';
 
 function parse(params: TwilioParams, callbackQuery?: Record<string, string>): TwilioMessageEvent {
@@ -101,9 +100,11 @@ describe('parseTwilioWebhook: inbound WhatsApp', () => {
 			numSegments: 1,
 			status: 'received',
 			isFinal: true,
-			isError: false,
+			isFailed: false,
 			errorCode: null,
 			errorMessage: null,
+			errorMeaning: null,
+			errorHint: null,
 			eventType: null,
 			rawDlrDoneDate: null,
 			callbackQuery: {},
@@ -369,20 +370,20 @@ describe('parseTwilioWebhook: type without MessageType', () => {
 });
 
 describe('parseTwilioWebhook: status callbacks', () => {
-	const expectations: Record<string, { isFinal: boolean; isError: boolean }> = {
-		accepted: { isFinal: false, isError: false },
-		scheduled: { isFinal: false, isError: false },
-		queued: { isFinal: false, isError: false },
-		sending: { isFinal: false, isError: false },
-		sent: { isFinal: false, isError: false },
-		delivered: { isFinal: true, isError: false },
-		undelivered: { isFinal: true, isError: true },
-		failed: { isFinal: true, isError: true },
-		receiving: { isFinal: false, isError: false },
-		received: { isFinal: true, isError: false },
-		read: { isFinal: true, isError: false },
-		canceled: { isFinal: true, isError: false },
-		partially_delivered: { isFinal: true, isError: false },
+	const expectations: Record<string, { isFinal: boolean; isFailed: boolean }> = {
+		accepted: { isFinal: false, isFailed: false },
+		scheduled: { isFinal: false, isFailed: false },
+		queued: { isFinal: false, isFailed: false },
+		sending: { isFinal: false, isFailed: false },
+		sent: { isFinal: false, isFailed: false },
+		delivered: { isFinal: true, isFailed: false },
+		undelivered: { isFinal: true, isFailed: true },
+		failed: { isFinal: true, isFailed: true },
+		receiving: { isFinal: false, isFailed: false },
+		received: { isFinal: true, isFailed: false },
+		read: { isFinal: true, isFailed: false },
+		canceled: { isFinal: true, isFailed: true },
+		partially_delivered: { isFinal: true, isFailed: false },
 	};
 
 	it('covers every status value Twilio documents', () => {
@@ -393,6 +394,12 @@ describe('parseTwilioWebhook: status callbacks', () => {
 				.map(([s]) => s)
 				.sort(),
 		);
+		expect([...FAILURE_STATUSES].sort()).toEqual(
+			Object.entries(expectations)
+				.filter(([, e]) => e.isFailed)
+				.map(([s]) => s)
+				.sort(),
+		);
 	});
 
 	it.each(Object.entries(expectations))('%s', (status, expected) => {
@@ -400,7 +407,7 @@ describe('parseTwilioWebhook: status callbacks', () => {
 		expect(item.event).toBe('message.status');
 		expect(item.status).toBe(status);
 		expect(item.isFinal).toBe(expected.isFinal);
-		expect(item.isError).toBe(expected.isError);
+		expect(item.isFailed).toBe(expected.isFailed);
 		expect(item.errorCode).toBeNull();
 		expect(item.warnings).toEqual([]);
 	});
@@ -412,10 +419,11 @@ describe('parseTwilioWebhook: status callbacks', () => {
 			channel: 'whatsapp',
 			status: 'undelivered',
 			isFinal: true,
-			isError: true,
+			isFailed: true,
 			errorCode: 63016,
 		});
-		expect(item.errorMessage).toMatch(/24-hour/);
+		expect(item.errorMeaning).toMatch(/24-hour/);
+		expect(item.errorHint).toMatch(/template/);
 	});
 
 	it.each([30003, 30004, 30005, 30006, 30007, 30008, 21610])(
@@ -423,17 +431,23 @@ describe('parseTwilioWebhook: status callbacks', () => {
 		(code) => {
 			const item = parse(twilio.statusCallback('undelivered', { ErrorCode: String(code) }));
 			expect(item.errorCode).toBe(code);
-			expect(item.errorMessage).toEqual(expect.any(String));
+			expect(item.errorMeaning).toEqual(expect.any(String));
+			expect(item.errorMessage).toBeNull();
 		},
 	);
 
-	it("falls back to Twilio's ErrorMessage for codes without a known meaning", () => {
+	it("keeps Twilio's own error text apart from the meaning, which unknown codes lack", () => {
 		const item = parse(
 			twilio.statusCallback('failed', { ErrorCode: '12345', ErrorMessage: 'Something odd' }),
 		);
-		expect(item.errorCode).toBe(12345);
-		expect(item.errorMessage).toBe('Something odd');
+		expect(item).toMatchObject({ errorCode: 12345, errorMessage: 'Something odd' });
+		expect(item).toMatchObject({ errorMeaning: null, errorHint: null });
 		expect(parse(twilio.statusCallback('failed', { ErrorCode: '12345' })).errorMessage).toBeNull();
+		const known = { ErrorCode: '30003', ChannelStatusMessage: 'Handset off' };
+		expect(parse(twilio.statusCallback('undelivered', known))).toMatchObject({
+			errorMessage: 'Handset off',
+			errorMeaning: expect.stringMatching(/Unreachable/),
+		});
 	});
 
 	it('reads a WhatsApp read receipt with its event type', () => {
@@ -731,7 +745,12 @@ describe('property: parseTwilioWebhook and classifyTwilioEvent on arbitrary stri
 					expect(isNumberOrNull(item.referral.numMedia)).toBe(true);
 					expect(item.referral.numMedia).toBeGreaterThanOrEqual(item.referral.media.length);
 				}
-				for (const flag of [item.forwarded, item.frequentlyForwarded, item.isFinal, item.isError]) {
+				for (const flag of [
+					item.forwarded,
+					item.frequentlyForwarded,
+					item.isFinal,
+					item.isFailed,
+				]) {
 					expect(typeof flag).toBe('boolean');
 				}
 				expect(item.warnings.every((w) => typeof w === 'string')).toBe(true);

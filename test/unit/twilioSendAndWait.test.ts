@@ -147,7 +147,7 @@ describe('Send and Wait for Delivery Status', () => {
 		expect(waitTill!.getTime()).toBeLessThanOrEqual(after + 2 * 3600_000);
 		expect(output![0]).toEqual([
 			{
-				json: expect.objectContaining({ sid: message.sid, status: 'queued' }),
+				json: expect.objectContaining({ messageSid: message.sid, status: 'queued' }),
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -156,7 +156,7 @@ describe('Send and Wait for Delivery Status', () => {
 	it("reads the message once before waiting and keeps its SID in the execution's custom data for the time-limit path", async () => {
 		const start = mock.requests.length;
 		const { output, waitTill, customData } = await sendAndWait({}, { to: '+14155550149' });
-		const sid = String(output![0][0].json.sid);
+		const sid = String(output![0][0].json.messageSid);
 		expect(waitTill).toBeDefined();
 		expect(customData).toEqual({ twilioMessageSid: sid });
 		expect(
@@ -201,9 +201,9 @@ describe('Send and Wait for Delivery Status', () => {
 			expect(output![0]).toEqual([
 				{
 					json: expect.objectContaining({
-						sid: customData.twilioMessageSid,
+						messageSid: customData.twilioMessageSid,
 						status: 'delivered',
-						failed: false,
+						isFailed: false,
 						errorCode: null,
 						statusReported: true,
 						statusCallbackReceived: false,
@@ -221,7 +221,7 @@ describe('Send and Wait for Delivery Status', () => {
 			expect(waitTill).toBeUndefined();
 			expect(output![0][0].json).toMatchObject({
 				status: 'undelivered',
-				failed: true,
+				isFailed: true,
 				errorCode: 30003,
 				errorMessage: expect.stringMatching(/Unreachable/),
 				errorMeaning: 'Unreachable destination handset (switched off or out of coverage)',
@@ -248,7 +248,7 @@ describe('Send and Wait for Delivery Status', () => {
 			expect(readRefused?.hits).toBe(1);
 			expect(waitTill).toBeDefined();
 			expect(output![0][0].json).toMatchObject({
-				sid: customData.twilioMessageSid,
+				messageSid: customData.twilioMessageSid,
 				status: 'queued',
 			});
 		});
@@ -273,9 +273,9 @@ describe('Send and Wait for Delivery Status', () => {
 		expect(resumeItem()).toEqual({
 			json: expect.objectContaining({
 				status: 'delivered',
-				failed: false,
+				isFailed: false,
 				errorCode: null,
-				to: 'whatsapp:+14155550141',
+				to: expect.objectContaining({ address: 'whatsapp:+14155550141' }),
 				statusCallbackReceived: true,
 			}),
 			pairedItem: { item: 0 },
@@ -287,9 +287,9 @@ describe('Send and Wait for Delivery Status', () => {
 		await mock.settled();
 		expect(resumed()).toHaveLength(1);
 		expect(resumeItem().json).toMatchObject({
-			sid: output![0][0].json.sid,
+			messageSid: output![0][0].json.messageSid,
 			status: 'undelivered',
-			failed: true,
+			isFailed: true,
 			errorCode: 30003,
 			errorMeaning: expect.stringMatching(/Unreachable/),
 		});

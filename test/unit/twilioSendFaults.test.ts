@@ -64,7 +64,7 @@ describe('send-side faults', () => {
 		const { output } = await send(to, { maxRetries: 3 });
 		expect(output![0][0].json).toMatchObject({
 			status: expect.any(String),
-			sid: expect.stringMatching(/^SM/),
+			messageSid: expect.stringMatching(/^SM/),
 		});
 		expect(createsTo(to)).toHaveLength(3);
 		expect(createdTo(to)).toHaveLength(1);

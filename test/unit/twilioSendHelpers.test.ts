@@ -377,8 +377,12 @@ describe('messageOutput', () => {
 	it('gives typed fields and ISO dates, and keeps the resource', () => {
 		const output = messageOutput(resource);
 		expect(output).toMatchObject({
-			sid: 'SMXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+			messageSid: 'SMXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+			channel: 'sms',
+			from: { address: '+14155552345', number: '+14155552345', channel: 'sms', city: null },
 			status: 'queued',
+			isFinal: false,
+			isFailed: false,
 			numSegments: 1,
 			numMedia: 0,
 			price: -0.0075,
@@ -532,16 +536,18 @@ describe('send-and-wait rules', () => {
 		expect(callbackStatus({ SmsStatus: 'sent' })).toBe('sent');
 		const output = deliveryOutput(params, new Date('2030-01-01T00:00:00Z'));
 		expect(output).toMatchObject({
-			sid: params.MessageSid,
+			messageSid: params.MessageSid,
 			status: 'undelivered',
-			failed: true,
+			isFinal: true,
+			isFailed: true,
 			errorCode: 63016,
-			to: 'whatsapp:+14155550123',
+			to: { address: 'whatsapp:+14155550123', number: '+14155550123', channel: 'whatsapp' },
+			statusReported: true,
 			statusCallbackReceived: true,
 			receivedAt: '2030-01-01T00:00:00.000Z',
-			callback: params,
+			raw: params,
 		});
-		expect(output.hint).toMatch(/template/i);
+		expect(output.errorHint).toMatch(/template/i);
 	});
 });
 

@@ -84,9 +84,10 @@ describe('Send', () => {
 		});
 		const json = output![0][0].json;
 		expect(json).toMatchObject({
-			sid: message.sid,
+			messageSid: message.sid,
+			channel: 'whatsapp',
 			status: 'queued',
-			to: 'whatsapp:+14155550123',
+			to: { address: 'whatsapp:+14155550123', number: '+14155550123', channel: 'whatsapp' },
 			numSegments: 1,
 			errorCode: null,
 		});
@@ -221,7 +222,7 @@ describe('Send', () => {
 		);
 		expect(createdSince(start).map((m) => m.params.To)).toEqual(['+14155550104', '+14155550105']);
 		const [first, second, third] = output![0];
-		expect(first.json.to).toBe('+14155550104');
+		expect(first.json.to).toMatchObject({ address: '+14155550104' });
 		expect(second).toEqual({
 			json: {
 				error: expect.objectContaining({
@@ -231,7 +232,7 @@ describe('Send', () => {
 			},
 			pairedItem: { item: 1 },
 		});
-		expect(third.json.to).toBe('+14155550105');
+		expect(third.json.to).toMatchObject({ address: '+14155550105' });
 	});
 
 	it("gives Twilio's error fields for magic numbers with Continue On Fail, and the other items go on", async () => {
@@ -276,7 +277,7 @@ describe('Send', () => {
 		const { output } = await run(sms(), [{ to: '+14155550107', body: 'retry me' }]);
 		expect(createRequestsSince(requests).map((r) => r.status)).toEqual([429, 429, 201]);
 		expect(createdSince(messages)).toHaveLength(1);
-		expect(output![0][0].json.sid).toBe(createdSince(messages)[0].sid);
+		expect(output![0][0].json.messageSid).toBe(createdSince(messages)[0].sid);
 	});
 
 	it('stops retrying after "Retries on Rate Limit" and reports 20429', async () => {
@@ -317,7 +318,9 @@ describe('Send', () => {
 			}),
 			items,
 		);
-		expect(output![0].map((item) => item.json.to)).toEqual(items.map((item) => item.to));
+		expect(output![0].map((item) => (item.json.to as IDataObject).address)).toEqual(
+			items.map((item) => item.to),
+		);
 		expect(output![0].map((item) => item.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
 		expect(
 			createdSince(start)
@@ -381,24 +384,27 @@ describe('Send with a server that answers out of order', () => {
 			body: 'x',
 		}));
 		const { output } = await run(sms({ options: { concurrency: 3 } }), items, false, url);
-		expect(output![0].map((item) => item.json.to)).toEqual(items.map((item) => item.to));
+		expect(output![0].map((item) => (item.json.to as IDataObject).address)).toEqual(
+			items.map((item) => item.to),
+		);
 		expect(peak).toBe(3);
 	});
 });
 
 describe('Get, Cancel, Delete', () => {
 	const sidOf = async (parameters: INodeParameters, item: IDataObject) =>
-		String((await run(parameters, [item])).output![0][0].json.sid);
+		String((await run(parameters, [item])).output![0][0].json.messageSid);
 
 	it('gets a message by SID', async () => {
 		const sid = await sidOf(sms(), { to: '+14155550120', body: 'get me' });
 		await mock.settled();
 		const { output } = await run({ resource: 'message', operation: 'get', messageSid: sid });
 		expect(output![0][0].json).toMatchObject({
-			sid,
+			messageSid: sid,
 			status: 'delivered',
+			isFinal: true,
 			body: 'get me',
-			to: '+14155550120',
+			to: { address: '+14155550120' },
 		});
 	});
 
@@ -431,14 +437,21 @@ describe('Get, Cancel, Delete', () => {
 		const requests = mock.requests.length;
 		const { output } = await run({ resource: 'message', operation: 'cancel', messageSid: sid });
 		expect(mock.requests[requests]).toMatchObject({ method: 'POST', form: { Status: 'canceled' } });
-		expect(output![0][0].json).toMatchObject({ sid, status: 'canceled' });
+		expect(output![0][0].json).toMatchObject({
+			messageSid: sid,
+			status: 'canceled',
+			isFailed: true,
+		});
 	});
 
 	it('deletes a finished message', async () => {
 		const sid = await sidOf(sms(), { to: '+14155550122', body: 'delete me' });
 		await mock.settled();
 		const { output } = await run({ resource: 'message', operation: 'delete', messageSid: sid });
-		expect(output![0][0]).toEqual({ json: { sid, deleted: true }, pairedItem: { item: 0 } });
+		expect(output![0][0]).toEqual({
+			json: { messageSid: sid, deleted: true },
+			pairedItem: { item: 0 },
+		});
 		expect(mock.messages.find((m) => m.sid === sid)?.deleted).toBe(true);
 	});
 });
@@ -478,7 +491,7 @@ describe('Get Many', () => {
 			filters: { to: recipient },
 		});
 		expect(output![0]).toHaveLength(1003);
-		expect(new Set(output![0].map((item) => item.json.sid)).size).toBe(1003);
+		expect(new Set(output![0].map((item) => item.json.messageSid)).size).toBe(1003);
 		const requests = listRequestsSince(start);
 		expect(requests).toHaveLength(2);
 		expect(requests[0].query).toMatchObject({ To: recipient, PageSize: '1000' });

@@ -166,7 +166,7 @@ describe('signed requests', () => {
 			status: 'undelivered',
 			errorCode: 30003,
 			isFinal: true,
-			isError: true,
+			isFailed: true,
 		});
 	});
 

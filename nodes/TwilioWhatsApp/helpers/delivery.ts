@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import type { IDataObject } from 'n8n-workflow';
 
-import { twilioErrorCodeInfo } from '../../shared/errorCodes';
+import type { TwilioMessageEvent } from '../../shared/messageEvent';
+import { parseTwilioWebhook } from '../../shared/messageEvent';
+import { FAILURE_STATUSES } from '../../shared/messageStatus';
 import { firstText } from '../../shared/twilioParams';
 import type { TwilioParams } from '../../shared/twilioSignature';
 import type { MessageOutput } from './messageOutput';
-import { numberOrNull } from './messageOutput';
 
 /**
  * Rules of the "Send and Wait for Delivery Status" operation that need no n8n context.
@@ -16,11 +16,9 @@ export type WaitUntil = 'sent' | 'delivered' | 'read';
 
 // Statuses a message passes on its way; a later one implies the earlier ones (Twilio's callbacks can arrive out of order).
 const PROGRESS: Record<string, number> = { sent: 1, delivered: 2, partially_delivered: 2, read: 3 };
-/** Statuses after which the message goes no further. */
-export const FAILED_STATUSES: ReadonlySet<string> = new Set(['undelivered', 'failed', 'canceled']);
 
 export function resumesOn(status: string, waitUntil: WaitUntil): boolean {
-	if (FAILED_STATUSES.has(status)) return true;
+	if (FAILURE_STATUSES.has(status)) return true;
 	const reached = PROGRESS[status];
 	return reached !== undefined && reached >= PROGRESS[waitUntil];
 }
@@ -52,53 +50,36 @@ export function waitDeadline(amount: number, unit: WaitUnit, now: number): Date 
 	return new Date(now + amount * UNIT_MS[unit]);
 }
 
-/** A parameter's text; null when absent or empty, as the other output fields. */
-function first(value: string | string[] | undefined): string | null {
-	return firstText(value) || null;
-}
-
 export function callbackStatus(params: TwilioParams): string | null {
-	return first(params.MessageStatus) ?? first(params.SmsStatus);
+	return (
+		(firstText(params.MessageStatus) || firstText(params.SmsStatus) || null)?.toLowerCase() ?? null
+	);
 }
 
-/** The status callback that ended the wait, as the node's output item. */
-export function deliveryOutput(params: TwilioParams, receivedAt: Date): IDataObject {
-	const errorCode = numberOrNull(first(params.ErrorCode));
-	const info = errorCode === null ? undefined : twilioErrorCodeInfo(errorCode);
-	const status = callbackStatus(params);
+/** What Send and Wait adds to the message fields of the item that ends its wait with a status. */
+export type DeliveryReport = {
+	/** Always true: the time limit ends the wait with the node's input item instead. */
+	statusReported: true;
+	/** Whether a status callback ended the wait, or the read of the message just before waiting. */
+	statusCallbackReceived: boolean;
+};
+
+/** The status callback that ended the wait, parsed as the Twilio Trigger parses it. */
+export function deliveryOutput(
+	params: TwilioParams,
+	receivedAt: Date,
+): TwilioMessageEvent & DeliveryReport & { receivedAt: string } {
 	return {
-		sid: first(params.MessageSid) ?? first(params.SmsSid),
-		status,
-		failed: FAILED_STATUSES.has(status ?? ''),
-		to: first(params.To),
-		from: first(params.From),
-		errorCode,
-		errorMessage: first(params.ErrorMessage) ?? first(params.ChannelStatusMessage),
-		errorMeaning: info?.meaning ?? null,
-		hint: info?.hint ?? null,
-		messagingServiceSid: first(params.MessagingServiceSid),
-		accountSid: first(params.AccountSid),
+		...parseTwilioWebhook(params),
 		statusCallbackReceived: true,
 		statusReported: true,
 		receivedAt: receivedAt.toISOString(),
-		callback: params,
 	};
 }
 
-/**
- * The message as read from Twilio's API when it had reached the awaited status before the execution waited,
- * with the fields a status callback would have given. `statusReported` is on every item that ends the wait
- * with a status, and absent when the time limit ends it (n8n then passes the node's input item on).
- */
-export function lookupOutput(message: MessageOutput): IDataObject {
-	const info = message.errorCode === null ? undefined : twilioErrorCodeInfo(message.errorCode);
-	return {
-		...message,
-		failed: FAILED_STATUSES.has(message.status ?? ''),
-		hint: info?.hint ?? null,
-		statusCallbackReceived: false,
-		statusReported: true,
-	};
+/** The message as read from Twilio's API when it had reached the awaited status before the execution waited. */
+export function lookupOutput(message: MessageOutput): MessageOutput & DeliveryReport {
+	return { ...message, statusCallbackReceived: false, statusReported: true };
 }
 
 /**

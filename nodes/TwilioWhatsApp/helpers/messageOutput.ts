@@ -1,30 +1,20 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { twilioErrorCodeInfo } from '../../shared/errorCodes';
+import type { MessageFields } from '../../shared/message';
+import { channelPrefix, messageError, messageParty } from '../../shared/message';
+import { isFailedMessage, isFinalStatus } from '../../shared/messageStatus';
 
 /** A Twilio Message resource as flat, typed fields a workflow can use directly, plus the resource itself. */
-export interface MessageOutput extends IDataObject {
-	sid: string | null;
-	status: string | null;
-	to: string | null;
-	from: string | null;
-	body: string | null;
-	numSegments: number | null;
-	numMedia: number | null;
+export type MessageOutput = MessageFields & {
 	price: number | null;
 	priceUnit: string | null;
-	errorCode: number | null;
-	errorMessage: string | null;
-	errorMeaning: string | null;
 	direction: string | null;
-	messagingServiceSid: string | null;
-	accountSid: string | null;
 	dateCreated: string | null;
 	dateSent: string | null;
 	dateUpdated: string | null;
 	raw: IDataObject;
-}
+};
 
 function text(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' ? value : null;
@@ -83,22 +73,28 @@ export function isoDate(value: unknown): string | null {
 
 export function messageOutput(resource: IDataObject): MessageOutput {
 	const errorCode = numberOrNull(resource.error_code);
+	const status = text(resource.status);
+	const numMedia = numberOrNull(resource.num_media);
+	const from = text(resource.from);
+	const to = text(resource.to);
+	const plainChannel = numMedia !== null && numMedia > 0 ? 'mms' : 'sms';
 	return {
-		sid: text(resource.sid),
-		status: text(resource.status),
-		to: text(resource.to),
-		from: text(resource.from),
+		messageSid: text(resource.sid),
+		accountSid: text(resource.account_sid),
+		messagingServiceSid: text(resource.messaging_service_sid),
+		channel: channelPrefix(from) ?? channelPrefix(to) ?? plainChannel,
+		from: messageParty(from, plainChannel),
+		to: messageParty(to, plainChannel),
 		body: typeof resource.body === 'string' ? resource.body : null,
+		numMedia,
 		numSegments: numberOrNull(resource.num_segments),
-		numMedia: numberOrNull(resource.num_media),
+		status,
+		isFinal: isFinalStatus(status),
+		isFailed: isFailedMessage(status, errorCode),
+		...messageError(errorCode, text(resource.error_message)),
 		price: numberOrNull(resource.price),
 		priceUnit: text(resource.price_unit),
-		errorCode,
-		errorMessage: text(resource.error_message),
-		errorMeaning: errorCode === null ? null : (twilioErrorCodeInfo(errorCode)?.meaning ?? null),
 		direction: text(resource.direction),
-		messagingServiceSid: text(resource.messaging_service_sid),
-		accountSid: text(resource.account_sid),
 		dateCreated: isoDate(resource.date_created),
 		dateSent: isoDate(resource.date_sent),
 		dateUpdated: isoDate(resource.date_updated),

@@ -22,13 +22,13 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
 		prepare: (itemIndex) => {
-			const sid = String(this.getNodeParameter('messageSid', itemIndex) ?? '').trim();
-			return { sid, path: messagePath(sid, failFor(this, itemIndex)) };
+			const messageSid = String(this.getNodeParameter('messageSid', itemIndex) ?? '').trim();
+			return { messageSid, path: messagePath(messageSid, failFor(this, itemIndex)) };
 		},
-		perform: async ({ sid, path }, itemIndex) => {
+		perform: async ({ messageSid, path }, itemIndex) => {
 			// Twilio answers 204 No Content.
 			await twilioApiRequest.call(this, { method: 'DELETE', path, itemIndex });
-			return [{ sid, deleted: true }];
+			return [{ messageSid, deleted: true }];
 		},
 	});
 }

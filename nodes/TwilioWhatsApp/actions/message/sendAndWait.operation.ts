@@ -195,16 +195,19 @@ export async function execute(
 		],
 	});
 
-	const sent = output[0]?.json as MessageOutput | undefined;
-	if (sent === undefined || sent.error !== undefined || sent.sid === null) return output;
-	this.customData.set(MESSAGE_SID_CUSTOM_DATA_KEY, sent.sid);
+	const first = output[0]?.json;
+	// With Continue On Fail the one item may be an error item: nothing was sent, so nothing to wait for.
+	if (first === undefined || first.error !== undefined) return output;
+	const sent = first as MessageOutput;
+	if (sent.messageSid === null) return output;
+	this.customData.set(MESSAGE_SID_CUSTOM_DATA_KEY, sent.messageSid);
 	if (resumesOn(sent.status ?? '', waitUntil))
 		return [{ json: lookupOutput(sent), pairedItem: { item: 0 } }];
 
 	// Twilio may report the awaited status before n8n has stored this execution as waiting: n8n answers that
 	// callback 409 without calling the node, and Twilio does not send it again. Reading the message once more
 	// narrows the window in which a status can be lost to the moment between this read and n8n's save.
-	const latest = await readMessageBeforeWaiting(this, sent.sid, retry);
+	const latest = await readMessageBeforeWaiting(this, sent.messageSid, retry);
 	if (latest && resumesOn(latest.status ?? '', waitUntil))
 		return [{ json: lookupOutput(latest), pairedItem: { item: 0 } }];
 	await this.putExecutionToWait(deadline);

@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
 
-import { twilioErrorCodeInfo } from '../shared/errorCodes';
-import { firstText } from '../shared/twilioParams';
-import type { TwilioParams } from '../shared/twilioSignature';
+import type { MessageFields, MessageParty } from './message';
+import { channelPrefix, messageError, messageParty } from './message';
+import { isFailedMessage, isFinalStatus, isKnownStatus } from './messageStatus';
 import { deriveMessageType, messageTypeFromParam, type TwilioMessageType } from './messageType';
-import { ERROR_STATUSES, FINAL_STATUSES, isKnownStatus, STATUS_VALUES } from './statuses';
+import { firstText } from './twilioParams';
+import type { TwilioParams } from './twilioSignature';
 
 /**
  * Turns the form parameters of a Twilio inbound-message webhook or message status callback into one clean,
@@ -13,25 +14,9 @@ import { ERROR_STATUSES, FINAL_STATUSES, isKnownStatus, STATUS_VALUES } from './
  * its status callbacks, and what contact-center products forward in the same form.
  */
 
-export { FINAL_STATUSES, STATUS_VALUES };
-export type { TwilioMessageStatus } from './statuses';
 export type { TwilioMessageType };
 
 export type TwilioEventKind = 'message.received' | 'message.status';
-
-export type TwilioParty = {
-	/** The address exactly as Twilio sent it, e.g. `whatsapp:+14155238886`. */
-	address: string | null;
-	/** The address without its channel prefix: a phone number, short code, alphanumeric sender or channel id. */
-	id: string | null;
-	/** The E.164 phone number (`+` and digits) when the address is one, else null. */
-	number: string | null;
-	channel: string;
-	city: string | null;
-	state: string | null;
-	zip: string | null;
-	country: string | null;
-};
 
 export type TwilioMedia = { url: string; contentType: string; index: number };
 
@@ -65,20 +50,13 @@ export type TwilioReplyContext = {
 	originalRepliedMessageSender: string | null;
 };
 
-export type TwilioMessageEvent = {
+export type TwilioMessageEvent = MessageFields & {
 	/** `unknown` only when the parameters are not a Twilio message webhook at all (see classifyTwilioEvent). */
 	event: TwilioEventKind | 'unknown';
-	channel: string;
 	type: TwilioMessageType;
-	messageSid: string | null;
-	accountSid: string | null;
-	messagingServiceSid: string | null;
 	apiVersion: string | null;
-	from: TwilioParty;
-	to: TwilioParty;
 	profileName: string | null;
 	waId: string | null;
-	body: string | null;
 	/** How many media files the request actually carries (media.length); see warnings when NumMedia differs. */
 	numMedia: number;
 	media: TwilioMedia[];
@@ -88,12 +66,6 @@ export type TwilioMessageEvent = {
 	context: TwilioReplyContext | null;
 	forwarded: boolean;
 	frequentlyForwarded: boolean;
-	numSegments: number | null;
-	status: string | null;
-	isFinal: boolean;
-	isError: boolean;
-	errorCode: number | null;
-	errorMessage: string | null;
 	eventType: string | null;
 	/** The carrier's delivery-receipt done date (YYMMDDhhmm, read as UTC: Twilio passes it through without a zone). */
 	rawDlrDoneDate: string | null;
@@ -108,8 +80,6 @@ const REFERRAL = 'Referral';
 const REFERRAL_MEDIA_URL = 'ReferralMediaUrl';
 const REFERRAL_MEDIA_CONTENT_TYPE = 'ReferralMediaContentType';
 const INBOUND_STATUSES: ReadonlySet<string> = new Set(['received', 'receiving']);
-const CHANNEL_PREFIX = /^([a-z][a-z0-9_-]*):/i;
-const E164 = /^\+[1-9]\d{1,14}$/;
 const MEDIA_INDEX = /^(?:0|[1-9]\d{0,5})$/;
 const UNSIGNED_INTEGER = /^\d{1,15}$/;
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -264,33 +234,18 @@ export function mediaOf(params: TwilioParams): TwilioMedia[] {
 	return indexedMedia(params, Object.keys(params), MEDIA_URL, MEDIA_CONTENT_TYPE);
 }
 
-function channelPrefix(address: string | null): string | undefined {
-	if (address === null) return undefined;
-	const match = CHANNEL_PREFIX.exec(address);
-	return match ? match[1].toLowerCase() : undefined;
-}
-
 function party(
 	reader: ParamReader,
 	side: 'From' | 'To',
 	address: string | null,
-	fallbackChannel: string,
-): TwilioParty {
-	const prefix = channelPrefix(address);
-	const id =
-		address === null
-			? null
-			: (prefix === undefined ? address : address.slice(prefix.length + 1)).trim();
-	return {
-		address,
-		id: id === '' ? null : id,
-		number: id !== null && E164.test(id) ? id : null,
-		channel: prefix ?? fallbackChannel,
+	plainChannel: string,
+): MessageParty {
+	return messageParty(address, plainChannel, {
 		city: reader.optional(`${side}City`),
 		state: reader.optional(`${side}State`),
 		zip: reader.optional(`${side}Zip`),
 		country: reader.optional(`${side}Country`),
-	};
+	});
 }
 
 function lowerFirst(text: string): string {
@@ -358,12 +313,6 @@ function dlrDoneDate(reader: ParamReader): string | null {
 		`RawDlrDoneDate is not a YYMMDDhhmm date (${JSON.stringify(value)}); it is set to null.`,
 	);
 	return null;
-}
-
-function errorMessageOf(code: number | null, reader: ParamReader): string | null {
-	const given = reader.optional('ErrorMessage');
-	if (code === null || code === 0) return given;
-	return twilioErrorCodeInfo(code)?.meaning ?? given;
 }
 
 /** One clean item for a Twilio message webhook or status callback. Unknown parameters stay in `raw`. */
@@ -472,12 +421,12 @@ export function parseTwilioWebhook(
 		frequentlyForwarded: reader.flag('FrequentlyForwarded'),
 		numSegments: reader.integer('NumSegments'),
 		status: statusText,
-		isFinal: statusText !== null && FINAL_STATUSES.has(statusText),
-		isError:
-			(statusText !== null && ERROR_STATUSES.has(statusText)) ||
-			(errorCode !== null && errorCode !== 0),
-		errorCode,
-		errorMessage: errorMessageOf(errorCode, reader),
+		isFinal: isFinalStatus(statusText),
+		isFailed: isFailedMessage(statusText, errorCode),
+		...messageError(
+			errorCode,
+			reader.optional('ErrorMessage') ?? reader.optional('ChannelStatusMessage'),
+		),
 		eventType: reader.optional('EventType'),
 		rawDlrDoneDate: dlrDoneDate(reader),
 		callbackQuery: { ...options?.callbackQuery },
