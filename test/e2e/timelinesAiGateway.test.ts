@@ -162,9 +162,9 @@ describe('the example on a real n8n with the Twilio mock', () => {
 
 		const execution = await lastExecution();
 		expect(nodeOutput(execution, 'Send WhatsApp via Twilio')[0]).toMatchObject({
-			sid,
+			messageSid: sid,
 			status: 'queued',
-			to: 'whatsapp:+14151231234',
+			to: { address: 'whatsapp:+14151231234', number: '+14151231234' },
 		});
 	});
 
