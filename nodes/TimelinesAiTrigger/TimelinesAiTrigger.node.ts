@@ -1,9 +1,6 @@
 import {
-	fromFunction,
-	fromParameter,
 	NodeConnectionTypes,
 	NodeOperationError,
-	webhookDescriptionFields,
 	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
@@ -13,6 +10,7 @@ import {
 	type WebhookType,
 } from 'n8n-workflow';
 
+import { fieldsOfParameters } from '../shared/webhookDescription';
 import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
 import { LOG_PATH, nodeProperties, QUOTA_RESTORE_PATH, SEND_PATH } from './description';
 import { handleWebhook, urlSecretProblem, type Route } from './handlers';
@@ -48,19 +46,10 @@ import { ensureStoredState } from './stateStore';
  *   the execution. (`responseData` is empty in that mode, though n8n then never reads it.)
  */
 
-// n8n-workflow releases without native resolvers evaluate the same templates with the engine.
-const responseFields: Record<'responseMode' | 'responseData', string> =
-	typeof webhookDescriptionFields === 'function'
-		? webhookDescriptionFields({
-				responseMode: fromParameter('responseMode', 'onReceived'),
-				responseData: fromFunction((parameters) =>
-					parameters.responseMode === 'lastNode' ? 'firstEntryJson' : '',
-				),
-			})
-		: {
-				responseMode: '={{$parameter["responseMode"] || "onReceived"}}',
-				responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
-			};
+const responseFields = fieldsOfParameters({
+	responseMode: (parameters) => parameters.responseMode || 'onReceived',
+	responseData: (parameters) => (parameters.responseMode === 'lastNode' ? 'firstEntryJson' : ''),
+});
 
 /** n8n types webhook names as 'default' | 'setup'; the others only tell this node's routes apart. */
 const routeName = (route: Exclude<Route, 'send'>) => route as WebhookType;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 
 import { toE164 } from '../shared/e164';
+import { mediaType } from '../shared/headers';
 
 /**
  * TimelinesAI's inbound webhook contract ("Send message" event), as published in its help center
@@ -70,12 +71,6 @@ export function newMessageId(): string {
 }
 
 export const MESSAGE_ID_PATTERN = /^wa_backend:[0-9A-F]{20}$/;
-
-/** The media type of a Content-Type header, lower-cased and without parameters. */
-export function mediaType(contentType: string | undefined): string | undefined {
-	const type = contentType?.split(';')[0].trim().toLowerCase();
-	return type || undefined;
-}
 
 /** Quoted and shortened, so an echoed value can never flood a message or the log. */
 function shown(value: unknown): string {

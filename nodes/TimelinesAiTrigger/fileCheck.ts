@@ -1,5 +1,8 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
+import type { BodyStream } from '../shared/boundedRead';
+import { readAtMost } from '../shared/boundedRead';
+import { headerText, mediaType } from '../shared/headers';
 import { ATTACHMENT_MAX_BYTES } from './contract';
 import { fileUrlRefusal } from './fileUrlPolicy';
 
@@ -26,7 +29,7 @@ export function declaredProblem(
 	contentType: string | undefined,
 	declaredLength: number | undefined,
 ): string | undefined {
-	const type = contentType?.split(';')[0].trim().toLowerCase();
+	const type = mediaType(contentType);
 	if (type === 'text/html' || type === 'application/xhtml+xml') return NOT_A_FILE;
 	if (declaredLength !== undefined && declaredLength > ATTACHMENT_MAX_BYTES)
 		return `the file is ${declaredLength} bytes; attachments may be at most 2 MB (${ATTACHMENT_MAX_BYTES} bytes)`;
@@ -49,13 +52,8 @@ export function attachmentProblem(
 	return undefined;
 }
 
-function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name];
-	return typeof value === 'string' ? value : undefined;
-}
-
 interface StreamResponse {
-	body: AsyncIterable<Buffer> & { destroy?: () => void };
+	body: BodyStream;
 	headers: Record<string, unknown>;
 	statusCode: number;
 }
@@ -99,7 +97,7 @@ async function fetchChecked(
 		} catch (error) {
 			return { ok: false, reason: `it could not be downloaded (${(error as Error).message})` };
 		}
-		const location = headerValue(response.headers, 'location');
+		const location = headerText(response.headers.location);
 		if (response.statusCode < 300 || response.statusCode >= 400 || !location)
 			return { ok: true, response };
 		response.body.destroy?.();
@@ -127,31 +125,23 @@ export async function checkFileUrl(
 		body.destroy?.();
 		return { ok: false, reason: `the server answered HTTP ${statusCode} instead of the file` };
 	}
-	const contentType = headerValue(headers, 'content-type');
-	const lengthHeader = Number(headerValue(headers, 'content-length'));
+	const contentType = headerText(headers['content-type']);
+	const lengthHeader = Number(headerText(headers['content-length']));
 	const declaredLength = Number.isFinite(lengthHeader) ? lengthHeader : undefined;
 	const early = declaredProblem(contentType, declaredLength);
 	if (early) {
 		body.destroy?.();
 		return { ok: false, reason: early };
 	}
-	const chunks: Buffer[] = [];
-	let size = 0;
+	let data: Buffer;
 	try {
-		for await (const chunk of body) {
-			chunks.push(chunk);
-			size += chunk.length;
-			if (size > ATTACHMENT_MAX_BYTES) break;
-		}
+		({ data } = await readAtMost(body, ATTACHMENT_MAX_BYTES));
 	} catch (error) {
 		return {
 			ok: false,
 			reason: `the download failed or took longer than ${Math.round(timeoutMs / 1000)} s (${(error as Error).message})`,
 		};
-	} finally {
-		body.destroy?.();
 	}
-	const data = Buffer.concat(chunks);
 	const problem = attachmentProblem(contentType, declaredLength, data);
 	return problem ? { ok: false, reason: problem } : { ok: true, file: { data, contentType } };
 }

@@ -12,11 +12,11 @@ import {
 	type BasicAuthUser,
 } from '../shared/basicAuth';
 import { WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
+import { headerText, mediaType } from '../shared/headers';
 import { writeAnswer, writeJsonAnswer } from '../shared/webhookAnswer';
 import {
 	errorBody,
 	MESSAGE_ID_PATTERN,
-	mediaType,
 	newMessageId,
 	RECIPIENT_FIELDS,
 	successBody,
@@ -204,7 +204,7 @@ function bodySize(context: IWebhookFunctions): number {
 		headers: Record<string, unknown>;
 	};
 	if (Buffer.isBuffer(request.rawBody)) return request.rawBody.length;
-	const declared = Number(request.headers['content-length']);
+	const declared = Number(headerText(request.headers['content-length']));
 	if (Number.isFinite(declared)) return declared;
 	const body = context.getBodyData() as unknown;
 	return body === undefined ? 0 : Buffer.byteLength(JSON.stringify(body));

@@ -16,6 +16,9 @@ import {
 	toTwilioAccount,
 	WEBHOOK_USER_CREDENTIAL_TYPE,
 } from '../shared/credentials';
+import { headerText } from '../shared/headers';
+import type { TwilioEventKind } from '../shared/messageEvent';
+import { classifyTwilioEvent, parseTwilioWebhook } from '../shared/messageEvent';
 import { triggerKey } from '../shared/recentPerTrigger';
 import { verifyTwilioSignature } from '../shared/twilioSignature';
 import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
@@ -40,8 +43,6 @@ import { TRIGGER_PROPERTIES } from './description/parameters';
 import { TRIGGER_WEBHOOKS } from './description/webhooks';
 import { recordDeliveryInProcess } from './idempotency';
 import { downloadMedia } from './media';
-import type { TwilioEventKind } from '../shared/messageEvent';
-import { classifyTwilioEvent, parseTwilioWebhook } from '../shared/messageEvent';
 import type { TwilioRequestData } from './requestParams';
 import { readTwilioRequest } from './requestParams';
 import { signedUrlCandidates } from './signedUrl';
@@ -72,10 +73,6 @@ function isSelected(events: EventSelection, kind: TwilioEventKind | undefined): 
 	if (events === 'messages') return kind === 'message.received';
 	if (events === 'statuses') return kind === 'message.status';
 	return true;
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-	return Array.isArray(value) ? value[0] : value;
 }
 
 /** The TwiML the node answers with itself: the fixed reply for an inbound message in that mode, otherwise empty. */

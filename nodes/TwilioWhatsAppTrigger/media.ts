@@ -6,7 +6,10 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
+import type { BodyStream } from '../shared/boundedRead';
+import { readAtMost } from '../shared/boundedRead';
 import { TWILIO_CREDENTIAL_TYPE } from '../shared/credentials';
+import { headerText, mediaType } from '../shared/headers';
 import type { TwilioMedia } from '../shared/messageEvent';
 
 /**
@@ -29,9 +32,6 @@ export interface MediaDownloadOptions {
 	/** Origin of the credential's API host (api.twilio.com, a region's host, or a test server). */
 	apiOrigin?: string;
 }
-
-/** The response body with `encoding: 'stream'`: a Node readable stream. */
-type BodyStream = AsyncIterable<Buffer | string> & { destroy(): void };
 
 // Twilio answers quickly or redirects to its CDN; the whole request waits at most 15 s for this node.
 const DOWNLOAD_TIMEOUT_MS = 10_000;
@@ -56,26 +56,6 @@ export function isTwilioMediaUrl(url: string, apiOrigin?: string): boolean {
 		parsed.protocol === 'https:' &&
 		(parsed.hostname === 'twilio.com' || parsed.hostname.endsWith('.twilio.com'))
 	);
-}
-
-async function readLimited(stream: BodyStream, maxBytes: number): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of stream) {
-		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-		size += buffer.length;
-		if (size > maxBytes) {
-			stream.destroy();
-			throw new Error(`larger than the limit of ${maxBytes} bytes`);
-		}
-		chunks.push(buffer);
-	}
-	return Buffer.concat(chunks);
-}
-
-function headerOf(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
-	const value = headers?.[name];
-	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
 }
 
 function fileNameOf(url: string, index: number): string {
@@ -120,16 +100,16 @@ async function downloadOne(
 		) as IN8nHttpFullResponse;
 		const stream = response.body as BodyStream;
 		if (response.statusCode >= 400) {
-			stream.destroy();
+			stream.destroy?.();
 			const hint =
 				response.statusCode === 401 || response.statusCode === 403
 					? ' (the account protects media with Basic auth: select the Twilio credential)'
 					: '';
 			return { entry: { ...media, error: `Download failed: HTTP ${response.statusCode}${hint}.` } };
 		}
-		const declared = Number(headerOf(response.headers, 'content-length'));
+		const declared = Number(headerText(response.headers?.['content-length']));
 		if (Number.isFinite(declared) && declared > options.maxBytes) {
-			stream.destroy();
+			stream.destroy?.();
 			return {
 				entry: {
 					...media,
@@ -137,9 +117,9 @@ async function downloadOne(
 				},
 			};
 		}
-		const content = await readLimited(stream, options.maxBytes);
-		const mimeType =
-			media.contentType || headerOf(response.headers, 'content-type')?.split(';')[0] || undefined;
+		const { data: content, overLimit } = await readAtMost(stream, options.maxBytes);
+		if (overLimit) throw new Error(`larger than the limit of ${options.maxBytes} bytes`);
+		const mimeType = media.contentType || mediaType(headerText(response.headers?.['content-type']));
 		const binaryData = await ctx.helpers.prepareBinaryData(
 			content,
 			fileNameOf(media.url, media.index),

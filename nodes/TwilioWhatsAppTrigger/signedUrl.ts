@@ -1,4 +1,5 @@
 import type { BasicAuthUser } from '../shared/basicAuth';
+import { firstListEntry } from '../shared/headers';
 import { hostOf, isPublicHost } from '../shared/publicHost';
 
 /**
@@ -23,13 +24,6 @@ export interface RequestUrlParts {
 	protocol?: string;
 }
 
-function firstHeader(value: string | string[] | undefined): string | undefined {
-	const text = Array.isArray(value) ? value[0] : value;
-	// A proxy chain lists one value per hop; the first is what the client (Twilio) used.
-	const first = text?.split(',')[0]?.trim();
-	return first ? first : undefined;
-}
-
 /** The query string as received, with its `?`, or ''. */
 export function rawQueryOf(originalUrl: string): string {
 	const start = originalUrl.indexOf('?');
@@ -46,10 +40,10 @@ function baseOf(url: string): string | undefined {
 /** The URL rebuilt from what the request says about itself (proxy headers first). */
 export function urlFromRequest(request: RequestUrlParts): string | undefined {
 	const host =
-		firstHeader(request.headers['x-forwarded-host']) ?? firstHeader(request.headers.host);
+		firstListEntry(request.headers['x-forwarded-host']) ?? firstListEntry(request.headers.host);
 	if (!host) return undefined;
 	const protocol = (
-		firstHeader(request.headers['x-forwarded-proto']) ??
+		firstListEntry(request.headers['x-forwarded-proto']) ??
 		request.protocol ??
 		'https'
 	)

@@ -1,5 +1,6 @@
-import type { INodeParameters, IWebhookDescription, NodeParameterValueType } from 'n8n-workflow';
-import { fromFunction, webhookDescriptionFields } from 'n8n-workflow';
+import type { IWebhookDescription } from 'n8n-workflow';
+
+import { fieldsOfParameters } from '../../shared/webhookDescription';
 
 /**
  * The trigger's webhook descriptions, designed for n8n 2.x's request path.
@@ -23,21 +24,12 @@ import { fromFunction, webhookDescriptionFields } from 'n8n-workflow';
  * request, which is why this node starts at version 2.
  */
 
-// Self-contained: n8n inlines its source into the template for the engine.
-const responseModeOf = (parameters: INodeParameters): NodeParameterValueType =>
-	parameters.respond === 'lastNode' || parameters.respond === 'responseNode'
-		? parameters.respond
-		: 'onReceived';
-
-/** n8n-workflow's webhookDescriptionFields + fromFunction, or the same template alone where those do not exist (n8n before 2.41). */
-function responseFields(): Partial<IWebhookDescription> {
-	if (typeof webhookDescriptionFields === 'function' && typeof fromFunction === 'function') {
-		return webhookDescriptionFields({ responseMode: fromFunction(responseModeOf) });
-	}
-	return { responseMode: `={{(${String(responseModeOf)})($parameter)}}` };
-}
-
-const fields = responseFields();
+const fields = fieldsOfParameters({
+	responseMode: (parameters) =>
+		parameters.respond === 'lastNode' || parameters.respond === 'responseNode'
+			? parameters.respond
+			: 'onReceived',
+});
 
 /** POST and GET on the same path, as Twilio can be told to use either. */
 export const TRIGGER_WEBHOOKS: IWebhookDescription[] = (['POST', 'GET'] as const).map(

@@ -10,6 +10,7 @@ import type {
 import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
 import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount } from '../../../shared/credentials';
+import { headerText } from '../../../shared/headers';
 import type { RetryPolicy } from '../../../shared/transport';
 import { twilioApiRequest } from '../../../shared/transport';
 import { paramsFromBody } from '../../../shared/twilioParams';
@@ -252,13 +253,13 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE));
 		// Twilio signed the URL it called, which is the resume URL execute() gave it: rebuilt here the same way.
 		const url = this.getSignedResumeUrl({ [WAIT_KEY_PARAM]: requestKey });
-		const signature = this.getHeaderData()['x-twilio-signature'];
+		const signature = headerText(this.getHeaderData()['x-twilio-signature']);
 		const rawBody = (this.getRequestObject() as { rawBody?: Buffer }).rawBody?.toString('utf8');
 		const verified =
 			account.signingAuthToken !== undefined &&
 			verifyTwilioSignature({
 				authToken: account.signingAuthToken,
-				signature: typeof signature === 'string' ? signature : undefined,
+				signature,
 				url,
 				params,
 				rawBody,
