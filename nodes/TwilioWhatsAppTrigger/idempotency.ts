@@ -43,7 +43,7 @@ export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = {
  * base 36 and each entry a token digest followed by when it was first seen, in seconds after `<base>`,
  * base 36 (about 13 bytes an entry; 1,000 tokens take 13 KB). n8n loads the workflow's static data from
  * its database and parses it for every request, and this trigger writes it back after every accepted
- * one (bench/results.md), so its size is paid per request. A single string is also one value for n8n's
+ * one, so its size is paid per request. A single string is also one value for n8n's
  * change-tracking proxy over static data, where an object of up to 1,000 keys cost milliseconds.
  */
 export type DeliveryLog = string;

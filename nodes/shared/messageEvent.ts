@@ -177,7 +177,7 @@ function has(params: TwilioParams, key: string): boolean {
 /**
  * What kind of Twilio message webhook these parameters are. Status callbacks carry MessageStatus (or, from
  * older senders, only an outbound SmsStatus); inbound messages carry SmsStatus=received/receiving, or at least
- * an identifier and some content (the contact-center seed sends no SmsStatus). Undefined: not a message webhook.
+ * an identifier and some content (some contact-center senders send no SmsStatus). Undefined: not a message webhook.
  */
 export function classifyTwilioEvent(params: TwilioParams): TwilioEventKind | undefined {
 	const messageStatus = firstText(params.MessageStatus);

@@ -1,8 +1,8 @@
 /**
  * The kind of content a message carries. Twilio sends `MessageType` on WhatsApp inbound messages in lower case
  * (text, image, audio, video, document, sticker, location, button, interactive, …: Twilio's incoming message
- * webhook reference, https://www.twilio.com/docs/messaging/guides/webhook-request). The contact-center seed
- * (001) spells them in upper case and video as VEDIO. Without a usable `MessageType` the kind comes from the
+ * webhook reference, https://www.twilio.com/docs/messaging/guides/webhook-request). Some contact-center
+ * senders spell them in upper case and video as VEDIO. Without a usable `MessageType` the kind comes from the
  * fields that are present.
  */
 export type TwilioMessageType =

@@ -35,7 +35,7 @@ const TWILIO_DATE =
 
 /**
  * The exact shape Twilio writes, read without luxon, whose general RFC 2822 parser costs about 0.1 ms a
- * date: three per message, a tenth of the node's CPU in a large batch (bench/results.md). Anything this
+ * date: three per message, a tenth of the node's CPU in a large batch. Anything this
  * does not read as a valid date of that shape is left to luxon, so the results are luxon's.
  */
 function twilioShapedDate(value: string): string | undefined {
