@@ -131,7 +131,13 @@ function timelinesWorkflow() {
 			2,
 			{
 				urlSecret: TIMELINES_SECRET,
-				options: { checkFileUrl: true, downloadFile: true, binaryPropertyName: 'attachment' },
+				// The local file host stands in for a public one.
+				options: {
+					checkFileUrl: true,
+					downloadFile: true,
+					binaryPropertyName: 'attachment',
+					allowPrivateFileUrls: true,
+				},
 			},
 			0,
 		),
