@@ -20,6 +20,7 @@ import type {
 	INodePropertyOptions,
 	INodeType,
 	INodeTypes,
+	IRun,
 	IRunExecutionData,
 	ISourceData,
 	IWebhookData,
@@ -28,7 +29,14 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, ICredentialsHelper, isExpression, Workflow } from 'n8n-workflow';
-import { ExecuteContext, HookContext, LoadOptionsContext, WebhookContext } from 'n8n-core';
+import {
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	HookContext,
+	LoadOptionsContext,
+	WebhookContext,
+	WorkflowExecute,
+} from 'n8n-core';
 
 import { TwilioMessagingApi } from '../../credentials/TwilioMessagingApi.credentials';
 import { TwilioWebhookUserApi } from '../../credentials/TwilioWebhookUserApi.credentials';
@@ -135,6 +143,13 @@ export interface NodeSetup {
 	credentialIds?: Record<string, string>;
 	/** Where the node's input came from (what `$prevNode` reads); defaults to run 0 of a node named Start. */
 	source?: ISourceData;
+	/**
+	 * The execution's data; pass the same object to a later call to run the node again in the same execution,
+	 * as n8n's Retry On Fail does (same execution data, same run index).
+	 */
+	runExecutionData?: IRunExecutionData;
+	/** The node's run index in the execution (0 unless given); a loop's next round is the next index. */
+	runIndex?: number;
 }
 
 const DEFAULT_SOURCE: ISourceData = { previousNode: 'Start' };
@@ -220,9 +235,8 @@ export async function executeNode(
 	mode: WorkflowExecuteMode = 'manual',
 ): Promise<ExecuteResult> {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
-	const runExecutionData: IRunExecutionData = createRunExecutionData({
-		resultData: { runData: {} },
-	});
+	const runExecutionData: IRunExecutionData =
+		setup.runExecutionData ?? createRunExecutionData({ resultData: { runData: {} } });
 	const executeData: IExecuteData = {
 		node,
 		data: { main: [items] },
@@ -234,7 +248,7 @@ export async function executeNode(
 		additionalData,
 		mode,
 		runExecutionData,
-		0,
+		setup.runIndex ?? 0,
 		items,
 		{ main: [items] },
 		executeData,
@@ -247,6 +261,74 @@ export async function executeNode(
 		staticData: workflow.staticData,
 		customData: { ...runExecutionData.resultData.metadata },
 	};
+}
+
+/** Node settings of the editor's Settings tab that n8n's engine reads from the node itself. */
+export type NodeSettings = Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
+
+const START_TYPE = 'test.start';
+
+/**
+ * Runs a two-node workflow (a start node that emits `items`, then the node under test with `settings`)
+ * through n8n-core's own WorkflowExecute, so engine behaviour such as Retry On Fail is n8n's.
+ */
+export async function runInWorkflow(
+	setup: NodeSetup,
+	items: INodeExecutionData[],
+	settings: NodeSettings,
+): Promise<IRun> {
+	const { node, additionalData } = buildWorkflow(setup);
+	const start: INode = {
+		id: 'start-node',
+		name: 'Start',
+		type: START_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const startType: INodeType = {
+		description: {
+			displayName: 'Start',
+			name: 'start',
+			group: ['input'],
+			version: 1,
+			description: 'Emits the test items',
+			defaults: { name: 'Start' },
+			inputs: [],
+			outputs: ['main'],
+			properties: [],
+		},
+		execute: async () => [items],
+	};
+	const typeOf = (type: string) => (type === START_TYPE ? startType : setup.nodeType);
+	const nodeTypes: INodeTypes = {
+		getByName: typeOf,
+		getByNameAndVersion: typeOf,
+		getKnownTypes: () => ({}),
+	};
+	const tested: INode = { ...node, ...settings };
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'In-process test workflow',
+		nodes: [start, tested],
+		connections: { Start: { main: [[{ node: tested.name, type: 'main', index: 0 }]] } },
+		active: false,
+		nodeTypes,
+		staticData: setup.staticData,
+	});
+	const workflowData = {
+		id: workflow.id,
+		name: 'In-process test workflow',
+		nodes: [start, tested],
+		connections: workflow.connectionsBySourceNode,
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	};
+	additionalData.hooks = new ExecutionLifecycleHooks('manual', 'test-execution-1', workflowData);
+	return await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: start });
 }
 
 export interface FakeRequest {

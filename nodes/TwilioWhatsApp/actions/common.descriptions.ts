@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpers/formFields';
+import { MAX_TEXT_PARTS } from '../helpers/splitText';
 
 /** The message itself: shared by Send and by Send and Wait for Delivery Status. */
 export const messageProperties: INodeProperties[] = [
@@ -310,6 +311,28 @@ export const retryOption: INodeProperties = {
 	typeOptions: { minValue: 0, maxValue: 10 },
 	description:
 		'How many times to repeat a request Twilio refused with 429 or 503 (nothing was sent then), waiting as its Retry-After header says. A request that may have reached Twilio is never repeated.',
+};
+
+export const longTextOption: INodeProperties = {
+	displayName: 'Long Text',
+	name: 'longText',
+	type: 'options',
+	default: 'fail',
+	options: [
+		{
+			name: 'Fail',
+			value: 'fail',
+			description: `A text over ${MAX_BODY_LENGTH} characters stops the node before anything is sent`,
+		},
+		{
+			name: 'Split Into Several Messages',
+			value: 'split',
+			description: `Sends a text over ${MAX_BODY_LENGTH} characters as up to ${MAX_TEXT_PARTS} messages in order, cut at paragraphs, sentences or words; media go with the first`,
+		},
+	],
+	description:
+		'With Split, the item has the first message\'s fields and "parts" lists every message sent',
+	displayOptions: { show: { '/content': ['text'] } },
 };
 
 /**

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { FormFields } from '../../shared/transport';
 import type { Channel, Fail } from './addresses';
 import { recipientAddress, senderAddress } from './addresses';
+import { MAX_TEXT_PARTS, splitText } from './splitText';
 
 /**
  * Node parameters → the form fields of Twilio's Create Message request
@@ -267,7 +268,7 @@ function contentFields(parameters: MessageParameters, fail: Fail): FormFields {
 	if (length > MAX_BODY_LENGTH) {
 		fail(
 			`The message body has ${length} characters; Twilio accepts at most ${MAX_BODY_LENGTH}`,
-			'Shorten the text (emoji count as two characters), or split it into several messages.',
+			'Shorten the text (emoji count as two characters), or set the option "Long Text" to "Split Into Several Messages".',
 		);
 	}
 	if (parameters.body.trim() === '' && media.length === 0)
@@ -288,4 +289,52 @@ export function buildMessageForm(
 		StatusCallback: parameters.statusCallback || undefined,
 		...optionFields(parameters, context, fail),
 	};
+}
+
+/** What to do with a text over the limit: refuse it, or send it as several messages. */
+export type LongText = 'fail' | 'split';
+
+export interface FormsSettings {
+	longText: LongText;
+	/** Send and Wait waits for the last part only, so only that part reports its statuses. */
+	statusCallbackOnLastPartOnly: boolean;
+}
+
+/**
+ * The Create Message forms for one item: one, or one per part when a long text is split (the media go
+ * with the first part). Every part is checked before any is sent.
+ */
+export function buildMessageForms(
+	parameters: MessageParameters,
+	context: BuildContext,
+	fail: Fail,
+	settings: FormsSettings,
+): FormFields[] {
+	if (settings.longText !== 'split' || parameters.content !== 'text')
+		return [buildMessageForm(parameters, context, fail)];
+	const parts = splitText(parameters.body, MAX_BODY_LENGTH);
+	if (parts.length > MAX_TEXT_PARTS)
+		fail(
+			`The text needs ${parts.length} messages of at most ${MAX_BODY_LENGTH} characters; the node sends at most ${MAX_TEXT_PARTS}`,
+			'Shorten the text, or send it as a document (Media URL) or a link.',
+		);
+	if (parts.length > 1 && parameters.options.sendAt)
+		fail(
+			'A text split into several messages cannot be scheduled',
+			'Scheduled messages due at the same moment may arrive in any order. Remove "Send At" or shorten the text.',
+		);
+	const last = parts.length - 1;
+	return parts.map((body, index) =>
+		buildMessageForm(
+			{
+				...parameters,
+				body,
+				mediaUrls: index === 0 ? parameters.mediaUrls : [],
+				statusCallback:
+					settings.statusCallbackOnLastPartOnly && index < last ? '' : parameters.statusCallback,
+			},
+			context,
+			fail,
+		),
+	);
 }

@@ -12,7 +12,12 @@ import { mapWithConcurrency } from './pool';
  */
 export function errorFields(error: unknown): IDataObject {
 	const context = (error as { context?: IDataObject } | undefined)?.context;
-	if (context?.twilioError) return { ...twilioErrorDetailsOf(error) };
+	// A split text that failed part-way lists the parts that did go out.
+	if (context?.twilioError)
+		return {
+			...twilioErrorDetailsOf(error),
+			...(context.sentParts ? { sentParts: context.sentParts } : {}),
+		};
 	const description = (error as { description?: unknown } | undefined)?.description;
 	return {
 		kind: 'validation',

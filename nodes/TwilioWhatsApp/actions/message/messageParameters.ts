@@ -7,6 +7,7 @@ import { MESSAGE_SID_PATTERN } from '../../../shared/typingIndicator';
 import type { Channel, Fail } from '../../helpers/addresses';
 import type {
 	ContentKind,
+	LongText,
 	MessageOptions,
 	MessageParameters,
 	SenderKind,
@@ -104,4 +105,8 @@ export function readMessageParameters(
 		statusCallback,
 		options: twilioOptionsOf(options),
 	};
+}
+
+export function longTextOf(options: IDataObject): LongText {
+	return options.longText === 'split' ? 'split' : 'fail';
 }

@@ -7,22 +7,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { twilioApiRequest } from '../../../shared/transport';
-import { buildMessageForm } from '../../helpers/formFields';
+import { buildMessageForms } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
-import { messageOutput } from '../../helpers/messageOutput';
 import type { PacingSettings } from '../../helpers/pacing';
 import { createPacer, pacingProblem } from '../../helpers/pacing';
+import { sendParts, sentItem } from '../../helpers/sendParts';
+import { forgetUnlessRetried, sentMessagesOf } from '../../helpers/sentMessages';
 import type { CorrelationValue } from '../../helpers/statusCallback';
 import { statusCallbackUrl } from '../../helpers/statusCallback';
 import {
 	alphabetical,
+	longTextOption,
 	messageProperties,
 	retryOption,
 	showOnlyFor,
 	twilioMessageOptions,
 } from '../common.descriptions';
-import { failFor, MESSAGES_PATH, readMessageParameters, retryPolicyOf } from './messageParameters';
+import { failFor, longTextOf, readMessageParameters, retryPolicyOf } from './messageParameters';
 
 // Twilio queues what it accepts and allows an account many concurrent API requests (20429 above that),
 // so 20 in flight costs nothing there and sends a batch about 20 round trips at a time.
@@ -126,10 +127,18 @@ const sendingOptions: INodeProperties[] = [
 			},
 		],
 	},
+	longTextOption,
 	retryOption,
 ];
 
 const properties: INodeProperties[] = [
+	{
+		displayName:
+			"Twilio accepts a message before WhatsApp or the carrier delivers it, so a later failure (such as 63016, outside WhatsApp's 24-hour window) is not an error here: use Send and Wait for Delivery Status, which can fall back to a template, or a Status Callback URL to a Twilio Trigger. Retry On Fail (node settings) sends only the messages an earlier try did not send.",
+		name: 'sendNotice',
+		type: 'notice',
+		default: '',
+	},
 	...messageProperties,
 	{
 		displayName: 'Status Callback URL',
@@ -183,8 +192,9 @@ export function concurrencyOf(options: IDataObject): number {
 }
 
 /**
- * Sends one message per item. Every item is checked before the first message goes out; each message is
- * sent once (the transport repeats only requests Twilio refused with 429/503).
+ * Sends one message per item (several for a split text). Every item is checked before the first message
+ * goes out; each message is sent once: the transport repeats only requests Twilio refused with 429/503, and
+ * a Retry On Fail try sends only what earlier tries of this run did not (helpers/sentMessages).
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -196,8 +206,9 @@ export async function execute(
 	const problem = pacingProblem(pacing);
 	if (problem) throw new NodeOperationError(this.getNode(), problem);
 	const zone = this.getTimezone();
+	const sent = sentMessagesOf(this);
 
-	return await runForEachItem(this, items, {
+	const output = await runForEachItem(this, items, {
 		prepare: (itemIndex) => {
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const fail = failFor(this, itemIndex);
@@ -206,25 +217,21 @@ export async function execute(
 				correlationValuesOf(options),
 				fail,
 			);
-			const form = buildMessageForm(
+			const longText = longTextOf(options);
+			const forms = buildMessageForms(
 				readMessageParameters.call(this, itemIndex, callback),
 				{ now: DateTime.now(), zone },
 				fail,
+				{ longText, statusCallbackOnLastPartOnly: false },
 			);
-			return { form, retry: retryPolicyOf(options) };
+			return { forms, retry: retryPolicyOf(options), listParts: longText === 'split' };
 		},
-		perform: async ({ form, retry }, itemIndex) => [
-			messageOutput(
-				await twilioApiRequest.call(this, {
-					method: 'POST',
-					path: MESSAGES_PATH,
-					form,
-					retry,
-					itemIndex,
-				}),
-			),
+		perform: async ({ forms, retry, listParts }, itemIndex) => [
+			sentItem(await sendParts(this, sent, itemIndex, forms, retry), listParts),
 		],
 		concurrency: concurrencyOf(runOptions),
 		beforeEach: createPacer(pacing),
 	});
+	forgetUnlessRetried(sent, output);
+	return output;
 }

@@ -29,12 +29,15 @@ import {
 	waitDeadline,
 	waitKey,
 } from '../../helpers/delivery';
-import { buildMessageForm } from '../../helpers/formFields';
+import { buildMessageForms } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
 import type { MessageOutput } from '../../helpers/messageOutput';
 import { messageOutput } from '../../helpers/messageOutput';
+import { sendParts, sentItem } from '../../helpers/sendParts';
+import { forgetUnlessRetried, sentMessagesOf } from '../../helpers/sentMessages';
 import {
 	alphabetical,
+	longTextOption,
 	messageProperties,
 	retryOption,
 	showOnlyFor,
@@ -42,7 +45,7 @@ import {
 } from '../common.descriptions';
 import {
 	failFor,
-	MESSAGES_PATH,
+	longTextOf,
 	messagePath,
 	readMessageParameters,
 	retryPolicyOf,
@@ -71,7 +74,7 @@ import {
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Sends one message, then pauses the workflow until Twilio reports its delivery. It resumes with the final status (the item then has statusReported = true), or after the time limit with this node\'s input item unchanged (a Code node then finds the message SID with $execution.customData.get("twilioMessageSid")). One item per run: put a Loop Over Items node (batch size 1) in front to send several, or use Send with a Status Callback URL and a Twilio Trigger.',
+			'Sends one message, then pauses the workflow until Twilio reports its delivery. It resumes with the final status (the item then has statusReported = true), or after the time limit with this node\'s input item unchanged (a Code node then finds the message SID with $execution.customData.get("twilioMessageSid")). One item per run: put a Loop Over Items node (batch size 1) in front to send several, or use Send with a Status Callback URL and a Twilio Trigger. A text split into several messages waits for the last one. Retry On Fail (node settings) sends only what an earlier try did not.',
 		name: 'sendAndWaitNotice',
 		type: 'notice',
 		default: '',
@@ -129,7 +132,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		default: {},
 		placeholder: 'Add Option',
-		options: alphabetical([retryOption, ...twilioMessageOptions]),
+		options: alphabetical([longTextOption, retryOption, ...twilioMessageOptions]),
 	},
 ];
 
@@ -174,41 +177,38 @@ export async function execute(
 	}
 	const resumeUrl = this.getSignedResumeUrl({ [WAIT_KEY_PARAM]: currentWaitKey(this) });
 	const zone = this.getTimezone();
-	const retry = retryPolicyOf(this.getNodeParameter('options', 0, {}) as IDataObject);
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const retry = retryPolicyOf(options);
+	const longText = longTextOf(options);
+	const sent = sentMessagesOf(this);
+	let parts: MessageOutput[] = [];
 
 	const output = await runForEachItem(this, items, {
 		prepare: (itemIndex) =>
-			buildMessageForm(
+			buildMessageForms(
 				readMessageParameters.call(this, itemIndex, resumeUrl),
 				{ now: DateTime.now(), zone },
 				fail,
+				{ longText, statusCallbackOnLastPartOnly: true },
 			),
-		perform: async (form, itemIndex) => [
-			messageOutput(
-				await twilioApiRequest.call(this, {
-					method: 'POST',
-					path: MESSAGES_PATH,
-					form,
-					retry,
-					itemIndex,
-				}),
-			),
-		],
+		perform: async (forms, itemIndex) => {
+			parts = await sendParts(this, sent, itemIndex, forms, retry);
+			return [sentItem(parts, longText === 'split')];
+		},
 	});
+	forgetUnlessRetried(sent, output);
 
-	const first = output[0]?.json;
-	// With Continue On Fail the one item may be an error item: nothing was sent, so nothing to wait for.
-	if (first === undefined || first.error !== undefined) return output;
-	const sent = first as MessageOutput;
-	if (sent.messageSid === null) return output;
-	this.customData.set(MESSAGE_SID_CUSTOM_DATA_KEY, sent.messageSid);
-	if (resumesOn(sent.status ?? '', waitUntil))
-		return [{ json: lookupOutput(sent), pairedItem: { item: 0 } }];
+	// The wait is for the last part: only it carries the resume URL as its StatusCallback.
+	const awaited = parts.at(-1);
+	if (awaited === undefined || awaited.messageSid === null) return output;
+	this.customData.set(MESSAGE_SID_CUSTOM_DATA_KEY, awaited.messageSid);
+	if (resumesOn(awaited.status ?? '', waitUntil))
+		return [{ json: lookupOutput(awaited), pairedItem: { item: 0 } }];
 
 	// Twilio may report the awaited status before n8n has stored this execution as waiting: n8n answers that
 	// callback 409 without calling the node, and Twilio does not send it again. Reading the message once more
 	// narrows the window in which a status can be lost to the moment between this read and n8n's save.
-	const latest = await readMessageBeforeWaiting(this, sent.messageSid, retry);
+	const latest = await readMessageBeforeWaiting(this, awaited.messageSid, retry);
 	if (latest && resumesOn(latest.status ?? '', waitUntil))
 		return [{ json: lookupOutput(latest), pairedItem: { item: 0 } }];
 	await this.putExecutionToWait(deadline);

@@ -1,0 +1,81 @@
+/**
+ * Splits a text that is too long for one message into parts that each fit, for the Send option
+ * "Long Text: Split Into Several Messages". Pure.
+ *
+ * Each cut is made at the last paragraph break, else line break, else sentence end, else space, else word
+ * boundary (languages written without spaces) that leaves a part at least half the limit long; failing that,
+ * at the last such boundary anywhere; only a run without any boundary (a very long URL) is cut at the
+ * last character boundary. Cuts are always between graphemes (an emoji with its modifiers, a letter with
+ * its accents stay together). The whitespace at a cut is dropped: each part is then sent as its own message.
+ */
+
+/**
+ * The most parts one text becomes (about 16,000 characters): a longer text is refused before anything is
+ * sent, since a chat of ten messages in a row is already more than a reader follows; send a document or link.
+ */
+export const MAX_TEXT_PARTS = 10;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+const words = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+function segmentStarts(segmenter: Intl.Segmenter, text: string): number[] {
+	return Array.from(segmenter.segment(text), (segment) => segment.index);
+}
+
+function matchStarts(pattern: RegExp, text: string): number[] {
+	return Array.from(text.matchAll(pattern), (match) => match.index);
+}
+
+/** Candidate cut positions in the window, best kind first. */
+function boundaryLevels(window: string): number[][] {
+	return [
+		matchStarts(/\n[^\S\n]*\n/g, window),
+		matchStarts(/\n/g, window),
+		segmentStarts(sentences, window),
+		matchStarts(/\s/g, window),
+		segmentStarts(words, window),
+	];
+}
+
+/** Where to end the next part of `rest` (longer than `limit`): a position from 1 to `limit`. */
+function cutPosition(rest: string, limit: number): number {
+	// One character more than the limit, so a space right after a full part counts as a boundary.
+	const window = rest.slice(0, limit + 1);
+	const graphemeStarts = segmentStarts(graphemes, window);
+	const betweenGraphemes = new Set(graphemeStarts);
+	// A part must hold more than the whitespace it starts with.
+	const firstVisible = window.search(/\S/);
+	const usable = (position: number) =>
+		position > firstVisible && position <= limit && betweenGraphemes.has(position);
+	const levels = boundaryLevels(window).map((starts) => starts.filter(usable));
+	for (const minimum of [limit / 2, 1]) {
+		for (const starts of levels) {
+			const best = Math.max(-1, ...starts.filter((position) => position >= minimum));
+			if (best > 0) return best;
+		}
+	}
+	const lastGrapheme = Math.max(-1, ...graphemeStarts.filter(usable));
+	if (lastGrapheme > 0) return lastGrapheme;
+	// A single grapheme longer than the limit: cut between code points.
+	return /[\uD800-\uDBFF]/.test(rest[limit - 1]) ? limit - 1 : limit;
+}
+
+/**
+ * The parts of `text`, each at most `limit` UTF-16 code units long (how the node counts Twilio's limit).
+ * A text within the limit is one part, unchanged; text of only whitespace gives one empty part.
+ */
+export function splitText(text: string, limit: number): string[] {
+	if (text.length <= limit) return [text];
+	if (text.trim() === '') return [''];
+	const parts: string[] = [];
+	let rest = text;
+	while (rest.length > limit) {
+		const cut = cutPosition(rest, limit);
+		const part = rest.slice(0, cut).trimEnd();
+		if (part !== '') parts.push(part);
+		rest = rest.slice(cut).trimStart();
+	}
+	if (rest !== '') parts.push(rest);
+	return parts;
+}
