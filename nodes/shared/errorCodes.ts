@@ -83,8 +83,8 @@ const TWILIO_ERROR_CODES: Record<number, TwilioErrorCodeInfo> = {
 	},
 	63016: {
 		meaning:
-			'Outside the WhatsApp 24-hour customer service window: free-form messages are not allowed',
-		hint: 'Send an approved WhatsApp template (Content Template SID) instead, or wait for the customer to write first.',
+			'Outside the WhatsApp 24-hour window: the customer has not written in the last 24 hours, so WhatsApp delivers only an approved template to them',
+		hint: 'Send an approved WhatsApp template (Message Type: Content Template), or use Send and Wait with "Fallback Template When Outside the 24-Hour Window". Free-form messages work again once the customer writes.',
 	},
 	63018: { meaning: 'WhatsApp rate limit for this sender exceeded' },
 	63024: { meaning: 'Invalid message recipient for WhatsApp' },

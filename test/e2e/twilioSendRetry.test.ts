@@ -6,8 +6,12 @@
  * - Send, a 2,500-character text: two messages, in order, listed as `parts` on the item.
  * - Send and Wait, a text of three parts whose second part meets a 500: the retry resumes at that part, each
  *   part is created once, and the execution waits for (and resumes with) the last part.
+ * - Send and Wait with a fallback template: the text ends undelivered with 63016 (outside the 24-hour
+ *   window), the node sends the approved template, waits for it, and resumes saying the fallback was used.
  */
 import { MOCK_NUMBERS, startMockTwilio, type MockMessage, type MockTwilio } from '../mock-twilio';
+import { plannedSteps } from '../mock-twilio/webhooks/statusCallbacks';
+import { addApprovedTemplate } from '../helpers/templates';
 import { plannedStepsOf, sendCallback, startHoldingMock } from './fixtures/twilio/heldCallbacks';
 import {
 	chain,
@@ -129,7 +133,7 @@ describe('Send with Retry On Fail (3 tries)', () => {
 		return execution;
 	}
 
-	it('three items, the second refused with 21211 on every try: the first and third are created once each', async () => {
+	it('three items, the second refused with 21211 on every try: the first is created once, never again', async () => {
 		const [first, third] = [nextNumber(), nextNumber()];
 		const execution = await run([
 			{ to: first, text: 'one' },
@@ -139,7 +143,8 @@ describe('Send with Retry On Fail (3 tries)', () => {
 		expect(execution.status).toBe('error');
 		expect(createsTo(mock, INVALID_TO).length).toBeGreaterThanOrEqual(3);
 		expect(createsTo(mock, first)).toHaveLength(1);
-		expect(createsTo(mock, third)).toHaveLength(1);
+		// Without Continue On Fail the node stops at the first failure: the third (concurrency 1) never starts.
+		expect(createsTo(mock, third)).toHaveLength(0);
 	});
 
 	it('a 500 on the second item once: the retry sends only that item, and all three come out once', async () => {
@@ -245,6 +250,106 @@ describe('Send and Wait with Retry On Fail and a text split into three messages'
 				messageSid: last.resource.sid,
 				status: 'delivered',
 				isFailed: false,
+			}),
+		]);
+	});
+});
+
+describe('Send and Wait with a Fallback Template When Outside the 24-Hour Window', () => {
+	const path = 'e2e-twilio-send-and-wait-fallback';
+	const NODE_NAME = 'Send and Wait';
+	let windowed: MockTwilio;
+	let workflowId = '';
+	let template = '';
+
+	beforeAll(async () => {
+		// Holds its callbacks (the test sends them), and ends free-form WhatsApp outside the window with 63016.
+		windowed = await startMockTwilio({ callbackDelayMs: 3_600_000, enforceWhatsAppWindow: true });
+		template = await addApprovedTemplate(windowed, 'Hi {{1}}, please reply to continue.');
+		const credential = await createTwilioCredential(n8n, 'Twilio (fallback e2e)', windowed.url);
+		workflowId = await deploy('twilio retry e2e: send and wait with fallback', [
+			webhookStartNode(
+				'7c8d9e0f-1a2b-4c3d-8e5f-6a7b8c9d0e43',
+				'8d9e0f1a-2b3c-4d4e-9f6a-7b8c9d0e1f43',
+				path,
+				'onReceived',
+			),
+			sendNode(
+				'9e0f1a2b-3c4d-4e5f-8a7b-8c9d0e1f2a43',
+				NODE_NAME,
+				{
+					operation: 'sendAndWait',
+					channel: 'whatsapp',
+					sender: 'phoneNumber',
+					from: MOCK_NUMBERS.whatsapp,
+					to: '={{ $json.body.to }}',
+					body: 'Your order has shipped.',
+					waitUntil: 'delivered',
+					waitAmount: 30,
+					waitUnit: 'minutes',
+					options: {
+						fallbackTemplate: {
+							template: {
+								contentSid: template,
+								contentVariables: '={{ JSON.stringify({ 1: $json.body.name }) }}',
+							},
+						},
+					},
+				},
+				credential,
+			),
+		]);
+	});
+
+	afterAll(async () => {
+		await windowed?.close();
+	});
+
+	it('63016: sends the template, waits for it, and resumes with fallbackUsed and the reason', async () => {
+		const to = nextNumber();
+		const address = `whatsapp:${to}`;
+		const known = new Set((await n8n.listExecutions(workflowId)).map((e) => e.id));
+		expect((await n8n.post(path, { to, name: 'Ana' })).status).toBe(200);
+		const waiting = await eventually('the execution to wait', async () => {
+			const listed = await n8n.listExecutions(workflowId, { status: ['waiting'] });
+			return listed.find((execution) => !known.has(execution.id));
+		});
+		const [text] = createdTo(windowed, address);
+		const textSteps = plannedSteps({
+			viaService: false,
+			whatsapp: true,
+			outcome: { status: 'undelivered', errorCode: 63016 },
+			readReceipts: false,
+		});
+		for (const step of textSteps) {
+			const answer = await sendCallback(windowed, text, step);
+			expect(answer.status).toBe(200);
+		}
+		const sentTemplate = await eventually('the fallback template', async () =>
+			createdTo(windowed, address).find((message) => message.params.ContentSid === template),
+		);
+		expect(sentTemplate.params).toMatchObject({
+			From: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+			ContentVariables: '{"1":"Ana"}',
+		});
+		expect(sentTemplate.statusCallback).toContain(`/webhook-waiting/${waiting.id}/`);
+		expect((await n8n.getExecution(waiting.id)).status).toBe('waiting');
+
+		for (const step of plannedStepsOf(sentTemplate))
+			await sendCallback(windowed, sentTemplate, step);
+		const execution = await eventually('the execution to finish', async () => {
+			const current = await n8n.getExecution(waiting.id);
+			return current.status === 'success' || current.status === 'error' ? current : undefined;
+		});
+		expect(execution.status).toBe('success');
+		expect(createdTo(windowed, address)).toHaveLength(2);
+		expect(nodeOutput(execution, NODE_NAME)).toEqual([
+			expect.objectContaining({
+				messageSid: sentTemplate.resource.sid,
+				status: 'delivered',
+				fallbackUsed: true,
+				replacedMessageSid: text.resource.sid,
+				fallbackReason: expect.stringContaining('63016'),
 			}),
 		]);
 	});

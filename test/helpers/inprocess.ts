@@ -426,6 +426,8 @@ export async function callWebhook(
 		webhookName?: string;
 		mode?: WorkflowExecuteMode;
 		waitingInput?: INodeExecutionData[];
+		/** The waiting execution's custom data, as the node set it before waiting. */
+		waitingCustomData?: Record<string, string>;
 	} = {},
 ): Promise<WebhookCallResult> {
 	const { workflow, node, additionalData } = buildWorkflow(setup);
@@ -471,7 +473,7 @@ export async function callWebhook(
 	};
 	const runExecutionData = options.waitingInput
 		? createRunExecutionData({
-				resultData: { runData: {} },
+				resultData: { runData: {}, metadata: { ...options.waitingCustomData } },
 				executionData: {
 					nodeExecutionStack: [
 						{

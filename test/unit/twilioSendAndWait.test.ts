@@ -12,6 +12,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters, ISourceData } fr
 import { waitKey } from '../../nodes/TwilioWhatsApp/helpers/delivery';
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { startHookProxy } from '../e2e/fixtures/twilio/heldCallbacks';
+import { addApprovedTemplate } from '../helpers/templates';
 import {
 	callWebhook,
 	executeNode,
@@ -43,7 +44,9 @@ let mock: MockTwilio;
 let n8n: Server;
 let n8nUrl: string;
 /** What the stand-in for n8n needs to call the node: the setup and input items of the waiting execution. */
-let waiting: { setup: NodeSetup; input: INodeExecutionData[] } | undefined;
+let waiting:
+	| { setup: NodeSetup; input: INodeExecutionData[]; customData?: Record<string, string> }
+	| undefined;
 const calls: Array<{ request: FakeRequest; result: WebhookCallResult }> = [];
 
 beforeAll(async () => {
@@ -64,7 +67,10 @@ beforeAll(async () => {
 				res.writeHead(404).end();
 				return;
 			}
-			callWebhook(waiting.setup, request, { waitingInput: waiting.input }).then(
+			callWebhook(waiting.setup, request, {
+				waitingInput: waiting.input,
+				waitingCustomData: waiting.customData,
+			}).then(
 				(result) => {
 					calls.push({ request, result });
 					res
@@ -107,11 +113,16 @@ function parameters(overrides: INodeParameters = {}): INodeParameters {
 }
 
 /** Runs execute() the way n8n would and makes the stand-in n8n ready for the callbacks. */
-async function sendAndWait(overrides: INodeParameters, item: IDataObject, source?: ISourceData) {
+async function sendAndWait(
+	overrides: INodeParameters,
+	item: IDataObject,
+	source?: ISourceData,
+	twilio: MockTwilio = mock,
+) {
 	const setup: NodeSetup = {
 		nodeType,
 		parameters: parameters(overrides),
-		credentials: credentials(mock.url),
+		credentials: credentials(twilio.url),
 		baseUrl: n8nUrl,
 		source,
 	};
@@ -120,12 +131,12 @@ async function sendAndWait(overrides: INodeParameters, item: IDataObject, source
 	const before = Date.now();
 	// Twilio moves a message on only after its API has answered; held here so that the node's read before
 	// waiting sees the message as created, whatever the machine's load.
-	mock.pauseStatusChanges();
+	twilio.pauseStatusChanges();
 	try {
 		const result = await executeNode(setup, input);
 		return { ...result, before, after: Date.now(), setup, input };
 	} finally {
-		mock.resumeStatusChanges();
+		twilio.resumeStatusChanges();
 	}
 }
 
@@ -419,5 +430,158 @@ describe('Send and Wait for Delivery Status', () => {
 		const { output, waitTill } = await executeNode(setup, jsonItems({ to: '+15005550009' }));
 		expect(waitTill).toBeUndefined();
 		expect(output![0][0].json.error).toMatchObject({ kind: 'api', code: 21614 });
+	});
+});
+
+describe('Fallback Template When Outside the 24-Hour Window', () => {
+	let windowed: MockTwilio;
+	const fallback = (contentSid: string) => ({
+		options: {
+			fallbackTemplate: {
+				template: { contentSid, contentVariables: '={{ JSON.stringify({ 1: $json.name }) }}' },
+			},
+		},
+	});
+	const createsOf = (twilio: MockTwilio, to: string) =>
+		twilio.messages.filter((message) => message.params.To === `whatsapp:${to}`);
+
+	beforeAll(async () => {
+		// Free-form WhatsApp messages to anyone who has not written in 24 hours end undelivered with 63016.
+		windowed = await startMockTwilio({ callbackDelayMs: 1, enforceWhatsAppWindow: true });
+	});
+	afterAll(async () => {
+		await windowed.close();
+	});
+	afterEach(() => windowed.settled());
+
+	it('63016: sends the template to the same number, waits for it, and resumes saying the fallback was used and why', async () => {
+		const to = '+14155550161';
+		const template = await addApprovedTemplate(windowed, 'Hi {{1}}, please reply to continue.');
+		const { output, waitTill } = await sendAndWait(
+			fallback(template),
+			{ to, name: 'Ana' },
+			undefined,
+			windowed,
+		);
+		expect(waitTill).toBeInstanceOf(Date);
+		await windowed.settled();
+
+		const [freeForm, sentTemplate] = createsOf(windowed, to);
+		expect(freeForm.resource.sid).toBe(output![0][0].json.messageSid);
+		expect(freeForm.resource).toMatchObject({ status: 'undelivered', error_code: 63016 });
+		expect(sentTemplate.params).toMatchObject({
+			From: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+			ContentSid: template,
+			ContentVariables: '{"1":"Ana"}',
+		});
+		expect(sentTemplate.statusCallback).toContain(`twilioReplaces=${freeForm.resource.sid}`);
+		expect(createsOf(windowed, to)).toHaveLength(2);
+
+		const fallbackCall = calls.find(
+			(call) => (call.request.body as IDataObject).ErrorCode === '63016',
+		);
+		expect(fallbackCall?.result.response.body).toBe(
+			'Status undelivered received, sending the fallback template',
+		);
+		expect(fallbackCall?.result.result.workflowData).toBeUndefined();
+		expect(resumed()).toHaveLength(1);
+		expect(resumeItem().json).toMatchObject({
+			messageSid: sentTemplate.resource.sid,
+			status: 'delivered',
+			isFailed: false,
+			fallbackUsed: true,
+			replacedMessageSid: freeForm.resource.sid,
+			fallbackReason: expect.stringMatching(/63016.*has not written in the last 24 hours/),
+		});
+	});
+
+	it('inside the window the text is delivered and no template is sent (fallbackUsed: false)', async () => {
+		const to = '+14155550162';
+		const template = await addApprovedTemplate(windowed, 'Hi {{1}}');
+		// The customer writes first (the stand-in answers 404; the mock has opened the window).
+		await windowed.sendInbound(`${n8nUrl}/inbound`, {
+			From: `whatsapp:${to}`,
+			To: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
+			Body: 'hello',
+			MessageSid: `SM${'1'.repeat(32)}`,
+		});
+		await sendAndWait(fallback(template), { to, name: 'Bo' }, undefined, windowed);
+		await windowed.settled();
+		expect(createsOf(windowed, to)).toHaveLength(1);
+		expect(resumeItem().json).toMatchObject({ status: 'delivered', fallbackUsed: false });
+	});
+
+	it('a template Twilio refuses (21655): resumes with the free-form failure and the template error', async () => {
+		const to = '+14155550163';
+		const unknown = `HX${'0'.repeat(32)}`;
+		const { output } = await sendAndWait(
+			fallback(unknown),
+			{ to, name: 'Cy' },
+			undefined,
+			windowed,
+		);
+		await windowed.settled();
+		expect(createsOf(windowed, to)).toHaveLength(1);
+		expect(resumeItem().json).toMatchObject({
+			messageSid: output![0][0].json.messageSid,
+			status: 'undelivered',
+			errorCode: 63016,
+			fallbackUsed: false,
+			fallbackError: { kind: 'api', code: 21655 },
+		});
+	});
+
+	it('a malformed template SID stops the run before the text is sent', async () => {
+		const to = '+14155550164';
+		await expect(sendAndWait(fallback('HX123'), { to }, undefined, windowed)).rejects.toThrow(
+			'"Content Template SID" "HX123" must be "HX" followed by 32 hexadecimal characters',
+		);
+		expect(createsOf(windowed, to)).toHaveLength(0);
+	});
+
+	it("a 63016 the node reads before waiting: sends the template at once, waits for it, and ignores the text's late callbacks", async () => {
+		const to = '+14155550165';
+		const template = await addApprovedTemplate(mock, 'Hi {{1}}');
+		// The text fails with 63016 (its callbacks still come, late); the template is delivered.
+		mock.setDeliveryOutcome(to, { status: 'failed', errorCode: 63016 });
+		const proxy = await startHookProxy(mock, {
+			afterCreate: async (message) => {
+				if (mock.messages.find((m) => m.resource.sid === message.sid)?.params.ContentSid) return;
+				mock.setDeliveryOutcome(to, null);
+				mock.changeStatus(message.sid, { status: 'failed', errorCode: 63016 });
+			},
+		});
+		const setup: NodeSetup = {
+			nodeType,
+			parameters: parameters(fallback(template)),
+			credentials: credentials(proxy.url),
+			baseUrl: n8nUrl,
+		};
+		const input = jsonItems({ to, name: 'Di' });
+		mock.pauseStatusChanges();
+		let result;
+		try {
+			result = await executeNode(setup, input);
+			waiting = { setup, input, customData: result.customData };
+		} finally {
+			mock.resumeStatusChanges();
+			await proxy.close();
+		}
+		const [freeForm, sentTemplate] = createsOf(mock, to);
+		expect(sentTemplate.params.ContentSid).toBe(template);
+		expect(sentTemplate.statusCallback).toContain(`twilioReplaces=${freeForm.resource.sid}`);
+		expect(result.waitTill).toBeInstanceOf(Date);
+		expect(result.customData.twilioMessageSid).toBe(sentTemplate.resource.sid);
+		await mock.settled();
+		expect(createsOf(mock, to)).toHaveLength(2);
+		const late = calls.find((call) => (call.request.body as IDataObject).ErrorCode === '63016');
+		expect(late?.result.response.body).toBe('Callback for a message this run no longer waits for');
+		// The mock sends read receipts too; on a real n8n the execution has resumed by then.
+		expect(resumeItem().json).toMatchObject({
+			messageSid: sentTemplate.resource.sid,
+			status: 'delivered',
+			fallbackUsed: true,
+			replacedMessageSid: freeForm.resource.sid,
+		});
 	});
 });

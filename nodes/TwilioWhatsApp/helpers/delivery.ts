@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
 
+import { twilioErrorCodeInfo } from '../../shared/errorCodes';
 import type { TwilioMessageEvent } from '../../shared/messageEvent';
 import { parseTwilioWebhook } from '../../shared/messageEvent';
 import { FAILURE_STATUSES } from '../../shared/messageStatus';
@@ -89,3 +91,25 @@ export function lookupOutput(message: MessageOutput): MessageOutput & DeliveryRe
  * customData.get in an expression). The executions list shows it as the execution's custom data.
  */
 export const MESSAGE_SID_CUSTOM_DATA_KEY = 'twilioMessageSid';
+
+/** WhatsApp's error for a free-form message to a customer who has not written in the last 24 hours. */
+export const OUTSIDE_WINDOW_ERROR_CODE = 63016;
+
+/** Query parameter of the resume URL a fallback template reports to: the SID of the message it replaces. */
+export const REPLACED_SID_PARAM = 'twilioReplaces';
+
+export function endedOutsideWindow(status: string | null, errorCode: number | null): boolean {
+	return (
+		(status === 'failed' || status === 'undelivered') && errorCode === OUTSIDE_WINDOW_ERROR_CODE
+	);
+}
+
+/** The fields that say a fallback template replaced the free-form message, and why. */
+export function fallbackUsedFields(replacedSid: string): IDataObject {
+	const meaning = twilioErrorCodeInfo(OUTSIDE_WINDOW_ERROR_CODE)?.meaning ?? '';
+	return {
+		fallbackUsed: true,
+		fallbackReason: `WhatsApp refused the free-form message ${replacedSid} with error ${OUTSIDE_WINDOW_ERROR_CODE}. ${meaning}.`,
+		replacedMessageSid: replacedSid,
+	};
+}

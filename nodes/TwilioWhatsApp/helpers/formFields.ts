@@ -250,19 +250,27 @@ function senderFields(parameters: MessageParameters, fail: Fail): FormFields {
 	return { From: senderAddress(parameters.channel, parameters.from, fail) };
 }
 
+/** The fields that send a Content Template: its SID (checked) and its variables as JSON. */
+export function templateFields(
+	contentSid: string,
+	contentVariables: unknown,
+	fail: Fail,
+): FormFields {
+	const sid = contentSid.trim();
+	if (!CONTENT_SID.test(sid))
+		fail(
+			`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
+			'Find it in the Twilio Console under Messaging → Content Template Builder.',
+		);
+	return {
+		ContentSid: sid,
+		ContentVariables: contentVariablesJson(contentVariables, fail),
+	};
+}
+
 function contentFields(parameters: MessageParameters, fail: Fail): FormFields {
-	if (parameters.content === 'template') {
-		const sid = parameters.contentSid.trim();
-		if (!CONTENT_SID.test(sid))
-			fail(
-				`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
-				'Find it in the Twilio Console under Messaging → Content Template Builder.',
-			);
-		return {
-			ContentSid: sid,
-			ContentVariables: contentVariablesJson(parameters.contentVariables, fail),
-		};
-	}
+	if (parameters.content === 'template')
+		return templateFields(parameters.contentSid, parameters.contentVariables, fail);
 	const media = parameters.channel === 'sms' ? [] : mediaUrlList(parameters.mediaUrls, fail);
 	const length = bodyLength(parameters.body);
 	if (length > MAX_BODY_LENGTH) {

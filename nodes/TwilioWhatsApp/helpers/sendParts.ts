@@ -1,5 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import type { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FormFields, RetryPolicy } from '../../shared/transport';
@@ -12,7 +11,8 @@ import { formsFingerprint } from './sentMessages';
 
 /** A part as the item lists it: the message's fields without Twilio's resource, which the item has once. */
 export function partSummary(part: IDataObject): IDataObject {
-	const { raw: _raw, ...fields } = part;
+	const fields = { ...part };
+	delete fields.raw;
 	return fields;
 }
 

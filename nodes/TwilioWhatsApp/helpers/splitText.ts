@@ -2,10 +2,10 @@
  * Splits a text that is too long for one message into parts that each fit, for the Send option
  * "Long Text: Split Into Several Messages". Pure.
  *
- * Each cut is made at the last paragraph break, else line break, else sentence end, else space, else word
- * boundary (languages written without spaces) that leaves a part at least half the limit long; failing that,
- * at the last such boundary anywhere; only a run without any boundary (a very long URL) is cut at the
- * last character boundary. Cuts are always between graphemes (an emoji with its modifiers, a letter with
+ * Each cut is made at the last paragraph break, else line break, else sentence end, else space that leaves
+ * a part at least half the limit long; failing that, at the last such boundary anywhere; a text without
+ * spaces there is cut at its last word boundary (languages written without spaces), and only a run
+ * without any boundary (a very long URL) at the last character boundary. Cuts are always between graphemes (an emoji with its modifiers, a letter with
  * its accents stay together). The whitespace at a cut is dropped: each part is then sent as its own message.
  */
 
@@ -34,7 +34,6 @@ function boundaryLevels(window: string): number[][] {
 		matchStarts(/\n/g, window),
 		segmentStarts(sentences, window),
 		matchStarts(/\s/g, window),
-		segmentStarts(words, window),
 	];
 }
 
@@ -55,6 +54,9 @@ function cutPosition(rest: string, limit: number): number {
 			if (best > 0) return best;
 		}
 	}
+	// No space at all: a language written without spaces, or one very long "word" such as a URL.
+	const lastWord = Math.max(-1, ...segmentStarts(words, window).filter(usable));
+	if (lastWord > 0) return lastWord;
 	const lastGrapheme = Math.max(-1, ...graphemeStarts.filter(usable));
 	if (lastGrapheme > 0) return lastGrapheme;
 	// A single grapheme longer than the limit: cut between code points.

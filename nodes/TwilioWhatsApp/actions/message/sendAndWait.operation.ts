@@ -13,7 +13,7 @@ import { TWILIO_CREDENTIAL_TYPE, toTwilioAccount } from '../../../shared/credent
 import { headerText } from '../../../shared/headers';
 import type { RetryPolicy } from '../../../shared/transport';
 import { twilioApiRequest } from '../../../shared/transport';
-import { paramsFromBody } from '../../../shared/twilioParams';
+import { firstText, paramsFromBody } from '../../../shared/twilioParams';
 import { verifyTwilioSignature } from '../../../shared/twilioSignature';
 import { writeAnswer } from '../../../shared/webhookAnswer';
 import type { Fail } from '../../helpers/addresses';
@@ -21,8 +21,11 @@ import type { WaitUnit, WaitUntil } from '../../helpers/delivery';
 import {
 	callbackStatus,
 	deliveryOutput,
+	endedOutsideWindow,
+	fallbackUsedFields,
 	lookupOutput,
 	MESSAGE_SID_CUSTOM_DATA_KEY,
+	REPLACED_SID_PARAM,
 	resumesOn,
 	WAIT_KEY_PARAM,
 	WAIT_ROUND_EXPRESSION,
@@ -30,7 +33,7 @@ import {
 	waitKey,
 } from '../../helpers/delivery';
 import { buildMessageForms } from '../../helpers/formFields';
-import { runForEachItem } from '../../helpers/items';
+import { errorFields, runForEachItem } from '../../helpers/items';
 import type { MessageOutput } from '../../helpers/messageOutput';
 import { messageOutput } from '../../helpers/messageOutput';
 import { sendParts, sentItem } from '../../helpers/sendParts';
@@ -43,9 +46,11 @@ import {
 	showOnlyFor,
 	twilioMessageOptions,
 } from '../common.descriptions';
+import { fallbackTemplateFields, fallbackTemplateOption } from './fallbackTemplate';
 import {
 	failFor,
 	longTextOf,
+	MESSAGES_PATH,
 	messagePath,
 	readMessageParameters,
 	retryPolicyOf,
@@ -132,7 +137,12 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		default: {},
 		placeholder: 'Add Option',
-		options: alphabetical([longTextOption, retryOption, ...twilioMessageOptions]),
+		options: alphabetical([
+			fallbackTemplateOption,
+			longTextOption,
+			retryOption,
+			...twilioMessageOptions,
+		]),
 	},
 ];
 
@@ -175,9 +185,12 @@ export async function execute(
 			'The credential uses an API Key: fill in "Auth Token (for Webhook Signatures)" in the Twilio Messaging API credential.',
 		);
 	}
-	const resumeUrl = this.getSignedResumeUrl({ [WAIT_KEY_PARAM]: currentWaitKey(this) });
+	const waitKeyNow = currentWaitKey(this);
+	const resumeUrl = this.getSignedResumeUrl(resumeParams(waitKeyNow));
 	const zone = this.getTimezone();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	// Checked before sending, so a mistyped template stops the run before the text goes out.
+	const fallback = fallbackTemplateFields(options, fail) !== undefined;
 	const retry = retryPolicyOf(options);
 	const longText = longTextOf(options);
 	const sent = sentMessagesOf(this);
@@ -201,18 +214,106 @@ export async function execute(
 	// The wait is for the last part: only it carries the resume URL as its StatusCallback.
 	const awaited = parts.at(-1);
 	if (awaited === undefined || awaited.messageSid === null) return output;
-	this.customData.set(MESSAGE_SID_CUSTOM_DATA_KEY, awaited.messageSid);
-	if (resumesOn(awaited.status ?? '', waitUntil))
-		return [{ json: lookupOutput(awaited), pairedItem: { item: 0 } }];
+	const reached = await statusReachedBeforeWaiting(this, awaited, waitUntil, retry);
+	if (reached === undefined) {
+		await this.putExecutionToWait(deadline);
+		return output;
+	}
+	const ended = lookupOutput(reached);
+	if (!fallback) return [{ json: ended, pairedItem: { item: 0 } }];
+	if (!endedOutsideWindow(reached.status, reached.errorCode))
+		return [{ json: { ...ended, fallbackUsed: false }, pairedItem: { item: 0 } }];
 
-	// Twilio may report the awaited status before n8n has stored this execution as waiting: n8n answers that
-	// callback 409 without calling the node, and Twilio does not send it again. Reading the message once more
-	// narrows the window in which a status can be lost to the moment between this read and n8n's save.
-	const latest = await readMessageBeforeWaiting(this, awaited.messageSid, retry);
-	if (latest && resumesOn(latest.status ?? '', waitUntil))
-		return [{ json: lookupOutput(latest), pairedItem: { item: 0 } }];
-	await this.putExecutionToWait(deadline);
-	return output;
+	const outcome = await sendFallbackTemplate(this, reached, waitKeyNow, retry);
+	if ('error' in outcome)
+		return [
+			{
+				json: { ...ended, fallbackUsed: false, fallbackError: outcome.error },
+				pairedItem: { item: 0 },
+			},
+		];
+	const template = await statusReachedBeforeWaiting(this, outcome.sent, waitUntil, retry);
+	if (template === undefined) {
+		await this.putExecutionToWait(deadline);
+		return [{ json: outcome.sent, pairedItem: { item: 0 } }];
+	}
+	return [
+		{
+			json: { ...lookupOutput(template), ...fallbackUsedFields(reached.messageSid ?? '') },
+			pairedItem: { item: 0 },
+		},
+	];
+}
+
+/**
+ * The message when it has already reached the status the run waits for, else undefined (the run waits).
+ * Twilio may report that status before n8n has stored this execution as waiting: n8n answers that callback
+ * 409 without calling the node, and Twilio does not send it again. Reading the message once more narrows the
+ * window in which a status can be lost to the moment between this read and n8n's save.
+ */
+async function statusReachedBeforeWaiting(
+	ctx: IExecuteFunctions,
+	message: MessageOutput,
+	waitUntil: WaitUntil,
+	retry: RetryPolicy,
+): Promise<MessageOutput | undefined> {
+	if (message.messageSid === null) return undefined;
+	ctx.customData.set(MESSAGE_SID_CUSTOM_DATA_KEY, message.messageSid);
+	if (resumesOn(message.status ?? '', waitUntil)) return message;
+	const latest = await readMessageBeforeWaiting(ctx, message.messageSid, retry);
+	return latest && resumesOn(latest.status ?? '', waitUntil) ? latest : undefined;
+}
+
+/** The resume URL's query: the wait it belongs to and, for a fallback template, the message it replaces. */
+function resumeParams(waitKeyValue: string, replacedSid?: string): Record<string, string> {
+	return replacedSid === undefined
+		? { [WAIT_KEY_PARAM]: waitKeyValue }
+		: { [WAIT_KEY_PARAM]: waitKeyValue, [REPLACED_SID_PARAM]: replacedSid };
+}
+
+/**
+ * Sends the fallback template to the recipient of the message WhatsApp refused, from the same sender, with
+ * the resume URL (marked with the replaced message) as its StatusCallback. Never throws: the item reports
+ * a failure instead, since the free-form message's outcome is already known.
+ */
+async function sendFallbackTemplate(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+	replaced: IDataObject,
+	waitKeyValue: string,
+	retry: RetryPolicy,
+): Promise<{ sent: MessageOutput } | { error: IDataObject }> {
+	const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+	const address = (party: unknown) => text((party as IDataObject | undefined)?.address);
+	try {
+		const fields = fallbackTemplateFields(
+			ctx.getNodeParameter('options', 0, {}) as IDataObject,
+			(message, description) => {
+				throw new NodeOperationError(ctx.getNode(), message, { description });
+			},
+		);
+		if (!fields) throw new NodeOperationError(ctx.getNode(), 'No fallback template is set');
+		const response = await twilioApiRequest.call(ctx, {
+			method: 'POST',
+			path: MESSAGES_PATH,
+			form: {
+				To: address(replaced.to),
+				From: address(replaced.from),
+				MessagingServiceSid: text(replaced.messagingServiceSid),
+				...fields,
+				StatusCallback: ctx.getSignedResumeUrl(
+					resumeParams(waitKeyValue, String(replaced.messageSid)),
+				),
+			},
+			retry,
+			itemIndex: 0,
+		});
+		return { sent: messageOutput(response) };
+	} catch (error) {
+		ctx.logger.warn(
+			`Send and Wait could not send the fallback template: ${(error as Error).message}`,
+		);
+		return { error: errorFields(error) };
+	}
 }
 
 /** The message as Twilio has it now; undefined when it cannot be read, since its callback can still come. */
@@ -249,10 +350,13 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		writeAnswer(res, statusCode, 'text/plain; charset=utf-8', text);
 	try {
 		const params = paramsFromBody(this.getBodyData());
-		const requestKey = String((this.getQueryData() as IDataObject)[WAIT_KEY_PARAM] ?? '');
+		const query = this.getQueryData() as IDataObject;
+		const requestKey = String(query[WAIT_KEY_PARAM] ?? '');
+		const replacedSid =
+			typeof query[REPLACED_SID_PARAM] === 'string' ? query[REPLACED_SID_PARAM] : undefined;
 		const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE));
 		// Twilio signed the URL it called, which is the resume URL execute() gave it: rebuilt here the same way.
-		const url = this.getSignedResumeUrl({ [WAIT_KEY_PARAM]: requestKey });
+		const url = this.getSignedResumeUrl(resumeParams(requestKey, replacedSid));
 		const signature = headerText(this.getHeaderData()['x-twilio-signature']);
 		const rawBody = (this.getRequestObject() as { rawBody?: Buffer }).rawBody?.toString('utf8');
 		const verified =
@@ -268,16 +372,40 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 
 		// A late callback of a message sent in an earlier round of a loop: acknowledged, not resumed on.
 		if (requestKey !== currentWaitKey(this)) return answer(200, 'Callback for an earlier message');
+		// Once the run sent a fallback template before waiting, it waits for that one only.
+		const awaitedSid = this.customData.get(MESSAGE_SID_CUSTOM_DATA_KEY);
+		const messageSid = firstText(params.MessageSid) || firstText(params.SmsSid);
+		if (replacedSid === undefined && awaitedSid !== undefined && messageSid !== awaitedSid)
+			return answer(200, 'Callback for a message this run no longer waits for');
 		const status = callbackStatus(params);
 		const waitUntil = this.getNodeParameter('waitUntil', 'delivered') as WaitUntil;
 		if (!status || !resumesOn(status, waitUntil))
 			return answer(200, `Status ${status ?? 'missing'} noted, still waiting`);
 
-		answer(200, `Status ${status} received`);
-		return {
+		const ended = deliveryOutput(params, new Date());
+		const resume = (json: IDataObject): IWebhookResponseData => ({
 			noWebhookResponse: true,
-			workflowData: [[{ json: deliveryOutput(params, new Date()), pairedItem: { item: 0 } }]],
-		};
+			workflowData: [[{ json, pairedItem: { item: 0 } }]],
+		});
+		if (replacedSid !== undefined) {
+			answer(200, `Status ${status} received`);
+			return resume({ ...ended, ...fallbackUsedFields(replacedSid) });
+		}
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		if (options.fallbackTemplate === undefined) {
+			answer(200, `Status ${status} received`);
+			return resume(ended);
+		}
+		if (!endedOutsideWindow(status, ended.errorCode as number | null)) {
+			answer(200, `Status ${status} received`);
+			return resume({ ...ended, fallbackUsed: false });
+		}
+		// Twilio is answered first: the template's request must not hold up its callback.
+		answer(200, `Status ${status} received, sending the fallback template`);
+		const outcome = await sendFallbackTemplate(this, ended, requestKey, retryPolicyOf(options));
+		if ('error' in outcome)
+			return resume({ ...ended, fallbackUsed: false, fallbackError: outcome.error });
+		return { noWebhookResponse: true };
 	} catch (error) {
 		this.logger.error(`Twilio status callback could not be processed: ${(error as Error).message}`);
 		return answer(500, 'The status callback could not be processed');
