@@ -140,4 +140,25 @@ describe('the WhatsApp AI assistant example', () => {
 		expect(seen).not.toContain('Saturday');
 		expect(seen).not.toContain('Sunday');
 	});
+
+	it('sends a 2,500-character answer as two messages, in order', async () => {
+		const first = `Part one. ${'Our bakery opens at seven and closes at six. '.repeat(28)}`.trim();
+		const second = `Part two. ${'Sundays we bake only bread and croissants. '.repeat(29)}`.trim();
+		const answer = `${first}\n\n${second}`;
+		expect(answer.length).toBeGreaterThanOrEqual(2_500);
+		model.reply = () => answer;
+		try {
+			const { sent } = await converse(ALICE, 'Tell me everything about your hours', 2);
+			expect(sent).toHaveLength(2);
+			const bodies = sent.map((message) => message.resource.body);
+			expect(bodies[0].startsWith('Part one.')).toBe(true);
+			expect(bodies[1].startsWith('Part two.')).toBe(true);
+			for (const body of bodies) expect(body.length).toBeLessThanOrEqual(1_600);
+			expect(bodies.join('').replace(/\s+/g, '')).toBe(answer.replace(/\s+/g, ''));
+			expect(sent[0].createdAt.getTime()).toBeLessThanOrEqual(sent[1].createdAt.getTime());
+		} finally {
+			model.reply = (messages) =>
+				`You said: ${textOf([...messages].reverse().find((m) => m.role === 'user'))}`;
+		}
+	});
 });
