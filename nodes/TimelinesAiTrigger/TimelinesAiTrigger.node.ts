@@ -1,7 +1,9 @@
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
+	type IExecuteFunctions,
 	type IHookFunctions,
+	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookDescription,
@@ -14,7 +16,7 @@ import { fieldsOfParameters } from '../shared/webhookDescription';
 import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
 import { LOG_PATH, nodeProperties, QUOTA_RESTORE_PATH, SEND_PATH } from './description';
 import { handleWebhook, urlSecretProblem, type Route } from './handlers';
-import { ensureStoredState } from './stateStore';
+import { ensureStoredState, saveWithExecution } from './stateStore';
 
 /*
  * How n8n 2.41 handles a request to this node, read from its source (packages/cli/src/webhooks/
@@ -38,12 +40,10 @@ import { ensureStoredState } from './stateStore';
  *   answers them 415. For typeVersion 1 n8n would evaluate an extra expression on every request
  *   (the legacy `options.binaryData` switch), which is why this node starts at version 2.
  * - Returning `noWebhookResponse` without `workflowData`, after writing the response, starts no
- *   execution; with `workflowData` it starts one and n8n answers nothing more. That is how the
- *   node answers in "Immediately" ("onReceived") mode too, rather than returning
- *   `webhookResponse`, which n8n would send only once the execution has been set up: too late
- *   for n8n to save the quota, pacing and log changes in static data (stateStore.ts says why and
- *   what holds in the other modes). The caller then has its 200 a moment before n8n has stored
- *   the execution. (`responseData` is empty in that mode, though n8n then never reads it.)
+ *   execution: that is how every rejection is answered. An accepted request in "Immediately"
+ *   ("onReceived") mode returns `workflowData` and its answer as `webhookResponse`, which n8n sends
+ *   once it has stored the execution, because `responseData` is empty in that mode. Its state
+ *   changes are then saved by the execution (stateStore.ts).
  */
 
 const responseFields = fieldsOfParameters({
@@ -121,5 +121,15 @@ export class TimelinesAiTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const name = this.getWebhookName();
 		return await handleWebhook(this, name === 'default' ? 'send' : (name as Route));
+	}
+
+	/** Runs first in the execution an accepted request started: passes its item on and has n8n save the state (stateStore.ts). */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const messageId = items[0]?.json.messageId;
+		const answeredByNode =
+			this.getNodeParameter('responseMode', 0, 'onReceived') === 'responseNode';
+		if (typeof messageId === 'string' && !answeredByNode) saveWithExecution(this, messageId);
+		return [items];
 	}
 }

@@ -13,7 +13,12 @@ import {
 } from '../shared/basicAuth';
 import { WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
 import { headerText, mediaType } from '../shared/headers';
-import { writeAnswer, writeJsonAnswer } from '../shared/webhookAnswer';
+import {
+	answerOnceStored,
+	JSON_CONTENT_TYPE,
+	writeAnswer,
+	writeJsonAnswer,
+} from '../shared/webhookAnswer';
 import {
 	errorBody,
 	MESSAGE_ID_PATTERN,
@@ -39,9 +44,9 @@ import { readState, updateState } from './stateStore';
 /**
  * Request handling for the four webhooks of the node. Every rejection is written here, in
  * TimelinesAI's error shape and with its own status, and returns `noWebhookResponse` without
- * `workflowData`, which makes n8n start no execution. In "Immediately" mode the success answer is
- * written here too and returned with `noWebhookResponse` and `workflowData`: n8n then starts the
- * execution without answering again.
+ * `workflowData`, which makes n8n start no execution. In "Immediately" mode n8n sends the success
+ * answer, the node's JSON, once it has stored the execution (shared/webhookAnswer.ts): a caller told
+ * "success" with a message_id can rely on n8n having the message.
  */
 
 export type Route = 'send' | 'wrongMethod' | 'log' | 'quotaRestore';
@@ -283,11 +288,9 @@ async function send(context: IWebhookFunctions, settings: Settings): Promise<IWe
 	};
 	if (binary) item.binary = binary;
 	if (!settings.respondAtOnce) return { workflowData: [[item]] };
-	// Answered here rather than through `webhookResponse`, so that n8n saves the state (stateStore.ts).
-	return {
-		...writeJsonAnswer(context.getResponseObject(), 200, successBody(messageId)),
-		workflowData: [[item]],
-	};
+	return answerOnceStored(context.getResponseObject(), JSON_CONTENT_TYPE, successBody(messageId), [
+		[item],
+	]);
 }
 
 function wrongMethod(context: IWebhookFunctions, settings: Settings): IWebhookResponseData {

@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { RecentPerTrigger, triggerKey } from '../shared/recentPerTrigger';
 import { emptyState, mergeStates, toState, type GatewayState } from './gatewayState';
@@ -9,21 +9,25 @@ const STATIC_DATA_KEY = 'timelinesAiGateway';
  * Where the gateway's state (quota ledger, pacing queue, attempt log) lives, and what holds.
  *
  * The record is the node's workflow static data. n8n 2.41 loads it from the database for every
- * request and saves it, if the webhook changed it, from the callback that delivers the node's
- * answer (live-webhooks.ts), but only when that callback runs before n8n sets up the execution:
- * setting it up wraps the same object in a new Workflow, which clears its "changed" flag
- * (WorkflowRunner.establishContextForPersistence).
+ * request and saves what the webhook changed from the callback that delivers the answer
+ * (live-webhooks.ts), but only when that callback runs before n8n sets up an execution: setting it
+ * up wraps the same object in a new Workflow, which clears its "changed" flag
+ * (WorkflowRunner.establishContextForPersistence). At the end of an execution n8n saves the static
+ * data again if the execution changed it (WorkflowExecute, `workflowExecuteAfter`).
  *
- * - "Immediately" (the default): the node writes every answer itself and returns
- *   `noWebhookResponse` (handlers.ts), so n8n saves the state of every request, accepted or not,
- *   right after the answer is written and before the execution starts. After a restart, and in
- *   any other n8n process, the budget, the pacing queue and the log include every request that
- *   was answered, except one whose answer left just before the process died, ahead of the save.
- * - "When Last Node Finishes" and "Using 'Respond to Webhook' Node": n8n answers from the
- *   execution, so it never saves what an accepted request changed. Those changes stay in this
- *   process's copy (below) and reach static data with the next request to this node in this
- *   process that starts no execution: a rejection, a quota restore or a log download. A restart
- *   before then loses them; another process does not see them until then.
+ * - Requests that start no execution (rejections, quota restores, log downloads): n8n saves the
+ *   state right after the node's answer.
+ * - Accepted requests are answered only once n8n has stored their execution, in every mode, so the
+ *   callback cannot save their change. The execution saves it instead: the node's execute() puts this
+ *   process's copy (below), which holds the change, into the execution's static data
+ *   (saveWithExecution), and n8n writes it when the execution ends. Until then, and if n8n dies
+ *   before, the change exists only in the copy: a crash loses it (a restarted n8n under-counts the
+ *   quota and its log lacks the attempt), never the message. Not in "Using 'Respond to Webhook'
+ *   Node": there n8n ends the answer while it saves static data, and the caller would get an empty
+ *   200; those changes reach static data with the next save of this process.
+ * - Queue mode: a worker runs the execution without this process's copy, so execute() changes
+ *   nothing there, and an accepted request's change reaches static data with the webhook process's
+ *   next save (any later request to it that starts no execution).
  *
  * Why a copy in memory too: every request starts from the static data loaded when it arrived and
  * the last save wins, so concurrent requests would each spend from the same ledger and get the
@@ -67,6 +71,25 @@ export function updateState<T>(
 
 export function readState(context: IWebhookFunctions): GatewayState {
 	return updateState(context, (state) => ({ state, result: state }));
+}
+
+/**
+ * In the execution an accepted request started: puts this process's copy, which holds what the
+ * request changed, into the execution's static data, so that n8n saves it when the execution ends.
+ * The execution does not get the object webhook() changed but a copy of the stored static data
+ * (measured on n8n 2.41: it lacks the request's change). Only when the merge holds the attempt with
+ * this message id, i.e. the request was taken by this process: a queue-mode worker has no copy (and
+ * an empty static data), and saving its view would erase the stored state.
+ */
+export function saveWithExecution(context: IExecuteFunctions, messageId: string): void {
+	const key = triggerKey(context);
+	const copy = copies.get(key);
+	if (copy === undefined) return;
+	const staticData = context.getWorkflowStaticData('node');
+	const state = mergeStates(copy, toState(staticData[STATIC_DATA_KEY]), Date.now());
+	if (!state.log.some((attempt) => attempt.messageId === messageId)) return;
+	copies.set(key, state);
+	staticData[STATIC_DATA_KEY] = state as unknown as IDataObject;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
 	INode,
 	INodeExecutionData,
@@ -19,11 +20,10 @@ import {
 import { headerText } from '../shared/headers';
 import type { TwilioEventKind } from '../shared/messageEvent';
 import { classifyTwilioEvent, parseTwilioWebhook } from '../shared/messageEvent';
-import { triggerKey } from '../shared/recentPerTrigger';
 import { verifyTwilioSignature } from '../shared/twilioSignature';
 import { testWebhookUserCredential } from '../shared/webhookUserCredentialTest';
 import {
-	acceptWithTwiml,
+	acceptOnceStored,
 	acknowledgeWithoutExecution,
 	rejectForbidden,
 	rejectUnauthorized,
@@ -41,7 +41,7 @@ import type { CachedCredentials } from './credentialCache';
 import { cachedCredentials } from './credentialCache';
 import { TRIGGER_PROPERTIES } from './description/parameters';
 import { TRIGGER_WEBHOOKS } from './description/webhooks';
-import { recordDeliveryInProcess } from './idempotency';
+import { isRepeatedDelivery } from './idempotency';
 import { downloadMedia } from './media';
 import type { TwilioRequestData } from './requestParams';
 import { readTwilioRequest } from './requestParams';
@@ -50,8 +50,10 @@ import { EMPTY_TWIML, messageTwiml } from './twiml';
 
 /*
  * One request, in order: Basic auth (401) → Twilio signature (403) → event selection (200, no execution)
- * → duplicate delivery (200, no execution) → parse → optional media download → answer. The node writes
- * every answer itself (answers.ts says why), except in the two modes where the workflow answers.
+ * → parse → optional media download → execution. The node writes the answers of requests that start no
+ * execution itself; an accepted request is answered by n8n once it has stored the execution (in the
+ * immediate modes with the node's TwiML, answers.ts), or by the workflow. The execution then runs the
+ * node's execute(), which stops a repeated delivery at the trigger (idempotency.ts).
  *
  * Per-request cost on n8n 2.x: see description/webhooks.ts (which description fields n8n evaluates for
  * every request, why this node is version 2) and credentialCache.ts (why credentials are not read per request).
@@ -66,8 +68,6 @@ interface TriggerOptions {
 	maxMediaSizeMb?: number;
 	publicUrl?: string;
 }
-
-const DELIVERY_LOG_KEY = 'deliveries';
 
 function isSelected(events: EventSelection, kind: TwilioEventKind | undefined): boolean {
 	if (events === 'messages') return kind === 'message.received';
@@ -292,26 +292,14 @@ export class TwilioWhatsAppTrigger implements INodeType {
 
 		const respond = this.getNodeParameter('respond', 'emptyTwiml') as RespondMode;
 		const answersAtOnce = respond === 'emptyTwiml' || respond === 'message';
-		const token = headerText(headers['i-twilio-idempotency-token']);
-		// Only when the node answers at once: then n8n saves the log right away (see answers.ts). When the
-		// workflow answers, n8n 2.41 would not save it, and a retry comes while the first attempt still runs.
-		if (token && answersAtOnce && options.ignoreDuplicates !== false) {
-			const staticData = this.getWorkflowStaticData('node');
-			const { duplicate, log } = recordDeliveryInProcess(
-				triggerKey(this),
-				staticData[DELIVERY_LOG_KEY],
-				token,
-				Date.now(),
-			);
-			// Twilio retries only when it got no answer, so the fixed reply of the first attempt never reached it: send it now.
-			if (duplicate) return acknowledgeWithoutExecution(res, immediateTwiml(this, respond, kind));
-			staticData[DELIVERY_LOG_KEY] = log;
-		}
 
 		const event = parseTwilioWebhook(request.params, { callbackQuery: request.callbackQuery });
 		if (signed?.warning) event.warnings.push(signed.warning);
 		const item: INodeExecutionData = {
-			json: event as unknown as IDataObject,
+			json: {
+				...(event as unknown as IDataObject),
+				idempotencyToken: headerText(headers['i-twilio-idempotency-token']) ?? null,
+			},
 			pairedItem: { item: 0 },
 		};
 		if (options.downloadMedia && event.media.length > 0) {
@@ -325,6 +313,17 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		}
 
 		if (!answersAtOnce) return { workflowData: [[item]] };
-		return acceptWithTwiml(res, immediateTwiml(this, respond, kind), [[item]]);
+		return acceptOnceStored(res, immediateTwiml(this, respond, kind), [[item]]);
+	}
+
+	/** Runs first in every execution a request started: passes the item on, unless it repeats an earlier delivery. */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;
+		const token = items[0]?.json.idempotencyToken;
+		// Test events from the editor are not recorded: the published workflow must not take them for repeats.
+		if (options.ignoreDuplicates === false || this.getMode() === 'manual') return [items];
+		if (typeof token !== 'string' || token === '') return [items];
+		return (await isRepeatedDelivery(this, token)) ? [[]] : [items];
 	}
 }

@@ -1,29 +1,33 @@
 import { createHash } from 'crypto';
 
-import { RecentPerTrigger } from '../shared/recentPerTrigger';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { RecentPerTrigger, triggerKey } from '../shared/recentPerTrigger';
 
 /**
- * Remembers the `I-Twilio-Idempotency-Token` of recent deliveries so that Twilio's retry of a request
- * n8n already took does not start a second execution.
+ * Recognises Twilio's repeat of a delivery (same `I-Twilio-Idempotency-Token`), so that it does not run
+ * the workflow a second time.
  *
- * Where it lives and how far that reaches: n8n 2.41 offers its database-backed deduplication
- * (`checkProcessedAndRecord`, the ProcessedData table) only to `execute()` contexts, not to webhooks,
- * so the log is kept in the workflow's static data. n8n reads static data from the database for every
- * webhook request and writes it back when the answer goes out, in whichever process (main or webhook
- * processor) took the request, so a retry handled by another process still finds the token. That write
- * happens only when the node answers by itself, before n8n sets up the execution (answers.ts), so the
- * log is kept only in the modes that answer at once. It is a read-modify-write of the whole static data
- * without a lock: two requests handled at the same moment can each save a log that lacks the other's
- * token, and a retry that arrives while the first attempt is still in the node is not recognised.
+ * Where the check runs, and why there: in the execution the request started (the node's execute()),
+ * never in webhook(). A delivery is answered only once n8n has stored its execution, so a request that
+ * n8n failed to store gets an error, Twilio repeats it, and the repeat must start the workflow: only a
+ * token recorded by an execution that exists may stop another. So every repeat gets its own (stored)
+ * execution, which ends at the trigger without items.
+ *
+ * Where the tokens are kept: in this process's memory (every repeat that reaches the process that ran
+ * the first attempt is recognised, whatever the timing), and in n8n's deduplication table
+ * (`checkProcessedAndRecord`, scope node), which every n8n process reads, queue-mode workers included.
+ * n8n reads and writes that table's row without a lock, so two executions recording at the same moment
+ * in different processes can each save a row that lacks the other's token; a repeat of such a delivery
+ * that runs in the other process is then not recognised. Static data is no place for the tokens: n8n
+ * 2.41 saves what webhook() changes only when the node answers before the execution is stored, and a
+ * queue-mode worker runs the execution on an empty copy of it.
  *
  * How long a token is kept: Twilio retries a webhook only when its connection fails or times out, by
  * default once (connection override `rc`, at most 5), and all attempts together end within the total time
  * `tt`, 15 000 ms by default and at most (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
- * So every retry starts within 15 s of the first attempt; the 5-minute window leaves room for requests that
- * wait in a busy n8n or in a queue-mode setup's webhook processors, and for clocks that differ between
- * processes. A shorter window saves nothing under load, where the size cap is what bounds the log: it
- * bounds what n8n reads and writes with every request, and 1,000 tokens keep every retry recognisable up
- * to about 65 accepted requests a second (1,000 in 15 s).
+ * So every retry starts within 15 s of the first attempt; memory keeps a token 5 minutes (room for
+ * executions that wait in a busy n8n or in a queue), the table the last 1,000 tokens.
  */
 
 export interface DeliveryLogLimits {
@@ -39,12 +43,9 @@ export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = {
 };
 
 /**
- * The stored log: one string, `<base>:<entry>,<entry>,…`, oldest first, where `<base>` is epoch seconds in
- * base 36 and each entry a token digest followed by when it was first seen, in seconds after `<base>`,
- * base 36 (about 13 bytes an entry; 1,000 tokens take 13 KB). n8n loads the workflow's static data from
- * its database and parses it for every request, and this trigger writes it back after every accepted
- * one, so its size is paid per request. A single string is also one value for n8n's
- * change-tracking proxy over static data, where an object of up to 1,000 keys cost milliseconds.
+ * The log this process keeps in memory per trigger: one string, `<base>:<entry>,<entry>,…`, oldest
+ * first, where `<base>` is epoch seconds in base 36 and each entry a token digest followed by when it
+ * was first seen, in seconds after `<base>`, base 36 (about 13 bytes an entry; 1,000 tokens take 13 KB).
  */
 export type DeliveryLog = string;
 
@@ -109,51 +110,42 @@ export function recordDelivery(
 	return { duplicate, log: formatLog(entries) };
 }
 
-/**
- * The logs this process stored lately, per trigger (workflow, node and mode), merged into every log it
- * stores next. n8n reads static data when a request arrives and writes it back when the node has
- * answered, without a lock, so each of several concurrent requests writes back a log that lacks the
- * tokens the others recorded meanwhile (seen in the queue-mode test: 34 of 1,010 tokens left after a
- * burst over 50 connections). Merging this process's own recent tokens back in keeps every token it
- * took, so a retry that reaches this process is recognised, and its next write repairs what another
- * process's write dropped. Bounded like the stored log, and to the most recently used triggers.
- */
-const recentLogs = new RecentPerTrigger<{ entries: Entry[]; written: DeliveryLog }>();
+const recentLogs = new RecentPerTrigger<DeliveryLog>();
 
-/**
- * Both logs' tokens, each at its first sighting, oldest first. Under concurrent requests the stored log
- * is mostly an earlier write of this process, holding nothing this process does not know: then `ours`
- * is the result as it is, without a sort.
- */
-function merge(ours: Entry[], stored: Entry[]): Entry[] {
-	const firstSeen = new Map<string, number>(ours);
-	let changed = false;
-	for (const [digest, seenAt] of stored) {
-		const known = firstSeen.get(digest);
-		if (known === undefined || seenAt < known) {
-			firstSeen.set(digest, seenAt);
-			changed = true;
+/** Reads and records `token` in n8n's deduplication table; true when it was there already. */
+async function recordedBefore(context: IExecuteFunctions, token: string): Promise<boolean> {
+	const options = { mode: 'entries' as const, maxEntries: DEFAULT_DELIVERY_LOG_LIMITS.maxEntries };
+	try {
+		const { processed } = await context.helpers.checkProcessedAndRecord([token], 'node', options);
+		return processed.length > 0;
+	} catch {
+		// The node's first row, inserted by two executions at once, fails for one of them: read it again.
+		try {
+			const { processed } = await context.helpers.checkProcessedAndRecord([token], 'node', options);
+			return processed.length > 0;
+		} catch (error) {
+			// Running the workflow twice is better than losing the message.
+			context.logger.warn(
+				`Twilio trigger: could not check the delivery against earlier ones, so it runs: ${(error as Error).message}`,
+			);
+			return false;
 		}
 	}
-	return changed ? [...firstSeen].sort(([, x], [, y]) => x - y) : ours;
 }
 
-/** recordDelivery over the stored log together with what this process recorded for the same trigger. */
-export function recordDeliveryInProcess(
-	trigger: string,
-	stored: unknown,
+/**
+ * Whether an execution took this delivery before (in this process, or as n8n's deduplication table
+ * says); records it otherwise. Call from the execution the request started.
+ */
+export async function isRepeatedDelivery(
+	context: IExecuteFunctions,
 	token: string,
-	nowMs: number,
-	limits: DeliveryLogLimits = DEFAULT_DELIVERY_LOG_LIMITS,
-): { duplicate: boolean; log: DeliveryLog } {
-	const recent = recentLogs.get(trigger);
-	// Usually the stored log is the one this process wrote last: nothing to read or merge then.
-	const entries =
-		recent && recent.written === stored
-			? recent.entries
-			: merge(recent?.entries ?? [], parseLog(stored));
-	const result = record(entries, token, nowMs, limits);
-	const log = formatLog(result.entries);
-	recentLogs.set(trigger, { entries: result.entries, written: log });
-	return { duplicate: result.duplicate, log };
+	nowMs: number = Date.now(),
+): Promise<boolean> {
+	const trigger = triggerKey(context);
+	// Recorded before the first await, so two executions of one delivery in this process cannot both pass.
+	const { duplicate, log } = recordDelivery(recentLogs.get(trigger), token, nowMs);
+	recentLogs.set(trigger, log);
+	if (duplicate) return true;
+	return await recordedBefore(context, token);
 }

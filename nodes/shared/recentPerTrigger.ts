@@ -1,13 +1,18 @@
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+type TriggerContext = Pick<
+	IWebhookFunctions | IExecuteFunctions,
+	'getWorkflow' | 'getNode' | 'getMode'
+>;
 
 /** Triggers whose state one process keeps in memory; the least recently used is dropped first. */
 export const MAX_REMEMBERED_TRIGGERS = 100;
 
 /**
- * Which trigger a request is for: workflow, node and mode, so that the editor's test listener and the
- * published workflow keep apart.
+ * Which trigger a request or the execution it started is for: workflow, node and mode, so that the
+ * editor's test listener and the published workflow keep apart.
  */
-export function triggerKey(context: IWebhookFunctions): string {
+export function triggerKey(context: TriggerContext): string {
 	return `${context.getWorkflow().id ?? ''}\u0000${context.getNode().id}\u0000${context.getMode()}`;
 }
 

@@ -1,14 +1,13 @@
-import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 export type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Writes a whole HTTP answer from inside webhook(). The returned `noWebhookResponse` makes n8n send nothing
- * more; add `workflowData` to it to start an execution as well. Nodes answer themselves where n8n's own
- * answer would come too late (after n8n stored the execution) or in the wrong shape (TwiML, TimelinesAI's
- * JSON, plain text for Twilio's callback log).
+ * Writes a whole HTTP answer from inside webhook(), for requests that start no execution (rejections,
+ * requests the node answers without running the workflow) and for Twilio's status callbacks to Send and
+ * Wait. The returned `noWebhookResponse` makes n8n send nothing more.
  */
 export function writeAnswer(
 	res: WebhookResponse,
@@ -29,4 +28,22 @@ export function writeJsonAnswer(
 	headers?: Record<string, string>,
 ): IWebhookResponseData {
 	return writeAnswer(res, status, JSON_CONTENT_TYPE, JSON.stringify(body), headers);
+}
+
+/**
+ * Starts an execution and has n8n send `body` once it has stored it: in "onReceived" mode, with the
+ * webhook description's `responseData` empty, n8n 2.41 sends `webhookResponse` only after
+ * WorkflowRunner.run has added the execution to its database (webhook-helpers.ts,
+ * `shouldDeferOnReceivedResponse`), as for its own Webhook node. A caller that got this answer can rely
+ * on the execution existing, also after a crash of n8n. n8n writes a text body as it is and an object
+ * as JSON, and keeps the content type set here.
+ */
+export function answerOnceStored(
+	res: WebhookResponse,
+	contentType: string,
+	body: string | object,
+	workflowData: INodeExecutionData[][],
+): IWebhookResponseData {
+	res.setHeader('content-type', contentType);
+	return { workflowData, webhookResponse: body };
 }

@@ -1,11 +1,10 @@
 /**
  * What a real n8n 2.41 keeps of the TimelinesAI trigger's state (issue 6: the quota budget per
  * rolling 24 hours kept in workflow static data, the log of the last 100 attempts): in the default
- * "Immediately" mode every accepted request is saved in the workflow's static data, read back
- * through n8n's REST API, and is still counted and listed by a second n8n process started on the
- * same database after the first one stopped. In "When Last Node Finishes" mode n8n does not save
- * an accepted request until a request that starts no execution (here a log download) comes along,
- * as the node's notice says (stateStore.ts has the reasons, from n8n's source).
+ * "Immediately" mode and in "When Last Node Finishes" every accepted request is saved in the
+ * workflow's static data by the execution it started, when that ends, read back through n8n's REST
+ * API, and is still counted and listed by a second n8n process started on the same database after
+ * the first one stopped (stateStore.ts has the reasons, from n8n's source).
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -116,7 +115,7 @@ describe('"Immediately": accepted requests are saved in the workflow\'s static d
 				Date.parse((await runFor(n8n, workflowId, ids.length, id)).item.notBefore as string),
 			);
 
-		// n8n saves the static data before it creates the execution, so it is in the database now.
+		// Each execution saved the state when it ended, so it is in the database now.
 		const state = await storedState(n8n, workflowId);
 		expect(state?.ledger.map(([, units, id]) => [id, units])).toEqual([
 			[ids[0], 1],
@@ -135,7 +134,7 @@ describe('"Immediately": accepted requests are saved in the workflow\'s static d
 	});
 });
 
-describe('"When Last Node Finishes": n8n saves an accepted request only with a request that starts no execution', () => {
+describe('"When Last Node Finishes": the execution saves the accepted request when it ends', () => {
 	const n8n = getN8n();
 	const caller = new GatewayCaller(
 		n8n,
@@ -158,16 +157,14 @@ describe('"When Last Node Finishes": n8n saves an accepted request only with a r
 		if (workflowId) await n8n.deactivate(workflowId);
 	});
 
-	it('keeps it in memory until a log download hands it to n8n to save', async () => {
+	it('has it in the database once the execution is done, before any other request', async () => {
 		const answer = await caller.send(message('answered by the workflow'));
 		expect(answer.status).toBe(200);
 		const id = (answer.json as { messageId?: string }).messageId ?? '';
 		expect(id).toMatch(MESSAGE_ID);
 		await runFor(n8n, workflowId, 1, id);
-		expect((await storedState(n8n, workflowId))?.log).toEqual([]);
-
-		expect(await attemptsOf(caller)).toEqual([{ status: 200, messageId: id }]);
 		expect((await storedState(n8n, workflowId))?.log.map((entry) => entry.messageId)).toEqual([id]);
+		expect(await attemptsOf(caller)).toEqual([{ status: 200, messageId: id }]);
 	});
 });
 

@@ -129,16 +129,6 @@ function expectForbidden(answer: WebhookResult): void {
 	expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_signature' });
 }
 
-/** How many delivery tokens the trigger's log in the workflow's stored static data holds. */
-async function storedDeliveryTokens(workflowId: string): Promise<number> {
-	const { staticData } = await n8n.getWorkflow(workflowId);
-	// The log is one string, "<base>:" and then one entry a token joined by commas (idempotency.ts).
-	const nodeData = (staticData as Record<string, { deliveries?: string }> | null | undefined)?.[
-		`node:${TRIGGER_NAME}`
-	];
-	return nodeData?.deliveries ? nodeData.deliveries.split(',').length : 0;
-}
-
 /** What a plain WhatsApp inbound from the fixtures' customer to the sandbox looks like in the item. */
 const whatsappParties = {
 	from: {
@@ -315,33 +305,32 @@ describe('default settings (verify signature, all events, empty TwiML)', () => {
 	});
 
 	/*
-	 * Twilio retries a delivery whose answer it did not get, with the same I-Twilio-Idempotency-Token.
-	 * The node remembers the tokens in the workflow's static data, which n8n 2.41 saves to its database
-	 * only if the node has answered before n8n sets up the execution (answers.ts); the stored log is
-	 * checked too, since a log kept only in the process would not survive a restart or reach a webhook
-	 * processor.
+	 * Twilio repeats a delivery (same I-Twilio-Idempotency-Token) when it got no answer in time. n8n
+	 * answers only once the execution is stored, so the repeat gets its own execution too; the trigger's
+	 * execute() recognises the token (n8n's deduplication table, this process's memory) and the
+	 * execution ends at the trigger without items, so the workflow does not run twice.
 	 */
-	it('answers a repeated delivery (same idempotency token, first execution finished) without a second execution', async () => {
+	const repeats: string[] = [];
+	it('answers a repeated delivery like the first and stops its execution at the trigger', async () => {
 		const params = withSid(whatsappText);
 		const token = `dup-${params.MessageSid}`;
-		const storedTokens = await storedDeliveryTokens(workflow.id);
 		await deliverAndRun(params, { idempotencyToken: token });
-		expect(await storedDeliveryTokens(workflow.id)).toBe(storedTokens + 1);
-		const before = await executionIds(n8n, workflow.id);
+		const known = (await executionIds(n8n, workflow.id)).length;
 
 		expectTwiml(
 			await mock.sendInbound(workflow.url, params, { idempotencyToken: token }),
 			EMPTY_TWIML,
 		);
-		// A later, different delivery: once its execution has finished, one started by the retry would be listed too.
-		await deliverAndRun(withSid(whatsappText));
-		const after = await executionIds(n8n, workflow.id);
-		expect(after.length).toBe(before.length + 1);
+		const [repeat] = await newExecutions(n8n, workflow.id, known);
+		repeats.push(repeat.id);
+		expect(repeat.status).toBe('success');
+		expect(nodeOutput(repeat, TRIGGER_NAME)).toEqual([]);
 	});
 
-	it('started exactly one execution per accepted request, none for the rejected ones', async () => {
-		const executions = await n8n.waitForExecutions(workflow.id, accepted.length);
-		expect(executions.map((execution) => triggerItem(execution).messageSid)).toEqual(accepted);
+	it('started exactly one execution per accepted request (and one, without items, per repeat), none for the rejected ones', async () => {
+		const executions = await n8n.waitForExecutions(workflow.id, accepted.length + repeats.length);
+		const ran = executions.filter((execution) => !repeats.includes(execution.id));
+		expect(ran.map((execution) => triggerItem(execution).messageSid)).toEqual(accepted);
 	});
 });
 
@@ -531,44 +520,43 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 	});
 
 	/*
-	 * KNOWN LIMIT: when the workflow answers (last node, Respond to Webhook), n8n 2.41 does not save static
-	 * data the webhook changed for a request that starts an execution (WorkflowRunner re-wraps the static
-	 * data and clears its "changed" flag), so the node keeps no delivery log in these modes and a retried
-	 * delivery starts a second execution. The option's description says duplicates are ignored only when
-	 * the node answers immediately.
+	 * The repeat of a delivery stops at the trigger in this mode too (the trigger's execute() checks the
+	 * token). n8n then has no item to answer with and answers the repeat with its own error (500): Twilio
+	 * gave up on the first attempt's answer already, and the workflow runs once.
 	 */
-	it.failing(
-		'"With TwiML From the Last Node": a repeated delivery starts no second execution',
-		async () => {
-			const reply = setNode(
-				'1a0b9c8d-7e6f-4a5b-9c4d-3e2f1a0b9c12',
-				'Build Reply',
-				{ twiml: '=<Response/>' },
-				[220, 0],
-			);
-			const workflow = await deployTrigger(
-				'twilio trigger e2e: last node, duplicates',
-				{
-					nodeId: '2b1c0d9e-8f7a-4b6c-8d5e-4f3a2b1c0d13',
-					webhookId: '8b0d2f4a-6c7e-4a9b-8d1f-3e5a7c9e1b19',
-				},
-				{ respond: 'lastNode' },
-				{ nodes: [reply] },
-			);
-			const params = withSid(whatsappText);
-			const token = `dup-${params.MessageSid}`;
-			expect(
-				(await mock.sendInbound(workflow.url, params, { idempotencyToken: token })).status,
-			).toBe(200);
-			await newExecutions(n8n, workflow.id, 0);
-			expect(
-				(await mock.sendInbound(workflow.url, params, { idempotencyToken: token })).status,
-			).toBe(200);
-			expect((await mock.sendInbound(workflow.url, withSid(whatsappText))).status).toBe(200);
-			// In this mode n8n answers after the execution, so every execution these requests started is listed now.
-			expect(await executionIds(n8n, workflow.id)).toHaveLength(2);
-		},
-	);
+	it('"With TwiML From the Last Node": a repeated delivery does not run the workflow again', async () => {
+		const reply = setNode(
+			'1a0b9c8d-7e6f-4a5b-9c4d-3e2f1a0b9c12',
+			'Build Reply',
+			{ twiml: '=<Response/>' },
+			[220, 0],
+		);
+		const workflow = await deployTrigger(
+			'twilio trigger e2e: last node, duplicates',
+			{
+				nodeId: '2b1c0d9e-8f7a-4b6c-8d5e-4f3a2b1c0d13',
+				webhookId: '8b0d2f4a-6c7e-4a9b-8d1f-3e5a7c9e1b19',
+			},
+			{ respond: 'lastNode' },
+			{ nodes: [reply] },
+		);
+		const params = withSid(whatsappText);
+		const token = `dup-${params.MessageSid}`;
+		expect((await mock.sendInbound(workflow.url, params, { idempotencyToken: token })).status).toBe(
+			200,
+		);
+		await newExecutions(n8n, workflow.id, 0);
+		const repeated = await mock.sendInbound(workflow.url, params, { idempotencyToken: token });
+		expect({ status: repeated.status, body: JSON.parse(repeated.body) as unknown }).toEqual({
+			status: 500,
+			body: expect.objectContaining({ message: 'No item to return was found' }),
+		});
+		// In this mode n8n answers after the execution, so the repeat's execution is listed now: it
+		// ended at the trigger without items, so no reply was built for it.
+		const [, repeat] = await n8n.waitForExecutions(workflow.id, 2);
+		expect(nodeOutput(repeat, TRIGGER_NAME)).toEqual([]);
+		expect(repeat.data.resultData.runData['Build Reply']).toBeUndefined();
+	});
 
 	it('"Using \'Respond to Webhook\' Node" with Respond to Webhook version 1: its text and header', async () => {
 		const respond: WorkflowNode = {

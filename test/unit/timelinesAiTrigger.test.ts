@@ -4,7 +4,8 @@
  * (packages/cli/src/webhooks: route by method and path, resolve the webhook description, load
  * static data per request, save it only when the answer comes before the execution is set up,
  * answer from `webhookResponse` in "onReceived" mode, start an execution only when `workflowData`
- * is returned). A second n8n process (or one after a restart) is the node's code loaded once more,
+ * is returned, run the trigger's execute() in it over a copy of the stored static data and save
+ * that at its end if the execution changed it). A second n8n process (or one after a restart) is the node's code loaded once more,
  * with its own memory, sharing the stored static data. The real n8n is exercised by the
  * end-to-end tests.
  */
@@ -15,6 +16,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import {
+	createRunExecutionData,
 	NodeHelpers,
 	resolveWebhookDescriptionField,
 	webhookDescriptionIsNativelyResolvable,
@@ -43,7 +45,8 @@ process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'timelinesai-trigger-te
 // n8n's egress filter allows this name through (N8N_SSRF_ALLOWED_HOSTNAMES), as an operator may for an internal file host.
 process.env.N8N_SSRF_ALLOWED_HOSTNAMES = 'localhost';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { HookContext, WebhookContext } = require('n8n-core') as typeof import('n8n-core');
+const { ExecuteContext, HookContext, WebhookContext } =
+	require('n8n-core') as typeof import('n8n-core');
 
 const SECRET = 'k7Q2x9mP4vR8tW1zN6bJ';
 const WEBHOOK_ID = '0f5b2c1e-7d3a-4e8f-9a6b-1c2d3e4f5a6b';
@@ -172,7 +175,11 @@ class Gateway {
 			rawBody: Buffer.from(raw),
 		};
 		let written: { status: number; headers: Record<string, string>; text: string } | undefined;
+		const setHeaders: Record<string, string> = {};
 		const response = {
+			setHeader(name: string, value: string) {
+				setHeaders[name.toLowerCase()] = value;
+			},
 			writeHead(status: number, writtenHeaders: Record<string, string>) {
 				written = { status, headers: writtenHeaders, text: '' };
 			},
@@ -181,6 +188,7 @@ class Gateway {
 			},
 		};
 
+		const loaded = JSON.parse(this.database.staticData) as IDataObject;
 		const workflow = this.workflow();
 		const node = workflow.nodes.Gateway;
 		const additionalData = this.additionalData(request, response);
@@ -208,6 +216,7 @@ class Gateway {
 		const answeredFirst = result.noWebhookResponse === true || result.workflowData === undefined;
 		if (answeredFirst && (workflow.staticData as { __dataChanged?: boolean }).__dataChanged)
 			this.database.staticData = JSON.stringify(workflow.staticData);
+		if (result.workflowData) await this.runExecution(workflow, loaded, result.workflowData[0]);
 
 		const items = result.workflowData?.[0];
 		if (result.noWebhookResponse) {
@@ -237,13 +246,56 @@ class Gateway {
 		const body: unknown = responseData ? responseData : result.webhookResponse;
 		return {
 			status: 200,
-			headers: {},
+			headers: setHeaders,
 			body,
 			text: JSON.stringify(body),
 			items,
 			answeredByWorkflow: false,
 			writtenByNode: false,
 		};
+	}
+
+	/**
+	 * The execution the request started, as n8n 2.41 runs it in the process that took the request: over
+	 * a copy of the static data loaded when the request arrived, without the request's change (measured
+	 * on the real n8n), the trigger's execute() on the items, and the static data saved at the end if
+	 * the execution changed them.
+	 */
+	private async runExecution(
+		webhookWorkflow: Workflow,
+		loaded: IDataObject,
+		items: INodeExecutionData[],
+	): Promise<void> {
+		const workflow = new Workflow({
+			id: webhookWorkflow.id,
+			nodes: Object.values(webhookWorkflow.nodes),
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData: loaded,
+		});
+		const node = workflow.nodes.Gateway;
+		const context = new ExecuteContext(
+			workflow,
+			node,
+			{
+				...this.additionalData({}, {}),
+				executionId: 'execution-1',
+				webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+				formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+			},
+			'webhook',
+			createRunExecutionData({ resultData: { runData: {} } }),
+			0,
+			items,
+			{ main: [items] },
+			{ node, data: { main: [items] }, source: null },
+			[],
+		);
+		const output = await this.nodeType.execute.call(context);
+		expect(output).toEqual([items]);
+		if ((workflow.staticData as { __dataChanged?: boolean }).__dataChanged)
+			this.database.staticData = JSON.stringify(workflow.staticData);
 	}
 
 	send(body: unknown, extra: Partial<Call> = {}): Promise<Answer> {
@@ -390,8 +442,9 @@ describe('accepted requests', () => {
 		const answer = await gateway().send(example1AccountPhone);
 		const item = onlyItem(answer);
 		expect(answer.status).toBe(200);
-		// Written by the node itself, so that n8n saves the gateway state (stateStore.ts).
-		expect(answer.writtenByNode).toBe(true);
+		// Sent by n8n once it has stored the execution; the execution saves the gateway state (stateStore.ts).
+		expect(answer.writtenByNode).toBe(false);
+		expect(answer.answeredByWorkflow).toBe(false);
 		expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
 		expect(answer.text).toBe(
 			JSON.stringify({ status: 'success', data: { message_id: item.messageId } }),
@@ -765,7 +818,20 @@ describe('what n8n keeps of the gateway state', () => {
 		});
 	});
 
-	it.each(['lastNode', 'responseNode'])(
+	it.each(['onReceived', 'lastNode'])(
+		'"%s": the execution an accepted request started saves it when it ends',
+		async (responseMode) => {
+			const target = gateway({ responseMode, quotaBudget: 2 });
+			await target.activate();
+			const storedAtActivation = target.storedStaticData;
+			const first = onlyItem(await target.send(text(1)));
+			expect(target.storedStaticData).not.toBe(storedAtActivation);
+			const after = target.inAnotherProcess();
+			expect((await attempts(after)).map((entry) => entry.messageId)).toEqual([first.messageId]);
+		},
+	);
+
+	it.each(['responseNode'])(
 		'"%s": n8n saves accepted requests only with the next request that starts no execution',
 		async (responseMode) => {
 			const target = gateway({ responseMode, quotaBudget: 2 });
@@ -862,12 +928,12 @@ describe('what n8n keeps of the gateway state', () => {
 	});
 
 	it(`keeps copies in memory for at most ${MAX_REMEMBERED_TRIGGERS} nodes, dropping the least recently used`, async () => {
-		const oldest = gateway({ responseMode: 'lastNode' });
+		const oldest = gateway({ responseMode: 'responseNode' });
 		onlyItem(await oldest.send(text(1)));
 		expect(await attempts(oldest)).toHaveLength(1);
 		onlyItem(await oldest.send(text(2)));
 		for (let n = 0; n < MAX_REMEMBERED_TRIGGERS; n++)
-			onlyItem(await gateway({ responseMode: 'lastNode' }).send(text(n)));
+			onlyItem(await gateway({ responseMode: 'responseNode' }).send(text(n)));
 		// The first message was saved with the log download; the second lived only in the dropped copy.
 		expect((await attempts(oldest)).map((entry) => entry.status)).toEqual([200]);
 	});

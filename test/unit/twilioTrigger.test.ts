@@ -11,6 +11,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
 import {
 	callWebhook,
+	executeNode,
 	type CredentialsData,
 	type FakeRequest,
 	type WebhookCallResult,
@@ -123,11 +124,14 @@ function onlyItem(call: WebhookCallResult): IDataObject {
 	return item.json;
 }
 
-/** The node answered 200 with this TwiML itself, and hands n8n the execution to start. */
+/**
+ * The node hands n8n the execution to start and this TwiML to answer with once n8n has stored it:
+ * nothing is written yet (what n8n then sends is pinned by test/e2e/triggerDurability.test.ts).
+ */
 function expectTwimlAnswer(call: WebhookCallResult, twiml: string) {
-	expect(call.result.noWebhookResponse).toBe(true);
-	expect(call.result.webhookResponse).toBeUndefined();
-	expect(call.response).toMatchObject({ ended: true, statusCode: 200, body: twiml });
+	expect(call.result.noWebhookResponse).toBeUndefined();
+	expect(call.result.webhookResponse).toBe(twiml);
+	expect(call.response.ended).toBe(false);
 	expect(call.response.headers['content-type']).toBe('text/xml; charset=utf-8');
 }
 
@@ -481,69 +485,75 @@ describe('event selection', () => {
 
 describe('duplicate deliveries', () => {
 	const TOKEN_HEADER = 'i-twilio-idempotency-token';
+	let workflowRun = 0;
 
-	/** Delivers twice as n8n would: static data saved after the first request, read back (as JSON) for the second. */
-	async function twice(parameters: INodeParameters, firstToken: string, secondToken: string) {
-		const credentialIds = freshIds();
-		const first = await deliver(
-			{ parameters, credentialIds, staticData: {} },
-			twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: firstToken } }),
-		);
-		const stored = JSON.parse(JSON.stringify(first.staticData)) as IDataObject;
-		const second = await deliver(
-			{ parameters, credentialIds, staticData: stored },
-			twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: secondToken } }),
-		);
-		return { first, second };
+	/**
+	 * Delivers a request and runs the execution it starts, as n8n would: webhook(), then the trigger's
+	 * execute() on the item. Without n8n's database the deduplication table is missing, so only this
+	 * process's memory recognises repeats here (the table is covered on the real n8n, triggerDurability).
+	 */
+	async function deliverAndRun(
+		parameters: INodeParameters,
+		token: string | undefined,
+		mode: 'webhook' | 'manual' = 'webhook',
+	) {
+		// Each test its own tokens: the memory is per trigger node, and every test runs the same node.
+		const headers: Record<string, string> = token
+			? { [TOKEN_HEADER]: `${token}-${workflowRun}` }
+			: {};
+		const call = await deliver({ parameters }, twilioRequest(twilio.whatsappText, { headers }));
+		const items = call.result.workflowData?.[0] ?? [];
+		const { output } = await executeNode({ nodeType, parameters }, items, mode);
+		return { call, items, output };
 	}
 
-	it('answer a retry with the same token with 200 and empty TwiML, starting nothing', async () => {
-		const { first, second } = await twice({}, '7e3a-retry-token', '7e3a-retry-token');
-		expect(onlyItem(first).event).toBe('message.received');
-		expectOwnAnswer(second, 200);
-		expect(second.response.body).toBe(EMPTY_TWIML);
+	beforeEach(() => workflowRun++);
+
+	it('carry the idempotency token on the item (null without one)', async () => {
+		const { items } = await deliverAndRun({}, 'tok');
+		expect(items[0].json.idempotencyToken).toBe(`tok-${workflowRun}`);
+		expect((await deliverAndRun({}, undefined)).items[0].json.idempotencyToken).toBeNull();
 	});
 
-	it('answer a retry with the fixed reply the first answer carried, which Twilio never got', async () => {
-		const { second } = await twice(
-			{ respond: 'message', replyMessage: 'Got it' },
-			'lost-answer',
-			'lost-answer',
-		);
-		expectOwnAnswer(second, 200);
-		expect(second.response.body).toBe(
+	it('start an execution and get their answer like the first attempt; the execution stops at the trigger', async () => {
+		const first = await deliverAndRun({ respond: 'message', replyMessage: 'Got it' }, 'retry-1');
+		expect(first.output).toEqual([first.items]);
+		const retry = await deliverAndRun({ respond: 'message', replyMessage: 'Got it' }, 'retry-1');
+		expectTwimlAnswer(
+			retry.call,
 			'<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got it</Message></Response>',
 		);
+		expect(retry.output).toEqual([[]]);
 	});
 
-	it('start an execution for a different token', async () => {
-		const { second } = await twice({}, 'token-1', 'token-2');
-		expect(onlyItem(second).event).toBe('message.received');
+	it.each(['lastNode', 'responseNode'])(
+		'are stopped at the trigger also when the workflow answers (%s)',
+		async (respond) => {
+			await deliverAndRun({ respond }, 'same');
+			expect((await deliverAndRun({ respond }, 'same')).output).toEqual([[]]);
+		},
+	);
+
+	it('run the workflow for a different token, and for requests without one', async () => {
+		await deliverAndRun({}, 'token-1');
+		const other = await deliverAndRun({}, 'token-2');
+		expect(other.output).toEqual([other.items]);
+		await deliverAndRun({}, undefined);
+		const untokened = await deliverAndRun({}, undefined);
+		expect(untokened.output).toEqual([untokened.items]);
 	});
 
-	it('are let through when the workflow answers, as n8n 2.41 would not keep the log then', async () => {
-		const { first, second } = await twice({ respond: 'lastNode' }, 'same', 'same');
-		expect(first.staticData).toEqual({});
-		expect(onlyItem(second).event).toBe('message.received');
+	it('run the workflow when the option is off', async () => {
+		const parameters = { options: { ignoreDuplicates: false } };
+		await deliverAndRun(parameters, 'same');
+		const again = await deliverAndRun(parameters, 'same');
+		expect(again.output).toEqual([again.items]);
 	});
 
-	it('are let through when the option is off', async () => {
-		const { second } = await twice({ options: { ignoreDuplicates: false } }, 'same', 'same');
-		expect(onlyItem(second).event).toBe('message.received');
-	});
-
-	it('are recognised only for requests that passed the signature check', async () => {
-		const credentialIds = freshIds();
-		const forged = await deliver(
-			{ credentialIds, staticData: {} },
-			twilioRequest(twilio.whatsappText, { token: OTHER_TOKEN, headers: { [TOKEN_HEADER]: 't' } }),
-		);
-		expectOwnAnswer(forged, 403);
-		const genuine = await deliver(
-			{ credentialIds, staticData: forged.staticData },
-			twilioRequest(twilio.whatsappText, { headers: { [TOKEN_HEADER]: 't' } }),
-		);
-		expect(onlyItem(genuine).event).toBe('message.received');
+	it("are not recorded from the editor's test events", async () => {
+		await deliverAndRun({}, 'test-token', 'manual');
+		const production = await deliverAndRun({}, 'test-token');
+		expect(production.output).toEqual([production.items]);
 	});
 });
 

@@ -232,7 +232,7 @@ describe('media download', () => {
 		expect(missing).not.toHaveProperty('binaryProperty');
 		expect(photo).toMatchObject({ binaryProperty: 'media1' });
 		expect(Object.keys(item.binary ?? {})).toEqual(['media1']);
-		expect(call.response.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+		expect(call.result.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 	});
 
 	it('refuses a file whose declared size is over the limit without reading it', async () => {

@@ -433,21 +433,25 @@ describe('webhook descriptions as n8n reads them per request', () => {
 	});
 
 	it.each([
-		['emptyTwiml', 'onReceived'],
-		['message', 'onReceived'],
-		['lastNode', 'lastNode'],
-		['responseNode', 'responseNode'],
-	])('resolves respond=%s natively to responseMode %s', (respond, mode) => {
-		const parameters = withDefaults({ respond });
-		for (const description of TRIGGER_WEBHOOKS) {
-			expect(resolveWebhookDescriptionField({ parameters }, description, 'responseMode')).toEqual({
-				resolved: true,
-				value: mode,
-			});
-			// Plain values need no resolving: n8n takes them as they are.
-			expect(description.responseData).toBe('firstEntryJson');
-		}
-	});
+		['emptyTwiml', 'onReceived', ''],
+		['message', 'onReceived', ''],
+		['lastNode', 'lastNode', 'firstEntryJson'],
+		['responseNode', 'responseNode', ''],
+	])(
+		'resolves respond=%s natively to responseMode %s, responseData "%s"',
+		(respond, mode, responseData) => {
+			const parameters = withDefaults({ respond });
+			for (const description of TRIGGER_WEBHOOKS) {
+				expect(resolveWebhookDescriptionField({ parameters }, description, 'responseMode')).toEqual(
+					{ resolved: true, value: mode },
+				);
+				// Empty in onReceived mode: n8n then sends the node's webhookResponse once the execution is stored.
+				expect(resolveWebhookDescriptionField({ parameters }, description, 'responseData')).toEqual(
+					{ resolved: true, value: responseData },
+				);
+			}
+		},
+	);
 
 	it('resolves the default parameters natively to onReceived', () => {
 		expect(

@@ -243,7 +243,7 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether a request Twilio repeats (same I-Twilio-Idempotency-Token, within 5 minutes) is answered without starting another execution. Works when the node answers immediately; the tokens are kept in the workflow's static data.",
+					'Whether a request Twilio repeats (same I-Twilio-Idempotency-Token) stops at this node instead of running the workflow again. The repeat still gets its own execution, without items. Certain within one n8n process; across queue-mode workers best effort.',
 			},
 			{
 				displayName: 'Max Media Size (MB)',

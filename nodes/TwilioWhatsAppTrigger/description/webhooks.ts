@@ -11,7 +11,8 @@ import { fieldsOfParameters } from '../../shared/webhookDescription';
  * responseContentType, responseBinaryPropertyName; responseHeaders when declared; responseData again
  * when it answers in onReceived mode). A field holding an `={{…}}` template costs an evaluation by the
  * expression engine each time, which under n8n 2.x's default engine runs inside a V8 isolate. So every
- * field here is a plain value, except responseMode, which depends on the "Respond" parameter: it carries
+ * field here is a plain value, except responseMode and responseData, which depend on the "Respond"
+ * parameter: they carry
  * n8n's native resolver (`webhookDescriptionFields`), which n8n 2.41+ calls instead of the engine whenever
  * the node's parameters hold no expression (resolveWebhookDescriptionField). Older n8n versions evaluate
  * the identical template.
@@ -24,11 +25,14 @@ import { fieldsOfParameters } from '../../shared/webhookDescription';
  * request, which is why this node starts at version 2.
  */
 
+// "With TwiML From the Last Node" answers with the last node's first item. In the immediate modes the
+// empty value makes n8n send the node's own `webhookResponse`, once it has stored the execution.
 const fields = fieldsOfParameters({
 	responseMode: (parameters) =>
 		parameters.respond === 'lastNode' || parameters.respond === 'responseNode'
 			? parameters.respond
 			: 'onReceived',
+	responseData: (parameters) => (parameters.respond === 'lastNode' ? 'firstEntryJson' : ''),
 });
 
 /** POST and GET on the same path, as Twilio can be told to use either. */
@@ -37,9 +41,7 @@ export const TRIGGER_WEBHOOKS: IWebhookDescription[] = (['POST', 'GET'] as const
 		name: 'default',
 		httpMethod,
 		path: 'twilio',
-		// Used in "Respond: With TwiML From the Last Node" only: in the other modes the node or a Respond to
-		// Webhook node answers, and n8n reads these without using them.
-		responseData: 'firstEntryJson',
+		// Used in "Respond: With TwiML From the Last Node" only.
 		responsePropertyName: 'twiml',
 		responseContentType: 'text/xml',
 		...fields,
