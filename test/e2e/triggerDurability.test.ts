@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
 import { randomInt } from 'crypto';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { createInterface } from 'readline';
@@ -21,7 +21,14 @@ import { createInterface } from 'readline';
 import { DEFAULT_ACCOUNT } from '../mock-twilio';
 import { deliver, whatsAppDeliveries, type Delivery, type Outcome } from '../queue/load';
 import { successBody, triggerWorkflow } from './fixtures/timelinesai/gateway';
-import { ensureN8nInstall, N8nClient, OWNER, startN8n, type N8nInstance } from './harness';
+import {
+	ensureN8nInstall,
+	N8nClient,
+	OWNER,
+	REPO_ROOT,
+	startN8n,
+	type N8nInstance,
+} from './harness';
 
 jest.setTimeout(15 * 60_000);
 
@@ -274,7 +281,15 @@ async function burst(
 
 const answered200 = (sent: Sent[]) => sent.filter((s) => s.outcome?.status === 200);
 
+/** Numbers for the report, in .e2e/durability-summary.json; not assertions. */
+const summary: Record<string, unknown> = {};
+
 afterAll(async () => {
+	mkdirSync(join(REPO_ROOT, '.e2e'), { recursive: true });
+	writeFileSync(
+		join(REPO_ROOT, '.e2e', 'durability-summary.json'),
+		JSON.stringify(summary, null, 2),
+	);
 	table?.close();
 	await running?.stop();
 	rmSync(databaseFolder, { recursive: true, force: true });
@@ -310,6 +325,7 @@ describe('n8n has stored the execution when a trigger answers 200 (real n8n 2.41
 					expect(outcome?.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 				else expect(JSON.parse(outcome?.body ?? '')).toEqual(successBody(outcome?.messageId ?? ''));
 			}
+			summary[`burst ${kind}`] = { answered200: ok.length, storedAtLastAnswer };
 			// Every accepted request starts exactly one execution; fewer rows would mean a 200 without one.
 			expect(storedAtLastAnswer).toBeGreaterThanOrEqual(ok.length);
 		},
@@ -334,6 +350,11 @@ describe('n8n has stored the execution when a trigger answers 200 (real n8n 2.41
 			const ok = answered200(sent);
 			expect(ok.length).toBeGreaterThanOrEqual(killAfter - CONNECTIONS);
 
+			summary[`kill round ${round}`] = {
+				killedAfterAnswers: killAfter,
+				answered200: ok.length,
+				byTrigger: { twilio: ok.filter((s) => s.kind === 'twilio').length },
+			};
 			deployment = await start(`durability-restart-${round}`, false);
 			const stored = [
 				...(await table.runData(deployment.workflowIds.twilio)),
