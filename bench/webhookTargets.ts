@@ -132,7 +132,7 @@ export function passthroughTarget(
 
 /**
  * This package's Twilio trigger with its defaults: signature verified, duplicate deliveries ignored
- * (a log in the workflow's static data), empty TwiML answer. `extra` adds parameters, and the node may
+ * (checked in the execution, in n8n's deduplication table), empty TwiML answer. `extra` adds parameters, and the node may
  * go without its credential (diagnostics).
  */
 export function twilioTriggerTarget(
