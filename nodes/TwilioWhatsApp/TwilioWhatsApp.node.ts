@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { TWILIO_CREDENTIAL_TYPE } from '../shared/credentials';
 import { webhook as sendAndWaitWebhook } from './actions/message/sendAndWait.operation';
 import { router } from './actions/router';
+import { getTemplateVariables, searchContentTemplates } from './methods/contentTemplates';
 import { resumeWebhooks, versionProperties } from './actions/versionDescription';
 
 export class TwilioWhatsApp implements INodeType {
@@ -19,7 +20,8 @@ export class TwilioWhatsApp implements INodeType {
 		name: 'twilioWhatsApp',
 		icon: { light: 'file:twilio.svg', dark: 'file:twilio.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ $parameter["operation"] + ($parameter["to"] ? ": " + $parameter["to"] : $parameter["messageSid"] ? ": " + $parameter["messageSid"] : "") }}',
 		description: 'Send WhatsApp, SMS and MMS messages through Twilio and follow their delivery',
@@ -31,6 +33,11 @@ export class TwilioWhatsApp implements INodeType {
 		webhooks: resumeWebhooks,
 		waitingNodeTooltip: 'Waiting for Twilio to report the delivery status of the message',
 		properties: versionProperties,
+	};
+
+	methods = {
+		listSearch: { searchContentTemplates },
+		resourceMapping: { getTemplateVariables },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -60,6 +60,14 @@ const TWILIO_ERROR_CODES: Record<number, TwilioErrorCodeInfo> = {
 	},
 	21617: { meaning: 'The message body exceeds the 1,600 character limit' },
 	21620: { meaning: 'Invalid media URL' },
+	21655: {
+		meaning: 'The Content Template SID is not a template of this account (unknown or deleted)',
+		hint: 'Pick the Content Template again: it may have been deleted, or belong to another account.',
+	},
+	21656: {
+		meaning: 'The Content Variables are not valid',
+		hint: 'Give a JSON object of text values, one per variable of the template, for example {"1": "Anna"}.',
+	},
 	21910: {
 		meaning: "Invalid 'From' and 'To' pair: both must use the same channel",
 		hint: 'For WhatsApp, prefix both numbers with whatsapp:.',
@@ -84,7 +92,15 @@ const TWILIO_ERROR_CODES: Record<number, TwilioErrorCodeInfo> = {
 	63016: {
 		meaning:
 			'Outside the WhatsApp 24-hour window: the customer has not written in the last 24 hours, so WhatsApp delivers only an approved template to them',
-		hint: 'Send an approved WhatsApp template (Message Type: Content Template), or use Send and Wait with "Fallback Template When Outside the 24-Hour Window". Free-form messages work again once the customer writes.',
+		hint: 'Send a Content Template that WhatsApp approved (Content Template → Get Approval Status says approved; an unapproved template counts as free-form), or use Send and Wait with "Fallback Template When Outside the 24-Hour Window". Free-form messages work again once the customer writes.',
+	},
+	63027: {
+		meaning: 'WhatsApp has no approved template for this content in its language and locale',
+		hint: 'Check the approval with Content Template → Get Approval Status; only an approved template can start a conversation.',
+	},
+	63028: {
+		meaning: 'The number of template variables does not match the template WhatsApp approved',
+		hint: 'Fill in every variable of the template, and no others.',
 	},
 	63018: { meaning: 'WhatsApp rate limit for this sender exceeded' },
 	63024: { meaning: 'Invalid message recipient for WhatsApp' },

@@ -557,3 +557,25 @@ export async function callLoadOptions(
 export function jsonItems(...objects: IDataObject[]): INodeExecutionData[] {
 	return objects.map((json, index) => ({ json, pairedItem: { item: index } }));
 }
+
+/**
+ * Runs one of the node's `methods.listSearch` or `methods.resourceMapping` functions, as n8n's
+ * dynamic-node-parameters endpoints do for a resource locator's list or a resource mapper's fields.
+ */
+export async function callNodeMethod<T>(
+	setup: NodeSetup,
+	kind: 'listSearch' | 'resourceMapping',
+	methodName: string,
+	...args: unknown[]
+): Promise<T> {
+	const { workflow, node, additionalData } = buildWorkflow(setup);
+	const methods = setup.nodeType.methods?.[kind] as
+		| Record<string, (...a: unknown[]) => Promise<T>>
+		| undefined;
+	const fn = methods?.[methodName];
+	if (!fn) throw new Error(`Node has no ${kind} method ${methodName}`);
+	return await fn.call(
+		new LoadOptionsContext(workflow, node, additionalData, 'parameters'),
+		...args,
+	);
+}

@@ -6,8 +6,9 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { twilioBaseUrl } from '../../nodes/shared/credentials';
-import { executeNode, jsonItems } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { callNodeMethod, executeNode, jsonItems } from '../helpers/inprocess';
+import type { INodeListSearchResult, ResourceMapperFields } from 'n8n-workflow';
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
 let mock: MockTwilio;
@@ -19,19 +20,21 @@ afterAll(async () => {
 	await mock.close();
 });
 
+const credentials = () => ({
+	twilioMessagingApi: {
+		accountSid: DEFAULT_ACCOUNT.accountSid,
+		authType: 'authToken',
+		authToken: DEFAULT_ACCOUNT.authToken,
+		baseUrl: mock.url,
+	},
+});
+
 function run(parameters: INodeParameters, items: IDataObject[] = [{}], continueOnFail = false) {
 	return executeNode(
 		{
 			nodeType,
 			parameters: { resource: 'contentTemplate', ...parameters },
-			credentials: {
-				twilioMessagingApi: {
-					accountSid: DEFAULT_ACCOUNT.accountSid,
-					authType: 'authToken',
-					authToken: DEFAULT_ACCOUNT.authToken,
-					baseUrl: mock.url,
-				},
-			},
+			credentials: credentials(),
 			continueOnFail,
 		},
 		jsonItems(...items),
@@ -468,6 +471,202 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 			filters: { name: 'promox', approvalStatuses: ['approved'] },
 		});
 		expect(approved).toEqual([]);
+	});
+});
+
+describe('Send with the Content Template picker (version 2)', () => {
+	const locator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
+	let sid: string;
+	beforeAll(() => {
+		sid = mock.addContent({
+			friendly_name: 'shipping_update',
+			language: 'en',
+			variables: { '1': 'Ana', order: '#123' },
+			types: { 'twilio/text': { body: 'Hi {{1}}, order {{order}} has shipped.' } },
+		});
+	});
+
+	const send = (parameters: INodeParameters, items: IDataObject[], continueOnFail = false) =>
+		executeNode(
+			{
+				nodeType,
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					channel: 'whatsapp',
+					sender: 'phoneNumber',
+					from: MOCK_NUMBERS.whatsapp,
+					to: '={{ $json.to }}',
+					content: 'template',
+					...parameters,
+				},
+				credentials: credentials(),
+				continueOnFail,
+			},
+			jsonItems(...items),
+		);
+
+	const schema = [
+		{
+			id: '1',
+			displayName: '{{1}}',
+			required: true,
+			defaultMatch: false,
+			display: true,
+			type: 'string',
+		},
+		{
+			id: 'order',
+			displayName: '{{order}}',
+			required: true,
+			defaultMatch: false,
+			display: true,
+			type: 'string',
+		},
+	];
+
+	it('lists templates with language, type and WhatsApp approval, searched by name and paged by token', async () => {
+		for (let i = 0; i < 60; i++)
+			mock.addContent({
+				friendly_name: `bulk_${String(i).padStart(2, '0')}`,
+				language: 'es',
+				types: { 'twilio/quick-reply': { body: 'x', actions: [{ title: 'A', id: 'a' }] } },
+			});
+		const setup = { nodeType, parameters: {}, credentials: credentials() };
+		const first = await callNodeMethod<INodeListSearchResult>(
+			setup,
+			'listSearch',
+			'searchContentTemplates',
+			'bulk_',
+		);
+		expect(first.results).toHaveLength(50);
+		expect(first.results[0]).toMatchObject({
+			name: 'bulk_00 (es, quick-reply, WhatsApp: not submitted)',
+			value: expect.stringMatching(/^HX/),
+		});
+		expect(first.paginationToken).toMatch(/^\/v2\/ContentAndApprovals\?.*PageToken=PA/);
+		const second = await callNodeMethod<INodeListSearchResult>(
+			setup,
+			'listSearch',
+			'searchContentTemplates',
+			'bulk_',
+			first.paginationToken,
+		);
+		expect(second.results.map((r) => r.name.slice(0, 7))).toEqual(
+			Array.from({ length: 10 }, (_, i) => `bulk_${50 + i}`),
+		);
+		expect(second.paginationToken).toBeUndefined();
+		const named = await callNodeMethod<INodeListSearchResult>(
+			setup,
+			'listSearch',
+			'searchContentTemplates',
+			'shipping',
+		);
+		expect(named.results).toEqual([
+			expect.objectContaining({
+				value: sid,
+				name: 'shipping_update (en, text, WhatsApp: not submitted)',
+			}),
+		]);
+	});
+
+	it("offers the picked template's variables as fields with the sample values", async () => {
+		const fields = await callNodeMethod<ResourceMapperFields>(
+			{
+				nodeType,
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					content: 'template',
+					contentSid: locator(sid),
+				},
+				credentials: credentials(),
+			},
+			'resourceMapping',
+			'getTemplateVariables',
+		);
+		expect(fields.fields).toEqual([
+			expect.objectContaining({
+				id: '1',
+				displayName: '{{1}} (e.g. Ana)',
+				required: true,
+				type: 'string',
+			}),
+			expect.objectContaining({ id: 'order', displayName: '{{order}} (e.g. #123)' }),
+		]);
+	});
+
+	it('sends the picked template with the variables filled from the item', async () => {
+		const start = mock.messages.length;
+		await send(
+			{
+				contentSid: locator(sid),
+				variablesMode: 'fields',
+				templateVariables: {
+					mappingMode: 'defineBelow',
+					value: { '1': '={{ $json.name }}', order: '={{ $json.order }}' },
+					matchingColumns: [],
+					schema,
+				},
+			},
+			[{ to: '+14155550111', name: 'Bea', order: 'A-9' }],
+		);
+		const [message] = mock.messages.slice(start);
+		expect(message.params).toMatchObject({
+			ContentSid: sid,
+			ContentVariables: JSON.stringify({ '1': 'Bea', order: 'A-9' }),
+		});
+	});
+
+	it('names an empty template variable and sends nothing', async () => {
+		const start = mock.requests.length;
+		const { output } = await send(
+			{
+				contentSid: locator(sid, 'id'),
+				variablesMode: 'fields',
+				templateVariables: {
+					mappingMode: 'defineBelow',
+					value: { '1': '={{ $json.name }}', order: '' },
+					matchingColumns: [],
+					schema,
+				},
+			},
+			[{ to: '+14155550112', name: 'Bea' }],
+			true,
+		);
+		expect(output![0][0].json.error).toMatchObject({
+			kind: 'validation',
+			message: expect.stringContaining('The template variable {{order}} is empty'),
+		});
+		expect(mock.requests.length).toBe(start);
+	});
+
+	it('keeps a raw JSON mode for expressions that build every variable', async () => {
+		const start = mock.messages.length;
+		await send(
+			{
+				contentSid: locator(sid, 'id'),
+				variablesMode: 'json',
+				contentVariables: '={{ JSON.stringify({ 1: $json.name, order: "B-1" }) }}',
+			},
+			[{ to: '+14155550113', name: 'Cy' }],
+		);
+		expect(mock.messages.slice(start)[0].params.ContentVariables).toBe('{"1":"Cy","order":"B-1"}');
+	});
+
+	it("reports a deleted template as Twilio's 21655 with a hint", async () => {
+		const gone = mock.addContent({ language: 'en', types: { 'twilio/text': { body: 'Hi' } } });
+		await json({ operation: 'delete', contentSid: gone });
+		const { output } = await send(
+			{ contentSid: locator(gone, 'id'), variablesMode: 'json', contentVariables: '{}' },
+			[{ to: '+14155550114' }],
+			true,
+		);
+		expect(output![0][0].json.error).toMatchObject({
+			kind: 'api',
+			code: 21655,
+			hint: expect.stringContaining('Content Template'),
+		});
 	});
 });
 

@@ -36,9 +36,10 @@ function run(
 	items: IDataObject[] = [{}],
 	continueOnFail = false,
 	baseUrl = mock.url,
+	typeVersion?: number,
 ) {
 	return executeNode(
-		{ nodeType, parameters, credentials: credentialsFor(baseUrl), continueOnFail },
+		{ nodeType, parameters, credentials: credentialsFor(baseUrl), continueOnFail, typeVersion },
 		jsonItems(...items),
 	);
 }
@@ -149,7 +150,7 @@ describe('Send', () => {
 		expect(output![0][0].json.status).toBe('scheduled');
 	});
 
-	it('sends a Content Template', async () => {
+	it('sends a Content Template with a SID and JSON variables in version 1', async () => {
 		const start = mock.messages.length;
 		const sid = mock.addContent({ language: 'en', types: { 'twilio/text': { body: 'Hi {{1}}' } } });
 		await run(
@@ -159,6 +160,9 @@ describe('Send', () => {
 				contentVariables: '={{ JSON.stringify({ 1: $json.name }) }}',
 			},
 			[{ to: '+14155550101', name: 'Anna' }],
+			false,
+			mock.url,
+			1,
 		);
 		const [message] = createdSince(start);
 		expect(message.params).toMatchObject({
@@ -185,7 +189,12 @@ describe('Send', () => {
 		[
 			'invalid Content Variables',
 			{ body: 'x' },
-			{ content: 'template', contentSid: 'HX' + 'a'.repeat(32), contentVariables: '{"1":' },
+			{
+				content: 'template',
+				contentSid: 'HX' + 'a'.repeat(32),
+				variablesMode: 'json',
+				contentVariables: '{"1":',
+			},
 			'not valid JSON',
 		],
 		[

@@ -3,6 +3,73 @@ import type { INodeProperties } from 'n8n-workflow';
 import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpers/formFields';
 import { MAX_TEXT_PARTS } from '../helpers/splitText';
 
+/**
+ * The Content Template picker: From List (Twilio's templates with language, type and WhatsApp approval)
+ * or By ID. Exported so other operations can offer the same picker; read it with
+ * `getNodeParameter('contentSid', i, '', { extractValue: true })`.
+ */
+export const contentTemplateLocator: INodeProperties = {
+	displayName: 'Content Template',
+	name: 'contentSid',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'An approved template is the only way to start a WhatsApp conversation',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchContentTemplates', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'HXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^HX[0-9a-fA-F]{32}$',
+						errorMessage: 'A Content Template SID is HX followed by 32 hexadecimal characters',
+					},
+				},
+			],
+		},
+	],
+};
+
+/** The picked template's variables as fields (n8n's resource mapper). */
+export const templateVariablesMapper: INodeProperties = {
+	displayName: 'Template Variables',
+	name: 'templateVariables',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'defineBelow', value: null },
+	required: true,
+	typeOptions: {
+		loadOptionsDependsOn: ['contentSid.value'],
+		resourceMapper: {
+			resourceMapperMethod: 'getTemplateVariables',
+			mode: 'add',
+			fieldWords: { singular: 'variable', plural: 'variables' },
+			addAllFields: true,
+			multiKeyMatch: false,
+			supportAutoMap: false,
+		},
+	},
+};
+
+const contentVariablesJson: INodeProperties = {
+	displayName: 'Content Variables',
+	name: 'contentVariables',
+	type: 'json',
+	default: '{}',
+	description:
+		'Values for the template\'s placeholders, as a JSON object such as {"1": "Anna", "2": "12:30"}',
+};
+
 /** The message itself: shared by Send and by Send and Wait for Delivery Status. */
 export const messageProperties: INodeProperties[] = [
 	{
@@ -130,16 +197,51 @@ export const messageProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'HXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
 		description: 'From Messaging → Content Template Builder in the Twilio Console',
-		displayOptions: { show: { content: ['template'] } },
+		displayOptions: { show: { content: ['template'], '@version': [1] } },
 	},
 	{
-		displayName: 'Content Variables',
-		name: 'contentVariables',
-		type: 'json',
-		default: '{}',
-		description:
-			'Values for the template\'s placeholders, as a JSON object such as {"1": "Anna", "2": "12:30"}',
-		displayOptions: { show: { content: ['template'] } },
+		...contentTemplateLocator,
+		displayOptions: { show: { content: ['template'], '@version': [{ _cnd: { gte: 2 } }] } },
+	},
+	{
+		displayName: 'Variables',
+		name: 'variablesMode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'fields',
+		options: [
+			{
+				name: 'Fields',
+				value: 'fields',
+				description: 'One field per variable of the template; every one must be filled',
+			},
+			{
+				name: 'JSON',
+				value: 'json',
+				description: 'One JSON object, for expressions that build all variables at once',
+			},
+		],
+		displayOptions: { show: { content: ['template'], '@version': [{ _cnd: { gte: 2 } }] } },
+	},
+	{
+		...templateVariablesMapper,
+		displayOptions: {
+			show: {
+				content: ['template'],
+				variablesMode: ['fields'],
+				'@version': [{ _cnd: { gte: 2 } }],
+			},
+		},
+	},
+	{
+		...contentVariablesJson,
+		displayOptions: { show: { content: ['template'], '@version': [1] } },
+	},
+	{
+		...contentVariablesJson,
+		displayOptions: {
+			show: { content: ['template'], variablesMode: ['json'], '@version': [{ _cnd: { gte: 2 } }] },
+		},
 	},
 ];
 

@@ -55,6 +55,8 @@ export interface MessageParameters {
 	contentSid: string;
 	/** A JSON text or an already parsed object, as n8n's json parameter type may give either. */
 	contentVariables: unknown;
+	/** The variables the picked template declares, when known (the fields mode); each must have a value. */
+	templateVariableNames?: string[];
 	/** The final StatusCallback URL, empty for none. */
 	statusCallback: string;
 	options: MessageOptions;
@@ -255,6 +257,7 @@ export function templateFields(
 	contentSid: string,
 	contentVariables: unknown,
 	fail: Fail,
+	declaredVariables: string[] = [],
 ): FormFields {
 	const sid = contentSid.trim();
 	if (!CONTENT_SID.test(sid))
@@ -262,15 +265,26 @@ export function templateFields(
 			`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
 			'Find it in the Twilio Console under Messaging → Content Template Builder.',
 		);
-	return {
-		ContentSid: sid,
-		ContentVariables: contentVariablesJson(contentVariables, fail),
-	};
+	const variables = contentVariablesJson(contentVariables, fail);
+	const given = variables === undefined ? {} : (JSON.parse(variables) as Record<string, string>);
+	for (const name of declaredVariables) {
+		if ((given[name] ?? '').trim() === '')
+			fail(
+				`The template variable {{${name}}} is empty`,
+				'Fill it in under Template Variables: Twilio would otherwise send the sample value.',
+			);
+	}
+	return { ContentSid: sid, ContentVariables: variables };
 }
 
 function contentFields(parameters: MessageParameters, fail: Fail): FormFields {
 	if (parameters.content === 'template')
-		return templateFields(parameters.contentSid, parameters.contentVariables, fail);
+		return templateFields(
+			parameters.contentSid,
+			parameters.contentVariables,
+			fail,
+			parameters.templateVariableNames,
+		);
 	const media = parameters.channel === 'sms' ? [] : mediaUrlList(parameters.mediaUrls, fail);
 	const length = bodyLength(parameters.body);
 	if (length > MAX_BODY_LENGTH) {

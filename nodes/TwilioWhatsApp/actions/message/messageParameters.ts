@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { RetryPolicy } from '../../../shared/transport';
@@ -78,6 +78,39 @@ function stringList(value: unknown): string[] {
 	return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
+/**
+ * The template and its variables: version 1 has a SID and a JSON object; version 2 a picker and, unless the
+ * JSON mode is chosen, one field per variable of the template (n8n's resource mapper).
+ */
+function templateParameters(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	isTemplate: boolean,
+): Pick<MessageParameters, 'contentSid' | 'contentVariables' | 'templateVariableNames'> {
+	if (!isTemplate) return { contentSid: '', contentVariables: undefined };
+	const contentSid = String(
+		this.getNodeParameter('contentSid', itemIndex, '', { extractValue: true }) ?? '',
+	);
+	const fields =
+		this.getNode().typeVersion >= 2 &&
+		this.getNodeParameter('variablesMode', itemIndex, 'fields') === 'fields';
+	if (!fields)
+		return {
+			contentSid,
+			contentVariables: this.getNodeParameter('contentVariables', itemIndex, ''),
+		};
+	const mapped = this.getNodeParameter(
+		'templateVariables',
+		itemIndex,
+		{},
+	) as Partial<ResourceMapperValue>;
+	return {
+		contentSid,
+		contentVariables: mapped.value ?? {},
+		templateVariableNames: (mapped.schema ?? []).map((field) => field.id),
+	};
+}
+
 /** The message parameters of one item, as buildMessageForm takes them. */
 export function readMessageParameters(
 	this: IExecuteFunctions,
@@ -96,12 +129,7 @@ export function readMessageParameters(
 		body: content === 'text' ? String(this.getNodeParameter('body', itemIndex, '') ?? '') : '',
 		mediaUrls:
 			content === 'text' ? stringList(this.getNodeParameter('mediaUrls', itemIndex, [])) : [],
-		contentSid:
-			content === 'template'
-				? String(this.getNodeParameter('contentSid', itemIndex, '') ?? '')
-				: '',
-		contentVariables:
-			content === 'template' ? this.getNodeParameter('contentVariables', itemIndex, '') : undefined,
+		...templateParameters.call(this, itemIndex, content === 'template'),
 		statusCallback,
 		options: twilioOptionsOf(options),
 	};

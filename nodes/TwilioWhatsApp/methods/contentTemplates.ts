@@ -1,0 +1,89 @@
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	ResourceMapperFields,
+} from 'n8n-workflow';
+
+import { encodeForm, twilioApiRequest } from '../../shared/transport';
+import { literalPattern } from '../actions/contentTemplate/getMany.operation';
+import {
+	CONTENT_AND_APPROVALS_PATH,
+	CONTENT_PATH,
+} from '../actions/contentTemplate/contentParameters';
+import { placeholdersIn } from '../helpers/contentDefinition';
+import { approvalFields } from '../helpers/contentOutput';
+import { CONTENT_SID } from '../helpers/formFields';
+
+const PAGE_SIZE = 50;
+
+/** What the picker shows of a template: name, language, type and WhatsApp approval. */
+export function templateLabel(resource: IDataObject): string {
+	const types = Object.keys((resource.types as IDataObject | undefined) ?? {});
+	const type = (types.find((t) => t !== 'twilio/text') ?? types[0] ?? '').replace(/^\w+\//, '');
+	const status = approvalFields(resource.approval_requests).approvalStatus ?? 'unsubmitted';
+	const name = String(resource.friendly_name || resource.sid);
+	return `${name} (${resource.language ?? '?'}, ${type}, WhatsApp: ${status.replace('unsubmitted', 'not submitted')})`;
+}
+
+/**
+ * The Content Template picker's list: Twilio's `/v2/ContentAndApprovals`, searched by name and paged
+ * with Twilio's own next-page link as n8n's pagination token.
+ */
+export async function searchContentTemplates(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const search = (filter ?? '').trim();
+	const path =
+		paginationToken && paginationToken.startsWith(`${CONTENT_AND_APPROVALS_PATH}?`)
+			? paginationToken
+			: `${CONTENT_AND_APPROVALS_PATH}?${encodeForm({
+					PageSize: PAGE_SIZE,
+					ContentName: search ? literalPattern(search) : undefined,
+				})}`;
+	const page = await twilioApiRequest.call(this, { method: 'GET', product: 'content', path });
+	const contents = Array.isArray(page.contents) ? (page.contents as IDataObject[]) : [];
+	const next = (page.meta as IDataObject | undefined)?.next_page_url;
+	return {
+		results: contents.map((resource) => ({
+			name: templateLabel(resource),
+			value: String(resource.sid),
+			url: `https://console.twilio.com/us1/develop/sms/content-template-builder/template/${String(resource.sid)}`,
+		})),
+		paginationToken:
+			typeof next === 'string' && next ? new URL(next).pathname + new URL(next).search : undefined,
+	};
+}
+
+/** The template's variables as fields to fill, each with Twilio's sample value shown beside its name. */
+export async function getTemplateVariables(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
+	const sid = String(
+		this.getNodeParameter('contentSid', undefined, { extractValue: true }) ?? '',
+	).trim();
+	if (!CONTENT_SID.test(sid))
+		return { fields: [], emptyFieldsNotice: 'Pick a content template first' };
+	const resource = await twilioApiRequest.call(this, {
+		method: 'GET',
+		product: 'content',
+		path: `${CONTENT_PATH}/${sid}`,
+	});
+	const samples = (resource.variables as IDataObject | undefined) ?? {};
+	const names = [...new Set([...placeholdersIn(resource.types), ...Object.keys(samples)])];
+	return {
+		fields: names.map((name) => ({
+			id: name,
+			displayName:
+				samples[name] !== undefined ? `{{${name}}} (e.g. ${String(samples[name])})` : `{{${name}}}`,
+			required: true,
+			defaultMatch: false,
+			canBeUsedToMatch: false,
+			display: true,
+			type: 'string',
+		})),
+		emptyFieldsNotice: 'This template has no variables',
+	};
+}
