@@ -141,7 +141,7 @@ describe('templates in workflows', () => {
 				{
 					resource: 'contentTemplate',
 					operation: 'submitForApproval',
-					contentSid: '={{ $json.sid }}',
+					contentSid: '={{ $json.contentSid }}',
 					templateName: '={{ $json.friendlyName }}',
 					category: 'UTILITY',
 				},
@@ -154,12 +154,12 @@ describe('templates in workflows', () => {
 		const [created] = nodeOutput(execution, 'Create');
 		const [submitted] = nodeOutput(execution, 'Submit');
 		expect(submitted).toMatchObject({
-			sid: created.sid,
+			contentSid: created.contentSid,
 			approvalStatus: 'received',
 			approvalName: 'delivery_check',
 		});
 
-		mock.setApprovalStatus(String(created.sid), 'approved');
+		mock.setApprovalStatus(String(created.contentSid), 'approved');
 		const statusPath = 'e2e-content-status';
 		const statusId = await deploy('Content: approval status', [
 			webhookStartNode(
@@ -179,10 +179,10 @@ describe('templates in workflows', () => {
 				260,
 			),
 		]);
-		await n8n.post(statusPath, { sid: created.sid });
+		await n8n.post(statusPath, { sid: created.contentSid });
 		const [statusRun] = await newExecutions(n8n, statusId, 0);
 		expect(nodeOutput(statusRun, 'Status')[0]).toMatchObject({
-			sid: created.sid,
+			contentSid: created.contentSid,
 			approvalStatus: 'approved',
 		});
 	});
@@ -238,7 +238,7 @@ describe('templates in workflows', () => {
 		await n8n.post(path, { to: '+14155550177', name: 'Bea', time: '12:30' });
 		const [execution] = await newExecutions(n8n, id, 0);
 		const [sent] = nodeOutput(execution, 'Send Template');
-		const message = mock.messages.slice(start).find((m) => m.sid === sent.sid)!;
+		const message = mock.messages.slice(start).find((m) => m.sid === sent.messageSid)!;
 		expect(message.params).toMatchObject({
 			To: 'whatsapp:+14155550177',
 			ContentSid: sid,

@@ -93,7 +93,7 @@ describe('Content Template: Create', () => {
 			variables: { '1': 'Ana' },
 			approvalStatus: null,
 		});
-		expect(created.sid).toMatch(/^HX[0-9a-f]{32}$/);
+		expect(created.contentSid).toMatch(/^HX[0-9a-f]{32}$/);
 		expect(created.dateCreated).toMatch(/^\d{4}-\d\d-\d\dT/);
 	});
 
@@ -331,7 +331,7 @@ describe('Content Template: Create', () => {
 			[{ title: 'Fine' }, { title: 'A title that is far too long' }],
 			true,
 		);
-		expect(output![0][0].json.sid).toMatch(/^HX/);
+		expect(output![0][0].json.contentSid).toMatch(/^HX/);
 		expect(output![0][1].json.error).toMatchObject({
 			kind: 'validation',
 			message: expect.stringContaining('"Button 1 Title" is 28 characters'),
@@ -343,7 +343,7 @@ describe('Content Template: Create', () => {
 describe('Content Template: Get, Get Many, Delete, approval', () => {
 	it('creates, submits, reads the approval as Meta decides, and deletes', async () => {
 		const [created] = await json(quickReply({ friendlyName: 'approval_flow' }));
-		const sid = created.sid as string;
+		const sid = created.contentSid as string;
 
 		const [submitted] = await json({
 			operation: 'submitForApproval',
@@ -352,7 +352,7 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 			category: 'UTILITY',
 		});
 		expect(submitted).toMatchObject({
-			sid,
+			contentSid: sid,
 			approvalStatus: 'received',
 			approvalName: 'approval_flow',
 			approvalCategory: 'UTILITY',
@@ -364,7 +364,7 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 		mock.setApprovalStatus(sid, 'rejected', 'INVALID_FORMAT');
 		const [status] = await json({ operation: 'getApprovalStatus', contentSid: sid });
 		expect(status).toMatchObject({
-			sid,
+			contentSid: sid,
 			approvalStatus: 'rejected',
 			rejectionReason: 'INVALID_FORMAT',
 		});
@@ -372,14 +372,14 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 		mock.setApprovalStatus(sid, 'approved');
 		const [fetched] = await json({ operation: 'get', contentSid: sid });
 		expect(fetched).toMatchObject({
-			sid,
+			contentSid: sid,
 			friendlyName: 'approval_flow',
 			approvalStatus: 'approved',
 			rejectionReason: null,
 		});
 
 		const [deleted] = await json({ operation: 'delete', contentSid: sid });
-		expect(deleted).toEqual({ sid, deleted: true });
+		expect(deleted).toEqual({ contentSid: sid, deleted: true });
 		await expect(run({ operation: 'get', contentSid: sid })).rejects.toThrow('Twilio error 20404');
 	});
 

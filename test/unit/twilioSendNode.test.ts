@@ -565,6 +565,7 @@ describe('Description', () => {
 			'getMany',
 			'send',
 			'sendAndWait',
+			'showTypingIndicator',
 		]);
 	});
 });

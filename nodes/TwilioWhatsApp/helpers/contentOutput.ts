@@ -8,7 +8,7 @@ import { isoDate } from './messageOutput';
  * `content.v1.content.approval_fetch` (under `whatsapp`) of twilio-oai's twilio_content_v1.json.
  */
 export interface ContentOutput extends IDataObject {
-	sid: string | null;
+	contentSid: string | null;
 	friendlyName: string | null;
 	language: string | null;
 	contentTypes: string[];
@@ -47,7 +47,7 @@ export function approvalFields(approval: unknown) {
 
 export function contentOutput(resource: IDataObject, approval?: unknown): ContentOutput {
 	return {
-		sid: text(resource.sid),
+		contentSid: text(resource.sid),
 		friendlyName: text(resource.friendly_name),
 		language: text(resource.language),
 		contentTypes: Object.keys(objectOrEmpty(resource.types)),

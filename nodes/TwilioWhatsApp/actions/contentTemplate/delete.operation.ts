@@ -20,7 +20,7 @@ export async function execute(
 		perform: async ({ sid, path }, itemIndex) => {
 			// Twilio answers 204 No Content.
 			await twilioApiRequest.call(this, { method: 'DELETE', product: 'content', path, itemIndex });
-			return [{ sid, deleted: true }];
+			return [{ contentSid: sid, deleted: true }];
 		},
 	});
 }

@@ -17,7 +17,9 @@ export async function execute(
 		prepare: (itemIndex) => readContentPath(this, itemIndex),
 		perform: async (path, itemIndex) => {
 			const approval = await fetchApproval.call(this, path, itemIndex);
-			return [{ sid: approval.sid ?? null, ...approvalFields(approval.whatsapp), raw: approval }];
+			return [
+				{ contentSid: approval.sid ?? null, ...approvalFields(approval.whatsapp), raw: approval },
+			];
 		},
 	});
 }

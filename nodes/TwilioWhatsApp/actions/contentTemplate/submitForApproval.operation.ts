@@ -77,7 +77,7 @@ export async function execute(
 				json,
 				itemIndex,
 			});
-			return [{ sid, ...approvalFields(approval), raw: approval }];
+			return [{ contentSid: sid, ...approvalFields(approval), raw: approval }];
 		},
 	});
 }
