@@ -47,6 +47,7 @@ import type { TwilioRequestData } from './requestParams';
 import { readTwilioRequest } from './requestParams';
 import { signedUrlCandidates } from './signedUrl';
 import { EMPTY_TWIML, messageTwiml } from './twiml';
+import { showTypingIndicators } from './typingOnReceipt';
 
 /*
  * One request, in order: Basic auth (401) → Twilio signature (403) → event selection (200, no execution)
@@ -67,6 +68,7 @@ interface TriggerOptions {
 	ignoreDuplicates?: boolean;
 	maxMediaSizeMb?: number;
 	publicUrl?: string;
+	showTypingIndicator?: boolean;
 }
 
 function isSelected(events: EventSelection, kind: TwilioEventKind | undefined): boolean {
@@ -322,8 +324,13 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;
 		const token = items[0]?.json.idempotencyToken;
 		// Test events from the editor are not recorded: the published workflow must not take them for repeats.
-		if (options.ignoreDuplicates === false || this.getMode() === 'manual') return [items];
-		if (typeof token !== 'string' || token === '') return [items];
-		return (await isRepeatedDelivery(this, token)) ? [[]] : [items];
+		const checkRepeat =
+			options.ignoreDuplicates !== false &&
+			this.getMode() !== 'manual' &&
+			typeof token === 'string' &&
+			token !== '';
+		if (checkRepeat && (await isRepeatedDelivery(this, token))) return [[]];
+		if (options.showTypingIndicator) await showTypingIndicators(this, items);
+		return [items];
 	}
 }

@@ -262,6 +262,15 @@ export const TRIGGER_PROPERTIES: INodeProperties[] = [
 				description:
 					"The address Twilio calls, when it differs from n8n's own webhook URL (behind a reverse proxy or tunnel): an origin (the webhook path is added) or the full webhook URL. Used to check signatures and by automatic configuration.",
 			},
+			{
+				displayName: 'Show Typing Indicator on Inbound Messages',
+				name: 'showTypingIndicator',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to mark each inbound WhatsApp message as read and show "typing…" to its sender while the workflow prepares the reply (Twilio public beta). Starts once n8n has stored the execution, so Twilio never waits for it; the item\'s typingIndicator field says whether it was shown, and a warning says why not.',
+				displayOptions: { show: { '/verifySignature': [true] } },
+			},
 		],
 	},
 ];
