@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { parseTwilioWebhook } from '../../nodes/TwilioWhatsAppTrigger/parse';
+import { parseTwilioWebhook } from '../../nodes/shared/messageEvent';
 import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
 import * as twilio from '../fixtures/twilio/messages';
 import { executeNode } from '../helpers/inprocess';
