@@ -190,12 +190,13 @@ interface Deployment {
 async function deploy(options: {
 	webhooks: number;
 	env?: Record<string, string>;
-	/** A fresh database of this name instead of the one the script created, and an emptied Redis. */
-	database?: string;
+	/**
+	 * A fresh database of this name and an emptied Redis: the script's database belongs to the other
+	 * queue-mode test file's deployment and its encryption key.
+	 */
+	database: string;
 }) {
-	const backends = options.database
-		? withFreshStores(backendsFromEnv(), options.database)
-		: backendsFromEnv();
+	const backends = withFreshStores(backendsFromEnv(), options.database);
 	const files = await startFileHosts();
 	const cluster = await startQueueCluster(backends, {
 		workers: 1,
@@ -412,7 +413,7 @@ describe('two webhook processors behind one URL, one worker (binary data mode: n
 	let drained: boolean;
 
 	beforeAll(async () => {
-		deployment = await deploy({ webhooks: 2 });
+		deployment = await deploy({ webhooks: 2, database: 'n8n_scale_out' });
 		const { backends, workflows, n8n } = deployment;
 		const signedUrl = deployment.publicUrl(IDS.messages);
 		const at = (processor: number): Target => ({
