@@ -11,7 +11,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { TWILIO_CREDENTIAL_TYPE } from '../shared/credentials';
 import { webhook as sendAndWaitWebhook } from './actions/message/sendAndWait.operation';
 import { router } from './actions/router';
-import { getTemplateVariables, searchContentTemplates } from './methods/contentTemplates';
+import {
+	getFallbackTemplateVariables,
+	getTemplateVariables,
+	searchContentTemplates,
+} from './methods/contentTemplates';
 import { resumeWebhooks, versionProperties } from './actions/versionDescription';
 
 export class TwilioWhatsApp implements INodeType {
@@ -37,7 +41,7 @@ export class TwilioWhatsApp implements INodeType {
 
 	methods = {
 		listSearch: { searchContentTemplates },
-		resourceMapping: { getTemplateVariables },
+		resourceMapping: { getTemplateVariables, getFallbackTemplateVariables },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -6,8 +6,9 @@
  * - Send, a 2,500-character text: two messages, in order, listed as `parts` on the item.
  * - Send and Wait, a text of three parts whose second part meets a 500: the retry resumes at that part, each
  *   part is created once, and the execution waits for (and resumes with) the last part.
- * - Send and Wait with a fallback template: the text ends undelivered with 63016 (outside the 24-hour
- *   window), the node sends the approved template, waits for it, and resumes saying the fallback was used.
+ * - Send and Wait with a fallback template (version 2: picked from the list, variables as fields, loaded
+ *   through n8n's REST endpoint): the text ends undelivered with 63016 (outside the 24-hour window), the
+ *   node sends the approved template, waits for it, and resumes saying the fallback was used.
  */
 import { MOCK_NUMBERS, startMockTwilio, type MockMessage, type MockTwilio } from '../mock-twilio';
 import { plannedSteps } from '../mock-twilio/webhooks/statusCallbacks';
@@ -64,12 +65,13 @@ function sendNode(
 	name: string,
 	parameters: NodeParameters,
 	credential: Credential,
+	typeVersion = 1,
 ): WorkflowNode {
 	return {
 		id,
 		name,
 		type: SEND_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [260, 0],
 		parameters: { resource: 'message', content: 'text', ...parameters },
 		credentials: { twilioMessagingApi: { id: credential.id, name: credential.name } },
@@ -261,12 +263,19 @@ describe('Send and Wait with a Fallback Template When Outside the 24-Hour Window
 	let windowed: MockTwilio;
 	let workflowId = '';
 	let template = '';
+	let credential: Credential;
+	/** Version 2: the Content Template picker and the variables as fields. */
+	const FALLBACK_PICKED = (sid: string): NodeParameters => ({
+		useFallbackTemplate: true,
+		fallbackContentSid: { __rl: true, mode: 'list', value: sid },
+		fallbackVariablesMode: 'fields',
+	});
 
 	beforeAll(async () => {
 		// Holds its callbacks (the test sends them), and ends free-form WhatsApp outside the window with 63016.
 		windowed = await startMockTwilio({ callbackDelayMs: 3_600_000, enforceWhatsAppWindow: true });
 		template = await addApprovedTemplate(windowed, 'Hi {{1}}, please reply to continue.');
-		const credential = await createTwilioCredential(n8n, 'Twilio (fallback e2e)', windowed.url);
+		credential = await createTwilioCredential(n8n, 'Twilio (fallback e2e)', windowed.url);
 		workflowId = await deploy('twilio retry e2e: send and wait with fallback', [
 			webhookStartNode(
 				'7c8d9e0f-1a2b-4c3d-8e5f-6a7b8c9d0e43',
@@ -287,18 +296,39 @@ describe('Send and Wait with a Fallback Template When Outside the 24-Hour Window
 					waitUntil: 'delivered',
 					waitAmount: 30,
 					waitUnit: 'minutes',
-					options: {
-						fallbackTemplate: {
-							template: {
-								contentSid: template,
-								contentVariables: '={{ JSON.stringify({ 1: $json.body.name }) }}',
-							},
-						},
+					...FALLBACK_PICKED(template),
+					fallbackTemplateVariables: {
+						mappingMode: 'defineBelow',
+						value: { '1': '={{ $json.body.name }}' },
+						matchingColumns: [],
+						schema: [{ id: '1', displayName: '{{1}}', required: true, display: true }],
 					},
 				},
 				credential,
+				2,
 			),
 		]);
+	});
+
+	it("loads the picked fallback template's variables as fields through n8n's REST endpoint", async () => {
+		const fields = await n8n.rest<{ fields: Array<{ id: string; displayName: string }> }>(
+			'POST',
+			'/dynamic-node-parameters/resource-mapper-fields',
+			{
+				nodeTypeAndVersion: { name: SEND_TYPE, version: 2 },
+				credentials: { twilioMessagingApi: { id: credential.id, name: credential.name } },
+				currentNodeParameters: {
+					resource: 'message',
+					operation: 'sendAndWait',
+					channel: 'whatsapp',
+					content: 'text',
+					...FALLBACK_PICKED(template),
+				},
+				path: 'fallbackTemplateVariables',
+				methodName: 'getFallbackTemplateVariables',
+			},
+		);
+		expect(fields.fields).toEqual([expect.objectContaining({ id: '1', required: true })]);
 	});
 
 	afterAll(async () => {

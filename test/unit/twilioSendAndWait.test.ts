@@ -7,13 +7,20 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { parse as parseQuery } from 'querystring';
-import type { IDataObject, INodeExecutionData, INodeParameters, ISourceData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	ISourceData,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 
 import { waitKey } from '../../nodes/TwilioWhatsApp/helpers/delivery';
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { startHookProxy } from '../e2e/fixtures/twilio/heldCallbacks';
 import { addApprovedTemplate } from '../helpers/templates';
 import {
+	callNodeMethod,
 	callWebhook,
 	executeNode,
 	jsonItems,
@@ -118,6 +125,7 @@ async function sendAndWait(
 	item: IDataObject,
 	source?: ISourceData,
 	twilio: MockTwilio = mock,
+	typeVersion?: number,
 ) {
 	const setup: NodeSetup = {
 		nodeType,
@@ -125,6 +133,7 @@ async function sendAndWait(
 		credentials: credentials(twilio.url),
 		baseUrl: n8nUrl,
 		source,
+		typeVersion,
 	};
 	const input = jsonItems(item);
 	waiting = { setup, input };
@@ -433,9 +442,65 @@ describe('Send and Wait for Delivery Status', () => {
 	});
 });
 
+describe('Send and Wait with the Content Template picker (version 2)', () => {
+	it('loads the picked template variables as fields, sends the template with them and waits for it', async () => {
+		const template = mock.addContent({
+			language: 'en',
+			variables: { '1': 'Ana', day: 'Monday' },
+			types: { 'twilio/text': { body: 'Hi {{1}}, see you {{day}}.' } },
+		});
+		const picker = {
+			content: 'template',
+			contentSid: { __rl: true, mode: 'list', value: template },
+			variablesMode: 'fields',
+		};
+		const fields = await callNodeMethod<ResourceMapperFields>(
+			{ nodeType, parameters: parameters(picker), credentials: credentials(mock.url) },
+			'resourceMapping',
+			'getTemplateVariables',
+		);
+		expect(fields.fields.map((field) => field.id)).toEqual(['1', 'day']);
+
+		const to = '+14155550171';
+		const { output, waitTill } = await sendAndWait(
+			{
+				...picker,
+				templateVariables: {
+					mappingMode: 'defineBelow',
+					value: { '1': '={{ $json.name }}', day: 'Tuesday' },
+					matchingColumns: [],
+					schema: fields.fields,
+					attemptToConvertTypes: false,
+					convertFieldsToString: true,
+				},
+			},
+			{ to, name: 'Ida' },
+		);
+		expect(waitTill).toBeInstanceOf(Date);
+		const sent = mock.messages.find((message) => message.params.To === `whatsapp:${to}`);
+		expect(sent?.params).toMatchObject({
+			ContentSid: template,
+			ContentVariables: JSON.stringify({ '1': 'Ida', day: 'Tuesday' }),
+		});
+		expect(sent?.params.Body).toBeUndefined();
+		await mock.settled();
+		expect(resumeItem().json).toMatchObject({
+			messageSid: output![0][0].json.messageSid,
+			status: 'delivered',
+		});
+	});
+});
+
 describe('Fallback Template When Outside the 24-Hour Window', () => {
 	let windowed: MockTwilio;
 	const fallback = (contentSid: string) => ({
+		useFallbackTemplate: true,
+		fallbackContentSid: { __rl: true, mode: 'id', value: contentSid },
+		fallbackVariablesMode: 'json',
+		fallbackContentVariables: '={{ JSON.stringify({ 1: $json.name }) }}',
+	});
+	/** Version 1's shape: an option of the Options collection with a SID and JSON variables. */
+	const fallbackV1 = (contentSid: string) => ({
 		options: {
 			fallbackTemplate: {
 				template: { contentSid, contentVariables: '={{ JSON.stringify({ 1: $json.name }) }}' },
@@ -457,6 +522,7 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 	it('63016: sends the template to the same number, waits for it, and resumes saying the fallback was used and why', async () => {
 		const to = '+14155550161';
 		const template = await addApprovedTemplate(windowed, 'Hi {{1}}, please reply to continue.');
+		// The picker's By ID mode with the JSON variables mode; the From List mode and fields are below.
 		const { output, waitTill } = await sendAndWait(
 			fallback(template),
 			{ to, name: 'Ana' },
@@ -583,5 +649,111 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 			fallbackUsed: true,
 			replacedMessageSid: freeForm.resource.sid,
 		});
+	});
+	describe('picked with the Content Template picker (version 2)', () => {
+		const variableSchema = [
+			{
+				id: '1',
+				displayName: '{{1}}',
+				required: true,
+				defaultMatch: false,
+				display: true,
+				type: 'string' as const,
+			},
+		];
+		const picked = (contentSid: string, value: Record<string, string>): INodeParameters => ({
+			useFallbackTemplate: true,
+			fallbackContentSid: { __rl: true, mode: 'list', value: contentSid },
+			fallbackVariablesMode: 'fields',
+			fallbackTemplateVariables: {
+				mappingMode: 'defineBelow',
+				value,
+				matchingColumns: [],
+				schema: variableSchema,
+				attemptToConvertTypes: false,
+				convertFieldsToString: true,
+			},
+		});
+
+		it('63016: sends the picked template with its variables as fields, and resumes saying the fallback was used', async () => {
+			const to = '+14155550166';
+			const template = await addApprovedTemplate(windowed, 'Hi {{1}}, please reply.');
+			const { output } = await sendAndWait(
+				picked(template, { '1': '={{ $json.name }}' }),
+				{ to, name: 'Eve' },
+				undefined,
+				windowed,
+			);
+			await windowed.settled();
+			const [freeForm, sentTemplate] = createsOf(windowed, to);
+			expect(freeForm.resource.sid).toBe(output![0][0].json.messageSid);
+			expect(sentTemplate.params).toMatchObject({
+				ContentSid: template,
+				ContentVariables: '{"1":"Eve"}',
+			});
+			expect(resumeItem().json).toMatchObject({
+				messageSid: sentTemplate.resource.sid,
+				status: 'delivered',
+				fallbackUsed: true,
+				replacedMessageSid: freeForm.resource.sid,
+			});
+		});
+
+		it('an empty variable field stops the run before the text is sent', async () => {
+			const to = '+14155550168';
+			const template = await addApprovedTemplate(windowed, 'Hi {{1}}');
+			await expect(
+				sendAndWait(picked(template, { '1': '={{ $json.name }}' }), { to }, undefined, windowed),
+			).rejects.toThrow('The template variable {{1}} is empty');
+			expect(createsOf(windowed, to)).toHaveLength(0);
+		});
+
+		it("the switch off: the picker's values are ignored and a 63016 ends the wait as a failure", async () => {
+			const to = '+14155550169';
+			const template = await addApprovedTemplate(windowed, 'Hi {{1}}');
+			await sendAndWait(
+				{ ...picked(template, { '1': 'Gus' }), useFallbackTemplate: false },
+				{ to },
+				undefined,
+				windowed,
+			);
+			await windowed.settled();
+			expect(createsOf(windowed, to)).toHaveLength(1);
+			expect(resumeItem().json).toMatchObject({ status: 'undelivered', errorCode: 63016 });
+			expect(resumeItem().json).not.toHaveProperty('fallbackUsed');
+		});
+
+		it("offers the picked fallback template's variables as fields", async () => {
+			const template = windowed.addContent({
+				language: 'en',
+				variables: { '1': 'Ana' },
+				types: { 'twilio/text': { body: 'Hi {{1}}, your table at {{time}}.' } },
+			});
+			const fields = await callNodeMethod<ResourceMapperFields>(
+				{
+					nodeType,
+					parameters: parameters(picked(template, {})),
+					credentials: credentials(windowed.url),
+				},
+				'resourceMapping',
+				'getFallbackTemplateVariables',
+			);
+			expect(fields.fields.map((field) => [field.id, field.displayName])).toEqual([
+				['1', '{{1}} (e.g. Ana)'],
+				['time', '{{time}}'],
+			]);
+		});
+	});
+
+	it('version 1 keeps the option with a SID and JSON variables (workflows saved with it keep working)', async () => {
+		const to = '+14155550170';
+		const template = await addApprovedTemplate(windowed, 'Hi {{1}}');
+		await sendAndWait(fallbackV1(template), { to, name: 'Hal' }, undefined, windowed, 1);
+		await windowed.settled();
+		expect(createsOf(windowed, to)[1].params).toMatchObject({
+			ContentSid: template,
+			ContentVariables: '{"1":"Hal"}',
+		});
+		expect(resumeItem().json).toMatchObject({ fallbackUsed: true });
 	});
 });

@@ -3,72 +3,135 @@ import type { INodeProperties } from 'n8n-workflow';
 import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpers/formFields';
 import { MAX_TEXT_PARTS } from '../helpers/splitText';
 
+/** The parameters of one template choice: the picker, the variables mode, the variables as fields, as JSON. */
+export interface TemplateChoiceNames {
+	locator: string;
+	mode: string;
+	mapper: string;
+	json: string;
+	/** The resource mapper method that loads the variables of the template picked in `locator`. */
+	mapperMethod: string;
+	/** Put before the display names, so that two choices on one operation can be told apart. */
+	label: string;
+}
+
+/** The message's own template (Send, Send and Wait). */
+export const MESSAGE_TEMPLATE: TemplateChoiceNames = {
+	locator: 'contentSid',
+	mode: 'variablesMode',
+	mapper: 'templateVariables',
+	json: 'contentVariables',
+	mapperMethod: 'getTemplateVariables',
+	label: '',
+};
+
 /**
  * The Content Template picker: From List (Twilio's templates with language, type and WhatsApp approval)
- * or By ID. Exported so other operations can offer the same picker; read it with
- * `getNodeParameter('contentSid', i, '', { extractValue: true })`.
+ * or By ID. Read it with `getNodeParameter(<locator name>, i, '', { extractValue: true })`.
  */
-export const contentTemplateLocator: INodeProperties = {
-	displayName: 'Content Template',
-	name: 'contentSid',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description: 'An approved template is the only way to start a WhatsApp conversation',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchContentTemplates', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'HXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: '^HX[0-9a-fA-F]{32}$',
-						errorMessage: 'A Content Template SID is HX followed by 32 hexadecimal characters',
+export function contentTemplateLocator(names: TemplateChoiceNames): INodeProperties {
+	return {
+		displayName: names.label ? `${names.label} Template` : 'Content Template',
+		name: names.locator,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'An approved template is the only way to start a WhatsApp conversation',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchContentTemplates', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'HXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^HX[0-9a-fA-F]{32}$',
+							errorMessage: 'A Content Template SID is HX followed by 32 hexadecimal characters',
+						},
 					},
+				],
+			},
+		],
+	};
+}
+
+function contentVariablesJson(names: TemplateChoiceNames): INodeProperties {
+	return {
+		displayName: `${names.label} Content Variables`.trim(),
+		name: names.json,
+		type: 'json',
+		default: '{}',
+		description:
+			'Values for the template\'s placeholders, as a JSON object such as {"1": "Anna", "2": "12:30"}',
+	};
+}
+
+type ShowConditions = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+
+/**
+ * A template picked from the list with its variables as fields (n8n's resource mapper), or as one JSON
+ * object, shown where `show` holds.
+ */
+export function templateChoiceProperties(
+	names: TemplateChoiceNames,
+	show: ShowConditions,
+): INodeProperties[] {
+	return [
+		{ ...contentTemplateLocator(names), displayOptions: { show } },
+		{
+			displayName: `${names.label} Variables`.trim(),
+			name: names.mode,
+			type: 'options',
+			noDataExpression: true,
+			default: 'fields',
+			options: [
+				{
+					name: 'Fields',
+					value: 'fields',
+					description: 'One field per variable of the template; every one must be filled',
+				},
+				{
+					name: 'JSON',
+					value: 'json',
+					description: 'One JSON object, for expressions that build all variables at once',
 				},
 			],
+			displayOptions: { show },
 		},
-	],
-};
-
-/** The picked template's variables as fields (n8n's resource mapper). */
-export const templateVariablesMapper: INodeProperties = {
-	displayName: 'Template Variables',
-	name: 'templateVariables',
-	type: 'resourceMapper',
-	noDataExpression: true,
-	default: { mappingMode: 'defineBelow', value: null },
-	required: true,
-	typeOptions: {
-		loadOptionsDependsOn: ['contentSid.value'],
-		resourceMapper: {
-			resourceMapperMethod: 'getTemplateVariables',
-			mode: 'add',
-			fieldWords: { singular: 'variable', plural: 'variables' },
-			addAllFields: true,
-			multiKeyMatch: false,
-			supportAutoMap: false,
+		{
+			displayName: `${names.label} Template Variables`.trim(),
+			name: names.mapper,
+			type: 'resourceMapper',
+			noDataExpression: true,
+			default: { mappingMode: 'defineBelow', value: null },
+			required: true,
+			typeOptions: {
+				loadOptionsDependsOn: [`${names.locator}.value`],
+				resourceMapper: {
+					resourceMapperMethod: names.mapperMethod,
+					mode: 'add',
+					fieldWords: { singular: 'variable', plural: 'variables' },
+					addAllFields: true,
+					multiKeyMatch: false,
+					supportAutoMap: false,
+				},
+			},
+			displayOptions: { show: { ...show, [names.mode]: ['fields'] } },
 		},
-	},
-};
-
-const contentVariablesJson: INodeProperties = {
-	displayName: 'Content Variables',
-	name: 'contentVariables',
-	type: 'json',
-	default: '{}',
-	description:
-		'Values for the template\'s placeholders, as a JSON object such as {"1": "Anna", "2": "12:30"}',
-};
+		{
+			...contentVariablesJson(names),
+			displayOptions: { show: { ...show, [names.mode]: ['json'] } },
+		},
+	];
+}
 
 /** The message itself: shared by Send and by Send and Wait for Delivery Status. */
 export const messageProperties: INodeProperties[] = [
@@ -199,49 +262,13 @@ export const messageProperties: INodeProperties[] = [
 		description: 'From Messaging → Content Template Builder in the Twilio Console',
 		displayOptions: { show: { content: ['template'], '@version': [1] } },
 	},
+	...templateChoiceProperties(MESSAGE_TEMPLATE, {
+		content: ['template'],
+		'@version': [{ _cnd: { gte: 2 } }],
+	}),
 	{
-		...contentTemplateLocator,
-		displayOptions: { show: { content: ['template'], '@version': [{ _cnd: { gte: 2 } }] } },
-	},
-	{
-		displayName: 'Variables',
-		name: 'variablesMode',
-		type: 'options',
-		noDataExpression: true,
-		default: 'fields',
-		options: [
-			{
-				name: 'Fields',
-				value: 'fields',
-				description: 'One field per variable of the template; every one must be filled',
-			},
-			{
-				name: 'JSON',
-				value: 'json',
-				description: 'One JSON object, for expressions that build all variables at once',
-			},
-		],
-		displayOptions: { show: { content: ['template'], '@version': [{ _cnd: { gte: 2 } }] } },
-	},
-	{
-		...templateVariablesMapper,
-		displayOptions: {
-			show: {
-				content: ['template'],
-				variablesMode: ['fields'],
-				'@version': [{ _cnd: { gte: 2 } }],
-			},
-		},
-	},
-	{
-		...contentVariablesJson,
+		...contentVariablesJson(MESSAGE_TEMPLATE),
 		displayOptions: { show: { content: ['template'], '@version': [1] } },
-	},
-	{
-		...contentVariablesJson,
-		displayOptions: {
-			show: { content: ['template'], variablesMode: ['json'], '@version': [{ _cnd: { gte: 2 } }] },
-		},
 	},
 ];
 

@@ -265,16 +265,17 @@ export function templateFields(
 			`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
 			'Find it in the Twilio Console under Messaging → Content Template Builder.',
 		);
-	const variables = contentVariablesJson(contentVariables, fail);
-	const given = variables === undefined ? {} : (JSON.parse(variables) as Record<string, string>);
+	// Before the type check: a field whose expression found nothing is empty, not "not text".
+	const given = isPlainObject(contentVariables) ? contentVariables : {};
 	for (const name of declaredVariables) {
-		if ((given[name] ?? '').trim() === '')
+		const value = given[name];
+		if (value === undefined || value === null || String(value).trim() === '')
 			fail(
 				`The template variable {{${name}}} is empty`,
 				'Fill it in under Template Variables: Twilio would otherwise send the sample value.',
 			);
 	}
-	return { ContentSid: sid, ContentVariables: variables };
+	return { ContentSid: sid, ContentVariables: contentVariablesJson(contentVariables, fail) };
 }
 
 function contentFields(parameters: MessageParameters, fail: Fail): FormFields {

@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 
 import { encodeForm, twilioApiRequest } from '../../shared/transport';
+import { FALLBACK_TEMPLATE } from '../actions/message/fallbackTemplate';
+import { MESSAGE_TEMPLATE } from '../actions/common.descriptions';
 import { literalPattern } from '../actions/contentTemplate/getMany.operation';
 import {
 	CONTENT_AND_APPROVALS_PATH,
@@ -57,16 +59,17 @@ export async function searchContentTemplates(
 	};
 }
 
-/** The template's variables as fields to fill, each with Twilio's sample value shown beside its name. */
-export async function getTemplateVariables(
-	this: ILoadOptionsFunctions,
+/** The variables of the template picked in `locatorName`, as fields to fill, with Twilio's sample values. */
+async function variablesOfPickedTemplate(
+	ctx: ILoadOptionsFunctions,
+	locatorName: string,
 ): Promise<ResourceMapperFields> {
 	const sid = String(
-		this.getNodeParameter('contentSid', undefined, { extractValue: true }) ?? '',
+		ctx.getNodeParameter(locatorName, undefined, { extractValue: true }) ?? '',
 	).trim();
 	if (!CONTENT_SID.test(sid))
 		return { fields: [], emptyFieldsNotice: 'Pick a content template first' };
-	const resource = await twilioApiRequest.call(this, {
+	const resource = await twilioApiRequest.call(ctx, {
 		method: 'GET',
 		product: 'content',
 		path: `${CONTENT_PATH}/${sid}`,
@@ -86,4 +89,18 @@ export async function getTemplateVariables(
 		})),
 		emptyFieldsNotice: 'This template has no variables',
 	};
+}
+
+/** The message template's variables as fields. */
+export async function getTemplateVariables(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
+	return await variablesOfPickedTemplate(this, MESSAGE_TEMPLATE.locator);
+}
+
+/** The fallback template's variables (Send and Wait) as fields. */
+export async function getFallbackTemplateVariables(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
+	return await variablesOfPickedTemplate(this, FALLBACK_TEMPLATE.locator);
 }

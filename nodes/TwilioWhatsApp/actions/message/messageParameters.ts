@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IGetNodeParameterOptions,
+	NodeParameterValueType,
+	ResourceMapperValue,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { RetryPolicy } from '../../../shared/transport';
@@ -12,6 +18,8 @@ import type {
 	MessageParameters,
 	SenderKind,
 } from '../../helpers/formFields';
+import type { TemplateChoiceNames } from '../common.descriptions';
+import { MESSAGE_TEMPLATE } from '../common.descriptions';
 
 export const MESSAGES_PATH = '/2010-04-01/Accounts/{AccountSid}/Messages.json';
 
@@ -78,36 +86,54 @@ function stringList(value: unknown): string[] {
 	return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
+/** Reads one parameter of the node, for one item in execute() or for the request in webhook(). */
+export type ParameterReader = (
+	name: string,
+	fallback: unknown,
+	options?: IGetNodeParameterOptions,
+) => unknown;
+
+export function parameterReader(ctx: IExecuteFunctions, itemIndex: number): ParameterReader {
+	return (name, fallback, options) =>
+		ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType, options);
+}
+
+export type TemplateChoice = Pick<
+	MessageParameters,
+	'contentSid' | 'contentVariables' | 'templateVariableNames'
+>;
+
 /**
- * The template and its variables: version 1 has a SID and a JSON object; version 2 a picker and, unless the
- * JSON mode is chosen, one field per variable of the template (n8n's resource mapper).
+ * A template picked with the picker and its variables: one field per variable of the template (n8n's
+ * resource mapper) unless the JSON mode is chosen.
  */
-function templateParameters(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	isTemplate: boolean,
-): Pick<MessageParameters, 'contentSid' | 'contentVariables' | 'templateVariableNames'> {
-	if (!isTemplate) return { contentSid: '', contentVariables: undefined };
-	const contentSid = String(
-		this.getNodeParameter('contentSid', itemIndex, '', { extractValue: true }) ?? '',
-	);
-	const fields =
-		this.getNode().typeVersion >= 2 &&
-		this.getNodeParameter('variablesMode', itemIndex, 'fields') === 'fields';
-	if (!fields)
-		return {
-			contentSid,
-			contentVariables: this.getNodeParameter('contentVariables', itemIndex, ''),
-		};
-	const mapped = this.getNodeParameter(
-		'templateVariables',
-		itemIndex,
-		{},
-	) as Partial<ResourceMapperValue>;
+export function readTemplateChoice(
+	get: ParameterReader,
+	names: TemplateChoiceNames,
+): TemplateChoice {
+	const contentSid = String(get(names.locator, '', { extractValue: true }) ?? '');
+	if (get(names.mode, 'fields') !== 'fields')
+		return { contentSid, contentVariables: get(names.json, '') };
+	const mapped = get(names.mapper, {}) as Partial<ResourceMapperValue>;
 	return {
 		contentSid,
 		contentVariables: mapped.value ?? {},
 		templateVariableNames: (mapped.schema ?? []).map((field) => field.id),
+	};
+}
+
+/** The template and its variables: version 1 has a SID and a JSON object; version 2 the picker. */
+function templateParameters(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	isTemplate: boolean,
+): TemplateChoice {
+	if (!isTemplate) return { contentSid: '', contentVariables: undefined };
+	const get = parameterReader(this, itemIndex);
+	if (this.getNode().typeVersion >= 2) return readTemplateChoice(get, MESSAGE_TEMPLATE);
+	return {
+		contentSid: String(get(MESSAGE_TEMPLATE.locator, '') ?? ''),
+		contentVariables: get(MESSAGE_TEMPLATE.json, ''),
 	};
 }
 

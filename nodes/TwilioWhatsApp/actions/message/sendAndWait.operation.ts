@@ -6,6 +6,7 @@ import type {
 	INodeProperties,
 	IWebhookFunctions,
 	IWebhookResponseData,
+	NodeParameterValueType,
 } from 'n8n-workflow';
 import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
@@ -46,12 +47,19 @@ import {
 	showOnlyFor,
 	twilioMessageOptions,
 } from '../common.descriptions';
-import { fallbackTemplateFields, fallbackTemplateOption } from './fallbackTemplate';
+import {
+	fallbackTemplateFields,
+	fallbackTemplateOf,
+	fallbackTemplateOption,
+	fallbackTemplateProperties,
+} from './fallbackTemplate';
+import type { TemplateChoice } from './messageParameters';
 import {
 	failFor,
 	longTextOf,
 	MESSAGES_PATH,
 	messagePath,
+	parameterReader,
 	readMessageParameters,
 	retryPolicyOf,
 } from './messageParameters';
@@ -75,6 +83,22 @@ import {
  * item per run; a Loop Over Items node in front waits for each message in turn (the round key keeps a late
  * callback of an earlier round from resuming a later one).
  */
+
+function optionsOf(versionOptions: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Option',
+		options: alphabetical([
+			...versionOptions,
+			longTextOption,
+			retryOption,
+			...twilioMessageOptions,
+		]),
+	};
+}
 
 const properties: INodeProperties[] = [
 	{
@@ -131,18 +155,14 @@ const properties: INodeProperties[] = [
 			{ name: 'Days', value: 'days' },
 		],
 	},
+	...fallbackTemplateProperties,
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		default: {},
-		placeholder: 'Add Option',
-		options: alphabetical([
-			fallbackTemplateOption,
-			longTextOption,
-			retryOption,
-			...twilioMessageOptions,
-		]),
+		...optionsOf([fallbackTemplateOption]),
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		...optionsOf([]),
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 	},
 ];
 
@@ -190,7 +210,8 @@ export async function execute(
 	const zone = this.getTimezone();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	// Checked before sending, so a mistyped template stops the run before the text goes out.
-	const fallback = fallbackTemplateFields(options, fail) !== undefined;
+	const fallbackTemplate = fallbackTemplateOf(parameterReader(this, 0));
+	if (fallbackTemplate) fallbackTemplateFields(fallbackTemplate, fail);
 	const retry = retryPolicyOf(options);
 	const longText = longTextOf(options);
 	const sent = sentMessagesOf(this);
@@ -220,11 +241,11 @@ export async function execute(
 		return output;
 	}
 	const ended = lookupOutput(reached);
-	if (!fallback) return [{ json: ended, pairedItem: { item: 0 } }];
+	if (!fallbackTemplate) return [{ json: ended, pairedItem: { item: 0 } }];
 	if (!endedOutsideWindow(reached.status, reached.errorCode))
 		return [{ json: { ...ended, fallbackUsed: false }, pairedItem: { item: 0 } }];
 
-	const outcome = await sendFallbackTemplate(this, reached, waitKeyNow, retry);
+	const outcome = await sendFallbackTemplate(this, fallbackTemplate, reached, waitKeyNow, retry);
 	if ('error' in outcome)
 		return [
 			{
@@ -278,6 +299,7 @@ function resumeParams(waitKeyValue: string, replacedSid?: string): Record<string
  */
 async function sendFallbackTemplate(
 	ctx: IExecuteFunctions | IWebhookFunctions,
+	template: TemplateChoice,
 	replaced: IDataObject,
 	waitKeyValue: string,
 	retry: RetryPolicy,
@@ -285,13 +307,9 @@ async function sendFallbackTemplate(
 	const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 	const address = (party: unknown) => text((party as IDataObject | undefined)?.address);
 	try {
-		const fields = fallbackTemplateFields(
-			ctx.getNodeParameter('options', 0, {}) as IDataObject,
-			(message, description) => {
-				throw new NodeOperationError(ctx.getNode(), message, { description });
-			},
-		);
-		if (!fields) throw new NodeOperationError(ctx.getNode(), 'No fallback template is set');
+		const fields = fallbackTemplateFields(template, (message, description) => {
+			throw new NodeOperationError(ctx.getNode(), message, { description });
+		});
 		const response = await twilioApiRequest.call(ctx, {
 			method: 'POST',
 			path: MESSAGES_PATH,
@@ -392,7 +410,10 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 			return resume({ ...ended, ...fallbackUsedFields(replacedSid) });
 		}
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		if (options.fallbackTemplate === undefined) {
+		const fallbackTemplate = fallbackTemplateOf((name, fallback, parameterOptions) =>
+			this.getNodeParameter(name, fallback as NodeParameterValueType, parameterOptions),
+		);
+		if (fallbackTemplate === undefined) {
 			answer(200, `Status ${status} received`);
 			return resume(ended);
 		}
@@ -402,7 +423,13 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		}
 		// Twilio is answered first: the template's request must not hold up its callback.
 		answer(200, `Status ${status} received, sending the fallback template`);
-		const outcome = await sendFallbackTemplate(this, ended, requestKey, retryPolicyOf(options));
+		const outcome = await sendFallbackTemplate(
+			this,
+			fallbackTemplate,
+			ended,
+			requestKey,
+			retryPolicyOf(options),
+		);
 		if ('error' in outcome)
 			return resume({ ...ended, fallbackUsed: false, fallbackError: outcome.error });
 		return { noWebhookResponse: true };
