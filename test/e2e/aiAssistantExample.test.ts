@@ -22,7 +22,7 @@ import {
 	triggerUrl,
 	type WorkflowJson,
 } from './fixtures/twilio/workflows';
-import { getN8n, REPO_ROOT, type Credential } from './harness';
+import { getN8n, nodeOutput, REPO_ROOT, type Credential } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -109,7 +109,12 @@ describe('the WhatsApp AI assistant example', () => {
 			ALICE,
 			'When do you open on Saturday?',
 		);
+		// Shown by the trigger's option Show Typing Indicator on Inbound Messages, for that message.
 		expect(mock.typingIndicators.map((record) => record.messageId)).toContain(inboundSid);
+		const [execution] = await n8n.waitForExecutions(workflowId, 1);
+		expect(nodeOutput(execution, 'Incoming WhatsApp Message')).toEqual([
+			expect.objectContaining({ messageSid: inboundSid, typingIndicator: true }),
+		]);
 		expect(modelRequests).toHaveLength(1);
 		const [request] = modelRequests;
 		expect(request.body.stream).not.toBe(true);

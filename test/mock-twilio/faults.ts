@@ -22,8 +22,13 @@ export class Faults {
 	}
 
 	/** The rule to apply before handling a request, if any. */
-	beforeHandling(isCreate: boolean): FaultRule | undefined {
-		return this.pick((rule) => !rule.afterCreate && (rule.on !== 'create' || isCreate));
+	beforeHandling(isCreate: boolean, path: string): FaultRule | undefined {
+		return this.pick(
+			(rule) =>
+				!rule.afterCreate &&
+				(rule.on !== 'create' || isCreate) &&
+				(rule.path === undefined || rule.path === path),
+		);
 	}
 
 	/** The rule to apply to a message that was just created, if any. */

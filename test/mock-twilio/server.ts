@@ -14,6 +14,7 @@ import type {
 	MockTwilioOptions,
 	PhoneNumberResource,
 	RecordedRequest,
+	RequestHold,
 	TypingIndicatorRecord,
 	WhatsAppSenderResource,
 	SendInboundOptions,
@@ -68,6 +69,11 @@ export interface MockTwilio {
 	setFault(spec: FaultSpec): FaultRule;
 	clearFaults(): void;
 	setLatency(ms: number): void;
+	/**
+	 * Holds each request to `path` (after recording it) before answering it as usual: for `ms` each, or,
+	 * without `ms`, until release(). Replaces an earlier hold of the same path.
+	 */
+	holdRequests(path: string, ms?: number): RequestHold;
 	/** Time between a message's status changes (and their callbacks); applies to changes scheduled from now on. */
 	setCallbackDelay(ms: number): void;
 	/**
@@ -139,6 +145,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 	let callbackDelayMs = options.callbackDelayMs ?? 50;
 	let baseUrl = '';
 	let pause: { held: Promise<void>; release: () => void } | null = null;
+	const holds = new Map<string, (signal: AbortSignal) => Promise<boolean>>();
 	const publicUrl = () => options.publicUrl ?? baseUrl;
 
 	async function deliver(
@@ -248,7 +255,9 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		if (latencyMs > 0 && !(await tasks.sleep(latencyMs))) return void req.socket.destroy();
 
 		const isCreate = method === 'POST' && CREATE_PATH.test(url.pathname);
-		const fault = faults.beforeHandling(isCreate);
+		const hold = holds.get(url.pathname);
+		if (hold && !(await hold(tasks.signal))) return void req.socket.destroy();
+		const fault = faults.beforeHandling(isCreate, url.pathname);
 		if (fault) return applyFault(fault, req, res, record, errorResponse(faultError(fault)));
 
 		let response: ApiResponse;
@@ -329,6 +338,32 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		clearFaults: () => faults.clear(),
 		setLatency: (ms) => {
 			latencyMs = ms;
+		},
+		holdRequests: (path, ms) => {
+			let waiters: Array<(answered: boolean) => void> = [];
+			let released = false;
+			const release = () => {
+				released = true;
+				for (const answer of waiters) answer(true);
+				waiters = [];
+				if (holds.get(path) === hold) holds.delete(path);
+			};
+			const hold = (signal: AbortSignal): Promise<boolean> => {
+				if (ms !== undefined) return tasks.sleep(ms);
+				if (released) return Promise.resolve(true);
+				if (signal.aborted) return Promise.resolve(false);
+				return new Promise<boolean>((resolve) => {
+					waiters.push(resolve);
+					signal.addEventListener('abort', () => resolve(false), { once: true });
+				});
+			};
+			holds.set(path, hold);
+			return {
+				release,
+				get waiting() {
+					return waiters.length;
+				},
+			};
 		},
 		setCallbackDelay: (ms) => {
 			callbackDelayMs = ms;

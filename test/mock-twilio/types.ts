@@ -121,6 +121,16 @@ export interface FaultSpec {
 	afterCreate?: boolean;
 	/** Which requests it applies to (default any; `afterCreate` implies create). */
 	on?: 'any' | 'create';
+	/** Only requests to this path, such as `/v2/Indicators/Typing.json` (default every path). */
+	path?: string;
+}
+
+/** Requests to one path held before they are answered (MockTwilio.holdRequests). */
+export interface RequestHold {
+	/** Answers the held requests and stops holding new ones. */
+	release(): void;
+	/** Requests waiting now. */
+	readonly waiting: number;
 }
 
 export interface FaultRule extends FaultSpec {
