@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpers/formFields';
 import { MAX_TEXT_PARTS } from '../helpers/splitText';
@@ -512,3 +512,18 @@ export const returnAllOrLimit: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+/** Twilio's largest page; fewer requests for Return All. */
+const MAX_PAGE_SIZE = 1000;
+
+/** The item's Return All / Limit: at most `limit` records (all without one), `pageSize` per request. */
+export function readReturnLimit(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { limit: number | undefined; pageSize: number } {
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll
+		? undefined
+		: Math.max(1, Math.floor(Number(ctx.getNodeParameter('limit', itemIndex, 50))));
+	return { limit, pageSize: Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) };
+}

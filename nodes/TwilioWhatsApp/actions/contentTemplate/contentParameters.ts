@@ -28,12 +28,13 @@ export function contentPath(sid: string, fail: Fail, label = 'Content Template S
 	return `${CONTENT_PATH}/${trimmed}`;
 }
 
-/** The path of the item's "Content Template SID", checked. */
-export function readContentPath(ctx: IExecuteFunctions, itemIndex: number): string {
-	return contentPath(
-		String(ctx.getNodeParameter('contentSid', itemIndex, '')),
-		failFor(ctx, itemIndex),
-	);
+/** The item's "Content Template SID", checked, and the path of that Content resource. */
+export function readContentRef(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { contentSid: string; path: string } {
+	const contentSid = String(ctx.getNodeParameter('contentSid', itemIndex, '')).trim();
+	return { contentSid, path: contentPath(contentSid, failFor(ctx, itemIndex)) };
 }
 
 /** The WhatsApp approval of a Content resource (`approval_fetch` of twilio_content_v1.json). */

@@ -3,8 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { twilioApiRequest } from '../../../shared/transport';
 import { runForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
-import { failFor } from '../message/messageParameters';
-import { contentPath, contentSidProperty } from './contentParameters';
+import { contentSidProperty, readContentRef } from './contentParameters';
 
 export const description = showOnlyFor('contentTemplate', 'delete', [contentSidProperty]);
 
@@ -13,14 +12,11 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
-			const sid = String(this.getNodeParameter('contentSid', itemIndex, '')).trim();
-			return { sid, path: contentPath(sid, failFor(this, itemIndex)) };
-		},
-		perform: async ({ sid, path }, itemIndex) => {
+		prepare: (itemIndex) => readContentRef(this, itemIndex),
+		perform: async ({ contentSid, path }, itemIndex) => {
 			// Twilio answers 204 No Content.
 			await twilioApiRequest.call(this, { method: 'DELETE', product: 'content', path, itemIndex });
-			return [{ contentSid: sid, deleted: true }];
+			return [{ contentSid, deleted: true }];
 		},
 	});
 }

@@ -4,7 +4,7 @@ import { twilioApiRequest } from '../../../shared/transport';
 import { contentOutput } from '../../helpers/contentOutput';
 import { runForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
-import { contentSidProperty, fetchApproval, readContentPath } from './contentParameters';
+import { contentSidProperty, fetchApproval, readContentRef } from './contentParameters';
 
 export const description = showOnlyFor('contentTemplate', 'get', [contentSidProperty]);
 
@@ -13,8 +13,8 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => readContentPath(this, itemIndex),
-		perform: async (path, itemIndex) => {
+		prepare: (itemIndex) => readContentRef(this, itemIndex),
+		perform: async ({ path }, itemIndex) => {
 			const resource = await twilioApiRequest.call(this, {
 				method: 'GET',
 				product: 'content',

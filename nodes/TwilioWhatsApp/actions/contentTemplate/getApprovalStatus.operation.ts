@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { approvalFields } from '../../helpers/contentOutput';
 import { runForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
-import { contentSidProperty, fetchApproval, readContentPath } from './contentParameters';
+import { contentSidProperty, fetchApproval, readContentRef } from './contentParameters';
 
 export const description = showOnlyFor('contentTemplate', 'getApprovalStatus', [
 	contentSidProperty,
@@ -14,8 +14,8 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => readContentPath(this, itemIndex),
-		perform: async (path, itemIndex) => {
+		prepare: (itemIndex) => readContentRef(this, itemIndex),
+		perform: async ({ path }, itemIndex) => {
 			const approval = await fetchApproval.call(this, path, itemIndex);
 			return [
 				{ contentSid: approval.sid ?? null, ...approvalFields(approval.whatsapp), raw: approval },

@@ -9,10 +9,8 @@ import { encodeForm, twilioApiRequestAllItems } from '../../../shared/transport'
 import { CONTENT_TYPES } from '../../helpers/contentDefinition';
 import { contentOutput } from '../../helpers/contentOutput';
 import { runForEachItem } from '../../helpers/items';
-import { returnAllOrLimit, showOnlyFor } from '../common.descriptions';
+import { readReturnLimit, returnAllOrLimit, showOnlyFor } from '../common.descriptions';
 import { CONTENT_AND_APPROVALS_PATH } from './contentParameters';
-
-const MAX_PAGE_SIZE = 1000;
 
 export const APPROVAL_STATUSES = [
 	'approved',
@@ -103,15 +101,9 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
 		prepare: (itemIndex) => {
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-			const limit = returnAll
-				? undefined
-				: Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
+			const { limit, pageSize } = readReturnLimit(this, itemIndex);
 			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-			return {
-				limit,
-				path: contentListPath(filters, Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE)),
-			};
+			return { limit, path: contentListPath(filters, pageSize) };
 		},
 		perform: async ({ limit, path }, itemIndex) => {
 			const contents = await twilioApiRequestAllItems.call(this, {

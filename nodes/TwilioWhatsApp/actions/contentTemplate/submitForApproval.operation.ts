@@ -5,7 +5,7 @@ import { approvalFields } from '../../helpers/contentOutput';
 import { runForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
 import { failFor } from '../message/messageParameters';
-import { contentPath, contentSidProperty } from './contentParameters';
+import { contentSidProperty, readContentRef } from './contentParameters';
 
 /** WhatsApp template names: lowercase letters, digits and underscores, at most 512. */
 const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
@@ -51,8 +51,7 @@ export async function execute(
 	return await runForEachItem(this, items, {
 		prepare: (itemIndex) => {
 			const fail = failFor(this, itemIndex);
-			const sid = String(this.getNodeParameter('contentSid', itemIndex, '')).trim();
-			const path = contentPath(sid, fail);
+			const { contentSid, path } = readContentRef(this, itemIndex);
 			const name = String(this.getNodeParameter('templateName', itemIndex, '')).trim();
 			if (!TEMPLATE_NAME.test(name))
 				fail(
@@ -60,7 +59,7 @@ export async function execute(
 					'Use lowercase letters, digits and underscores only, for example order_shipped.',
 				);
 			return {
-				sid,
+				contentSid,
 				path,
 				// ContentApprovalRequest of twilio_content_v1.json: name and category only.
 				json: {
@@ -69,7 +68,7 @@ export async function execute(
 				},
 			};
 		},
-		perform: async ({ sid, path, json }, itemIndex) => {
+		perform: async ({ contentSid, path, json }, itemIndex) => {
 			const approval = await twilioApiRequest.call(this, {
 				method: 'POST',
 				product: 'content',
@@ -77,7 +76,7 @@ export async function execute(
 				json,
 				itemIndex,
 			});
-			return [{ contentSid: sid, ...approvalFields(approval), raw: approval }];
+			return [{ contentSid, ...approvalFields(approval), raw: approval }];
 		},
 	});
 }

@@ -4,8 +4,7 @@ import { twilioApiRequest } from '../../../shared/transport';
 import { runForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
 import { showOnlyFor } from '../common.descriptions';
-import { messageSidProperty } from './get.operation';
-import { failFor, messagePath } from './messageParameters';
+import { messageSidProperty, readMessageRef } from './messageParameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -22,12 +21,8 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) =>
-			messagePath(
-				String(this.getNodeParameter('messageSid', itemIndex) ?? ''),
-				failFor(this, itemIndex),
-			),
-		perform: async (path, itemIndex) => [
+		prepare: (itemIndex) => readMessageRef(this, itemIndex),
+		perform: async ({ path }, itemIndex) => [
 			messageOutput(
 				await twilioApiRequest.call(this, {
 					method: 'POST',

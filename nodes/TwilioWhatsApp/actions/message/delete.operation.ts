@@ -3,8 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { twilioApiRequest } from '../../../shared/transport';
 import { runForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
-import { messageSidProperty } from './get.operation';
-import { failFor, messagePath } from './messageParameters';
+import { messageSidProperty, readMessageRef } from './messageParameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -21,10 +20,7 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
-			const messageSid = String(this.getNodeParameter('messageSid', itemIndex) ?? '').trim();
-			return { messageSid, path: messagePath(messageSid, failFor(this, itemIndex)) };
-		},
+		prepare: (itemIndex) => readMessageRef(this, itemIndex),
 		perform: async ({ messageSid, path }, itemIndex) => {
 			// Twilio answers 204 No Content.
 			await twilioApiRequest.call(this, { method: 'DELETE', path, itemIndex });

@@ -4,17 +4,7 @@ import { twilioApiRequest } from '../../../shared/transport';
 import { runForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
 import { showOnlyFor } from '../common.descriptions';
-import { failFor, messagePath } from './messageParameters';
-
-export const messageSidProperty: INodeProperties = {
-	displayName: 'Message SID',
-	name: 'messageSid',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'SMxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-	description: 'The sid of the message, as the Send operation or the Twilio Trigger output it',
-};
+import { messageSidProperty, readMessageRef } from './messageParameters';
 
 const properties: INodeProperties[] = [messageSidProperty];
 
@@ -25,12 +15,8 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) =>
-			messagePath(
-				String(this.getNodeParameter('messageSid', itemIndex) ?? ''),
-				failFor(this, itemIndex),
-			),
-		perform: async (path, itemIndex) => [
+		prepare: (itemIndex) => readMessageRef(this, itemIndex),
+		perform: async ({ path }, itemIndex) => [
 			messageOutput(await twilioApiRequest.call(this, { method: 'GET', path, itemIndex })),
 		],
 	});

@@ -11,11 +11,8 @@ import { filterAddress } from '../../helpers/addresses';
 import { parseDateTime } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
-import { returnAllOrLimit, showOnlyFor } from '../common.descriptions';
+import { readReturnLimit, returnAllOrLimit, showOnlyFor } from '../common.descriptions';
 import { failFor, MESSAGES_PATH } from './messageParameters';
-
-/** Twilio's largest page; fewer requests for Return All. */
-const MAX_PAGE_SIZE = 1000;
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -102,16 +99,13 @@ export async function execute(
 	const zone = this.getTimezone();
 	return await runForEachItem(this, items, {
 		prepare: (itemIndex) => {
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-			const limit = returnAll
-				? undefined
-				: Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
+			const { limit, pageSize } = readReturnLimit(this, itemIndex);
 			const qs = listQuery(
 				this.getNodeParameter('filters', itemIndex, {}) as IDataObject,
 				zone,
 				failFor(this, itemIndex),
 			);
-			return { limit, qs: { ...qs, PageSize: Math.min(limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE) } };
+			return { limit, qs: { ...qs, PageSize: pageSize } };
 		},
 		perform: async ({ limit, qs }, itemIndex) => {
 			const messages = await twilioApiRequestAllItems.call(this, {

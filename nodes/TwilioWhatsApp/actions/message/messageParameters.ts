@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	IGetNodeParameterOptions,
 	NodeParameterValueType,
+	INodeProperties,
 	ResourceMapperValue,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -24,7 +25,7 @@ import { MESSAGE_TEMPLATE } from '../common.descriptions';
 export const MESSAGES_PATH = '/2010-04-01/Accounts/{AccountSid}/Messages.json';
 
 /** The "Message SID" parameter, trimmed, or a parameter problem when it is not a message SID. */
-export function checkedMessageSid(sid: string, fail: Fail): string {
+function checkedMessageSid(sid: string, fail: Fail): string {
 	const trimmed = sid.trim();
 	if (!MESSAGE_SID_PATTERN.test(trimmed))
 		fail(
@@ -36,7 +37,33 @@ export function checkedMessageSid(sid: string, fail: Fail): string {
 
 /** The path of one message; the SID is checked first because it becomes part of the URL. */
 export function messagePath(sid: string, fail: Fail): string {
-	return `/2010-04-01/Accounts/{AccountSid}/Messages/${checkedMessageSid(sid, fail)}.json`;
+	return pathOfMessage(checkedMessageSid(sid, fail));
+}
+
+function pathOfMessage(checkedSid: string): string {
+	return `/2010-04-01/Accounts/{AccountSid}/Messages/${checkedSid}.json`;
+}
+
+export const messageSidProperty: INodeProperties = {
+	displayName: 'Message SID',
+	name: 'messageSid',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'SMxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+	description: 'The sid of the message, as the Send operation or the Twilio Trigger output it',
+};
+
+/** The item's "Message SID", checked, and the path of that message. */
+export function readMessageRef(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { messageSid: string; path: string } {
+	const messageSid = checkedMessageSid(
+		String(ctx.getNodeParameter('messageSid', itemIndex) ?? ''),
+		failFor(ctx, itemIndex),
+	);
+	return { messageSid, path: pathOfMessage(messageSid) };
 }
 
 /** Raises a parameter problem of one item as a NodeOperationError that names the item. */

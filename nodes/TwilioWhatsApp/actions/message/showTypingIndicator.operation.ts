@@ -3,8 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { showTypingIndicator } from '../../../shared/typingIndicator';
 import { runForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
-import { messageSidProperty } from './get.operation';
-import { checkedMessageSid, failFor } from './messageParameters';
+import { messageSidProperty, readMessageRef } from './messageParameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,12 +28,8 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runForEachItem(this, items, {
-		prepare: (itemIndex) =>
-			checkedMessageSid(
-				String(this.getNodeParameter('messageSid', itemIndex) ?? ''),
-				failFor(this, itemIndex),
-			),
-		perform: async (messageSid, itemIndex) => {
+		prepare: (itemIndex) => readMessageRef(this, itemIndex),
+		perform: async ({ messageSid }, itemIndex) => {
 			await showTypingIndicator.call(this, messageSid, { itemIndex });
 			return [{ messageSid, typingIndicator: true }];
 		},
