@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { twilioErrorDetailsOf } from '../../shared/transport';
+import type { Fail } from './addresses';
 import { mapWithConcurrency } from './pool';
 
 /**
@@ -36,12 +37,23 @@ function asNodeError(
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
+/** Raises a parameter problem of one item as a NodeOperationError that names the item. */
+export function failFor(ctx: IExecuteFunctions, itemIndex: number): Fail {
+	return (message, description) => {
+		throw new NodeOperationError(ctx.getNode(), `${message} (item ${itemIndex})`, {
+			itemIndex,
+			description,
+		});
+	};
+}
+
 export interface ItemRun<Prepared> {
 	/**
-	 * Reads and checks one item's parameters, without calling Twilio. Every item is prepared before the first
-	 * one is performed, so an invalid item stops the node before anything was sent.
+	 * Reads and checks one item's parameters, without calling Twilio; `fail` raises a problem of this item.
+	 * Every item is prepared before the first one is performed, so an invalid item stops the node before
+	 * anything was sent.
 	 */
-	prepare: (itemIndex: number) => Prepared;
+	prepare: (itemIndex: number, fail: Fail) => Prepared;
 	/** Calls Twilio for one prepared item and returns its output records. */
 	perform: (prepared: Prepared, itemIndex: number) => Promise<IDataObject[]>;
 	concurrency?: number;
@@ -69,7 +81,7 @@ export async function runForEachItem<Prepared>(
 	const continueOnFail = ctx.continueOnFail();
 	const outcomes = items.map((_item, itemIndex): Outcome<Prepared> => {
 		try {
-			return { prepared: run.prepare(itemIndex) };
+			return { prepared: run.prepare(itemIndex, failFor(ctx, itemIndex)) };
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(ctx, error, itemIndex);
 			return { failed: errorItem(error, itemIndex) };
@@ -99,4 +111,13 @@ export async function runForEachItem<Prepared>(
 	return outcomes.flatMap((outcome, itemIndex) =>
 		'failed' in outcome ? [outcome.failed] : (byItem.get(itemIndex) ?? []),
 	);
+}
+
+/** The execute function of an operation that does `run` for every input item (see runForEachItem). */
+export function executeForEachItem<Prepared>(
+	run: (ctx: IExecuteFunctions) => ItemRun<Prepared>,
+): (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]> {
+	return async function (this: IExecuteFunctions, items: INodeExecutionData[]) {
+		return await runForEachItem(this, items, run(this));
+	};
 }

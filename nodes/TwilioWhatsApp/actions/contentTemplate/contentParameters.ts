@@ -11,7 +11,6 @@ import type {
 } from '../../helpers/contentDefinition';
 import { CONTENT_LIMITS } from '../../helpers/contentDefinition';
 import { CONTENT_SID } from '../../helpers/formFields';
-import { failFor } from '../message/messageParameters';
 
 /** Content API paths (content.twilio.com), as twilio-oai's twilio_content_v1.json and v2 name them. */
 export const CONTENT_PATH = '/v1/Content';
@@ -32,9 +31,10 @@ export function contentPath(sid: string, fail: Fail, label = 'Content Template S
 export function readContentRef(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	fail: Fail,
 ): { contentSid: string; path: string } {
 	const contentSid = String(ctx.getNodeParameter('contentSid', itemIndex, '')).trim();
-	return { contentSid, path: contentPath(contentSid, failFor(ctx, itemIndex)) };
+	return { contentSid, path: contentPath(contentSid, fail) };
 }
 
 /** The WhatsApp approval of a Content resource (`approval_fetch` of twilio_content_v1.json). */

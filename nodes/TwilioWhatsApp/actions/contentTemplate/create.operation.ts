@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
 import {
@@ -8,9 +8,8 @@ import {
 	CONTENT_TYPES,
 } from '../../helpers/contentDefinition';
 import { contentOutput } from '../../helpers/contentOutput';
-import { runForEachItem } from '../../helpers/items';
+import { executeForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
-import { failFor } from '../message/messageParameters';
 import {
 	CONTENT_PATH,
 	contentDefinitionProperties,
@@ -43,38 +42,32 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('contentTemplate', 'create', properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
-			const fail = failFor(this, itemIndex);
-			const friendlyName = String(this.getNodeParameter('friendlyName', itemIndex, '')).trim();
-			if (!friendlyName) fail('"Name" is empty', 'Give the template a name.');
-			const types = buildContentTypes(readContentDefinition(this, itemIndex), fail);
-			const variables = checkSampleValues(
-				types,
-				readSampleValues(this.getNodeParameter('variables', itemIndex, {}), fail),
-				fail,
-			);
-			return {
-				friendly_name: friendlyName,
-				language: checkLanguage(String(this.getNodeParameter('language', itemIndex, '')), fail),
-				variables,
-				types,
-			};
-		},
-		perform: async (json, itemIndex) => [
-			contentOutput(
-				await twilioApiRequest.call(this, {
-					method: 'POST',
-					product: 'content',
-					path: CONTENT_PATH,
-					json,
-					itemIndex,
-				}),
-			),
-		],
-	});
-}
+export const execute = executeForEachItem((ctx) => ({
+	prepare: (itemIndex, fail) => {
+		const friendlyName = String(ctx.getNodeParameter('friendlyName', itemIndex, '')).trim();
+		if (!friendlyName) fail('"Name" is empty', 'Give the template a name.');
+		const types = buildContentTypes(readContentDefinition(ctx, itemIndex), fail);
+		const variables = checkSampleValues(
+			types,
+			readSampleValues(ctx.getNodeParameter('variables', itemIndex, {}), fail),
+			fail,
+		);
+		return {
+			friendly_name: friendlyName,
+			language: checkLanguage(String(ctx.getNodeParameter('language', itemIndex, '')), fail),
+			variables,
+			types,
+		};
+	},
+	perform: async (json, itemIndex) => [
+		contentOutput(
+			await twilioApiRequest.call(ctx, {
+				method: 'POST',
+				product: 'content',
+				path: CONTENT_PATH,
+				json,
+				itemIndex,
+			}),
+		),
+	],
+}));

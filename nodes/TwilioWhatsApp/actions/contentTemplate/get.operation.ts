@@ -1,28 +1,21 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-
 import { twilioApiRequest } from '../../../shared/transport';
 import { contentOutput } from '../../helpers/contentOutput';
-import { runForEachItem } from '../../helpers/items';
+import { executeForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
 import { contentSidProperty, fetchApproval, readContentRef } from './contentParameters';
 
 export const description = showOnlyFor('contentTemplate', 'get', [contentSidProperty]);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => readContentRef(this, itemIndex),
-		perform: async ({ path }, itemIndex) => {
-			const resource = await twilioApiRequest.call(this, {
-				method: 'GET',
-				product: 'content',
-				path,
-				itemIndex,
-			});
-			const approval = await fetchApproval.call(this, path, itemIndex);
-			return [contentOutput(resource, approval.whatsapp)];
-		},
-	});
-}
+export const execute = executeForEachItem((ctx) => ({
+	prepare: (itemIndex, fail) => readContentRef(ctx, itemIndex, fail),
+	perform: async ({ path }, itemIndex) => {
+		const resource = await twilioApiRequest.call(ctx, {
+			method: 'GET',
+			product: 'content',
+			path,
+			itemIndex,
+		});
+		const approval = await fetchApproval.call(ctx, path, itemIndex);
+		return [contentOutput(resource, approval.whatsapp)];
+	},
+}));

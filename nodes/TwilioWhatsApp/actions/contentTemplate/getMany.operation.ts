@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { encodeForm, twilioApiRequestAllItems } from '../../../shared/transport';
 import { CONTENT_TYPES } from '../../helpers/contentDefinition';
 import { contentOutput } from '../../helpers/contentOutput';
-import { runForEachItem } from '../../helpers/items';
+import { executeForEachItem } from '../../helpers/items';
 import { readReturnLimit, returnAllOrLimit, showOnlyFor } from '../common.descriptions';
 import { CONTENT_AND_APPROVALS_PATH } from './contentParameters';
 
@@ -95,26 +90,21 @@ export function contentListPath(filters: IDataObject, pageSize: number): string 
 	return `${CONTENT_AND_APPROVALS_PATH}?${query}`;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
-			const { limit, pageSize } = readReturnLimit(this, itemIndex);
-			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-			return { limit, path: contentListPath(filters, pageSize) };
-		},
-		perform: async ({ limit, path }, itemIndex) => {
-			const contents = await twilioApiRequestAllItems.call(this, {
-				method: 'GET',
-				product: 'content',
-				path,
-				key: 'contents',
-				limit,
-				itemIndex,
-			});
-			return contents.map((resource) => contentOutput(resource));
-		},
-	});
-}
+export const execute = executeForEachItem((ctx) => ({
+	prepare: (itemIndex) => {
+		const { limit, pageSize } = readReturnLimit(ctx, itemIndex);
+		const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		return { limit, path: contentListPath(filters, pageSize) };
+	},
+	perform: async ({ limit, path }, itemIndex) => {
+		const contents = await twilioApiRequestAllItems.call(ctx, {
+			method: 'GET',
+			product: 'content',
+			path,
+			key: 'contents',
+			limit,
+			itemIndex,
+		});
+		return contents.map((resource) => contentOutput(resource));
+	},
+}));

@@ -1,10 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
 import { approvalFields } from '../../helpers/contentOutput';
-import { runForEachItem } from '../../helpers/items';
+import { executeForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
-import { failFor } from '../message/messageParameters';
 import { contentSidProperty, readContentRef } from './contentParameters';
 
 /** WhatsApp template names: lowercase letters, digits and underscores, at most 512. */
@@ -44,39 +43,33 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('contentTemplate', 'submitForApproval', properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
-			const fail = failFor(this, itemIndex);
-			const { contentSid, path } = readContentRef(this, itemIndex);
-			const name = String(this.getNodeParameter('templateName', itemIndex, '')).trim();
-			if (!TEMPLATE_NAME.test(name))
-				fail(
-					`"WhatsApp Template Name" "${name}" is not a WhatsApp template name`,
-					'Use lowercase letters, digits and underscores only, for example order_shipped.',
-				);
-			return {
-				contentSid,
-				path,
-				// ContentApprovalRequest of twilio_content_v1.json: name and category only.
-				json: {
-					name,
-					category: String(this.getNodeParameter('category', itemIndex, 'UTILITY')),
-				},
-			};
-		},
-		perform: async ({ contentSid, path, json }, itemIndex) => {
-			const approval = await twilioApiRequest.call(this, {
-				method: 'POST',
-				product: 'content',
-				path: `${path}/ApprovalRequests/whatsapp`,
-				json,
-				itemIndex,
-			});
-			return [{ contentSid, ...approvalFields(approval), raw: approval }];
-		},
-	});
-}
+export const execute = executeForEachItem((ctx) => ({
+	prepare: (itemIndex, fail) => {
+		const { contentSid, path } = readContentRef(ctx, itemIndex, fail);
+		const name = String(ctx.getNodeParameter('templateName', itemIndex, '')).trim();
+		if (!TEMPLATE_NAME.test(name))
+			fail(
+				`"WhatsApp Template Name" "${name}" is not a WhatsApp template name`,
+				'Use lowercase letters, digits and underscores only, for example order_shipped.',
+			);
+		return {
+			contentSid,
+			path,
+			// ContentApprovalRequest of twilio_content_v1.json: name and category only.
+			json: {
+				name,
+				category: String(ctx.getNodeParameter('category', itemIndex, 'UTILITY')),
+			},
+		};
+	},
+	perform: async ({ contentSid, path, json }, itemIndex) => {
+		const approval = await twilioApiRequest.call(ctx, {
+			method: 'POST',
+			product: 'content',
+			path: `${path}/ApprovalRequests/whatsapp`,
+			json,
+			itemIndex,
+		});
+		return [{ contentSid, ...approvalFields(approval), raw: approval }];
+	},
+}));

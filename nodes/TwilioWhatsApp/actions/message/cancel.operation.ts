@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
-import { runForEachItem } from '../../helpers/items';
+import { executeForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
 import { showOnlyFor } from '../common.descriptions';
 import { messageSidProperty, readMessageRef } from './messageParameters';
@@ -16,21 +16,16 @@ const properties: INodeProperties[] = [
 export const description = showOnlyFor('message', 'cancel', properties);
 
 /** Cancels a scheduled message (Twilio: update the Message with Status=canceled). */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => readMessageRef(this, itemIndex),
-		perform: async ({ path }, itemIndex) => [
-			messageOutput(
-				await twilioApiRequest.call(this, {
-					method: 'POST',
-					path,
-					form: { Status: 'canceled' },
-					itemIndex,
-				}),
-			),
-		],
-	});
-}
+export const execute = executeForEachItem((ctx) => ({
+	prepare: (itemIndex, fail) => readMessageRef(ctx, itemIndex, fail),
+	perform: async ({ path }, itemIndex) => [
+		messageOutput(
+			await twilioApiRequest.call(ctx, {
+				method: 'POST',
+				path,
+				form: { Status: 'canceled' },
+				itemIndex,
+			}),
+		),
+	],
+}));

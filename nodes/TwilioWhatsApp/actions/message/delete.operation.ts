@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { twilioApiRequest } from '../../../shared/transport';
-import { runForEachItem } from '../../helpers/items';
+import { executeForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
 import { messageSidProperty, readMessageRef } from './messageParameters';
 
@@ -15,16 +15,11 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('message', 'delete', properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => readMessageRef(this, itemIndex),
-		perform: async ({ messageSid, path }, itemIndex) => {
-			// Twilio answers 204 No Content.
-			await twilioApiRequest.call(this, { method: 'DELETE', path, itemIndex });
-			return [{ messageSid, deleted: true }];
-		},
-	});
-}
+export const execute = executeForEachItem((ctx) => ({
+	prepare: (itemIndex, fail) => readMessageRef(ctx, itemIndex, fail),
+	perform: async ({ messageSid, path }, itemIndex) => {
+		// Twilio answers 204 No Content.
+		await twilioApiRequest.call(ctx, { method: 'DELETE', path, itemIndex });
+		return [{ messageSid, deleted: true }];
+	},
+}));

@@ -1,18 +1,13 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { twilioApiRequestAllItems } from '../../../shared/transport';
 import type { Fail } from '../../helpers/addresses';
 import { filterAddress } from '../../helpers/addresses';
 import { parseDateTime } from '../../helpers/formFields';
-import { runForEachItem } from '../../helpers/items';
+import { executeForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
 import { readReturnLimit, returnAllOrLimit, showOnlyFor } from '../common.descriptions';
-import { failFor, MESSAGES_PATH } from './messageParameters';
+import { MESSAGES_PATH } from './messageParameters';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -92,23 +87,16 @@ export function listQuery(filters: IDataObject, zone: string, fail: Fail): IData
 	return qs;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	const zone = this.getTimezone();
-	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
-			const { limit, pageSize } = readReturnLimit(this, itemIndex);
-			const qs = listQuery(
-				this.getNodeParameter('filters', itemIndex, {}) as IDataObject,
-				zone,
-				failFor(this, itemIndex),
-			);
-			return { limit, qs: { ...qs, PageSize: pageSize } };
+export const execute = executeForEachItem((ctx) => {
+	const zone = ctx.getTimezone();
+	return {
+		prepare: (itemIndex, fail) => {
+			const { limit, pageSize } = readReturnLimit(ctx, itemIndex);
+			const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+			return { limit, qs: { ...listQuery(filters, zone, fail), PageSize: pageSize } };
 		},
 		perform: async ({ limit, qs }, itemIndex) => {
-			const messages = await twilioApiRequestAllItems.call(this, {
+			const messages = await twilioApiRequestAllItems.call(ctx, {
 				method: 'GET',
 				path: MESSAGES_PATH,
 				qs,
@@ -118,5 +106,5 @@ export async function execute(
 			});
 			return messages.map(messageOutput);
 		},
-	});
-}
+	};
+});

@@ -6,7 +6,6 @@ import type {
 	INodeProperties,
 	ResourceMapperValue,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { RetryPolicy } from '../../../shared/transport';
 import { DEFAULT_RETRY_POLICY } from '../../../shared/transport';
@@ -58,22 +57,13 @@ export const messageSidProperty: INodeProperties = {
 export function readMessageRef(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	fail: Fail,
 ): { messageSid: string; path: string } {
 	const messageSid = checkedMessageSid(
 		String(ctx.getNodeParameter('messageSid', itemIndex) ?? ''),
-		failFor(ctx, itemIndex),
+		fail,
 	);
 	return { messageSid, path: pathOfMessage(messageSid) };
-}
-
-/** Raises a parameter problem of one item as a NodeOperationError that names the item. */
-export function failFor(ctx: IExecuteFunctions, itemIndex: number): Fail {
-	return (message, description) => {
-		throw new NodeOperationError(ctx.getNode(), `${message} (item ${itemIndex})`, {
-			itemIndex,
-			description,
-		});
-	};
 }
 
 const TWILIO_OPTION_KEYS: Array<keyof MessageOptions> = [

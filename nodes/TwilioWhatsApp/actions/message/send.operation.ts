@@ -23,7 +23,7 @@ import {
 	showOnlyFor,
 	twilioMessageOptions,
 } from '../common.descriptions';
-import { failFor, longTextOf, readMessageParameters, retryPolicyOf } from './messageParameters';
+import { longTextOf, readMessageParameters, retryPolicyOf } from './messageParameters';
 
 // Twilio queues what it accepts and allows an account many concurrent API requests (20429 above that),
 // so 20 in flight costs nothing there and sends a batch about 20 round trips at a time.
@@ -209,9 +209,8 @@ export async function execute(
 	const sent = sentMessagesOf(this);
 
 	const output = await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
+		prepare: (itemIndex, fail) => {
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-			const fail = failFor(this, itemIndex);
 			const callback = statusCallbackUrl(
 				String(this.getNodeParameter('statusCallback', itemIndex, '') ?? ''),
 				correlationValuesOf(options),

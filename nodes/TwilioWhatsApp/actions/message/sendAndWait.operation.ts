@@ -34,7 +34,7 @@ import {
 	waitKey,
 } from '../../helpers/delivery';
 import { buildMessageForms } from '../../helpers/formFields';
-import { errorFields, runForEachItem } from '../../helpers/items';
+import { errorFields, failFor, runForEachItem } from '../../helpers/items';
 import type { MessageOutput } from '../../helpers/messageOutput';
 import { messageOutput } from '../../helpers/messageOutput';
 import { sendParts, sentItem } from '../../helpers/sendParts';
@@ -55,7 +55,6 @@ import {
 } from './fallbackTemplate';
 import type { TemplateChoice } from './messageParameters';
 import {
-	failFor,
 	longTextOf,
 	MESSAGES_PATH,
 	messagePath,

@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { showTypingIndicator } from '../../../shared/typingIndicator';
-import { runForEachItem } from '../../helpers/items';
+import { executeForEachItem } from '../../helpers/items';
 import { showOnlyFor } from '../common.descriptions';
 import { messageSidProperty, readMessageRef } from './messageParameters';
 
@@ -23,15 +23,10 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('message', 'showTypingIndicator', properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await runForEachItem(this, items, {
-		prepare: (itemIndex) => readMessageRef(this, itemIndex),
-		perform: async ({ messageSid }, itemIndex) => {
-			await showTypingIndicator.call(this, messageSid, { itemIndex });
-			return [{ messageSid, typingIndicator: true }];
-		},
-	});
-}
+export const execute = executeForEachItem((ctx) => ({
+	prepare: (itemIndex, fail) => readMessageRef(ctx, itemIndex, fail),
+	perform: async ({ messageSid }, itemIndex) => {
+		await showTypingIndicator.call(ctx, messageSid, { itemIndex });
+		return [{ messageSid, typingIndicator: true }];
+	},
+}));
