@@ -2,8 +2,8 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IGetNodeParameterOptions,
-	NodeParameterValueType,
 	INodeProperties,
+	NodeParameterValueType,
 	ResourceMapperValue,
 } from 'n8n-workflow';
 
