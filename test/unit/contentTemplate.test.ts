@@ -8,33 +8,18 @@ import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { twilioBaseUrl } from '../../nodes/shared/credentials';
 import { callNodeMethod, executeNode, jsonItems } from '../helpers/inprocess';
 import type { INodeListSearchResult, ResourceMapperFields } from 'n8n-workflow';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { MOCK_NUMBERS } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
-let mock: MockTwilio;
-
-beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1 });
-});
-afterAll(async () => {
-	await mock.close();
-});
-
-const credentials = () => ({
-	twilioMessagingApi: {
-		accountSid: DEFAULT_ACCOUNT.accountSid,
-		authType: 'authToken',
-		authToken: DEFAULT_ACCOUNT.authToken,
-		baseUrl: mock.url,
-	},
-});
+const mock = useMockTwilio();
 
 function run(parameters: INodeParameters, items: IDataObject[] = [{}], continueOnFail = false) {
 	return executeNode(
 		{
 			nodeType,
 			parameters: { resource: 'contentTemplate', ...parameters },
-			credentials: credentials(),
+			credentials: mockCredentials(mock().url),
 			continueOnFail,
 		},
 		jsonItems(...items),
@@ -47,7 +32,9 @@ async function json(parameters: INodeParameters, items?: IDataObject[]) {
 }
 
 const contentRequestsSince = (start: number) =>
-	mock.requests.slice(start).filter((r) => /^\/v[12]\/Content/.test(r.path));
+	mock()
+		.requests.slice(start)
+		.filter((r) => /^\/v[12]\/Content/.test(r.path));
 
 const buttons = (...titles: string[]) => ({
 	button: titles.map((title) => ({ title, id: title.toLowerCase() })),
@@ -66,7 +53,7 @@ const quickReply = (overrides: INodeParameters = {}): INodeParameters => ({
 
 describe('Content Template: Create', () => {
 	it('creates a quick reply template with sample values as Twilio JSON', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const [created] = await json(quickReply());
 		const [request] = contentRequestsSince(start);
 		expect(request.method).toBe('POST');
@@ -185,7 +172,7 @@ describe('Content Template: Create', () => {
 			{ 'twilio/text': { body: 'Hello {{name}}' } },
 		],
 	])('creates a %s template', async (_name, overrides, types) => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		await json(quickReply(overrides as INodeParameters));
 		const [request] = contentRequestsSince(start);
 		expect((request.json as IDataObject).types).toEqual(types);
@@ -319,13 +306,13 @@ describe('Content Template: Create', () => {
 			'"Card Subtitle" is 61 characters',
 		],
 	])('rejects %s before calling Twilio', async (_name, overrides, message) => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		await expect(run(quickReply(overrides as INodeParameters))).rejects.toThrow(message);
 		expect(contentRequestsSince(start)).toHaveLength(0);
 	});
 
 	it('puts an invalid item on the error output with Continue On Fail and creates the others', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const { output } = await run(
 			quickReply({ quickReplies: { button: [{ title: '={{ $json.title }}', id: '' }] } }),
 			[{ title: 'Fine' }, { title: 'A title that is far too long' }],
@@ -357,11 +344,11 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 			approvalName: 'approval_flow',
 			approvalCategory: 'UTILITY',
 		});
-		const approvalRequest = mock.requests.at(-1)!;
+		const approvalRequest = mock().requests.at(-1)!;
 		expect(approvalRequest.path).toBe(`/v1/Content/${sid}/ApprovalRequests/whatsapp`);
 		expect(approvalRequest.json).toEqual({ name: 'approval_flow', category: 'UTILITY' });
 
-		mock.setApprovalStatus(sid, 'rejected', 'INVALID_FORMAT');
+		mock().setApprovalStatus(sid, 'rejected', 'INVALID_FORMAT');
 		const [status] = await json({ operation: 'getApprovalStatus', contentSid: sid });
 		expect(status).toMatchObject({
 			contentSid: sid,
@@ -369,7 +356,7 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 			rejectionReason: 'INVALID_FORMAT',
 		});
 
-		mock.setApprovalStatus(sid, 'approved');
+		mock().setApprovalStatus(sid, 'approved');
 		const [fetched] = await json({ operation: 'get', contentSid: sid });
 		expect(fetched).toMatchObject({
 			contentSid: sid,
@@ -384,7 +371,7 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 	});
 
 	it('refuses a WhatsApp template name with capitals or spaces before calling Twilio', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		await expect(
 			run({
 				operation: 'submitForApproval',
@@ -398,7 +385,7 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 	it.each(['get', 'delete', 'getApprovalStatus', 'submitForApproval'])(
 		'%s checks the SID before putting it in a URL',
 		async (operation) => {
-			const start = mock.requests.length;
+			const start = mock().requests.length;
 			await expect(
 				run({ operation, contentSid: 'HX../../v1/Content', templateName: 'x' }),
 			).rejects.toThrow('is not a Content Template SID');
@@ -407,7 +394,7 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 	);
 
 	it('shows Twilio refusing a list picker for approval as the item error', async () => {
-		const sid = mock.addContent({
+		const sid = mock().addContent({
 			language: 'en',
 			types: {
 				'twilio/list-picker': { body: 'Pick', button: 'Menu', items: [{ id: 'a', item: 'A' }] },
@@ -428,12 +415,12 @@ describe('Content Template: Get, Get Many, Delete, approval', () => {
 
 	it('lists through page tokens with the filters Twilio supports and stops at Limit', async () => {
 		for (const name of ['promo (a)', 'promo (b)', 'promo (c)', 'promox'])
-			mock.addContent({
+			mock().addContent({
 				friendly_name: name,
 				language: 'es',
 				types: { 'twilio/text': { body: name } },
 			});
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const all = await json({
 			operation: 'getMany',
 			returnAll: true,
@@ -478,7 +465,7 @@ describe('Send with the Content Template picker (version 2)', () => {
 	const locator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
 	let sid: string;
 	beforeAll(() => {
-		sid = mock.addContent({
+		sid = mock().addContent({
 			friendly_name: 'shipping_update',
 			language: 'en',
 			variables: { '1': 'Ana', order: '#123' },
@@ -500,7 +487,7 @@ describe('Send with the Content Template picker (version 2)', () => {
 					content: 'template',
 					...parameters,
 				},
-				credentials: credentials(),
+				credentials: mockCredentials(mock().url),
 				continueOnFail,
 			},
 			jsonItems(...items),
@@ -527,12 +514,12 @@ describe('Send with the Content Template picker (version 2)', () => {
 
 	it('lists templates with language, type and WhatsApp approval, searched by name and paged by token', async () => {
 		for (let i = 0; i < 60; i++)
-			mock.addContent({
+			mock().addContent({
 				friendly_name: `bulk_${String(i).padStart(2, '0')}`,
 				language: 'es',
 				types: { 'twilio/quick-reply': { body: 'x', actions: [{ title: 'A', id: 'a' }] } },
 			});
-		const setup = { nodeType, parameters: {}, credentials: credentials() };
+		const setup = { nodeType, parameters: {}, credentials: mockCredentials(mock().url) };
 		const first = await callNodeMethod<INodeListSearchResult>(
 			setup,
 			'listSearch',
@@ -580,7 +567,7 @@ describe('Send with the Content Template picker (version 2)', () => {
 					content: 'template',
 					contentSid: locator(sid),
 				},
-				credentials: credentials(),
+				credentials: mockCredentials(mock().url),
 			},
 			'resourceMapping',
 			'getTemplateVariables',
@@ -597,7 +584,7 @@ describe('Send with the Content Template picker (version 2)', () => {
 	});
 
 	it('sends the picked template with the variables filled from the item', async () => {
-		const start = mock.messages.length;
+		const start = mock().messages.length;
 		await send(
 			{
 				contentSid: locator(sid),
@@ -611,7 +598,7 @@ describe('Send with the Content Template picker (version 2)', () => {
 			},
 			[{ to: '+14155550111', name: 'Bea', order: 'A-9' }],
 		);
-		const [message] = mock.messages.slice(start);
+		const [message] = mock().messages.slice(start);
 		expect(message.params).toMatchObject({
 			ContentSid: sid,
 			ContentVariables: JSON.stringify({ '1': 'Bea', order: 'A-9' }),
@@ -619,7 +606,7 @@ describe('Send with the Content Template picker (version 2)', () => {
 	});
 
 	it('names an empty template variable and sends nothing', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const { output } = await send(
 			{
 				contentSid: locator(sid, 'id'),
@@ -638,11 +625,11 @@ describe('Send with the Content Template picker (version 2)', () => {
 			kind: 'validation',
 			message: expect.stringContaining('The template variable {{order}} is empty'),
 		});
-		expect(mock.requests.length).toBe(start);
+		expect(mock().requests.length).toBe(start);
 	});
 
 	it('keeps a raw JSON mode for expressions that build every variable', async () => {
-		const start = mock.messages.length;
+		const start = mock().messages.length;
 		await send(
 			{
 				contentSid: locator(sid, 'id'),
@@ -651,11 +638,13 @@ describe('Send with the Content Template picker (version 2)', () => {
 			},
 			[{ to: '+14155550113', name: 'Cy' }],
 		);
-		expect(mock.messages.slice(start)[0].params.ContentVariables).toBe('{"1":"Cy","order":"B-1"}');
+		expect(mock().messages.slice(start)[0].params.ContentVariables).toBe(
+			'{"1":"Cy","order":"B-1"}',
+		);
 	});
 
 	it("reports a deleted template as Twilio's 21655 with a hint", async () => {
-		const gone = mock.addContent({ language: 'en', types: { 'twilio/text': { body: 'Hi' } } });
+		const gone = mock().addContent({ language: 'en', types: { 'twilio/text': { body: 'Hi' } } });
 		await json({ operation: 'delete', contentSid: gone });
 		const { output } = await send(
 			{ contentSid: locator(gone, 'id'), variablesMode: 'json', contentVariables: '{}' },

@@ -7,18 +7,11 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { executeNode, jsonItems } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { MOCK_NUMBERS } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
-let mock: MockTwilio;
-
-beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1 });
-});
-afterAll(async () => {
-	await mock.close();
-});
-afterEach(() => mock.clearFaults());
+const mock = useMockTwilio();
 
 function send(to: string, options: INodeParameters = {}) {
 	const parameters: INodeParameters = {
@@ -32,26 +25,19 @@ function send(to: string, options: INodeParameters = {}) {
 		body: 'fault test',
 		options,
 	};
-	const credentials = {
-		twilioMessagingApi: {
-			accountSid: DEFAULT_ACCOUNT.accountSid,
-			authType: 'authToken',
-			authToken: DEFAULT_ACCOUNT.authToken,
-			baseUrl: mock.url,
-		},
-	};
+	const credentials = mockCredentials(mock().url);
 	return executeNode({ nodeType, parameters, credentials, continueOnFail: true }, jsonItems({}));
 }
 
 const createsTo = (to: string) =>
-	mock.requests.filter(
+	mock().requests.filter(
 		(r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path) && r.form.To === to,
 	);
-const createdTo = (to: string) => mock.messages.filter((m) => m.params.To === to);
+const createdTo = (to: string) => mock().messages.filter((m) => m.params.To === to);
 
 describe('send-side faults', () => {
 	it('500 on create: reported as an API error and not repeated, since Twilio may have acted on it', async () => {
-		mock.setFault({ kind: '500', count: 1, on: 'create' });
+		mock().setFault({ kind: '500', count: 1, on: 'create' });
 		const to = '+14155550201';
 		const { output } = await send(to);
 		expect(output![0][0].json.error).toMatchObject({ kind: 'api', httpStatus: 500 });
@@ -59,7 +45,7 @@ describe('send-side faults', () => {
 	});
 
 	it('503 on create: retried, then sent exactly once', async () => {
-		mock.setFault({ kind: '503', count: 2, on: 'create' });
+		mock().setFault({ kind: '503', count: 2, on: 'create' });
 		const to = '+14155550202';
 		const { output } = await send(to, { maxRetries: 3 });
 		expect(output![0][0].json).toMatchObject({
@@ -71,7 +57,7 @@ describe('send-side faults', () => {
 	});
 
 	it('a dropped connection before Twilio created anything: a call error, and nothing created', async () => {
-		mock.setFault({ kind: 'drop', count: 1, on: 'create' });
+		mock().setFault({ kind: 'drop', count: 1, on: 'create' });
 		const to = '+14155550203';
 		const { output } = await send(to);
 		expect(output![0][0].json.error).toMatchObject({ kind: 'call', maybeProcessed: true });
@@ -79,7 +65,7 @@ describe('send-side faults', () => {
 	});
 
 	it('a stalled answer: a time-out call error after the request was sent, not repeated', async () => {
-		mock.setFault({ kind: 'stall', count: 1, on: 'create', afterCreate: true });
+		mock().setFault({ kind: 'stall', count: 1, on: 'create', afterCreate: true });
 		const to = '+14155550204';
 		const { output } = await send(to);
 		expect(output![0][0].json.error).toMatchObject({

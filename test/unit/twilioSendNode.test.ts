@@ -9,37 +9,21 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { executeNode, jsonItems } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
-let mock: MockTwilio;
-
-beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1 });
-});
-afterAll(async () => {
-	await mock.close();
-});
-afterEach(() => mock.clearFaults());
-
-const credentialsFor = (baseUrl: string) => ({
-	twilioMessagingApi: {
-		accountSid: DEFAULT_ACCOUNT.accountSid,
-		authType: 'authToken',
-		authToken: DEFAULT_ACCOUNT.authToken,
-		baseUrl,
-	},
-});
+const mock = useMockTwilio();
 
 function run(
 	parameters: INodeParameters,
 	items: IDataObject[] = [{}],
 	continueOnFail = false,
-	baseUrl = mock.url,
+	baseUrl = mock().url,
 	typeVersion?: number,
 ) {
 	return executeNode(
-		{ nodeType, parameters, credentials: credentialsFor(baseUrl), continueOnFail, typeVersion },
+		{ nodeType, parameters, credentials: mockCredentials(baseUrl), continueOnFail, typeVersion },
 		jsonItems(...items),
 	);
 }
@@ -57,13 +41,15 @@ const sms = (overrides: INodeParameters = {}): INodeParameters => ({
 });
 
 /** Messages the mock created since `start`, with their form parameters. */
-const createdSince = (start: number) => mock.messages.slice(start);
+const createdSince = (start: number) => mock().messages.slice(start);
 const createRequestsSince = (start: number) =>
-	mock.requests.slice(start).filter((r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path));
+	mock()
+		.requests.slice(start)
+		.filter((r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path));
 
 describe('Send', () => {
 	it('sends WhatsApp text with repeated MediaUrl keys and a status callback with correlation values', async () => {
-		const start = mock.messages.length;
+		const start = mock().messages.length;
 		const { output } = await run(
 			{
 				...sms({ channel: 'whatsapp', from: MOCK_NUMBERS.whatsapp }),
@@ -98,13 +84,13 @@ describe('Send', () => {
 	});
 
 	it('sends every Twilio option with a Messaging Service and a schedule', async () => {
-		const start = mock.messages.length;
+		const start = mock().messages.length;
 		const sendAt = new Date(Date.now() + 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 		const { output } = await run(
 			{
 				...sms({
 					sender: 'messagingService',
-					messagingServiceSid: mock.messagingServices[0].sid,
+					messagingServiceSid: mock().messagingServices[0].sid,
 					from: '',
 				}),
 				options: {
@@ -130,7 +116,7 @@ describe('Send', () => {
 		const [message] = createdSince(start);
 		expect(message.params).toEqual({
 			To: '+14155550100',
-			MessagingServiceSid: mock.messagingServices[0].sid,
+			MessagingServiceSid: mock().messagingServices[0].sid,
 			Body: 'See you tomorrow',
 			ValidityPeriod: '900',
 			ScheduleType: 'fixed',
@@ -151,8 +137,11 @@ describe('Send', () => {
 	});
 
 	it('sends a Content Template with a SID and JSON variables in version 1', async () => {
-		const start = mock.messages.length;
-		const sid = mock.addContent({ language: 'en', types: { 'twilio/text': { body: 'Hi {{1}}' } } });
+		const start = mock().messages.length;
+		const sid = mock().addContent({
+			language: 'en',
+			types: { 'twilio/text': { body: 'Hi {{1}}' } },
+		});
 		await run(
 			{
 				...sms({ channel: 'whatsapp', from: MOCK_NUMBERS.whatsapp, content: 'template' }),
@@ -161,7 +150,7 @@ describe('Send', () => {
 			},
 			[{ to: '+14155550101', name: 'Anna' }],
 			false,
-			mock.url,
+			mock().url,
 			1,
 		);
 		const [message] = createdSince(start);
@@ -173,7 +162,7 @@ describe('Send', () => {
 	});
 
 	it('checks every item before sending anything, and names the item and value', async () => {
-		const start = mock.messages.length;
+		const start = mock().messages.length;
 		const items = [
 			{ to: '+14155550102', body: 'ok' },
 			{ to: '555-0102', body: 'bad number' },
@@ -208,18 +197,18 @@ describe('Send', () => {
 			'outside the window Twilio allows',
 		],
 	])('rejects %s before calling Twilio', async (_name, item, overrides, message) => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		await expect(
 			run(sms(overrides as INodeParameters), [{ to: '+14155550103', ...item }]),
 		).rejects.toThrow(`${message}`);
 		await expect(
 			run(sms(overrides as INodeParameters), [{ to: '+14155550103', ...item }]),
 		).rejects.toThrow('(item 0)');
-		expect(mock.requests.length).toBe(start);
+		expect(mock().requests.length).toBe(start);
 	});
 
 	it('with Continue On Fail, marks invalid items as validation errors and sends the others', async () => {
-		const start = mock.messages.length;
+		const start = mock().messages.length;
 		const { output } = await run(
 			sms(),
 			[
@@ -280,9 +269,9 @@ describe('Send', () => {
 	});
 
 	it('retries 429 as Retry-After says, and sends once', async () => {
-		const messages = mock.messages.length;
-		const requests = mock.requests.length;
-		mock.setFault({ kind: '429', count: 2, retryAfterSeconds: 0, on: 'create' });
+		const messages = mock().messages.length;
+		const requests = mock().requests.length;
+		mock().setFault({ kind: '429', count: 2, retryAfterSeconds: 0, on: 'create' });
 		const { output } = await run(sms(), [{ to: '+14155550107', body: 'retry me' }]);
 		expect(createRequestsSince(requests).map((r) => r.status)).toEqual([429, 429, 201]);
 		expect(createdSince(messages)).toHaveLength(1);
@@ -290,8 +279,8 @@ describe('Send', () => {
 	});
 
 	it('stops retrying after "Retries on Rate Limit" and reports 20429', async () => {
-		const requests = mock.requests.length;
-		mock.setFault({ kind: '429', count: 5, retryAfterSeconds: 0, on: 'create' });
+		const requests = mock().requests.length;
+		mock().setFault({ kind: '429', count: 5, retryAfterSeconds: 0, on: 'create' });
 		const { output } = await run(
 			sms({ options: { maxRetries: 1 } }),
 			[{ to: '+14155550108', body: 'x' }],
@@ -302,9 +291,9 @@ describe('Send', () => {
 	});
 
 	it('never repeats a create when the connection drops after Twilio created the message', async () => {
-		const messages = mock.messages.length;
-		const requests = mock.requests.length;
-		mock.setFault({ kind: 'drop', afterCreate: true, count: 1 });
+		const messages = mock().messages.length;
+		const requests = mock().requests.length;
+		mock().setFault({ kind: 'drop', afterCreate: true, count: 1 });
 		const { output } = await run(sms(), [{ to: '+14155550109', body: 'only once' }], true);
 		expect(createRequestsSince(requests)).toHaveLength(1);
 		expect(createdSince(messages)).toHaveLength(1);
@@ -316,7 +305,7 @@ describe('Send', () => {
 	});
 
 	it('sends many items with concurrency and pacing, each exactly once, in input order', async () => {
-		const start = mock.messages.length;
+		const start = mock().messages.length;
 		const items = Array.from({ length: 12 }, (_, i) => ({
 			to: `+1415555${String(1000 + i)}`,
 			body: `message ${i}`,
@@ -339,13 +328,13 @@ describe('Send', () => {
 	});
 
 	it('rejects an impossible pacing range before sending', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		await expect(
 			run(sms({ options: { pacing: { settings: { mode: 'random', minMs: 10, maxMs: 1 } } } }), [
 				{ to: '+14155550110', body: 'x' },
 			]),
 		).rejects.toThrow('larger than the maximum');
-		expect(mock.requests.length).toBe(start);
+		expect(mock().requests.length).toBe(start);
 	});
 });
 
@@ -406,7 +395,7 @@ describe('Get, Cancel, Delete', () => {
 
 	it('gets a message by SID', async () => {
 		const sid = await sidOf(sms(), { to: '+14155550120', body: 'get me' });
-		await mock.settled();
+		await mock().settled();
 		const { output } = await run({ resource: 'message', operation: 'get', messageSid: sid });
 		expect(output![0][0].json).toMatchObject({
 			messageSid: sid,
@@ -434,7 +423,7 @@ describe('Get, Cancel, Delete', () => {
 		const sid = await sidOf(
 			sms({
 				sender: 'messagingService',
-				messagingServiceSid: mock.messagingServices[0].sid,
+				messagingServiceSid: mock().messagingServices[0].sid,
 				from: '',
 				options: { sendAt },
 			}),
@@ -443,9 +432,12 @@ describe('Get, Cancel, Delete', () => {
 				body: 'later',
 			},
 		);
-		const requests = mock.requests.length;
+		const requests = mock().requests.length;
 		const { output } = await run({ resource: 'message', operation: 'cancel', messageSid: sid });
-		expect(mock.requests[requests]).toMatchObject({ method: 'POST', form: { Status: 'canceled' } });
+		expect(mock().requests[requests]).toMatchObject({
+			method: 'POST',
+			form: { Status: 'canceled' },
+		});
 		expect(output![0][0].json).toMatchObject({
 			messageSid: sid,
 			status: 'canceled',
@@ -455,13 +447,13 @@ describe('Get, Cancel, Delete', () => {
 
 	it('deletes a finished message', async () => {
 		const sid = await sidOf(sms(), { to: '+14155550122', body: 'delete me' });
-		await mock.settled();
+		await mock().settled();
 		const { output } = await run({ resource: 'message', operation: 'delete', messageSid: sid });
 		expect(output![0][0]).toEqual({
 			json: { messageSid: sid, deleted: true },
 			pairedItem: { item: 0 },
 		});
-		expect(mock.messages.find((m) => m.sid === sid)?.deleted).toBe(true);
+		expect(mock().messages.find((m) => m.sid === sid)?.deleted).toBe(true);
 	});
 });
 
@@ -473,7 +465,7 @@ describe('Get Many', () => {
 		// through the mock's API: the node's own sending is tested above.
 		const auth = `Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString('base64')}`;
 		const create = (i: number) =>
-			fetch(`${mock.url}/2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages.json`, {
+			fetch(`${mock().url}/2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages.json`, {
 				method: 'POST',
 				headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
 				body: new URLSearchParams({ To: recipient, From: MOCK_NUMBERS.sms, Body: `bulk ${i}` }),
@@ -483,16 +475,16 @@ describe('Get Many', () => {
 				Array.from({ length: Math.min(50, 1003 - batch) }, (_, i) => create(batch + i)),
 			);
 		}
-		await mock.settled();
+		await mock().settled();
 	}, 120_000);
 
 	const listRequestsSince = (start: number) =>
-		mock.requests
-			.slice(start)
+		mock()
+			.requests.slice(start)
 			.filter((r) => r.method === 'GET' && /\/Messages\.json$/.test(r.path));
 
 	it('returns all pages with Return All, following next_page_uri', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const { output } = await run({
 			resource: 'message',
 			operation: 'getMany',
@@ -508,7 +500,7 @@ describe('Get Many', () => {
 	});
 
 	it('stops at the limit', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const { output } = await run({
 			resource: 'message',
 			operation: 'getMany',
@@ -522,7 +514,7 @@ describe('Get Many', () => {
 	});
 
 	it('sends the date filters as Twilio names them', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const today = new Date().toISOString().slice(0, 10);
 		const { output } = await run({
 			resource: 'message',

@@ -7,18 +7,11 @@ import { createRunExecutionData } from 'n8n-workflow';
 
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { executeNode, jsonItems, runInWorkflow, type NodeSetup } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { MOCK_NUMBERS } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
-let mock: MockTwilio;
-
-beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1 });
-});
-afterAll(async () => {
-	await mock.close();
-});
-afterEach(() => mock.clearFaults());
+const mock = useMockTwilio();
 
 const RETRY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 };
 /** Twilio's magic To that its test credentials refuse with 21211, as the mock does. */
@@ -40,22 +33,15 @@ function setup(parameters: INodeParameters, continueOnFail = false): NodeSetup {
 			options: {},
 			...parameters,
 		},
-		credentials: {
-			twilioMessagingApi: {
-				accountSid: DEFAULT_ACCOUNT.accountSid,
-				authType: 'authToken',
-				authToken: DEFAULT_ACCOUNT.authToken,
-				baseUrl: mock.url,
-			},
-		},
+		credentials: mockCredentials(mock().url),
 	};
 }
 
 const createsTo = (to: string) =>
-	mock.requests.filter(
+	mock().requests.filter(
 		(r) => r.method === 'POST' && /\/Messages\.json$/.test(r.path) && r.form.To === to,
 	);
-const createdTo = (to: string) => mock.messages.filter((m) => m.params.To === to);
+const createdTo = (to: string) => mock().messages.filter((m) => m.params.To === to);
 
 function testedOutput(run: IRun): IDataObject[] {
 	const runs = run.data.resultData.runData['Twilio WhatsApp/SMS'] ?? [];
@@ -85,7 +71,7 @@ describe("Retry On Fail under n8n's WorkflowExecute", () => {
 
 	it('a transient 500 on the second item: the retry sends only that one, and the output has all three', async () => {
 		const numbers = [nextNumber(), nextNumber(), nextNumber()];
-		mock.setFault({ kind: '500', count: 1, ratio: 0.5, on: 'create' });
+		mock().setFault({ kind: '500', count: 1, ratio: 0.5, on: 'create' });
 		const run = await runInWorkflow(
 			setup({ options: { concurrency: 1 } }),
 			jsonItems(...numbers.map((to, index) => ({ to, text: `message ${index}` }))),
@@ -122,7 +108,7 @@ describe("Retry On Fail under n8n's WorkflowExecute", () => {
 
 	it('a request that may have reached Twilio is not sent again by a retry, and the error says why', async () => {
 		const to = nextNumber();
-		mock.setFault({ kind: 'drop', count: 1, on: 'create', afterCreate: true });
+		mock().setFault({ kind: 'drop', count: 1, on: 'create', afterCreate: true });
 		const run = await runInWorkflow(setup({}), jsonItems({ to, text: 'maybe' }), RETRY);
 		expect(run.data.resultData.error?.message).toMatch(
 			/may have been sent by an earlier try, so it is not sent again/,
@@ -203,7 +189,7 @@ describe('Long Text: Split Into Several Messages', () => {
 
 	it('a failure part-way says which parts went out (Continue On Fail)', async () => {
 		const to = nextNumber();
-		mock.setFault({ kind: '500', count: 1, ratio: 0.5, on: 'create' });
+		mock().setFault({ kind: '500', count: 1, ratio: 0.5, on: 'create' });
 		const { output } = await executeNode(
 			setup({ options: { longText: 'split' } }, true),
 			jsonItems({ to, text: longText }),
@@ -218,7 +204,7 @@ describe('Long Text: Split Into Several Messages', () => {
 
 	it('under Retry On Fail a part-way failure resumes with the next part: every part sent once, in order', async () => {
 		const to = nextNumber();
-		mock.setFault({ kind: '500', count: 1, ratio: 0.5, on: 'create' });
+		mock().setFault({ kind: '500', count: 1, ratio: 0.5, on: 'create' });
 		const run = await runInWorkflow(
 			setup({ options: { longText: 'split' } }),
 			jsonItems({ to, text: longText }),

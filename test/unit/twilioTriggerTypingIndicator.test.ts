@@ -1,7 +1,7 @@
 /**
  * The Twilio Trigger's "Show Typing Indicator on Inbound Messages": the trigger's execute() (which n8n
  * runs first in the execution a request started, after storing it and answering Twilio) run in-process
- * on items parsed from Twilio's documented webhooks, against the Twilio mock.
+ * on items parsed from Twilio's documented webhooks, against the Twilio mock().
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
@@ -9,15 +9,11 @@ import { parseTwilioWebhook } from '../../nodes/shared/messageEvent';
 import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
 import * as twilio from '../fixtures/twilio/messages';
 import { executeNode } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { DEFAULT_ACCOUNT } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsAppTrigger();
-let mock: MockTwilio;
-
-beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1 });
-});
-afterAll(async () => await mock.close());
+const mock = useMockTwilio();
 
 const withOption: INodeParameters = { options: { showTypingIndicator: true } };
 
@@ -35,14 +31,7 @@ async function run(parameters: INodeParameters, params: Record<string, string>) 
 		{
 			nodeType,
 			parameters,
-			credentials: {
-				twilioMessagingApi: {
-					accountSid: DEFAULT_ACCOUNT.accountSid,
-					authType: 'authToken',
-					authToken: DEFAULT_ACCOUNT.authToken,
-					baseUrl: mock.url,
-				},
-			},
+			credentials: mockCredentials(mock().url),
 		},
 		[itemOf(params)],
 		'webhook',
@@ -53,12 +42,12 @@ async function run(parameters: INodeParameters, params: Record<string, string>) 
 /** The fixture as the mock delivers it to this account, so the mock knows the message as Twilio would. */
 async function delivered(params: Record<string, string>, sid: string) {
 	const message = { ...params, MessageSid: sid, AccountSid: DEFAULT_ACCOUNT.accountSid };
-	await mock.sendInbound(`${mock.url}/nowhere`, message);
+	await mock().sendInbound(`${mock().url}/nowhere`, message);
 	return message;
 }
 
 const typingCalls = () =>
-	mock.requests.filter((request) => request.path === '/v2/Indicators/Typing.json').length;
+	mock().requests.filter((request) => request.path === '/v2/Indicators/Typing.json').length;
 
 describe('Show Typing Indicator on Inbound Messages', () => {
 	it('shows it for an inbound WhatsApp message and says so on the item', async () => {
@@ -66,7 +55,7 @@ describe('Show Typing Indicator on Inbound Messages', () => {
 		const [json] = await run(withOption, message);
 		expect(json).toMatchObject({ messageSid: message.MessageSid, typingIndicator: true });
 		expect(json.warnings).toEqual([]);
-		expect(mock.typingIndicators.map((record) => record.messageId)).toContain(message.MessageSid);
+		expect(mock().typingIndicators.map((record) => record.messageId)).toContain(message.MessageSid);
 	});
 
 	it('is off by default: no call, no field', async () => {
@@ -100,10 +89,10 @@ describe('Show Typing Indicator on Inbound Messages', () => {
 
 	it('passes the item on when Twilio cannot be reached, without retrying', async () => {
 		const message = await delivered(twilio.whatsappText, 'SM' + '4'.repeat(32));
-		mock.setFault({ kind: '503', count: 1 });
+		mock().setFault({ kind: '503', count: 1 });
 		const before = typingCalls();
 		const [json] = await run(withOption, message);
-		mock.clearFaults();
+		mock().clearFaults();
 		expect(json.typingIndicator).toBe(false);
 		expect(json.warnings).toContainEqual('Typing indicator not shown: Service Unavailable');
 		expect(typingCalls() - before).toBe(1);

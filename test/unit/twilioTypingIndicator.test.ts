@@ -7,15 +7,11 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { twilioBaseUrl } from '../../nodes/shared/credentials';
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { executeNode, jsonItems } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
-let mock: MockTwilio;
-
-beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1 });
-});
-afterAll(async () => await mock.close());
+const mock = useMockTwilio();
 
 const parameters: INodeParameters = { resource: 'message', operation: 'showTypingIndicator' };
 
@@ -24,14 +20,7 @@ function run(items: IDataObject[], overrides: INodeParameters = {}, continueOnFa
 		{
 			nodeType,
 			parameters: { ...parameters, ...overrides },
-			credentials: {
-				twilioMessagingApi: {
-					accountSid: DEFAULT_ACCOUNT.accountSid,
-					authType: 'authToken',
-					authToken: DEFAULT_ACCOUNT.authToken,
-					baseUrl: mock.url,
-				},
-			},
+			credentials: mockCredentials(mock().url),
 			continueOnFail,
 		},
 		jsonItems(...items),
@@ -41,7 +30,7 @@ function run(items: IDataObject[], overrides: INodeParameters = {}, continueOnFa
 /** An inbound message as Twilio delivers it; the mock remembers it, as Twilio's message log does. */
 async function inbound(from: string, to: string): Promise<string> {
 	const sid = 'SM' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32);
-	await mock.sendInbound(`${mock.url}/nowhere`, {
+	await mock().sendInbound(`${mock().url}/nowhere`, {
 		MessageSid: sid,
 		AccountSid: DEFAULT_ACCOUNT.accountSid,
 		From: from,
@@ -54,7 +43,7 @@ async function inbound(from: string, to: string): Promise<string> {
 describe('Show Typing Indicator', () => {
 	it("shows it for the trigger item's messageSid by default", async () => {
 		const sid = await inbound('whatsapp:+15550001234', `whatsapp:${MOCK_NUMBERS.whatsapp}`);
-		const before = mock.typingIndicators.length;
+		const before = mock().typingIndicators.length;
 		// The parameter's default, as n8n fills it in for a new node.
 		const { output } = await run([{ messageSid: sid, channel: 'whatsapp' }], {
 			messageSid: '={{ $json.messageSid }}',
@@ -62,10 +51,10 @@ describe('Show Typing Indicator', () => {
 		expect(output?.[0].map((item) => item.json)).toEqual([
 			{ messageSid: sid, typingIndicator: true },
 		]);
-		expect(mock.typingIndicators.slice(before)).toEqual([
+		expect(mock().typingIndicators.slice(before)).toEqual([
 			expect.objectContaining({ messageId: sid, accountSid: DEFAULT_ACCOUNT.accountSid }),
 		]);
-		expect(mock.requests[mock.requests.length - 1]).toMatchObject({
+		expect(mock().requests[mock().requests.length - 1]).toMatchObject({
 			method: 'POST',
 			path: '/v2/Indicators/Typing.json',
 			form: { channel: 'whatsapp', messageId: sid },
@@ -97,11 +86,11 @@ describe('Show Typing Indicator', () => {
 	});
 
 	it('refuses something that is not a message SID before calling Twilio', async () => {
-		const before = mock.requests.length;
+		const before = mock().requests.length;
 		await expect(run([{}], { messageSid: 'whatsapp:+15550001234' })).rejects.toThrow(
 			'"Message SID" "whatsapp:+15550001234" is not a Twilio message SID (item 0)',
 		);
-		expect(mock.requests.length).toBe(before);
+		expect(mock().requests.length).toBe(before);
 	});
 
 	it.each([
