@@ -431,6 +431,18 @@ export const twilioMessageOptions: INodeProperties[] = [
 	},
 ];
 
+/** The Options collection of an operation that sends messages: its own options and Twilio's. */
+export function sendingOptionsCollection(operationOptions: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Option',
+		options: alphabetical([...operationOptions, ...twilioMessageOptions]),
+	};
+}
+
 export const retryOption: INodeProperties = {
 	displayName: 'Retries on Rate Limit',
 	name: 'maxRetries',

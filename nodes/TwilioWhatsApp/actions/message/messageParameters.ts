@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,12 +8,14 @@ import type {
 	ResourceMapperValue,
 } from 'n8n-workflow';
 
-import type { RetryPolicy } from '../../../shared/transport';
+import type { FormFields, RetryPolicy } from '../../../shared/transport';
 import { DEFAULT_RETRY_POLICY } from '../../../shared/transport';
 import { MESSAGE_SID_PATTERN } from '../../../shared/typingIndicator';
 import type { Channel, Fail } from '../../helpers/addresses';
+import { buildMessageForms } from '../../helpers/formFields';
 import type {
 	ContentKind,
+	FormsSettings,
 	LongText,
 	MessageOptions,
 	MessageParameters,
@@ -152,6 +155,22 @@ function templateParameters(
 		contentSid: String(get(MESSAGE_TEMPLATE.locator, '') ?? ''),
 		contentVariables: get(MESSAGE_TEMPLATE.json, ''),
 	};
+}
+
+/** The Twilio forms of one item's message (several for a split text), checked before anything is sent. */
+export function readMessageForms(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	statusCallback: string,
+	fail: Fail,
+	settings: FormsSettings,
+): FormFields[] {
+	return buildMessageForms(
+		readMessageParameters.call(this, itemIndex, statusCallback),
+		{ now: DateTime.now(), zone: this.getTimezone() },
+		fail,
+		settings,
+	);
 }
 
 /** The message parameters of one item, as buildMessageForm takes them. */

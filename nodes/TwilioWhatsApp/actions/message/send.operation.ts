@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,7 +6,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildMessageForms } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
 import type { PacingSettings } from '../../helpers/pacing';
 import { createPacer, pacingProblem } from '../../helpers/pacing';
@@ -16,14 +14,13 @@ import { forgetUnlessRetried, sentMessagesOf } from '../../helpers/sentMessages'
 import type { CorrelationValue } from '../../helpers/statusCallback';
 import { statusCallbackUrl } from '../../helpers/statusCallback';
 import {
-	alphabetical,
 	longTextOption,
 	messageProperties,
 	retryOption,
+	sendingOptionsCollection,
 	showOnlyFor,
-	twilioMessageOptions,
 } from '../common.descriptions';
-import { longTextOf, readMessageParameters, retryPolicyOf } from './messageParameters';
+import { longTextOf, readMessageForms, retryPolicyOf } from './messageParameters';
 
 // Twilio queues what it accepts and allows an account many concurrent API requests (20429 above that),
 // so 20 in flight costs nothing there and sends a batch about 20 round trips at a time.
@@ -150,14 +147,7 @@ const properties: INodeProperties[] = [
 			'Twilio posts every status change of the message (queued, sent, delivered, read, failed …) to this URL',
 		hint: 'Paste the production URL of a Twilio Trigger node to receive the delivery statuses in another workflow, matched by message SID',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		default: {},
-		placeholder: 'Add Option',
-		options: alphabetical([...sendingOptions, ...twilioMessageOptions]),
-	},
+	sendingOptionsCollection(sendingOptions),
 ];
 
 export const description = showOnlyFor('message', 'send', properties);
@@ -205,7 +195,6 @@ export async function execute(
 	const pacing = pacingSettingsOf(runOptions);
 	const problem = pacingProblem(pacing);
 	if (problem) throw new NodeOperationError(this.getNode(), problem);
-	const zone = this.getTimezone();
 	const sent = sentMessagesOf(this);
 
 	const output = await runForEachItem(this, items, {
@@ -217,12 +206,10 @@ export async function execute(
 				fail,
 			);
 			const longText = longTextOf(options);
-			const forms = buildMessageForms(
-				readMessageParameters.call(this, itemIndex, callback),
-				{ now: DateTime.now(), zone },
-				fail,
-				{ longText, statusCallbackOnLastPartOnly: false },
-			);
+			const forms = readMessageForms.call(this, itemIndex, callback, fail, {
+				longText,
+				statusCallbackOnLastPartOnly: false,
+			});
 			return { forms, retry: retryPolicyOf(options), listParts: longText === 'split' };
 		},
 		perform: async ({ forms, retry, listParts }, itemIndex) => [

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -33,19 +32,17 @@ import {
 	waitDeadline,
 	waitKey,
 } from '../../helpers/delivery';
-import { buildMessageForms } from '../../helpers/formFields';
 import { errorFields, failFor, runForEachItem } from '../../helpers/items';
 import type { MessageOutput } from '../../helpers/messageOutput';
 import { messageOutput } from '../../helpers/messageOutput';
 import { sendParts, sentItem } from '../../helpers/sendParts';
 import { forgetUnlessRetried, sentMessagesOf } from '../../helpers/sentMessages';
 import {
-	alphabetical,
 	longTextOption,
 	messageProperties,
 	retryOption,
+	sendingOptionsCollection,
 	showOnlyFor,
-	twilioMessageOptions,
 } from '../common.descriptions';
 import {
 	fallbackTemplateFields,
@@ -59,7 +56,7 @@ import {
 	MESSAGES_PATH,
 	messagePath,
 	parameterReader,
-	readMessageParameters,
+	readMessageForms,
 	retryPolicyOf,
 } from './messageParameters';
 
@@ -84,19 +81,7 @@ import {
  */
 
 function optionsOf(versionOptions: INodeProperties[]): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		default: {},
-		placeholder: 'Add Option',
-		options: alphabetical([
-			...versionOptions,
-			longTextOption,
-			retryOption,
-			...twilioMessageOptions,
-		]),
-	};
+	return sendingOptionsCollection([...versionOptions, longTextOption, retryOption]);
 }
 
 const properties: INodeProperties[] = [
@@ -206,7 +191,6 @@ export async function execute(
 	}
 	const waitKeyNow = currentWaitKey(this);
 	const resumeUrl = this.getSignedResumeUrl(resumeParams(waitKeyNow));
-	const zone = this.getTimezone();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	// Checked before sending, so a mistyped template stops the run before the text goes out.
 	const fallbackTemplate = fallbackTemplateOf(parameterReader(this, 0));
@@ -218,12 +202,10 @@ export async function execute(
 
 	const output = await runForEachItem(this, items, {
 		prepare: (itemIndex) =>
-			buildMessageForms(
-				readMessageParameters.call(this, itemIndex, resumeUrl),
-				{ now: DateTime.now(), zone },
-				fail,
-				{ longText, statusCallbackOnLastPartOnly: true },
-			),
+			readMessageForms.call(this, itemIndex, resumeUrl, fail, {
+				longText,
+				statusCallbackOnLastPartOnly: true,
+			}),
 		perform: async (forms, itemIndex) => {
 			parts = await sendParts(this, sent, itemIndex, forms, retry);
 			return [sentItem(parts, longText === 'split')];
