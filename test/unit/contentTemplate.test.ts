@@ -2,7 +2,7 @@
  * The Content Template resource of the Twilio WhatsApp/SMS node, run inside n8n-core's execution context
  * against the Twilio mock's Content API (shaped as twilio-oai's twilio_content_v1/v2.json).
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { twilioBaseUrl } from '../../nodes/shared/credentials';
@@ -625,7 +625,12 @@ describe('Send with the Content Template picker (version 2)', () => {
 			kind: 'validation',
 			message: expect.stringContaining('The template variable {{order}} is empty'),
 		});
-		expect(mock().requests.length).toBe(start);
+		// Only the template was read (its variables as Twilio has them now); nothing was sent.
+		expect(
+			mock()
+				.requests.slice(start)
+				.map((r) => `${r.method} ${r.path}`),
+		).toEqual([`GET /v1/Content/${sid}`]);
 	});
 
 	it('keeps a raw JSON mode for expressions that build every variable', async () => {
@@ -643,18 +648,101 @@ describe('Send with the Content Template picker (version 2)', () => {
 		);
 	});
 
-	it("reports a deleted template as Twilio's 21655 with a hint", async () => {
+	it("a deleted template: reading it before sending fails with Twilio's 20404 and nothing is sent", async () => {
 		const gone = mock().addContent({ language: 'en', types: { 'twilio/text': { body: 'Hi' } } });
 		await json({ operation: 'delete', contentSid: gone });
+		const start = mock().messages.length;
 		const { output } = await send(
 			{ contentSid: locator(gone, 'id'), variablesMode: 'json', contentVariables: '{}' },
 			[{ to: '+14155550114' }],
 			true,
 		);
-		expect(output![0][0].json.error).toMatchObject({
-			kind: 'api',
-			code: 21655,
-			hint: expect.stringContaining('Content Template'),
+		expect(output![0][0].json.error).toMatchObject({ kind: 'api', code: 20404, httpStatus: 404 });
+		expect(mock().messages.length).toBe(start);
+	});
+
+	describe('variables checked against the template when the node runs', () => {
+		const error = (output: INodeExecutionData[][] | null | undefined, index = 0) =>
+			output![0][index].json.error as IDataObject;
+
+		it('JSON mode: a variable the template declares and the JSON leaves out is named, nothing sent', async () => {
+			const start = mock().messages.length;
+			const { output } = await send(
+				{ contentSid: locator(sid, 'id'), variablesMode: 'json', contentVariables: '{"1": "Cy"}' },
+				[{ to: '+14155550115' }],
+				true,
+			);
+			expect(error(output)).toMatchObject({
+				kind: 'validation',
+				message: 'The template variable {{order}} is empty (item 0)',
+			});
+			expect(mock().messages.length).toBe(start);
+		});
+
+		it('JSON mode: a variable the template does not have is named with the ones it has, nothing sent', async () => {
+			const start = mock().messages.length;
+			const { output } = await send(
+				{
+					contentSid: locator(sid, 'id'),
+					variablesMode: 'json',
+					contentVariables: '{"1": "Cy", "order": "B-2", "name": "Cy"}',
+				},
+				[{ to: '+14155550116' }],
+				true,
+			);
+			expect(error(output)).toMatchObject({
+				message: 'The template has no variable {{name}} (item 0)',
+				hint: expect.stringContaining('Its variables are {{1}}, {{order}}.'),
+			});
+			expect(mock().messages.length).toBe(start);
+		});
+
+		it('fields mode: fields loaded for another version of the template are checked against the template now', async () => {
+			const start = mock().messages.length;
+			const { output } = await send(
+				{
+					contentSid: locator(sid),
+					variablesMode: 'fields',
+					templateVariables: {
+						mappingMode: 'defineBelow',
+						value: { '1': 'Di', order: 'C-3', coupon: 'X' },
+						matchingColumns: [],
+						schema: [...schema, { ...schema[0], id: 'coupon', displayName: '{{coupon}}' }],
+					},
+				},
+				[{ to: '+14155550117' }],
+				true,
+			);
+			expect(error(output).message).toBe('The template has no variable {{coupon}} (item 0)');
+			expect(mock().messages.length).toBe(start);
+		});
+
+		it('reads each picked template once per run, and sends every item that fits it', async () => {
+			const start = mock().requests.length;
+			const sent = mock().messages.length;
+			const { output } = await send(
+				{
+					contentSid: locator(sid),
+					variablesMode: 'json',
+					contentVariables: '={{ JSON.stringify({ 1: $json.name, order: $json.order }) }}',
+				},
+				[
+					{ to: '+14155550118', name: 'Ed', order: 'D-1' },
+					{ to: '+14155550119', name: 'Flo' },
+					{ to: '+14155550120', name: 'Gil', order: 'D-3' },
+				],
+				true,
+			);
+			const reads = mock()
+				.requests.slice(start)
+				.filter((r) => r.method === 'GET');
+			expect(reads.map((r) => r.path)).toEqual([`/v1/Content/${sid}`]);
+			expect(
+				mock()
+					.messages.slice(sent)
+					.map((m) => m.params.To),
+			).toEqual(['whatsapp:+14155550118', 'whatsapp:+14155550120']);
+			expect(error(output, 1).message).toBe('The template variable {{order}} is empty (item 1)');
 		});
 	});
 });

@@ -577,14 +577,32 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 		expect(resumeItem().json).toMatchObject({ status: 'delivered', fallbackUsed: false });
 	});
 
-	it('a template Twilio refuses (21655): resumes with the free-form failure and the template error', async () => {
+	it('a picked template Twilio does not have: the run stops before the text is sent (20404)', async () => {
+		const to = '+14155550172';
+		await expect(
+			sendAndWait(fallback(`HX${'0'.repeat(32)}`), { to, name: 'Cy' }, undefined, windowed),
+		).rejects.toThrow('was not found');
+		expect(createsOf(windowed, to)).toHaveLength(0);
+	});
+
+	it('a picked template whose variables do not fit: named, and the run stops before the text is sent', async () => {
+		const to = '+14155550173';
+		const template = await addApprovedTemplate(windowed, 'Hi {{1}}, your code is {{2}}.');
+		await expect(
+			sendAndWait(fallback(template), { to, name: 'Cy' }, undefined, windowed),
+		).rejects.toThrow('The template variable {{2}} is empty');
+		expect(createsOf(windowed, to)).toHaveLength(0);
+	});
+
+	it('a template Twilio refuses when it is sent (21655, version 1): resumes with the free-form failure and the template error', async () => {
 		const to = '+14155550163';
 		const unknown = `HX${'0'.repeat(32)}`;
 		const { output } = await sendAndWait(
-			fallback(unknown),
+			fallbackV1(unknown),
 			{ to, name: 'Cy' },
 			undefined,
 			windowed,
+			1,
 		);
 		await windowed.settled();
 		expect(createsOf(windowed, to)).toHaveLength(1);

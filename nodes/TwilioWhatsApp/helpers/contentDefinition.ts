@@ -82,6 +82,12 @@ export function placeholdersIn(value: unknown): string[] {
 	return [...names];
 }
 
+/** The variables a Content resource declares: the placeholders of its types and the keys of its samples. */
+export function declaredVariablesOf(resource: IDataObject): string[] {
+	const samples = (resource.variables as IDataObject | undefined) ?? {};
+	return [...new Set([...placeholdersIn(resource.types), ...Object.keys(samples)])];
+}
+
 function checkLength(label: string, value: string, max: number, fail: Fail): void {
 	const length = [...value].length;
 	if (length > max)

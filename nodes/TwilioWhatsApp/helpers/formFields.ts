@@ -55,7 +55,7 @@ export interface MessageParameters {
 	contentSid: string;
 	/** A JSON text or an already parsed object, as n8n's json parameter type may give either. */
 	contentVariables: unknown;
-	/** The variables the picked template declares, when known (the fields mode); each must have a value. */
+	/** The variables the picked template declares, when known (version 2): all need a value, no other may have one. */
 	templateVariableNames?: string[];
 	/** The final StatusCallback URL, empty for none. */
 	statusCallback: string;
@@ -257,7 +257,7 @@ export function templateFields(
 	contentSid: string,
 	contentVariables: unknown,
 	fail: Fail,
-	declaredVariables: string[] = [],
+	declaredVariables?: string[],
 ): FormFields {
 	const sid = contentSid.trim();
 	if (!CONTENT_SID.test(sid))
@@ -265,17 +265,43 @@ export function templateFields(
 			`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
 			'Find it in the Twilio Console under Messaging → Content Template Builder.',
 		);
-	// Before the type check: a field whose expression found nothing is empty, not "not text".
-	const given = isPlainObject(contentVariables) ? contentVariables : {};
-	for (const name of declaredVariables) {
+	// An object (the fields) is checked first: a field whose expression found nothing is empty, not "not text".
+	if (declaredVariables && isPlainObject(contentVariables))
+		checkTemplateVariables(contentVariables, declaredVariables, fail);
+	const variables = contentVariablesJson(contentVariables, fail);
+	if (declaredVariables && !isPlainObject(contentVariables))
+		checkTemplateVariables(
+			variables === undefined ? {} : (JSON.parse(variables) as Record<string, unknown>),
+			declaredVariables,
+			fail,
+		);
+	return { ContentSid: sid, ContentVariables: variables };
+}
+
+/** Every variable the template declares has a value, and no value is for a variable it does not have. */
+export function checkTemplateVariables(
+	given: Record<string, unknown>,
+	declared: string[],
+	fail: Fail,
+): void {
+	for (const name of declared) {
 		const value = given[name];
 		if (value === undefined || value === null || String(value).trim() === '')
 			fail(
 				`The template variable {{${name}}} is empty`,
-				'Fill it in under Template Variables: Twilio would otherwise send the sample value.',
+				'Give every variable of the template a value (under Template Variables, or in the JSON): Twilio would otherwise send the sample value.',
 			);
 	}
-	return { ContentSid: sid, ContentVariables: contentVariablesJson(contentVariables, fail) };
+	const known = new Set(declared);
+	for (const name of Object.keys(given)) {
+		if (!known.has(name))
+			fail(
+				`The template has no variable {{${name}}}`,
+				declared.length
+					? `Its variables are ${declared.map((variable) => `{{${variable}}}`).join(', ')}. Remove "${name}", or pick the template that has it.`
+					: `It has no variables: remove "${name}", or pick the template that has it.`,
+			);
+	}
 }
 
 function contentFields(parameters: MessageParameters, fail: Fail): FormFields {

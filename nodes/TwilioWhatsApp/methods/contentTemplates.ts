@@ -13,7 +13,7 @@ import {
 	CONTENT_AND_APPROVALS_PATH,
 	CONTENT_PATH,
 } from '../actions/contentTemplate/contentParameters';
-import { placeholdersIn } from '../helpers/contentDefinition';
+import { declaredVariablesOf } from '../helpers/contentDefinition';
 import { approvalFields } from '../helpers/contentOutput';
 import { CONTENT_SID } from '../helpers/formFields';
 
@@ -75,9 +75,8 @@ async function variablesOfPickedTemplate(
 		path: `${CONTENT_PATH}/${sid}`,
 	});
 	const samples = (resource.variables as IDataObject | undefined) ?? {};
-	const names = [...new Set([...placeholdersIn(resource.types), ...Object.keys(samples)])];
 	return {
-		fields: names.map((name) => ({
+		fields: declaredVariablesOf(resource).map((name) => ({
 			id: name,
 			displayName:
 				samples[name] !== undefined ? `{{${name}}} (e.g. ${String(samples[name])})` : `{{${name}}}`,

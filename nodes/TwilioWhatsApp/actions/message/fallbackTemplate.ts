@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { FormFields } from '../../../shared/transport';
 import type { Fail } from '../../helpers/addresses';
@@ -92,6 +92,13 @@ export function fallbackTemplateOf(get: ParameterReader): TemplateChoice | undef
 		contentSid: String(template.contentSid ?? ''),
 		contentVariables: template.contentVariables,
 	};
+}
+
+/** The fallback template picked with the picker (version 2): none or one SID, to read before sending. */
+export function pickedFallbackSid(ctx: IExecuteFunctions): string[] {
+	if (ctx.getNode().typeVersion < 2 || ctx.getNodeParameter(USE_FALLBACK, 0, false) !== true)
+		return [];
+	return [String(ctx.getNodeParameter(FALLBACK_TEMPLATE.locator, 0, '', { extractValue: true }))];
 }
 
 /** The fallback template's form fields, checked. */

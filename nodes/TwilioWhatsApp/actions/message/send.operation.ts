@@ -20,6 +20,11 @@ import {
 	sendingOptionsCollection,
 	showOnlyFor,
 } from '../common.descriptions';
+import {
+	checkAgainstTemplate,
+	pickedTemplateSids,
+	readDeclaredVariables,
+} from './declaredVariables';
 import { longTextOf, readMessageForms, retryPolicyOf } from './messageParameters';
 
 // Twilio queues what it accepts and allows an account many concurrent API requests (20429 above that),
@@ -196,6 +201,11 @@ export async function execute(
 	const problem = pacingProblem(pacing);
 	if (problem) throw new NodeOperationError(this.getNode(), problem);
 	const sent = sentMessagesOf(this);
+	const declared = await readDeclaredVariables(
+		this,
+		pickedTemplateSids(this, items.length),
+		retryPolicyOf(runOptions),
+	);
 
 	const output = await runForEachItem(this, items, {
 		prepare: (itemIndex, fail) => {
@@ -210,6 +220,7 @@ export async function execute(
 				longText,
 				statusCallbackOnLastPartOnly: false,
 			});
+			checkAgainstTemplate(forms[0], declared, fail);
 			return { forms, retry: retryPolicyOf(options), listParts: longText === 'split' };
 		},
 		perform: async ({ forms, retry, listParts }, itemIndex) => [

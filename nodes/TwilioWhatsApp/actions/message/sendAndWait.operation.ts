@@ -49,7 +49,13 @@ import {
 	fallbackTemplateOf,
 	fallbackTemplateOption,
 	fallbackTemplateProperties,
+	pickedFallbackSid,
 } from './fallbackTemplate';
+import {
+	checkAgainstTemplate,
+	pickedTemplateSids,
+	readDeclaredVariables,
+} from './declaredVariables';
 import type { TemplateChoice } from './messageParameters';
 import {
 	longTextOf,
@@ -192,20 +198,30 @@ export async function execute(
 	const waitKeyNow = currentWaitKey(this);
 	const resumeUrl = this.getSignedResumeUrl(resumeParams(waitKeyNow));
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const retry = retryPolicyOf(options);
+	const fallbackSid = pickedFallbackSid(this);
+	const declared = await readDeclaredVariables(
+		this,
+		[...pickedTemplateSids(this, items.length), ...fallbackSid],
+		retry,
+	);
 	// Checked before sending, so a mistyped template stops the run before the text goes out.
 	const fallbackTemplate = fallbackTemplateOf(parameterReader(this, 0));
-	if (fallbackTemplate) fallbackTemplateFields(fallbackTemplate, fail);
-	const retry = retryPolicyOf(options);
+	if (fallbackTemplate)
+		checkAgainstTemplate(fallbackTemplateFields(fallbackTemplate, fail), declared, fail);
 	const longText = longTextOf(options);
 	const sent = sentMessagesOf(this);
 	let parts: MessageOutput[] = [];
 
 	const output = await runForEachItem(this, items, {
-		prepare: (itemIndex) =>
-			readMessageForms.call(this, itemIndex, resumeUrl, fail, {
+		prepare: (itemIndex) => {
+			const forms = readMessageForms.call(this, itemIndex, resumeUrl, fail, {
 				longText,
 				statusCallbackOnLastPartOnly: true,
-			}),
+			});
+			checkAgainstTemplate(forms[0], declared, fail);
+			return forms;
+		},
 		perform: async (forms, itemIndex) => {
 			parts = await sendParts(this, sent, itemIndex, forms, retry);
 			return [sentItem(parts, longText === 'split')];
