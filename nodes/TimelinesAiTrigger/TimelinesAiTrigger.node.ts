@@ -19,31 +19,9 @@ import { handleWebhook, urlSecretProblem, type Route } from './handlers';
 import { ensureStoredState, saveWithExecution } from './stateStore';
 
 /*
- * How n8n 2.41 handles a request to this node, read from its source (packages/cli/src/webhooks/
- * live-webhooks.ts, webhook-helpers.ts, webhook.service.ts, middlewares/body-parser.ts):
- *
- * - Every request to a community trigger acquires an expression isolate; only n8n's own Webhook
- *   node may skip it. What a node can avoid is evaluating expressions: n8n resolves the webhook
- *   description (path, httpMethod, isFullPath, responseMode, responseData, ...) on every request,
- *   plain values directly and `={{...}}` templates through the engine, unless the template comes
- *   with a native resolver (webhookDescriptionFields) and the node's parameters hold no
- *   expression. So the paths and methods here are plain strings and the two response fields that
- *   depend on a parameter carry resolvers.
- * - Paths are static (no `:param`): a static webhook is found in n8n's cache, a dynamic one costs
- *   database queries on every request, and n8n's webhook table is keyed by path and method only,
- *   so a fixed dynamic path such as `timelinesai/:secret` could be active in just one workflow.
- *   With `isFullPath` off the URL is `/webhook/<node's webhookId>/timelinesai`, unique per node,
- *   and the rotatable secret travels in the query string, compared here in constant time.
- * - Before the node runs, n8n parses an `application/json` body itself; malformed JSON is answered
- *   by n8n with 422 "Failed to parse request body" in n8n's own error shape and never reaches the
- *   node. Other content types are left unparsed for nodes of typeVersion 2 and up, and the node
- *   answers them 415. For typeVersion 1 n8n would evaluate an extra expression on every request
- *   (the legacy `options.binaryData` switch), which is why this node starts at version 2.
- * - Returning `noWebhookResponse` without `workflowData`, after writing the response, starts no
- *   execution: that is how every rejection is answered. An accepted request in "Immediately"
- *   ("onReceived") mode returns `workflowData` and its answer as `webhookResponse`, which n8n sends
- *   once it has stored the execution, because `responseData` is empty in that mode. Its state
- *   changes are then saved by the execution (stateStore.ts).
+ * Plain paths and methods, and resolvers for the two fields that depend on a parameter, so n8n evaluates
+ * no expression per request; static paths, the secret in the query string; version 2 so n8n leaves
+ * non-JSON bodies to the node. Why: docs/n8n-behaviour.md, "A trigger's webhook description".
  */
 
 const responseFields = fieldsOfParameters({

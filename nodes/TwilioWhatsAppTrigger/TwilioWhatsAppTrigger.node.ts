@@ -55,9 +55,7 @@ import { showTypingIndicators } from './typingOnReceipt';
  * execution itself; an accepted request is answered by n8n once it has stored the execution (in the
  * immediate modes with the node's TwiML, answers.ts), or by the workflow. The execution then runs the
  * node's execute(), which stops a repeated delivery at the trigger (idempotency.ts).
- *
- * Per-request cost on n8n 2.x: see description/webhooks.ts (which description fields n8n evaluates for
- * every request, why this node is version 2) and credentialCache.ts (why credentials are not read per request).
+ * Per-request cost on n8n 2.x: docs/n8n-behaviour.md, "A trigger's webhook description".
  */
 
 type EventSelection = 'all' | 'messages' | 'statuses';
@@ -197,7 +195,7 @@ export class TwilioWhatsAppTrigger implements INodeType {
 			dark: 'file:../TwilioWhatsApp/twilio.dark.svg',
 		},
 		group: ['trigger'],
-		// Version 2 from the start: n8n evaluates an extra expression on every webhook request for nodes of version 1 (see description/webhooks.ts).
+		// Version 2 from the start: n8n evaluates an expression per request for version 1 nodes.
 		version: 2,
 		subtitle:
 			'={{ {"all": "Messages and status updates", "messages": "Inbound messages", "statuses": "Status updates"}[$parameter["events"]] }}',

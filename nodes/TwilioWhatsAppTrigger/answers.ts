@@ -6,12 +6,9 @@ import { answerOnceStored, writeAnswer, writeJsonAnswer } from '../shared/webhoo
 import { EMPTY_TWIML, TWIML_CONTENT_TYPE } from './twiml';
 
 /**
- * The trigger's answers. A request that starts no execution (refused, not selected) is answered by the
- * node itself: it writes the whole response and returns `noWebhookResponse`, which makes n8n send
- * nothing more (webhook-request-handler.ts) and, without `workflowData`, start no execution
- * (webhook-helpers.ts returns before WorkflowRunner.run). A request that starts one is answered by n8n,
- * with the node's TwiML, once the execution is stored (shared/webhookAnswer.ts, answerOnceStored):
- * Twilio's 200 means that n8n has the message.
+ * The trigger's answers. A request that starts no execution is answered by the node itself
+ * (`noWebhookResponse`); one that starts an execution is answered by n8n with the node's TwiML once the
+ * execution is stored, so Twilio's 200 means that n8n has the message (docs/n8n-behaviour.md).
  */
 
 /** 200 with empty TwiML: Twilio treats the delivery as done and does not retry it. */

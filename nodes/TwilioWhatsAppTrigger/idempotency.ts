@@ -6,28 +6,10 @@ import { RecentPerTrigger, triggerKey } from '../shared/recentPerTrigger';
 
 /**
  * Recognises Twilio's repeat of a delivery (same `I-Twilio-Idempotency-Token`), so that it does not run
- * the workflow a second time.
- *
- * Where the check runs, and why there: in the execution the request started (the node's execute()),
- * never in webhook(). A delivery is answered only once n8n has stored its execution, so a request that
- * n8n failed to store gets an error, Twilio repeats it, and the repeat must start the workflow: only a
- * token recorded by an execution that exists may stop another. So every repeat gets its own (stored)
- * execution, which ends at the trigger without items.
- *
- * Where the tokens are kept: in this process's memory (every repeat that reaches the process that ran
- * the first attempt is recognised, whatever the timing), and in n8n's deduplication table
- * (`checkProcessedAndRecord`, scope node), which every n8n process reads, queue-mode workers included.
- * n8n reads and writes that table's row without a lock, so two executions recording at the same moment
- * in different processes can each save a row that lacks the other's token; a repeat of such a delivery
- * that runs in the other process is then not recognised. Static data is no place for the tokens: n8n
- * 2.41 saves what webhook() changes only when the node answers before the execution is stored, and a
- * queue-mode worker runs the execution on an empty copy of it.
- *
- * How long a token is kept: Twilio retries a webhook only when its connection fails or times out, by
- * default once (connection override `rc`, at most 5), and all attempts together end within the total time
- * `tt`, 15 000 ms by default and at most (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
- * So every retry starts within 15 s of the first attempt; memory keeps a token 5 minutes (room for
- * executions that wait in a busy n8n or in a queue), the table the last 1,000 tokens.
+ * the workflow a second time. Checked in execute(), never in webhook(): only a token recorded by an
+ * execution n8n has stored may stop another. Tokens live in this process's memory (5 minutes) and in
+ * n8n's deduplication table (the last 1,000), as docs/n8n-behaviour.md, "Duplicate deliveries", explains;
+ * Twilio sends every retry within 15 s of the first attempt.
  */
 
 export interface DeliveryLogLimits {

@@ -31,12 +31,9 @@ export function writeJsonAnswer(
 }
 
 /**
- * Starts an execution and has n8n send `body` once it has stored it: in "onReceived" mode, with the
- * webhook description's `responseData` empty, n8n 2.41 sends `webhookResponse` only after
- * WorkflowRunner.run has added the execution to its database (webhook-helpers.ts,
- * `shouldDeferOnReceivedResponse`), as for its own Webhook node. A caller that got this answer can rely
- * on the execution existing, also after a crash of n8n. n8n writes a text body as it is and an object
- * as JSON, and keeps the content type set here.
+ * Starts an execution and has n8n send `body` once it has stored it (in "onReceived" mode with an empty
+ * `responseData`: docs/n8n-behaviour.md, "Trigger answers and stored executions"), so a caller that got
+ * this answer can rely on the execution existing, also after a crash of n8n.
  */
 export function answerOnceStored(
 	res: WebhookResponse,

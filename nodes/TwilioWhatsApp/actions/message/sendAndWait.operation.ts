@@ -67,23 +67,9 @@ import {
 } from './messageParameters';
 
 /*
- * How it works (n8n's own send-and-wait mechanism, as in the Slack and Gmail nodes):
- * - execute() sends the message with StatusCallback = this node's signed resume URL
- *   (<webhook-waiting base>/<execution id>/<node id>?twilioWait=<round key>&signature=<n8n HMAC>) and puts the
- *   execution to wait until the time limit.
- * - n8n checks its own URL signature (the operation value is SEND_AND_WAIT_OPERATION for that), then calls
- *   webhook() for every status callback. webhook() answers Twilio itself and returns no workflowData unless
- *   the status is final: n8n then leaves the execution waiting. A final status resumes it with one item.
- * - Before waiting, execute() reads the message once: a status Twilio reported while n8n was still running the
- *   node would otherwise be lost (n8n answers 409 until the execution is stored as waiting).
- * - When the time limit passes first, n8n resumes the execution without calling the node, which then passes
- *   its input item on unchanged (n8n does this for every waiting node); the message SID stays in the
- *   execution's custom data.
- *
- * Several items: n8n resumes a waiting execution once, from one webhook call, and nothing stored between
- * callbacks survives, so waiting for N messages at once cannot be tracked honestly. The operation takes one
- * item per run; a Loop Over Items node in front waits for each message in turn (the round key keeps a late
- * callback of an earlier round from resuming a later one).
+ * n8n's send-and-wait mechanism (as in the Slack and Gmail nodes): the message's StatusCallback is this
+ * node's signed resume URL, and webhook() resumes the execution on a final status. One item per run,
+ * because n8n resumes a waiting execution once. How n8n behaves: docs/n8n-behaviour.md, "Send and wait".
  */
 
 function optionsOf(versionOptions: INodeProperties[]): INodeProperties {
