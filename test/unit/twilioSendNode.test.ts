@@ -562,6 +562,7 @@ describe('Description', () => {
 			'getMany',
 			'send',
 			'sendAndWait',
+			'sendInteractive',
 			'showTypingIndicator',
 		]);
 	});

@@ -3,6 +3,7 @@ import type { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 export type MessageOperation =
 	| 'send'
 	| typeof SEND_AND_WAIT_OPERATION
+	| 'sendInteractive'
 	| 'get'
 	| 'getMany'
 	| 'cancel'

@@ -21,6 +21,7 @@ const operations: Operations = {
 	message: {
 		send: message.send.execute,
 		sendAndWait: message.sendAndWait.execute,
+		sendInteractive: message.sendInteractive.execute,
 		get: message.get.execute,
 		getMany: message.getMany.execute,
 		cancel: message.cancel.execute,

@@ -7,6 +7,7 @@
  * content type pages (twilio.com/docs/content/twilio-quick-reply, twiliolist-picker,
  * twilio-call-to-action, twiliocard).
  */
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { toE164 } from '../../shared/e164';
@@ -289,4 +290,19 @@ export function checkLanguage(value: string, fail: Fail): string {
 			'Use a two-letter ISO 639-1 code such as en, optionally with a region such as pt_BR.',
 		);
 	return language;
+}
+
+/**
+ * The friendly name of the Content resource that holds one definition: the same language and types give
+ * the same name on every run and in every process, so the resource is found again instead of created.
+ * Lower-case letters, digits and underscores, as WhatsApp template names are.
+ */
+export function definitionName(language: string, types: IDataObject): string {
+	const kind = Object.keys(types)[0]
+		.replace(/^twilio\//, '')
+		.replace(/-/g, '_');
+	const digest = createHash('sha256')
+		.update(JSON.stringify([language, types]))
+		.digest('hex');
+	return `n8n_${kind}_${digest.slice(0, 24)}`;
 }

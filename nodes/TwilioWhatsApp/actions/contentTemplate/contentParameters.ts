@@ -352,38 +352,46 @@ export function readContentDefinition(
 	};
 }
 
-export const sampleValuesProperty: INodeProperties = {
-	displayName: 'Variables',
-	name: 'variables',
-	type: 'fixedCollection',
-	typeOptions: { multipleValues: true },
-	placeholder: 'Add Variable',
-	default: {},
-	description:
-		'A sample value for each {{name}} the content uses; WhatsApp reviews templates with them',
-	options: [
-		{
-			displayName: 'Variable',
-			name: 'variable',
-			values: [
-				{
-					displayName: 'Name',
-					name: 'name',
-					type: 'string',
-					default: '',
-					placeholder: '1',
-					description: 'As written between the braces: 1 for {{1}}, first_name for {{first_name}}',
-				},
-				{
-					displayName: 'Sample Value',
-					name: 'sample',
-					type: 'string',
-					default: '',
-				},
-			],
-		},
-	],
-};
+/** Name/value pairs for the `{{name}}` placeholders of a definition; read with `readSampleValues`. */
+export function variableValuesProperty(valueLabel: string, description: string): INodeProperties {
+	return {
+		displayName: 'Variables',
+		name: 'variables',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Variable',
+		default: {},
+		description,
+		options: [
+			{
+				displayName: 'Variable',
+				name: 'variable',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: '1',
+						description:
+							'As written between the braces: 1 for {{1}}, first_name for {{first_name}}',
+					},
+					{
+						displayName: valueLabel,
+						name: 'sample',
+						type: 'string',
+						default: '',
+					},
+				],
+			},
+		],
+	};
+}
+
+export const sampleValuesProperty = variableValuesProperty(
+	'Sample Value',
+	'A sample value for each {{name}} the content uses; WhatsApp reviews templates with them',
+);
 
 /** The sample values of one item, by variable name; a name given twice is an error. */
 export function readSampleValues(value: unknown, fail: Fail): Record<string, string> {

@@ -7,9 +7,19 @@ import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as send from './send.operation';
 import * as sendAndWait from './sendAndWait.operation';
+import * as sendInteractive from './sendInteractive.operation';
 import * as showTypingIndicator from './showTypingIndicator.operation';
 
-export { cancel, deleteMessage, get, getMany, send, sendAndWait, showTypingIndicator };
+export {
+	cancel,
+	deleteMessage,
+	get,
+	getMany,
+	send,
+	sendAndWait,
+	sendInteractive,
+	showTypingIndicator,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -58,6 +68,13 @@ export const description: INodeProperties[] = [
 				action: 'Send a message and wait for its delivery status',
 			},
 			{
+				name: 'Send Interactive Message',
+				value: 'sendInteractive',
+				description:
+					'Send WhatsApp quick reply buttons, a list picker or call to action buttons built here, in the open session',
+				action: 'Send an interactive message',
+			},
+			{
 				name: 'Show Typing Indicator',
 				value: 'showTypingIndicator',
 				description:
@@ -68,6 +85,7 @@ export const description: INodeProperties[] = [
 	},
 	...send.description,
 	...sendAndWait.description,
+	...sendInteractive.description,
 	...get.description,
 	...getMany.description,
 	...cancel.description,

@@ -1,0 +1,186 @@
+import { DateTime } from 'luxon';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import type { ContentDefinition, ContentType } from '../../helpers/contentDefinition';
+import {
+	buildContentTypes,
+	checkLanguage,
+	CONTENT_LIMITS,
+	definitionName,
+	placeholdersIn,
+} from '../../helpers/contentDefinition';
+import type { Fail } from '../../helpers/addresses';
+import type { SenderKind } from '../../helpers/formFields';
+import { buildMessageForm } from '../../helpers/formFields';
+import { runForEachItem } from '../../helpers/items';
+import { sendParts } from '../../helpers/sendParts';
+import { forgetUnlessRetried, sentMessagesOf } from '../../helpers/sentMessages';
+import { statusCallbackUrl } from '../../helpers/statusCallback';
+import { messageProperties, retryOption, showOnlyFor } from '../common.descriptions';
+import {
+	contentDefinitionProperties,
+	readContentDefinition,
+	readSampleValues,
+	variableValuesProperty,
+} from '../contentTemplate/contentParameters';
+import type { FoundContent } from './interactiveContent';
+import { findOrCreateContent } from './interactiveContent';
+import { failFor, retryPolicyOf } from './messageParameters';
+
+const INTERACTIVE_TYPES: ContentType[] = [
+	'twilio/quick-reply',
+	'twilio/list-picker',
+	'twilio/call-to-action',
+];
+
+const ADDRESS_PARAMETERS = ['sender', 'from', 'messagingServiceSid', 'to'];
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			"WhatsApp delivers these messages only inside the 24-hour window that the recipient's last message opened: quick replies, list pickers and call to action buttons built here are not approved templates (a list picker can never be one). Outside the window send an approved template with Send. Replies arrive at the Twilio Trigger with the ID of the button or item.",
+		name: 'interactiveNotice',
+		type: 'notice',
+		default: '',
+	},
+	...messageProperties.filter((property) => ADDRESS_PARAMETERS.includes(property.name)),
+	{
+		displayName: 'Language',
+		name: 'language',
+		type: 'string',
+		default: 'en',
+		description: 'ISO 639-1 code of the message language, for example en or pt_BR',
+	},
+	...contentDefinitionProperties(INTERACTIVE_TYPES).map((property) =>
+		property.name === 'quickReplies'
+			? {
+					...property,
+					description: `Up to ${CONTENT_LIMITS.sessionQuickReplies} buttons, as many as WhatsApp shows outside an approved template`,
+				}
+			: property,
+	),
+	variableValuesProperty(
+		'Value',
+		'The value of each {{name}} the body or the buttons use, for this message',
+	),
+	{
+		displayName: 'Status Callback URL',
+		name: 'statusCallback',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/…/twilio',
+		description:
+			'Twilio posts every status change of the message to this URL, for example a Twilio Trigger',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Option',
+		options: [retryOption],
+	},
+];
+
+export const description = showOnlyFor('message', 'sendInteractive', properties);
+
+/** WhatsApp shows at most three quick replies in a session message; Twilio's own limit is higher. */
+function checkSessionLimits(definition: ContentDefinition, fail: Fail): void {
+	const max = CONTENT_LIMITS.sessionQuickReplies;
+	if (definition.type === 'twilio/quick-reply' && definition.buttons.length > max)
+		fail(
+			`${definition.buttons.length} buttons: WhatsApp shows at most ${max} quick replies in a session message`,
+			`Remove ${definition.buttons.length - max}, or use a list picker for up to ${CONTENT_LIMITS.listItems} choices.`,
+		);
+}
+
+/** The variables a new resource is created with: each placeholder's own name, never an item's data. */
+function defaultValues(names: string[]): Record<string, string> {
+	return Object.fromEntries(names.map((name) => [name, name]));
+}
+
+// A content SID of the right shape, so the whole form is checked before any call; the real one replaces it.
+const STAND_IN_SID = `HX${'0'.repeat(32)}`;
+
+/**
+ * Sends a quick reply, list picker or call to action message built in the node. The Content resource
+ * that holds its definition is found by a name derived from the definition, or created once; the
+ * message then names it with ContentSid and carries this item's variable values.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const sent = sentMessagesOf(this);
+	// Items with the same definition share one lookup (and at most one creation) per run.
+	const lookups = new Map<string, Promise<FoundContent>>();
+	const output = await runForEachItem(this, items, {
+		prepare: (itemIndex) => {
+			const fail = failFor(this, itemIndex);
+			const get = (name: string, fallback: unknown) =>
+				this.getNodeParameter(name, itemIndex, fallback);
+			const definition = readContentDefinition(this, itemIndex);
+			checkSessionLimits(definition, fail);
+			const types = buildContentTypes(definition, fail);
+			const language = checkLanguage(String(get('language', 'en')), fail);
+			const names = placeholdersIn(types);
+			const values = readSampleValues(get('variables', {}), fail);
+			for (const name of Object.keys(values))
+				if (!names.includes(name))
+					fail(
+						`The variable "${name}" is not used in the message`,
+						`Use {{${name}}} or remove it.`,
+					);
+			const form = buildMessageForm(
+				{
+					channel: 'whatsapp',
+					sender: get('sender', 'phoneNumber') as SenderKind,
+					from: String(get('from', '') ?? ''),
+					messagingServiceSid: String(get('messagingServiceSid', '') ?? ''),
+					to: String(get('to', '') ?? ''),
+					content: 'template',
+					body: '',
+					mediaUrls: [],
+					contentSid: STAND_IN_SID,
+					contentVariables: values,
+					templateVariableNames: names,
+					statusCallback: statusCallbackUrl(String(get('statusCallback', '') ?? ''), [], fail),
+					options: {},
+				},
+				{ now: DateTime.now(), zone: this.getTimezone() },
+				fail,
+			);
+			const draft = {
+				friendlyName: definitionName(language, types),
+				language,
+				types,
+				variables: defaultValues(names),
+			};
+			const options = get('options', {}) as IDataObject;
+			return { draft, form, retry: retryPolicyOf(options) };
+		},
+		perform: async ({ draft, form, retry }, itemIndex) => {
+			let lookup = lookups.get(draft.friendlyName);
+			if (!lookup) {
+				lookup = findOrCreateContent(this, draft, itemIndex);
+				lookups.set(draft.friendlyName, lookup);
+			}
+			const content = await lookup;
+			const [message] = await sendParts(
+				this,
+				sent,
+				itemIndex,
+				[{ ...form, ContentSid: content.contentSid }],
+				retry,
+			);
+			return [{ ...message, ...content }];
+		},
+	});
+	forgetUnlessRetried(sent, output);
+	return output;
+}
