@@ -7,26 +7,16 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { definitionName } from '../../nodes/TwilioWhatsApp/helpers/contentDefinition';
 import { executeNode, jsonItems } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { MOCK_NUMBERS } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
-let mock: MockTwilio;
-
-beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1 });
+const twilio = useMockTwilio();
+let mock: ReturnType<typeof twilio>;
+beforeAll(() => {
+	mock = twilio();
 });
-afterAll(async () => {
-	await mock.close();
-});
-
-const credentials = () => ({
-	twilioMessagingApi: {
-		accountSid: DEFAULT_ACCOUNT.accountSid,
-		authType: 'authToken',
-		authToken: DEFAULT_ACCOUNT.authToken,
-		baseUrl: mock.url,
-	},
-});
+const credentials = () => mockCredentials(mock.url);
 
 const menu = (overrides: INodeParameters = {}): INodeParameters => ({
 	resource: 'message',
@@ -299,12 +289,8 @@ describe('Send Interactive Message: limits and bad input', () => {
 	it("puts Twilio's failure to create the content on the item and sends nothing", async () => {
 		mock.setFault({ kind: '500', path: '/v1/Content', count: 1 });
 		const start = mock.requests.length;
-		try {
-			const { output } = await run(menu({ body: 'Fault {{name}}' }), [customer], true);
-			expect(output![0][0].json.error).toMatchObject({ kind: 'api' });
-			expect(messageCreates(start)).toHaveLength(0);
-		} finally {
-			mock.clearFaults();
-		}
+		const { output } = await run(menu({ body: 'Fault {{name}}' }), [customer], true);
+		expect(output![0][0].json.error).toMatchObject({ kind: 'api' });
+		expect(messageCreates(start)).toHaveLength(0);
 	});
 });

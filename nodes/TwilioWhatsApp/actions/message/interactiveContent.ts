@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { failFor } from '../../helpers/items';
 import { encodeForm, twilioApiRequest, twilioApiRequestAllItems } from '../../../shared/transport';
 import { CONTENT_PATH, contentPath } from '../contentTemplate/contentParameters';
 import { literalPattern } from '../contentTemplate/getMany.operation';
-import { failFor } from './messageParameters';
 
 /** A Content resource to find by its deterministic name, or to create with these fields. */
 export interface ContentDraft {

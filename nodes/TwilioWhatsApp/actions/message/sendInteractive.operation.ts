@@ -30,7 +30,7 @@ import {
 } from '../contentTemplate/contentParameters';
 import type { FoundContent } from './interactiveContent';
 import { findOrCreateContent } from './interactiveContent';
-import { failFor, retryPolicyOf } from './messageParameters';
+import { retryPolicyOf } from './messageParameters';
 
 const INTERACTIVE_TYPES: ContentType[] = [
 	'twilio/quick-reply',
@@ -120,8 +120,7 @@ export async function execute(
 	// Items with the same definition share one lookup (and at most one creation) per run.
 	const lookups = new Map<string, Promise<FoundContent>>();
 	const output = await runForEachItem(this, items, {
-		prepare: (itemIndex) => {
-			const fail = failFor(this, itemIndex);
+		prepare: (itemIndex, fail) => {
 			const get = (name: string, fallback: unknown) =>
 				this.getNodeParameter(name, itemIndex, fallback);
 			const definition = readContentDefinition(this, itemIndex);
