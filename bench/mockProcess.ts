@@ -16,11 +16,15 @@ type Command =
 	| { kind: 'clearFaults' }
 	| { kind: 'counts' }
 	| { kind: 'messages'; from: number }
-	| { kind: 'createStatuses'; from: number };
+	| { kind: 'createStatuses'; from: number }
+	| { kind: 'holdRequests'; path: string; ms: number }
+	| { kind: 'addInboundMessages'; sids: string[] };
 
 export interface MockCounts {
 	messages: number;
 	requests: number;
+	/** Typing indicators Twilio accepted. */
+	typingIndicators: number;
 }
 
 export interface MockProcess {
@@ -33,6 +37,10 @@ export interface MockProcess {
 	messages(from: number): Promise<CreatedMessage[]>;
 	/** HTTP statuses answered to message creates among the requests from index `from` on. */
 	createStatuses(from: number): Promise<Array<number | null>>;
+	/** Answers each request to `path` only after `ms` (MockTwilio.holdRequests). */
+	holdRequests(path: string, ms: number): Promise<void>;
+	/** Inbound messages Twilio knows without having delivered them (MockTwilio.addInboundMessages). */
+	addInboundMessages(sids: string[]): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -66,6 +74,8 @@ export async function startMockProcess(latencyMs: number): Promise<MockProcess> 
 		counts: () => ask({ kind: 'counts' }),
 		messages: (from) => ask({ kind: 'messages', from }),
 		createStatuses: (from) => ask({ kind: 'createStatuses', from }),
+		holdRequests: (path, ms) => ask({ kind: 'holdRequests', path, ms }),
+		addInboundMessages: (sids) => ask({ kind: 'addInboundMessages', sids }),
 		close: () => stop(child),
 	};
 }
@@ -86,7 +96,14 @@ async function runChild(latencyMs: number): Promise<void> {
 		if (command.kind === 'setFault') reply(void mock.setFault(command.spec));
 		else if (command.kind === 'clearFaults') reply(mock.clearFaults());
 		else if (command.kind === 'counts')
-			reply({ messages: mock.messages.length, requests: mock.requests.length });
+			reply({
+				messages: mock.messages.length,
+				requests: mock.requests.length,
+				typingIndicators: mock.typingIndicators.length,
+			});
+		else if (command.kind === 'holdRequests')
+			reply(void mock.holdRequests(command.path, command.ms));
+		else if (command.kind === 'addInboundMessages') reply(mock.addInboundMessages(command.sids));
 		else if (command.kind === 'messages')
 			reply(mock.messages.slice(command.from).map(({ sid, params }) => ({ sid, params })));
 		else

@@ -9,7 +9,7 @@ import { medians, roundRatios } from './n8nDriver';
 import type { BenchFigure } from './stats';
 import { fmt } from './stats';
 import type { Session } from './webhookSessions';
-import { webhookSessions } from './webhookSessions';
+import { TYPING_ANSWER_MS, webhookSessions } from './webhookSessions';
 
 export function runTable(session: Session, keys: string[]): string[] {
 	const rows = session.results.filter((r) => keys.includes(r.target));
@@ -62,8 +62,38 @@ function figure(session: Session): BenchFigure {
 	};
 }
 
+const sumOf = (results: RunResult[], key: string) =>
+	results.filter((r) => r.target === key).reduce((sum, r) => sum + r.finished, 0);
+
+/** The trigger with Show Typing Indicator on Inbound Messages against itself without it, same rounds. */
+function typingFigure(session: Session): BenchFigure {
+	const { results } = session;
+	const plain = medians(results, 'twilio');
+	const typing = medians(results, 'twilioTyping');
+	const vsPlain = roundRatios(results, 'twilioTyping', 'twilio');
+	const vsB = roundRatios(results, 'twilioTyping', 'passthrough');
+	const plainVsB = roundRatios(results, 'twilio', 'passthrough');
+	const line = (m: typeof plain) =>
+		`${fmt(m.execsPerSec, 1)} exec/s, p50 ${fmt(m.latencyP50, 0)} ms, p99 ${fmt(m.latencyP99, 0)} ms`;
+	return {
+		figure: `Trigger throughput with the typing indicator on (Twilio answers it after ${TYPING_ANSWER_MS} ms), ${session.engine.name}`,
+		value: line(typing),
+		baseline: `the same trigger without the option: ${line(plain)}`,
+		ratio: `${fmt(vsPlain.median)}× without [${fmt(vsPlain.min)}–${fmt(vsPlain.max)}]; vs (b) ${fmt(vsB.median)}× with, ${fmt(plainVsB.median)}× without`,
+		target: "within the noise of the trigger's ratio to (b)",
+		// Within the noise: the best round with the option reaches the worst round without it.
+		met: vsB.max >= plainVsB.min && typing.lost === 0 && typing.failed === 0,
+		notes: `${describeRuns(session)}. Typing indicators Twilio accepted (warm-up included): ${session.typingIndicators}, for ${sumOf(results, 'twilioTyping')} executions measured. Answered 2xx without a finished execution: ${typing.lost}; failed executions: ${typing.failed}; non-2xx or socket errors: ${typing.non2xx}.`,
+		details: [
+			`### Trigger throughput with the typing indicator on, ${session.engine.name}`,
+			'',
+			...runTable(session, ['twilio', 'twilioTyping', 'passthrough']),
+		],
+	};
+}
+
 export async function benchTriggerThroughput(): Promise<BenchFigure[]> {
-	return (await webhookSessions()).map(figure);
+	return (await webhookSessions()).flatMap((session) => [figure(session), typingFigure(session)]);
 }
 
 if (require.main === module) {

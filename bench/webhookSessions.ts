@@ -3,9 +3,12 @@
  * same interleaved rounds; the trigger and gateway figures are both read from these runs (each n8n is
  * started once per `npm run bench`, which keeps the whole run bounded).
  */
+import { TYPING_INDICATOR_PATH } from '../nodes/shared/typingIndicator';
+import { startMockProcess } from './mockProcess';
 import type { DriveOptions, RunResult, Target } from './n8nDriver';
 import { addTargets, driveOptionsFromEnv, runRounds, startBenchN8n } from './n8nDriver';
 import {
+	inboundMessageSids,
 	passthroughTarget,
 	signedInboundRequests,
 	timelinesAiRequests,
@@ -37,6 +40,8 @@ export interface Session {
 	options: DriveOptions;
 	results: RunResult[];
 	labels: Record<string, string>;
+	/** Typing indicators the Twilio mock accepted during the session (warm-up included). */
+	typingIndicators: number;
 }
 
 /** BENCH_ENGINES=<keys of ENGINES, comma-separated>; default vm and legacy. */
@@ -54,6 +59,13 @@ function targetsFor(baseUrl: string): Target[] {
 			signedInboundRequests(`${baseUrl}/webhook/bench-webhook`),
 		),
 		twilioTriggerTarget('twilio', 'Twilio WhatsApp/SMS Trigger', baseUrl),
+		// The typing indicator call goes to the Twilio mock, which answers it after TYPING_ANSWER_MS.
+		twilioTriggerTarget(
+			'twilioTyping',
+			`Twilio trigger, Show Typing Indicator on Inbound Messages (answered after ${TYPING_ANSWER_MS} ms)`,
+			baseUrl,
+			{ options: { showTypingIndicator: true } },
+		),
 		// BENCH_DIAGNOSE=1: without the duplicate-delivery log (what saving it per request costs), also
 		// without signature check and credential (n8n checks a credential's access on every execution), and
 		// the pass-through answering before n8n creates the execution, as this package's triggers do.
@@ -89,8 +101,23 @@ function targetsFor(baseUrl: string): Target[] {
 	];
 }
 
+/** How long the Twilio mock takes to answer the typing indicator call. */
+export const TYPING_ANSWER_MS = 200;
+
 async function runSession(engine: EngineSetting, options: DriveOptions): Promise<Session> {
-	const bench = await startBenchN8n(`bench-webhooks-${engine.key}`, engine.env, TWILIO_CREDENTIALS);
+	// Only the typing indicator reaches Twilio: the mock, in its own process, knows every inbound SID sent.
+	const twilio = await startMockProcess(0);
+	await twilio.holdRequests(TYPING_INDICATOR_PATH, TYPING_ANSWER_MS);
+	await twilio.addInboundMessages(inboundMessageSids());
+	const credentials = {
+		twilioMessagingApi: { ...TWILIO_CREDENTIALS.twilioMessagingApi, baseUrl: twilio.url },
+	};
+	const bench = await startBenchN8n(`bench-webhooks-${engine.key}`, engine.env, credentials).catch(
+		async (error: unknown) => {
+			await twilio.close();
+			throw error;
+		},
+	);
 	try {
 		// BENCH_ONLY=<target keys> narrows a diagnostic run.
 		const only = process.env.BENCH_ONLY?.split(',');
@@ -104,10 +131,12 @@ async function runSession(engine: EngineSetting, options: DriveOptions): Promise
 			engine,
 			options,
 			results,
+			typingIndicators: (await twilio.counts()).typingIndicators,
 			labels: Object.fromEntries(targets.map((t) => [t.key, t.label])),
 		};
 	} finally {
 		await bench.n8n.stop();
+		await twilio.close();
 	}
 }
 

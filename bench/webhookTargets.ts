@@ -41,6 +41,11 @@ export function whatsAppInbound(n: number): Record<string, string> {
 	};
 }
 
+/** The MessageSids the inbound requests cycle through, for a Twilio mock that has to know them. */
+export function inboundMessageSids(): string[] {
+	return Array.from({ length: POOL }, (_, n) => whatsAppInbound(n).MessageSid);
+}
+
 /**
  * What Twilio sends for an inbound WhatsApp message: the form body, X-Twilio-Signature over the
  * target's own URL (pre-computed per distinct MessageSid), and a fresh I-Twilio-Idempotency-Token per request.

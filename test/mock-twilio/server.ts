@@ -92,6 +92,11 @@ export interface MockTwilio {
 		params: FormParams,
 		options?: SendInboundOptions,
 	): Promise<WebhookResult>;
+	/**
+	 * Messages Twilio received for an account without delivering them to a webhook (first account unless
+	 * said), so that the APIs about inbound messages (the typing indicator) know them.
+	 */
+	addInboundMessages(sids: string[], channel?: string, accountSid?: string): void;
 	/** An inbound message to one of the account's numbers, sent where that number's configuration says. */
 	receiveMessage(message: InboundMessage): Promise<WebhookResult>;
 	/** Resolves when every pending status change and callback is done. */
@@ -393,6 +398,9 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 				...sendOptions,
 				authToken: sendOptions.authToken ?? defaultToken,
 			}),
+		addInboundMessages: (sids, channel = 'whatsapp', accountSid = accounts[0].accountSid) => {
+			for (const sid of sids) state.inboundMessages.set(sid, { accountSid, channel });
+		},
 		receiveMessage: (message) => {
 			const number = parseAddress(message.to).number;
 			const pn = state.phoneNumbers.find((item) => item.phone_number === number);
