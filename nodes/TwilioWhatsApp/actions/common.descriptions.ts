@@ -443,6 +443,18 @@ export function sendingOptionsCollection(operationOptions: INodeProperties[]): I
 	};
 }
 
+/** Where Twilio posts the message's statuses: shared by the sending operations. */
+export const statusCallbackProperty: INodeProperties = {
+	displayName: 'Status Callback URL',
+	name: 'statusCallback',
+	type: 'string',
+	default: '',
+	placeholder: 'https://n8n.example.com/webhook/…/twilio',
+	description:
+		'Twilio posts every status change of the message (queued, sent, delivered, read, failed …) to this URL',
+	hint: 'Paste the production URL of a Twilio Trigger node to receive the delivery statuses in another workflow, matched by message SID',
+};
+
 export const retryOption: INodeProperties = {
 	displayName: 'Retries on Rate Limit',
 	name: 'maxRetries',

@@ -274,11 +274,16 @@ export function checkSampleValues(
 				`Add a variable named "${name}" with a sample value under Variables.`,
 			);
 	}
-	for (const name of Object.keys(samples)) {
-		if (!used.includes(name))
-			fail(`The variable "${name}" is not used in the content`, `Use {{${name}}} or remove it.`);
-	}
+	checkAllUsed(used, Object.keys(samples), 'content', fail);
 	return samples;
+}
+
+/** Every variable given a value must be one the content uses (`where` names the content). */
+export function checkAllUsed(used: string[], given: string[], where: string, fail: Fail): void {
+	for (const name of given) {
+		if (!used.includes(name))
+			fail(`The variable "${name}" is not used in the ${where}`, `Use {{${name}}} or remove it.`);
+	}
 }
 
 /** A Twilio language code: ISO 639-1 (`en`) or with a region (`en_US`, `pt_BR`). */

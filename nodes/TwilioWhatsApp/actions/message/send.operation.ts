@@ -19,6 +19,7 @@ import {
 	retryOption,
 	sendingOptionsCollection,
 	showOnlyFor,
+	statusCallbackProperty,
 } from '../common.descriptions';
 import {
 	checkAgainstTemplate,
@@ -142,16 +143,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	...messageProperties,
-	{
-		displayName: 'Status Callback URL',
-		name: 'statusCallback',
-		type: 'string',
-		default: '',
-		placeholder: 'https://n8n.example.com/webhook/…/twilio',
-		description:
-			'Twilio posts every status change of the message (queued, sent, delivered, read, failed …) to this URL',
-		hint: 'Paste the production URL of a Twilio Trigger node to receive the delivery statuses in another workflow, matched by message SID',
-	},
+	statusCallbackProperty,
 	sendingOptionsCollection(sendingOptions),
 ];
 

@@ -9,6 +9,7 @@ import type {
 import type { ContentDefinition, ContentType } from '../../helpers/contentDefinition';
 import {
 	buildContentTypes,
+	checkAllUsed,
 	checkLanguage,
 	CONTENT_LIMITS,
 	definitionName,
@@ -21,7 +22,12 @@ import { runForEachItem } from '../../helpers/items';
 import { sendParts } from '../../helpers/sendParts';
 import { forgetUnlessRetried, sentMessagesOf } from '../../helpers/sentMessages';
 import { statusCallbackUrl } from '../../helpers/statusCallback';
-import { messageProperties, retryOption, showOnlyFor } from '../common.descriptions';
+import {
+	messageProperties,
+	retryOption,
+	showOnlyFor,
+	statusCallbackProperty,
+} from '../common.descriptions';
 import {
 	contentDefinitionProperties,
 	readContentDefinition,
@@ -68,15 +74,7 @@ const properties: INodeProperties[] = [
 		'Value',
 		'The value of each {{name}} the body or the buttons use, for this message',
 	),
-	{
-		displayName: 'Status Callback URL',
-		name: 'statusCallback',
-		type: 'string',
-		default: '',
-		placeholder: 'https://n8n.example.com/webhook/…/twilio',
-		description:
-			'Twilio posts every status change of the message to this URL, for example a Twilio Trigger',
-	},
+	statusCallbackProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -129,12 +127,7 @@ export async function execute(
 			const language = checkLanguage(String(get('language', 'en')), fail);
 			const names = placeholdersIn(types);
 			const values = readSampleValues(get('variables', {}), fail);
-			for (const name of Object.keys(values))
-				if (!names.includes(name))
-					fail(
-						`The variable "${name}" is not used in the message`,
-						`Use {{${name}}} or remove it.`,
-					);
+			checkAllUsed(names, Object.keys(values), 'message', fail);
 			const form = buildMessageForm(
 				{
 					channel: 'whatsapp',
