@@ -235,7 +235,7 @@ const MEMORIES = [
 	},
 	{
 		label: 'credential cache',
-		file: 'nodes/TwilioWhatsAppTrigger/credentialCache.js',
+		file: 'nodes/shared/credentialCache.js',
 		variable: 'cache',
 	},
 ];

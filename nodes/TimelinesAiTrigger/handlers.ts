@@ -5,12 +5,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import {
-	BASIC_AUTH_CHALLENGE,
-	isAuthorized,
-	secretsEqual,
-	type BasicAuthUser,
-} from '../shared/basicAuth';
+import { BASIC_AUTH_CHALLENGE, isAuthorized, secretsEqual } from '../shared/basicAuth';
+import { cachedCredentials, passesWithFreshCredentials } from '../shared/credentialCache';
 import { WEBHOOK_USER_CREDENTIAL_TYPE } from '../shared/credentials';
 import { headerText, mediaType } from '../shared/headers';
 import {
@@ -185,15 +181,21 @@ async function admit(
 	if (logged && !settings.enabled)
 		return turnAway(404, NOT_FOUND, `${NOT_FOUND}: Webhook Enabled is off`);
 	if (settings.basicAuth) {
-		let expected: BasicAuthUser;
+		const header = context.getHeaderData().authorization;
+		let allowed: boolean;
 		try {
-			expected = await context.getCredentials<BasicAuthUser>(WEBHOOK_USER_CREDENTIAL_TYPE);
+			const user = await cachedCredentials(context, WEBHOOK_USER_CREDENTIAL_TYPE);
+			allowed = await passesWithFreshCredentials(user, ({ data }) =>
+				isAuthorized(header, {
+					user: String(data.user ?? ''),
+					password: String(data.password ?? ''),
+				}),
+			);
 		} catch {
 			const message = 'Basic auth is on but the node has no usable Webhook User credential';
 			return turnAway(500, message, message);
 		}
-		const header = context.getHeaderData().authorization;
-		if (!isAuthorized(header, expected)) {
+		if (!allowed) {
 			const message = header
 				? 'Authorization failed: wrong user or password'
 				: 'Authorization required: send the webhook user and password with HTTP Basic auth';

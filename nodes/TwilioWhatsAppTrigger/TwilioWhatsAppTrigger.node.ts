@@ -17,6 +17,8 @@ import {
 	toTwilioAccount,
 	WEBHOOK_USER_CREDENTIAL_TYPE,
 } from '../shared/credentials';
+import type { CachedCredentials } from '../shared/credentialCache';
+import { cachedCredentials, passesWithFreshCredentials } from '../shared/credentialCache';
 import { headerText } from '../shared/headers';
 import type { TwilioEventKind } from '../shared/messageEvent';
 import { classifyTwilioEvent, parseTwilioWebhook } from '../shared/messageEvent';
@@ -37,8 +39,6 @@ import {
 	restoreConfiguration,
 	whatsAppSenderOptions,
 } from './autoConfigure';
-import type { CachedCredentials } from './credentialCache';
-import { cachedCredentials } from './credentialCache';
 import { TRIGGER_PROPERTIES } from './description/parameters';
 import { TRIGGER_WEBHOOKS } from './description/webhooks';
 import { isRepeatedDelivery } from './idempotency';
@@ -84,16 +84,6 @@ function immediateTwiml(
 	if (respond !== 'message' || kind !== 'message.received') return EMPTY_TWIML;
 	const mediaUrl = String(ctx.getNodeParameter('replyMediaUrl', '')).trim();
 	return messageTwiml(String(ctx.getNodeParameter('replyMessage', '')), mediaUrl ? [mediaUrl] : []);
-}
-
-/** Runs `check` with the cached credential, and once more with a freshly read one if that fails (a just-changed secret). */
-async function passesWithFreshCredentials(
-	cached: CachedCredentials,
-	check: (data: CachedCredentials) => boolean,
-): Promise<boolean> {
-	if (check(cached)) return true;
-	const refreshed = await cached.refreshed();
-	return refreshed !== undefined && check(refreshed);
 }
 
 function noSigningTokenError(node: INode): NodeOperationError {

@@ -111,6 +111,9 @@ class Gateway {
 		readonly nodeId = `node-${++nodeCounter}`,
 	) {}
 
+	/** The Webhook User credential as n8n's database holds it now (a test may edit it). */
+	webhookUser = { id: '1', data: { ...WEBHOOK_USER } };
+
 	get storedStaticData(): string {
 		return this.database.staticData;
 	}
@@ -129,7 +132,7 @@ class Gateway {
 			position: [0, 0] as [number, number],
 			parameters: structuredClone(this.parameters),
 			webhookId: WEBHOOK_ID,
-			credentials: { twilioWebhookUserApi: { id: '1', name: 'CRM user' } },
+			credentials: { twilioWebhookUserApi: { id: this.webhookUser.id, name: 'CRM user' } },
 		};
 		return new Workflow({
 			id: 'wf-1',
@@ -146,7 +149,7 @@ class Gateway {
 			httpRequest: request,
 			httpResponse: response,
 			credentialsHelper: {
-				getDecrypted: async () => ({ ...WEBHOOK_USER }),
+				getDecrypted: async () => ({ ...this.webhookUser.data }),
 				isCredentialUsableByNode: () => true,
 			},
 		} as unknown as IWorkflowExecuteAdditionalData;
@@ -684,6 +687,54 @@ describe('Basic auth on top of the URL secret', () => {
 				}),
 			),
 		).not.toContain(WEBHOOK_USER.password);
+	});
+
+	describe('the credential is read once a minute, not per request', () => {
+		let now = Date.UTC(2026, 0, 1);
+		beforeEach(() => jest.spyOn(Date, 'now').mockImplementation(() => now));
+		afterEach(() => jest.restoreAllMocks());
+		const sendAs = (target: Gateway, password: string) =>
+			target.send(example1AccountPhone, {
+				headers: { authorization: basic(WEBHOOK_USER.user, password) },
+			});
+
+		it('picks up a new password at once after a failure, once the cached copy is a few seconds old', async () => {
+			const target = gateway({ authentication: 'basicAuth' });
+			target.webhookUser = { id: 'cache-rotation', data: { ...WEBHOOK_USER } };
+			expect((await sendAs(target, WEBHOOK_USER.password)).status).toBe(200);
+			target.webhookUser.data.password = 'N3w-pass-word';
+			// The old password stays accepted while cached …
+			now += 1_000;
+			expect((await sendAs(target, WEBHOOK_USER.password)).status).toBe(200);
+			// … a new one right away is refused, so wrong passwords cannot force a read each …
+			expectRejected(
+				await sendAs(target, 'N3w-pass-word'),
+				401,
+				'Authorization failed: wrong user or password',
+			);
+			now += 11_000;
+			// … and accepted once the copy is old enough to re-read, which replaces the old one.
+			expect((await sendAs(target, 'N3w-pass-word')).status).toBe(200);
+			now += 1_000;
+			expectRejected(
+				await sendAs(target, WEBHOOK_USER.password),
+				401,
+				'Authorization failed: wrong user or password',
+			);
+		});
+
+		it('stops accepting a replaced password after a minute without any failure', async () => {
+			const target = gateway({ authentication: 'basicAuth' });
+			target.webhookUser = { id: 'cache-expiry', data: { ...WEBHOOK_USER } };
+			expect((await sendAs(target, WEBHOOK_USER.password)).status).toBe(200);
+			target.webhookUser.data.password = 'N3w-pass-word';
+			now += 61_000;
+			expectRejected(
+				await sendAs(target, WEBHOOK_USER.password),
+				401,
+				'Authorization failed: wrong user or password',
+			);
+		});
 	});
 
 	it('protects the log URL the same way', async () => {

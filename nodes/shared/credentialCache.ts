@@ -5,20 +5,13 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * Decrypted credentials kept for a short while in this process, for the webhook hot path.
- *
- * Why: on n8n 2.x, every `getCredentials()` outside an execution builds a throw-away Workflow and
- * acquires a V8 isolate from the expression engine's pool to resolve credential expressions
- * (CredentialsHelper.applyDefaultsAndOverwrites). With the default engine (`vm`, eager acquisition,
- * pool of 1) that means creating and disposing one isolate per call: measured at about 40 ms of CPU,
- * more than everything else this trigger does for a request put together. Reading the credential once
- * a minute instead keeps that cost off nearly all requests.
- *
- * What it costs in freshness: an edited credential is picked up within `maxAgeMs`; a request that fails
- * the check with a cached secret re-reads the credential at once (at most every `refreshAfterFailureMs`,
- * so a flood of forged requests cannot turn each one into a database read and an isolate), so a new
- * Auth Token or password works immediately, while the replaced one stays accepted for at most `maxAgeMs`.
- * Entries are per credential id and process; nothing is written anywhere, and secrets never leave this map.
+ * Decrypted credentials kept for a short while in this process, for the triggers' webhook hot path:
+ * outside an execution every `getCredentials()` costs n8n an expression isolate (docs/n8n-behaviour.md,
+ * "A trigger's webhook description"). An edited credential is picked up within `maxAgeMs`; a request that
+ * fails its check with a cached secret re-reads the credential at once (at most every
+ * `refreshAfterFailureMs`, so forged requests cannot each cost a read), so a new secret works at once and
+ * the replaced one stays accepted for at most `maxAgeMs`. Per credential id and process; secrets never
+ * leave this map.
  */
 
 export interface CacheTiming {
@@ -104,4 +97,14 @@ export async function cachedCredentials(
 			? hit
 			: await fetchInto(ctx, type, key, now);
 	return wrap(ctx, type, key, entry, timing);
+}
+
+/** Runs `check` with the cached credential, and once more with a freshly read one if that fails (a just-changed secret). */
+export async function passesWithFreshCredentials(
+	cached: CachedCredentials,
+	check: (data: CachedCredentials) => boolean,
+): Promise<boolean> {
+	if (check(cached)) return true;
+	const refreshed = await cached.refreshed();
+	return refreshed !== undefined && check(refreshed);
 }
