@@ -5,14 +5,20 @@
  *   the Content resource the first one created (one resource, one HX SID);
  * - the customer's tap on a quick reply arrives at the Twilio Trigger as a typed reply (`type`
  *   interactive, `button.payload` = the ID the menu defined) and the Switch routes it.
- * The tap is the parameters Twilio documents for a quick reply answer (ButtonText, ButtonPayload) on a
- * WhatsApp inbound (test/fixtures/twilio/messages.ts, [webhook] and [capture]).
+ * The tap is test/fixtures/twilio/messages.ts's whatsappQuickReplyTap ([webhook] and [capture]) with
+ * each button's title and ID.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { definitionName } from '../../nodes/TwilioWhatsApp/helpers/contentDefinition';
-import { CUSTOMER, SANDBOX, whatsappText, type Form } from '../fixtures/twilio/messages';
+import {
+	CUSTOMER,
+	SANDBOX,
+	whatsappQuickReplyTap,
+	whatsappText,
+	type Form,
+} from '../fixtures/twilio/messages';
 import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio } from '../mock-twilio';
 import {
 	createTwilioCredential,
@@ -113,12 +119,10 @@ describe('WhatsApp menu with quick replies (whatsapp-menu-quick-replies.json)', 
 		['agent', 'Talk to a person', 'Hand Over to a Person', 'A person from our team'],
 	])('routes a tap on "%s" ("%s") by its ID to %s', async (id, title, route, reply) => {
 		const execution = await deliver({
-			...whatsappText,
-			MessageType: 'interactive',
+			...whatsappQuickReplyTap,
 			Body: title,
 			ButtonText: title,
 			ButtonPayload: id,
-			OriginalRepliedMessageSender: SANDBOX,
 			OriginalRepliedMessageSid: menuMessageSid,
 		});
 		const [tapped] = nodeOutput(execution, 'Incoming WhatsApp Message');

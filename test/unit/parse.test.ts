@@ -180,6 +180,15 @@ describe('parseTwilioWebhook: inbound WhatsApp', () => {
 		expect(item.button).toEqual({ text: 'VOICE_CALL_REQUEST', payload: 'REJECTED' });
 	});
 
+	it("reads a tap on a session message's quick reply as interactive, with the button's ID", () => {
+		const item = parse(twilio.whatsappQuickReplyTap);
+		expect(item.event).toBe('message.received');
+		expect(item.type).toBe('interactive');
+		expect(item.button).toEqual({ text: 'Track my order', payload: 'track' });
+		expect(item.context?.originalRepliedMessageSid).toBe('SMb1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6');
+		expect(item.warnings).toEqual([]);
+	});
+
 	it('reads every Referral* field of a Click-to-WhatsApp ad, with its media', () => {
 		const item = parse(twilio.whatsappReferral);
 		expect(item.type).toBe('text');
