@@ -23,6 +23,7 @@ import {
 	successBody,
 	validateSendRequest,
 	type RejectStatus,
+	type SendRequest,
 } from './contract';
 import { checkFileUrl } from './fileCheck';
 import {
@@ -97,7 +98,8 @@ function readSettings(context: IWebhookFunctions): Settings {
 	};
 }
 
-function fail(
+/** Writes a rejection in TimelinesAI's error shape; n8n starts no execution for it. */
+function answerRejection(
 	context: IWebhookFunctions,
 	status: RejectStatus,
 	message: string,
@@ -108,7 +110,7 @@ function fail(
 
 type Attempt = Omit<AttemptLogEntry, 'time'>;
 
-function record(context: IWebhookFunctions, attempt: Attempt): void {
+function logAttempt(context: IWebhookFunctions, attempt: Attempt): void {
 	updateState(context, (state) => ({
 		state: appendLog(state, { time: new Date().toISOString(), ...attempt }),
 		result: undefined,
@@ -139,7 +141,8 @@ function rejectedAttempt(
 	return attempt;
 }
 
-function failSend(
+/** A rejection of a send request, also written to the attempt log. */
+function answerRejectionAndLog(
 	context: IWebhookFunctions,
 	settings: Settings,
 	status: RejectStatus,
@@ -147,8 +150,8 @@ function failSend(
 	logMessage = message,
 	headers?: Record<string, string>,
 ): IWebhookResponseData {
-	record(context, rejectedAttempt(context, settings, status, logMessage));
-	return fail(context, status, message, headers);
+	logAttempt(context, rejectedAttempt(context, settings, status, logMessage));
+	return answerRejection(context, status, message, headers);
 }
 
 /** The checks every route shares: the URL secret, the enable switch and Basic auth. */
@@ -165,8 +168,8 @@ async function admit(
 		headers?: Record<string, string>,
 	) =>
 		logged
-			? failSend(context, settings, status, message, reason, headers)
-			: fail(context, status, message, headers);
+			? answerRejectionAndLog(context, settings, status, message, reason, headers)
+			: answerRejection(context, status, message, headers);
 
 	const secretProblem = urlSecretProblem(settings.secret);
 	if (secretProblem) return turnAway(404, NOT_FOUND, `${NOT_FOUND}: ${secretProblem}`);
@@ -217,78 +220,129 @@ function bodySize(context: IWebhookFunctions): number {
 	return body === undefined ? 0 : Buffer.byteLength(JSON.stringify(body));
 }
 
-async function send(context: IWebhookFunctions, settings: Settings): Promise<IWebhookResponseData> {
-	const receivedAt = Date.now();
-	const body = context.getBodyData() as unknown;
-	const contentType = context.getHeaderData()['content-type'];
-	const validation = validateSendRequest(body, contentType, {
-		bodyBytes: bodySize(context),
-		maxBodyBytes: settings.maxBodyBytes,
+type FileOutcome =
+	| { ok: true; downloaded?: DownloadedFile; binary?: INodeExecutionData['binary'] }
+	| { ok: false; reason: string };
+
+interface DownloadedFile {
+	contentType: string | null;
+	size: number;
+}
+
+/** Checks the request's file_url when the settings ask for it, and puts the file on the item if asked. */
+async function fetchRequestFile(
+	context: IWebhookFunctions,
+	settings: Settings,
+	request: SendRequest,
+): Promise<FileOutcome> {
+	if (!request.file || (!settings.checkFile && !settings.fileOnItem)) return { ok: true };
+	const check = await checkFileUrl(context, request.file.url, {
+		timeoutMs: settings.fileTimeoutMs,
+		allowPrivateTargets: settings.allowPrivateFileUrls,
 	});
-	if (!validation.ok) return failSend(context, settings, validation.status, validation.message);
+	if (!check.ok) return { ok: false, reason: check.reason };
+	const downloaded = { contentType: check.file.contentType ?? null, size: check.file.data.length };
+	if (!settings.fileOnItem) return { ok: true, downloaded };
+	const binary = {
+		[settings.binaryPropertyName]: await context.helpers.prepareBinaryData(
+			check.file.data,
+			request.file.name,
+			check.file.contentType,
+		),
+	};
+	return { ok: true, downloaded, binary };
+}
+
+type SlotOutcome = { ok: false; message: string } | { ok: true; notBefore: number };
+
+/**
+ * Spends the request's quota and takes its pacing slot, logging the attempt either way: the slot's time,
+ * or the reason the quota refused it. Pacing and quota count from `now`, after any file download.
+ */
+function takeQuotaAndSlot(
+	context: IWebhookFunctions,
+	settings: Settings,
+	request: SendRequest,
+	messageId: string,
+	receivedAt: number,
+): SlotOutcome {
+	const now = Date.now();
+	return updateState<SlotOutcome>(context, (state) => {
+		const base = {
+			recipientType: request.recipient.type,
+			quotaUnits: request.quotaUnits,
+			...(settings.logText ? { text: request.text } : {}),
+		};
+		const time = new Date(receivedAt).toISOString();
+		let next = state;
+		if (settings.quotaBudget > 0) {
+			const spent = spendQuota(next, now, settings.quotaBudget, request.quotaUnits, messageId);
+			if (!spent.ok) {
+				const entry = {
+					time,
+					accepted: false,
+					status: 429,
+					message: spent.message,
+					messageId: null,
+					...base,
+				};
+				return {
+					state: appendLog(next, entry),
+					result: { ok: false, message: spent.message },
+				};
+			}
+			next = spent.state;
+		}
+		const paced = nextSlot(next, now, settings.pacing, Math.random());
+		const entry = { time, accepted: true, status: 200, message: 'Accepted', messageId, ...base };
+		return {
+			state: appendLog(paced.state, entry),
+			result: { ok: true, notBefore: paced.slot },
+		};
+	});
+}
+
+/**
+ * A send request: checked, its file fetched if asked, quota and pacing taken, then handed to the
+ * workflow as one item (the workflow sends the message), answered once n8n has stored the execution.
+ */
+async function acceptSendRequest(
+	context: IWebhookFunctions,
+	settings: Settings,
+): Promise<IWebhookResponseData> {
+	const receivedAt = Date.now();
+	const validation = validateSendRequest(
+		context.getBodyData() as unknown,
+		context.getHeaderData()['content-type'],
+		{ bodyBytes: bodySize(context), maxBodyBytes: settings.maxBodyBytes },
+	);
+	if (!validation.ok)
+		return answerRejectionAndLog(context, settings, validation.status, validation.message);
 	const { request } = validation;
 
-	let downloaded: { contentType: string | null; size: number } | undefined;
-	let binary: INodeExecutionData['binary'];
-	if (request.file && (settings.checkFile || settings.fileOnItem)) {
-		const check = await checkFileUrl(context, request.file.url, {
-			timeoutMs: settings.fileTimeoutMs,
-			allowPrivateTargets: settings.allowPrivateFileUrls,
-		});
-		if (!check.ok)
-			return failSend(context, settings, 400, `"file_url" cannot be sent: ${check.reason}`);
-		downloaded = { contentType: check.file.contentType ?? null, size: check.file.data.length };
-		if (settings.fileOnItem) {
-			binary = {
-				[settings.binaryPropertyName]: await context.helpers.prepareBinaryData(
-					check.file.data,
-					request.file.name,
-					check.file.contentType,
-				),
-			};
-		}
-	}
+	const file = await fetchRequestFile(context, settings, request);
+	if (!file.ok)
+		return answerRejectionAndLog(
+			context,
+			settings,
+			400,
+			`"file_url" cannot be sent: ${file.reason}`,
+		);
 
 	const messageId = newMessageId();
-	// Pacing and quota count from now, after any file download; the item keeps the arrival time.
-	const now = Date.now();
-	const outcome = updateState<{ ok: false; message: string } | { ok: true; notBefore: number }>(
-		context,
-		(state) => {
-			const base = {
-				recipientType: request.recipient.type,
-				quotaUnits: request.quotaUnits,
-				...(settings.logText ? { text: request.text } : {}),
-			};
-			const time = new Date(receivedAt).toISOString();
-			let next = state;
-			if (settings.quotaBudget > 0) {
-				const spent = spendQuota(next, now, settings.quotaBudget, request.quotaUnits, messageId);
-				if (!spent.ok) {
-					const entry = {
-						time,
-						accepted: false,
-						status: 429,
-						message: spent.message,
-						messageId: null,
-						...base,
-					};
-					return { state: appendLog(next, entry), result: { ok: false, message: spent.message } };
-				}
-				next = spent.state;
-			}
-			const paced = nextSlot(next, now, settings.pacing, Math.random());
-			const entry = { time, accepted: true, status: 200, message: 'Accepted', messageId, ...base };
-			return { state: appendLog(paced.state, entry), result: { ok: true, notBefore: paced.slot } };
-		},
-	);
-	if (!outcome.ok) return fail(context, 429, outcome.message);
+	const outcome = takeQuotaAndSlot(context, settings, request, messageId, receivedAt);
+	if (!outcome.ok) return answerRejection(context, 429, outcome.message);
 
 	const item: INodeExecutionData = {
-		json: buildItem(request, { messageId, receivedAt, notBefore: outcome.notBefore, downloaded }),
+		json: buildItem(request, {
+			messageId,
+			receivedAt,
+			notBefore: outcome.notBefore,
+			downloaded: file.downloaded,
+		}),
 		pairedItem: { item: 0 },
 	};
-	if (binary) item.binary = binary;
+	if (file.binary) item.binary = file.binary;
 	if (!settings.respondAtOnce) return { workflowData: [[item]] };
 	return answerOnceStored(context.getResponseObject(), JSON_CONTENT_TYPE, successBody(messageId), [
 		[item],
@@ -297,7 +351,7 @@ async function send(context: IWebhookFunctions, settings: Settings): Promise<IWe
 
 function wrongMethod(context: IWebhookFunctions, settings: Settings): IWebhookResponseData {
 	const method = context.getRequestObject().method;
-	return failSend(
+	return answerRejectionAndLog(
 		context,
 		settings,
 		405,
@@ -310,7 +364,11 @@ function wrongMethod(context: IWebhookFunctions, settings: Settings): IWebhookRe
 function downloadLog(context: IWebhookFunctions): IWebhookResponseData {
 	const format = (context.getQueryData() as Record<string, unknown>).format ?? 'json';
 	if (format !== 'json' && format !== 'csv')
-		return fail(context, 400, `"format" must be "json" or "csv"; got ${JSON.stringify(format)}`);
+		return answerRejection(
+			context,
+			400,
+			`"format" must be "json" or "csv"; got ${JSON.stringify(format)}`,
+		);
 	const { log } = readState(context);
 	const res = context.getResponseObject();
 	if (format === 'csv') {
@@ -324,7 +382,7 @@ function downloadLog(context: IWebhookFunctions): IWebhookResponseData {
 function giveQuotaBack(context: IWebhookFunctions, settings: Settings): IWebhookResponseData {
 	const type = mediaType(context.getHeaderData()['content-type']);
 	if (type !== 'application/json')
-		return fail(
+		return answerRejection(
 			context,
 			415,
 			`Content-Type must be "application/json"; got ${type ? `"${type}"` : 'none'}`,
@@ -335,14 +393,14 @@ function giveQuotaBack(context: IWebhookFunctions, settings: Settings): IWebhook
 			? (body as Record<string, unknown>).message_id
 			: undefined;
 	if (typeof messageId !== 'string' || !MESSAGE_ID_PATTERN.test(messageId)) {
-		return fail(
+		return answerRejection(
 			context,
 			400,
 			'"message_id" must be the id this webhook answered with, like "wa_backend:3EB09FCC85FE99662E46"',
 		);
 	}
 	if (settings.quotaBudget === 0)
-		return fail(
+		return answerRejection(
 			context,
 			400,
 			'No Quota Budget is set on this node, so there are no units to give back',
@@ -361,7 +419,7 @@ function giveQuotaBack(context: IWebhookFunctions, settings: Settings): IWebhook
 			: { state, result: undefined };
 	});
 	if (!restored) {
-		return fail(
+		return answerRejection(
 			context,
 			404,
 			`No quota use of message "${messageId}" in the last 24 hours: it was already given back, is older, or was not accepted here`,
@@ -386,7 +444,7 @@ export async function handleWebhook(
 	if (turnedAway) return turnedAway;
 	switch (route) {
 		case 'send':
-			return await send(context, settings);
+			return await acceptSendRequest(context, settings);
 		case 'wrongMethod':
 			return wrongMethod(context, settings);
 		case 'log':
