@@ -37,6 +37,7 @@ import { registerMessagingServices } from './resources/messagingServices';
 import { buildContent, decideApproval, registerContent } from './resources/content';
 import { registerChannelSenders } from './resources/channelSenders';
 import { registerTypingIndicators } from './resources/typingIndicators';
+import { registerMedia, storeMediaFile } from './resources/media';
 import { parseAddress } from './resources/messageRules';
 import { Lifecycle, type StatusStep } from './webhooks/statusCallbacks';
 import { deliverSigned, maskPassword } from './webhooks/client';
@@ -119,6 +120,10 @@ function writeResponse(res: http.ServerResponse, response: ApiResponse): void {
 	const headers: Record<string, string> = { ...response.headers };
 	if (response.body === undefined) {
 		res.writeHead(response.status, headers).end();
+		return;
+	}
+	if (Buffer.isBuffer(response.body)) {
+		res.writeHead(response.status, headers).end(response.body);
 		return;
 	}
 	headers['Content-Type'] = 'application/json; charset=utf-8';
@@ -226,6 +231,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 	registerContent(router, context);
 	registerChannelSenders(router, context);
 	registerTypingIndicators(router, context);
+	registerMedia(router, context);
 
 	const server = http.createServer((req, res) => {
 		void handle(req, res).catch((error: unknown) => {
@@ -413,6 +419,16 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 			const target = inboundTarget(pn, service, sender);
 			if (!target) throw new Error(`Nothing is configured to receive messages for ${number}`);
 			const params = inboundParams(message, pn.account_sid, service);
+			const messageSid = first(params, 'MessageSid') ?? '';
+			(message.media ?? []).forEach((item, index) => {
+				if ('content' in item)
+					params[`MediaUrl${index}`] = storeMediaFile(context, {
+						accountSid: pn.account_sid,
+						messageSid,
+						contentType: item.contentType,
+						content: item.content,
+					});
+			});
 			return deliver('inbound', first(params, 'MessageSid') ?? null, target.url, params, {
 				method: target.method,
 				authToken: state.authTokenOf(pn.account_sid),

@@ -28,6 +28,11 @@ export class MockState {
 	readonly channelSenders: WhatsAppSenderResource[] = [];
 	/** Inbound messages the mock delivered, by SID: the account and channel they came in on. */
 	readonly inboundMessages = new Map<string, { accountSid: string; channel: string }>();
+	/** Files of inbound messages, by Media SID (ME…). */
+	readonly mediaFiles = new Map<
+		string,
+		{ accountSid: string; messageSid: string; contentType: string; content: Buffer }
+	>();
 	/** Every typing indicator accepted, in order. */
 	readonly typingIndicators: TypingIndicatorRecord[] = [];
 

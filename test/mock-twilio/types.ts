@@ -250,7 +250,8 @@ export interface InboundMessage {
 	to: string;
 	from: string;
 	body?: string;
-	media?: Array<{ url: string; contentType: string }>;
+	/** Media at a URL of the test's choosing, or a file the mock keeps and serves as Twilio's media URL. */
+	media?: Array<{ url: string; contentType: string } | { content: Buffer; contentType: string }>;
 	/** WhatsApp sender's profile name. */
 	profileName?: string;
 	/** More parameters (Latitude, ButtonText, OriginalRepliedMessageSid …), added as given. */

@@ -4,6 +4,8 @@
  * (https://platform.openai.com/docs/api-reference/chat/object), non-streaming only, with the text the test
  * chooses; `GET /v1/models` lists one model. Every request is recorded. Errors use OpenAI's
  * `{"error": {message, type, param, code}}` body.
+ * `POST /v1/audio/transcriptions` (https://platform.openai.com/docs/api-reference/audio/createTranscription):
+ * multipart form with `model` and `file`, answered `{"text": …}` with the transcript the test chooses.
  */
 import http from 'http';
 import type { AddressInfo } from 'net';
@@ -19,12 +21,22 @@ export interface ChatRequest {
 	body: { model?: string; messages?: ChatMessage[]; stream?: boolean; [key: string]: unknown };
 }
 
+/** An audio file received for transcription, with the form's other fields. */
+export interface TranscriptionRequest {
+	at: Date;
+	fields: Record<string, string>;
+	file: { filename: string; contentType: string; content: Buffer } | undefined;
+}
+
 export interface OpenAiStandIn {
 	/** Base URL to put in n8n's OpenAI credential ("Base URL"), ending in `/v1`. */
 	readonly url: string;
 	readonly requests: ChatRequest[];
 	/** What the model answers; by default "You said: " and the last user message. */
 	reply: (messages: ChatMessage[]) => string;
+	readonly transcriptions: TranscriptionRequest[];
+	/** What the transcription says; by default how many bytes of which type it received. */
+	transcribe: (file: NonNullable<TranscriptionRequest['file']>) => string;
 	close(): Promise<void>;
 }
 
@@ -42,6 +54,35 @@ export function textOf(message: ChatMessage | undefined): string {
 	return '';
 }
 
+/** The parts of a multipart/form-data body: each field's value, and the one file. */
+function parseMultipart(body: Buffer, contentType: string): Omit<TranscriptionRequest, 'at'> {
+	const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+	const fields: Record<string, string> = {};
+	let file: TranscriptionRequest['file'];
+	if (!boundary) return { fields, file };
+	const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+	let start = body.indexOf(delimiter);
+	while (start !== -1) {
+		const next = body.indexOf(delimiter, start + delimiter.length);
+		if (next === -1) break;
+		const part = body.subarray(start + delimiter.length + 2, next - 2);
+		const split = part.indexOf('\r\n\r\n');
+		const head = part.subarray(0, split).toString('utf8');
+		const content = part.subarray(split + 4);
+		const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
+		const filename = /filename="([^"]*)"/.exec(head)?.[1];
+		if (filename !== undefined)
+			file = {
+				filename,
+				contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? '',
+				content: Buffer.from(content),
+			};
+		else fields[name] = content.toString('utf8');
+		start = next;
+	}
+	return { fields, file };
+}
+
 function send(res: http.ServerResponse, status: number, body: unknown): void {
 	res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 }
@@ -52,10 +93,14 @@ function error(res: http.ServerResponse, status: number, message: string, code: 
 
 export async function startOpenAiStandIn(): Promise<OpenAiStandIn> {
 	const requests: ChatRequest[] = [];
+	const transcriptions: TranscriptionRequest[] = [];
 	let counter = 0;
 	const standIn = {
 		url: '',
 		requests,
+		transcriptions,
+		transcribe: (file: NonNullable<TranscriptionRequest['file']>) =>
+			`${file.content.length} bytes of ${file.contentType}`,
 		reply: (messages: ChatMessage[]) =>
 			`You said: ${textOf([...messages].reverse().find((m) => m.role === 'user'))}`,
 	};
@@ -71,6 +116,12 @@ export async function startOpenAiStandIn(): Promise<OpenAiStandIn> {
 				object: 'list',
 				data: [{ id: STAND_IN_MODEL, object: 'model', created: 1721172741, owned_by: 'system' }],
 			});
+		if (req.method === 'POST' && path === '/v1/audio/transcriptions') {
+			const received = parseMultipart(Buffer.concat(chunks), req.headers['content-type'] ?? '');
+			transcriptions.push({ at: new Date(), ...received });
+			if (!received.file) return error(res, 400, "'file' is a required property", 'missing_file');
+			return send(res, 200, { text: standIn.transcribe(received.file) });
+		}
 		if (req.method !== 'POST' || path !== '/v1/chat/completions')
 			return error(res, 404, `Unknown request: ${req.method} ${path}`, 'not_found');
 		let body: ChatRequest['body'];

@@ -38,7 +38,8 @@ export function inboundParams(
 	if (service) params.MessagingServiceSid = service.sid;
 	media.forEach((item, index) => {
 		params[`MediaContentType${index}`] = item.contentType;
-		params[`MediaUrl${index}`] = item.url;
+		// A file the mock keeps gets its URL from the caller, which knows the mock's base URL.
+		params[`MediaUrl${index}`] = 'url' in item ? item.url : '';
 	});
 	const from = parseAddress(message.from);
 	if (from.channel === 'whatsapp') {
