@@ -115,6 +115,7 @@ describe('Send Interactive Message: one content resource per definition', () => 
 		]);
 		expect(contentCreates(start)).toHaveLength(1);
 		expect(new Set(sent.map((item) => item.contentSid)).size).toBe(1);
+		expect(sent.map((item) => item.contentCreated)).toEqual([true, false, false]);
 		expect(sent[0].contentSid).not.toBe(liveNamed(name)[0].resource.sid);
 	});
 

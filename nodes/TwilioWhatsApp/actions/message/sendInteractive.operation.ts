@@ -157,12 +157,11 @@ export async function execute(
 			return { draft, form, retry: retryPolicyOf(options) };
 		},
 		perform: async ({ draft, form, retry }, itemIndex) => {
-			let lookup = lookups.get(draft.friendlyName);
-			if (!lookup) {
-				lookup = findOrCreateContent(this, draft, itemIndex);
-				lookups.set(draft.friendlyName, lookup);
-			}
-			const content = await lookup;
+			const earlier = lookups.get(draft.friendlyName);
+			const lookup = earlier ?? findOrCreateContent(this, draft, itemIndex);
+			if (!earlier) lookups.set(draft.friendlyName, lookup);
+			// Only the item whose lookup created the resource says so.
+			const content = earlier ? { ...(await lookup), contentCreated: false } : await lookup;
 			const [message] = await sendParts(
 				this,
 				sent,
