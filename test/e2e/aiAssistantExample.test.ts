@@ -5,37 +5,20 @@
  * sender's webhook URL does); the model is a local OpenAI-compatible stand-in (test/openai-stand-in) that
  * n8n's OpenAI credential reaches through its Base URL.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
 import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
 import {
-	STAND_IN_API_KEY,
 	startOpenAiStandIn,
 	textOf,
 	type ChatMessage,
 	type OpenAiStandIn,
 } from '../openai-stand-in';
-import {
-	createTwilioCredential,
-	eventually,
-	triggerUrl,
-	type WorkflowJson,
-} from './fixtures/twilio/workflows';
-import { getN8n, nodeOutput, REPO_ROOT, type Credential } from './harness';
+import { publishOpenAiExample } from './fixtures/openAiExample';
+import { eventually } from './fixtures/twilio/workflows';
+import { getN8n, nodeOutput } from './harness';
 
 jest.setTimeout(180_000);
 
 const n8n = getN8n();
-const example = JSON.parse(
-	readFileSync(join(REPO_ROOT, 'examples', 'whatsapp-ai-assistant.json'), 'utf8'),
-) as WorkflowJson & {
-	nodes: Array<{
-		name: string;
-		webhookId?: string;
-		credentials?: Record<string, { name: string }>;
-	}>;
-};
 const ALICE = 'whatsapp:+15550001001';
 const BOB = 'whatsapp:+15550001002';
 
@@ -43,37 +26,10 @@ let mock: MockTwilio;
 let model: OpenAiStandIn;
 let workflowId = '';
 
-/** The example with the ids of the credentials created for the test, as a user picks them after import. */
-function withCredentials(credentials: Record<string, Credential>): WorkflowJson {
-	const nodes = example.nodes.map((node) => {
-		if (!node.credentials) return node;
-		const refs = Object.fromEntries(
-			Object.entries(node.credentials).map(([type, { name }]) => [
-				type,
-				{ id: credentials[name].id, name: credentials[name].name },
-			]),
-		);
-		return { ...node, credentials: refs };
-	});
-	return { ...example, name: `${example.name} (e2e)`, nodes } as WorkflowJson;
-}
-
 beforeAll(async () => {
 	mock = await startMockTwilio({ accounts: [DEFAULT_ACCOUNT], callbackDelayMs: 5 });
 	model = await startOpenAiStandIn();
-	const twilio = await createTwilioCredential(n8n, 'Twilio account (AI example)', mock.url);
-	const openAi = await n8n.createCredential('OpenAI account (stand-in)', 'openAiApi', {
-		apiKey: STAND_IN_API_KEY,
-		url: model.url,
-		header: false,
-	});
-	({ id: workflowId } = await n8n.importWorkflow(
-		withCredentials({ 'Twilio account': twilio, 'OpenAI account': openAi }),
-	));
-	await n8n.activate(workflowId);
-	const trigger = example.nodes.find((node) => node.name === 'Incoming WhatsApp Message');
-	// What "Configure Twilio Automatically" or the Console does: the sender's webhook URL is the trigger.
-	mock.whatsAppSenders[0].webhook.callback_url = triggerUrl(n8n, trigger?.webhookId ?? '');
+	workflowId = await publishOpenAiExample(n8n, 'whatsapp-ai-assistant.json', mock, model);
 });
 
 afterAll(async () => {

@@ -4,31 +4,15 @@
  * (Audio → Transcribe a Recording) sends it to a local OpenAI-compatible stand-in through the OpenAI
  * credential's Base URL, and the Twilio node answers with the transcript. Only credentials are filled in.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
 import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
-import { STAND_IN_API_KEY, startOpenAiStandIn, type OpenAiStandIn } from '../openai-stand-in';
-import {
-	createTwilioCredential,
-	eventually,
-	triggerUrl,
-	type WorkflowJson,
-} from './fixtures/twilio/workflows';
-import { getN8n, nodeOutput, REPO_ROOT, type Credential } from './harness';
+import { startOpenAiStandIn, type OpenAiStandIn } from '../openai-stand-in';
+import { publishOpenAiExample } from './fixtures/openAiExample';
+import { eventually } from './fixtures/twilio/workflows';
+import { getN8n, nodeOutput } from './harness';
 
 jest.setTimeout(180_000);
 
 const n8n = getN8n();
-const example = JSON.parse(
-	readFileSync(join(REPO_ROOT, 'examples', 'whatsapp-voice-note-transcription.json'), 'utf8'),
-) as WorkflowJson & {
-	nodes: Array<{
-		name: string;
-		webhookId?: string;
-		credentials?: Record<string, { name: string }>;
-	}>;
-};
 const CUSTOMER = 'whatsapp:+15550003001';
 /** The start of an Ogg page ("OggS", version 0, first page) and an Opus header, then filler: bytes only. */
 const VOICE_NOTE = Buffer.concat([
@@ -41,35 +25,15 @@ let mock: MockTwilio;
 let model: OpenAiStandIn;
 let workflowId = '';
 
-function withCredentials(credentials: Record<string, Credential>): WorkflowJson {
-	const nodes = example.nodes.map((node) => {
-		if (!node.credentials) return node;
-		const refs = Object.fromEntries(
-			Object.entries(node.credentials).map(([type, { name }]) => [
-				type,
-				{ id: credentials[name].id, name: credentials[name].name },
-			]),
-		);
-		return { ...node, credentials: refs };
-	});
-	return { ...example, name: `${example.name} (e2e)`, nodes } as WorkflowJson;
-}
-
 beforeAll(async () => {
 	mock = await startMockTwilio({ accounts: [DEFAULT_ACCOUNT], callbackDelayMs: 5 });
 	model = await startOpenAiStandIn();
-	const twilio = await createTwilioCredential(n8n, 'Twilio account (voice example)', mock.url);
-	const openAi = await n8n.createCredential('OpenAI account (voice stand-in)', 'openAiApi', {
-		apiKey: STAND_IN_API_KEY,
-		url: model.url,
-		header: false,
-	});
-	({ id: workflowId } = await n8n.importWorkflow(
-		withCredentials({ 'Twilio account': twilio, 'OpenAI account': openAi }),
-	));
-	await n8n.activate(workflowId);
-	const trigger = example.nodes.find((node) => node.name === 'Incoming WhatsApp Message');
-	mock.whatsAppSenders[0].webhook.callback_url = triggerUrl(n8n, trigger?.webhookId ?? '');
+	workflowId = await publishOpenAiExample(
+		n8n,
+		'whatsapp-voice-note-transcription.json',
+		mock,
+		model,
+	);
 });
 
 afterAll(async () => {
