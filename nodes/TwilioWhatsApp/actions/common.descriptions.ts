@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpers/formFields';
 import { MAX_TEXT_PARTS } from '../helpers/splitText';
+import { contentSidProperty } from './contentTemplate/contentParameters';
 
 /** The parameters of one template choice: the picker, the variables mode, the variables as fields, as JSON. */
 export interface TemplateChoiceNames {
@@ -253,12 +254,7 @@ export const messageProperties: INodeProperties[] = [
 		displayOptions: { show: { content: ['text'], channel: ['whatsapp', 'mms'] } },
 	},
 	{
-		displayName: 'Content Template SID',
-		name: 'contentSid',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'HXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+		...contentSidProperty,
 		description: 'From Messaging → Content Template Builder in the Twilio Console',
 		displayOptions: { show: { content: ['template'], '@version': [1] } },
 	},
