@@ -146,7 +146,8 @@ export class TwilioMessagingApi implements ICredentialType {
 		},
 	};
 
-	// Mirrors twilioBaseUrl() in nodes/shared/credentials.ts, which cannot be imported into an expression.
+	// Mirrors twilioBaseUrl() in nodes/shared/credentials.ts, which cannot be imported into an
+	// expression.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:

@@ -6,7 +6,8 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
  * Twilio sends them when the URL configured in the console carries `https://user:password@host/...`
  * (the contact-center pattern of protecting the URL Twilio posts to); other callers send an
  * `Authorization: Basic ...` header. Nothing remote can confirm them, so the trigger nodes test the
- * values locally: each trigger node lists this credential with `testedBy: 'twilioWebhookUserApiTest'`.
+ * values locally: each trigger node lists this credential with `testedBy:
+ * 'twilioWebhookUserApiTest'`.
  */
 export class TwilioWebhookUserApi implements ICredentialType {
 	name = 'twilioWebhookUserApi';

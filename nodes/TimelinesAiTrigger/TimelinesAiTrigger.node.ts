@@ -19,9 +19,10 @@ import { handleWebhook, urlSecretProblem, type Route } from './handlers';
 import { ensureStoredState, saveWithExecution } from './stateStore';
 
 /*
- * Plain paths and methods, and resolvers for the two fields that depend on a parameter, so n8n evaluates
- * no expression per request; static paths, the secret in the query string; version 2 so n8n leaves
- * non-JSON bodies to the node. Why: docs/n8n-behaviour.md, "A trigger's webhook description".
+ * Plain paths and methods, and resolvers for the two fields that depend on a parameter, so n8n
+ * evaluates no expression per request; static paths, the secret in the query string; version 2 so
+ * n8n leaves non-JSON bodies to the node. Why: docs/n8n-behaviour.md, "A trigger's webhook
+ * description".
  */
 
 const responseFields = fieldsOfParameters({

@@ -93,7 +93,8 @@ function isAbsent(value: unknown): boolean {
 
 const JID = /^([0-9]+)(?:-[0-9]+)?@(s\.whatsapp\.net|c\.us|g\.us|lid)$/;
 
-// Digits with at most formatting, and no "+" or "00" in front: how numbers are written within one country.
+// Digits with at most formatting, and no "+" or "00" in front: how numbers are written within one
+// country.
 const NATIONAL_NUMBER = /^(?!00)[0-9]{6,15}$/;
 
 function phoneProblem(field: string, value: unknown): string | undefined {

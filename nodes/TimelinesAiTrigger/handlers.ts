@@ -42,8 +42,8 @@ import { readState, updateState } from './stateStore';
  * Request handling for the four webhooks of the node. Every rejection is written here, in
  * TimelinesAI's error shape and with its own status, and returns `noWebhookResponse` without
  * `workflowData`, which makes n8n start no execution. In "Immediately" mode n8n sends the success
- * answer, the node's JSON, once it has stored the execution (shared/webhookAnswer.ts): a caller told
- * "success" with a message_id can rely on n8n having the message.
+ * answer, the node's JSON, once it has stored the execution (shared/webhookAnswer.ts): a caller
+ * told "success" with a message_id can rely on n8n having the message.
  */
 
 export type Route = 'send' | 'wrongMethod' | 'log' | 'quotaRestore';
@@ -256,8 +256,9 @@ async function fetchRequestFile(
 type SlotOutcome = { ok: false; message: string } | { ok: true; notBefore: number };
 
 /**
- * Spends the request's quota and takes its pacing slot, logging the attempt either way: the slot's time,
- * or the reason the quota refused it. Pacing and quota count from `now`, after any file download.
+ * Spends the request's quota and takes its pacing slot, logging the attempt either way: the slot's
+ * time, or the reason the quota refused it. Pacing and quota count from `now`, after any file
+ * download.
  */
 function takeQuotaAndSlot(
 	context: IWebhookFunctions,
@@ -304,7 +305,8 @@ function takeQuotaAndSlot(
 
 /**
  * A send request: checked, its file fetched if asked, quota and pacing taken, then handed to the
- * workflow as one item (the workflow sends the message), answered once n8n has stored the execution.
+ * workflow as one item (the workflow sends the message), answered once n8n has stored the
+ * execution.
  */
 async function acceptSendRequest(
 	context: IWebhookFunctions,

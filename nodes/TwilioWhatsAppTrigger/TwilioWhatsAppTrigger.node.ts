@@ -50,12 +50,13 @@ import { EMPTY_TWIML, messageTwiml } from './twiml';
 import { showTypingIndicators } from './typingOnReceipt';
 
 /*
- * One request, in order: Basic auth (401) → Twilio signature (403) → event selection (200, no execution)
- * → parse → optional media download → execution. The node writes the answers of requests that start no
- * execution itself; an accepted request is answered by n8n once it has stored the execution (in the
- * immediate modes with the node's TwiML, answers.ts), or by the workflow. The execution then runs the
- * node's execute(), which stops a repeated delivery at the trigger (idempotency.ts).
- * Per-request cost on n8n 2.x: docs/n8n-behaviour.md, "A trigger's webhook description".
+ * One request, in order: Basic auth (401) → Twilio signature (403) → event selection (200, no
+ * execution) → parse → optional media download → execution. The node writes the answers of requests
+ * that start no execution itself; an accepted request is answered by n8n once it has stored the
+ * execution (in the immediate modes with the node's TwiML, answers.ts), or by the workflow. The
+ * execution then runs the node's execute(), which stops a repeated delivery at the trigger
+ * (idempotency.ts). Per-request cost on n8n 2.x: docs/n8n-behaviour.md, "A trigger's webhook
+ * description".
  */
 
 type EventSelection = 'all' | 'messages' | 'statuses';
@@ -128,8 +129,8 @@ function unconfiguredUrlWarning(url: string): string {
 }
 
 /**
- * The Twilio credential, when the request carries Twilio's signature made with its Auth Token for one of
- * the URLs Twilio may have called; false when it does not.
+ * The Twilio credential, when the request carries Twilio's signature made with its Auth Token for
+ * one of the URLs Twilio may have called; false when it does not.
  */
 async function signedByTwilio(
 	ctx: IWebhookFunctions,
@@ -146,7 +147,8 @@ async function signedByTwilio(
 			headers: req.headers,
 			protocol: req.protocol,
 		},
-		// The endpoint the request arrived on: /webhook-test/… while the editor listens for a test event.
+		// The endpoint the request arrived on: /webhook-test/… while the editor listens for a test
+		// event.
 		n8nUrl: ctx.getWebhookResourceUrl?.('default') ?? n8nProductionUrl,
 		n8nProductionUrl,
 		publicUrl,
@@ -229,7 +231,8 @@ export class TwilioWhatsAppTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				await assertUsableSetup(this);
 				const target = configurationTarget(this);
-				// With automatic configuration off there is nothing to register: the user pastes the URL into Twilio.
+				// With automatic configuration off there is nothing to register: the user pastes the URL
+				// into Twilio.
 				return target ? await configurationExists(this, target) : true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
@@ -311,7 +314,8 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		const items = this.getInputData();
 		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;
 		const token = items[0]?.json.idempotencyToken;
-		// Test events from the editor are not recorded: the published workflow must not take them for repeats.
+		// Test events from the editor are not recorded: the published workflow must not take them for
+		// repeats.
 		const checkRepeat =
 			options.ignoreDuplicates !== false &&
 			this.getMode() !== 'manual' &&

@@ -7,8 +7,8 @@ import { EMPTY_TWIML, TWIML_CONTENT_TYPE } from './twiml';
 
 /**
  * The trigger's answers. A request that starts no execution is answered by the node itself
- * (`noWebhookResponse`); one that starts an execution is answered by n8n with the node's TwiML once the
- * execution is stored, so Twilio's 200 means that n8n has the message (docs/n8n-behaviour.md).
+ * (`noWebhookResponse`); one that starts an execution is answered by n8n with the node's TwiML once
+ * the execution is stored, so Twilio's 200 means that n8n has the message (docs/n8n-behaviour.md).
  */
 
 /** 200 with empty TwiML: Twilio treats the delivery as done and does not retry it. */

@@ -14,10 +14,10 @@ import {
 import { resolvePublicUrl } from './signedUrl';
 
 /**
- * "Configure Twilio Automatically": on activation, point a phone number's, a Messaging Service's or a
- * WhatsApp sender's inbound webhook (and the service's or sender's status callback) at this trigger,
- * remembering what was there; on deactivation, put it back. The remembered values live in the node's
- * static data, which n8n saves after activation and hands back on deactivation.
+ * "Configure Twilio Automatically": on activation, point a phone number's, a Messaging Service's or
+ * a WhatsApp sender's inbound webhook (and the service's or sender's status callback) at this
+ * trigger, remembering what was there; on deactivation, put it back. The remembered values live in
+ * the node's static data, which n8n saves after activation and hands back on deactivation.
  */
 
 export type ConfigurationTarget =
@@ -26,8 +26,8 @@ export type ConfigurationTarget =
 	| { kind: 'whatsAppSender'; sid: string; statusCallback: boolean };
 
 /**
- * Field Twilio takes → field of the resource Twilio returns. Numbers and services take form fields; a
- * sender (Senders API) takes a JSON `webhook` object whose fields are named as in the resource.
+ * Field Twilio takes → field of the resource Twilio returns. Numbers and services take form fields;
+ * a sender (Senders API) takes a JSON `webhook` object whose fields are named as in the resource.
  */
 type FieldMap = Record<string, string>;
 
@@ -138,8 +138,8 @@ function inboundUrlOf(kind: ConfigurationTarget['kind'], resource: IDataObject):
 	return formValue(settingsOf(kind, resource)[INBOUND_URL_FIELD[kind]]);
 }
 
-// transport.encodeForm leaves out '' values; an empty string inside a list is still sent (`SmsUrl=`),
-// which is how Twilio clears a URL.
+// transport.encodeForm leaves out '' values; an empty string inside a list is still sent
+// (`SmsUrl=`), which is how Twilio clears a URL.
 function toForm(fields: Record<string, string>): FormFields {
 	return Object.fromEntries(
 		Object.entries(fields).map(([key, value]) => [key, value === '' ? [''] : value]),
@@ -236,8 +236,9 @@ export async function applyConfiguration(
 	if (isConfigured(target, resource, url)) return;
 	const staticData = ctx.getWorkflowStaticData('node');
 	const saved = staticData[STATE_KEY] as SavedConfiguration | undefined;
-	// Keep the values from before the first activation: a second create (n8n registers the POST and the
-	// GET webhook separately, and re-registers after restarts) must not remember this trigger's own URL.
+	// Keep the values from before the first activation: a second create (n8n registers the POST and
+	// the GET webhook separately, and re-registers after restarts) must not remember this trigger's
+	// own URL.
 	if (!saved || saved.kind !== target.kind || saved.sid !== target.sid) {
 		staticData[STATE_KEY] = {
 			kind: target.kind,
@@ -252,8 +253,9 @@ export async function applyConfiguration(
 }
 
 /**
- * Puts back what was there before, if the target still points at this trigger (a URL someone set since
- * is left alone). False when Twilio could not be reached; the saved values are then kept for next time.
+ * Puts back what was there before, if the target still points at this trigger (a URL someone set
+ * since is left alone). False when Twilio could not be reached; the saved values are then kept for
+ * next time.
  */
 export async function restoreConfiguration(ctx: IHookFunctions): Promise<boolean> {
 	const staticData = ctx.getWorkflowStaticData('node');

@@ -5,11 +5,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { RecentPerTrigger, triggerKey } from '../shared/recentPerTrigger';
 
 /**
- * Recognises Twilio's repeat of a delivery (same `I-Twilio-Idempotency-Token`), so that it does not run
- * the workflow a second time. Checked in execute(), never in webhook(): only a token recorded by an
- * execution n8n has stored may stop another. Tokens live in this process's memory (5 minutes) and in
- * n8n's deduplication table (the last 1,000), as docs/n8n-behaviour.md, "Duplicate deliveries", explains;
- * Twilio sends every retry within 15 s of the first attempt.
+ * Recognises Twilio's repeat of a delivery (same `I-Twilio-Idempotency-Token`), so that it does not
+ * run the workflow a second time. Checked in execute(), never in webhook(): only a token recorded
+ * by an execution n8n has stored may stop another. Tokens live in this process's memory (5 minutes)
+ * and in n8n's deduplication table (the last 1,000), as docs/n8n-behaviour.md, "Duplicate
+ * deliveries", explains; Twilio sends every retry within 15 s of the first attempt.
  */
 
 export interface DeliveryLogLimits {
@@ -26,8 +26,9 @@ export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = {
 
 /**
  * The log this process keeps in memory per trigger: one string, `<base>:<entry>,<entry>,…`, oldest
- * first, where `<base>` is epoch seconds in base 36 and each entry a token digest followed by when it
- * was first seen, in seconds after `<base>`, base 36 (about 13 bytes an entry; 1,000 tokens take 13 KB).
+ * first, where `<base>` is epoch seconds in base 36 and each entry a token digest followed by when
+ * it was first seen, in seconds after `<base>`, base 36 (about 13 bytes an entry; 1,000 tokens take
+ * 13 KB).
  */
 export type DeliveryLog = string;
 
@@ -101,7 +102,8 @@ async function recordedBefore(context: IExecuteFunctions, token: string): Promis
 		const { processed } = await context.helpers.checkProcessedAndRecord([token], 'node', options);
 		return processed.length > 0;
 	} catch {
-		// The node's first row, inserted by two executions at once, fails for one of them: read it again.
+		// The node's first row, inserted by two executions at once, fails for one of them: read it
+		// again.
 		try {
 			const { processed } = await context.helpers.checkProcessedAndRecord([token], 'node', options);
 			return processed.length > 0;
@@ -125,7 +127,8 @@ export async function isRepeatedDelivery(
 	nowMs: number = Date.now(),
 ): Promise<boolean> {
 	const trigger = triggerKey(context);
-	// Recorded before the first await, so two executions of one delivery in this process cannot both pass.
+	// Recorded before the first await, so two executions of one delivery in this process cannot both
+	// pass.
 	const { duplicate, log } = recordDelivery(recentLogs.get(trigger), token, nowMs);
 	recentLogs.set(trigger, log);
 	if (duplicate) return true;

@@ -14,8 +14,8 @@ import type { TwilioMedia } from '../shared/messageEvent';
 
 /**
  * Downloads the media of an inbound message into binary properties `media0`, `media1`, … A failed
- * download is reported on its media entry (`error`) and never fails the request: Twilio must still get
- * its answer, and the workflow can decide what a missing file means.
+ * download is reported on its media entry (`error`) and never fails the request: Twilio must still
+ * get its answer, and the workflow can decide what a missing file means.
  */
 
 export interface DownloadedMedia extends TwilioMedia {
@@ -33,7 +33,8 @@ export interface MediaDownloadOptions {
 	apiOrigin?: string;
 }
 
-// Twilio answers quickly or redirects to its CDN; the whole request waits at most 15 s for this node.
+// Twilio answers quickly or redirects to its CDN; the whole request waits at most 15 s for this
+// node.
 const DOWNLOAD_TIMEOUT_MS = 10_000;
 
 export function binaryPropertyFor(media: TwilioMedia): string {
@@ -139,7 +140,8 @@ async function downloadOne(
 			binary: { [property]: binaryData },
 		};
 	} catch (error) {
-		// Only the error's own message: request errors can carry the request configuration, credentials included.
+		// Only the error's own message: request errors can carry the request configuration, credentials
+		// included.
 		const reason = error instanceof Error ? error.message : String(error);
 		return {
 			entry: { ...media, error: `Download failed: ${reason.replace(/\s+/g, ' ').slice(0, 200)}` },

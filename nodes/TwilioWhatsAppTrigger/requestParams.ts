@@ -5,10 +5,10 @@ import { rawQueryOf } from './signedUrl';
 /**
  * What Twilio sent in one request, read from n8n's request object. Pure: plain values in and out.
  *
- * POST: Twilio's parameters are the form body (n8n has already parsed it into `req.body`); a query string
- * on the URL is the user's own (`?ref=123` appended to a StatusCallback) and is returned as
- * `callbackQuery`. GET: Twilio appends its parameters to the configured URL's query, so the whole query
- * is the parameters and the signature covers the URL alone.
+ * POST: Twilio's parameters are the form body (n8n has already parsed it into `req.body`); a query
+ * string on the URL is the user's own (`?ref=123` appended to a StatusCallback) and is returned as
+ * `callbackQuery`. GET: Twilio appends its parameters to the configured URL's query, so the whole
+ * query is the parameters and the signature covers the URL alone.
  */
 
 export interface IncomingRequest {

@@ -3,17 +3,17 @@ import { firstListEntry } from '../shared/headers';
 import { hostOf, isPublicHost } from '../shared/publicHost';
 
 /**
- * The URLs Twilio may have signed for one request. Twilio signs the URL exactly as it is configured in
- * Twilio, a public one, which behind a reverse proxy is not what n8n sees; the signature check itself
- * (nodes/shared/twilioSignature.ts) adds the port and normalisation variants. Pure: plain values in,
- * lists of URLs out.
+ * The URLs Twilio may have signed for one request. Twilio signs the URL exactly as it is configured
+ * in Twilio, a public one, which behind a reverse proxy is not what n8n sees; the signature check
+ * itself (nodes/shared/twilioSignature.ts) adds the port and normalisation variants. Pure: plain
+ * values in, lists of URLs out.
  *
  * Only URLs Twilio could have called are accepted: the Public URL option and n8n's own webhook URL
- * when its host is public. The URL rebuilt from the request's Host / X-Forwarded-* headers, which the
- * caller controls, is tried only when n8n knows no public URL at all (n8n's URL is localhost or a
- * private address, as without N8N_WEBHOOK_URL); a request signed for it could otherwise be a genuine
- * Twilio request for this path replayed from another host name, or one signed for the internal
- * address behind the proxy.
+ * when its host is public. The URL rebuilt from the request's Host / X-Forwarded-* headers, which
+ * the caller controls, is tried only when n8n knows no public URL at all (n8n's URL is localhost or
+ * a private address, as without N8N_WEBHOOK_URL); a request signed for it could otherwise be a
+ * genuine Twilio request for this path replayed from another host name, or one signed for the
+ * internal address behind the proxy.
  */
 
 export interface RequestUrlParts {
@@ -53,8 +53,8 @@ export function urlFromRequest(request: RequestUrlParts): string | undefined {
 }
 
 /**
- * The webhook URL as Twilio calls it, from the "Public URL" option: that URL itself when it has a path,
- * otherwise (only an origin such as `https://n8n.example.com`) the origin followed by `path`.
+ * The webhook URL as Twilio calls it, from the "Public URL" option: that URL itself when it has a
+ * path, otherwise (only an origin such as `https://n8n.example.com`) the origin followed by `path`.
  */
 export function resolvePublicUrl(publicUrl: string, path: string): string | undefined {
 	const base = baseOf(publicUrl);

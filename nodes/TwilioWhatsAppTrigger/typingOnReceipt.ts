@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { twilioErrorDetailsOf } from '../shared/transport';
 import { MESSAGE_SID_PATTERN, showTypingIndicator } from '../shared/typingIndicator';
 
-// The indicator only helps while the reply is being prepared: a refused or slow call is not repeated.
+// The indicator only helps while the reply is being prepared: a refused or slow call is not
+// repeated.
 const NO_RETRY = { maxRetries: 0, baseDelayMs: 0 };
 
 function noteNotShown(json: IDataObject, warning: string): void {
@@ -13,8 +14,9 @@ function noteNotShown(json: IDataObject, warning: string): void {
 
 /**
  * "Show Typing Indicator on Inbound Messages": runs in the execution, after n8n has stored it and
- * answered Twilio, so Twilio never waits for this call and its failure never fails the request. Each
- * inbound message item gets `typingIndicator` (whether Twilio accepted it) and, when it did not, a warning.
+ * answered Twilio, so Twilio never waits for this call and its failure never fails the request.
+ * Each inbound message item gets `typingIndicator` (whether Twilio accepted it) and, when it did
+ * not, a warning.
  */
 export async function showTypingIndicators(
 	ctx: IExecuteFunctions,

@@ -29,7 +29,8 @@ export function parseBasicAuthorization(header: string | undefined): BasicAuthUs
 export function isAuthorized(header: string | undefined, expected: BasicAuthUser): boolean {
 	const received = parseBasicAuthorization(header);
 	if (!received) return false;
-	// Both comparisons always run, so a right user with a wrong password takes as long as a wrong user.
+	// Both comparisons always run, so a right user with a wrong password takes as long as a wrong
+	// user.
 	const userOk = secretsEqual(received.user, expected.user);
 	const passwordOk = secretsEqual(received.password, expected.password);
 	return userOk && passwordOk;

@@ -2,8 +2,9 @@
 export type BodyStream = AsyncIterable<Buffer | string> & { destroy?: () => void };
 
 /**
- * Reads a stream until its end or until it has passed `maxBytes`, whichever comes first, and closes it
- * either way, so an endless or oversized body never fills memory. `overLimit` says the stream had more.
+ * Reads a stream until its end or until it has passed `maxBytes`, whichever comes first, and closes
+ * it either way, so an endless or oversized body never fills memory. `overLimit` says the stream
+ * had more.
  */
 export async function readAtMost(
 	stream: BodyStream,

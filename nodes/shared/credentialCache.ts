@@ -6,12 +6,12 @@ import type {
 
 /**
  * Decrypted credentials kept for a short while in this process, for the triggers' webhook hot path:
- * outside an execution every `getCredentials()` costs n8n an expression isolate (docs/n8n-behaviour.md,
- * "A trigger's webhook description"). An edited credential is picked up within `maxAgeMs`; a request that
- * fails its check with a cached secret re-reads the credential at once (at most every
- * `refreshAfterFailureMs`, so forged requests cannot each cost a read), so a new secret works at once and
- * the replaced one stays accepted for at most `maxAgeMs`. Per credential id and process; secrets never
- * leave this map.
+ * outside an execution every `getCredentials()` costs n8n an expression isolate
+ * (docs/n8n-behaviour.md, "A trigger's webhook description"). An edited credential is picked up
+ * within `maxAgeMs`; a request that fails its check with a cached secret re-reads the credential at
+ * once (at most every `refreshAfterFailureMs`, so forged requests cannot each cost a read), so a
+ * new secret works at once and the replaced one stays accepted for at most `maxAgeMs`. Per
+ * credential id and process; secrets never leave this map.
  */
 
 export interface CacheTiming {

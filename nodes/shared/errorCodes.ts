@@ -1,6 +1,6 @@
 /**
- * Meanings of the Twilio error codes that messaging workflows meet most, with what to do about them.
- * Source: https://www.twilio.com/docs/api/errors (each code's page).
+ * Meanings of the Twilio error codes that messaging workflows meet most, with what to do about
+ * them. Source: https://www.twilio.com/docs/api/errors (each code's page).
  */
 export interface TwilioErrorCodeInfo {
 	meaning: string;

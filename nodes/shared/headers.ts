@@ -1,6 +1,6 @@
 /**
- * Reading HTTP headers as n8n and Node hand them over: a string, an array for a repeated header, or (in
- * a response's header object) sometimes a number.
+ * Reading HTTP headers as n8n and Node hand them over: a string, an array for a repeated header, or
+ * (in a response's header object) sometimes a number.
  */
 
 /** The header's first value as text; undefined when it is absent or not text. */
@@ -11,8 +11,8 @@ export function headerText(value: unknown): string | undefined {
 }
 
 /**
- * The first entry of a comma-separated header such as X-Forwarded-Host: a proxy chain lists one value
- * per hop, and the first is what the client used.
+ * The first entry of a comma-separated header such as X-Forwarded-Host: a proxy chain lists one
+ * value per hop, and the first is what the client used.
  */
 export function firstListEntry(value: unknown): string | undefined {
 	const first = headerText(value)?.split(',')[0]?.trim();

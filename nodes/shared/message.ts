@@ -2,9 +2,9 @@ import { isE164 } from './e164';
 import { twilioErrorCodeInfo } from './errorCodes';
 
 /**
- * The fields every node's message item shares: the Twilio Trigger's items, the send node's Send, Get, Get
- * Many and Cancel outputs, and Send and Wait's result. One fact has one name and one type across them;
- * README's field table lists them.
+ * The fields every node's message item shares: the Twilio Trigger's items, the send node's Send,
+ * Get, Get Many and Cancel outputs, and Send and Wait's result. One fact has one name and one type
+ * across them; README's field table lists them.
  */
 
 /** One side of a message (`from` or `to`). */

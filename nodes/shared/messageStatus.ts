@@ -1,6 +1,7 @@
 /**
- * Message status values Twilio reports (the Message resource's `status`, a callback's MessageStatus or
- * SmsStatus). Source: Twilio's Message resource "status values" and its outbound status callback guide.
+ * Message status values Twilio reports (the Message resource's `status`, a callback's MessageStatus
+ * or SmsStatus). Source: Twilio's Message resource "status values" and its outbound status callback
+ * guide.
  */
 export const STATUS_VALUES = [
 	'accepted',
@@ -23,8 +24,9 @@ export type MessageStatus = (typeof STATUS_VALUES)[number];
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(STATUS_VALUES);
 
 /**
- * Statuses that end a message's delivery: Twilio reports no further delivery progress after them. A WhatsApp
- * or RCS `delivered` message may still be followed by `read`, but delivery itself is settled.
+ * Statuses that end a message's delivery: Twilio reports no further delivery progress after them. A
+ * WhatsApp or RCS `delivered` message may still be followed by `read`, but delivery itself is
+ * settled.
  */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set<MessageStatus>([
 	'delivered',

@@ -3,10 +3,10 @@
  * someone outside supplies may make n8n fetch. Pure and without DNS: a name is judged by its form
  * only (a public-looking name may still resolve to a private address).
  *
- * Not public: IP literals in the special-purpose ranges IANA marks as not globally reachable
- * (RFC 6890 registries: private, loopback, link-local, shared, documentation, benchmarking,
- * multicast, reserved), IPv6 forms that embed such an IPv4 address, `localhost` and the special-use
- * names `.localhost`, `.local`, `.internal`, `.home.arpa`, and single-label names (`n8n` in a Docker
+ * Not public: IP literals in the special-purpose ranges IANA marks as not globally reachable (RFC
+ * 6890 registries: private, loopback, link-local, shared, documentation, benchmarking, multicast,
+ * reserved), IPv6 forms that embed such an IPv4 address, `localhost` and the special-use names
+ * `.localhost`, `.local`, `.internal`, `.home.arpa`, and single-label names (`n8n` in a Docker
  * network), which public DNS never resolves.
  */
 

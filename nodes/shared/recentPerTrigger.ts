@@ -18,9 +18,10 @@ export function triggerKey(context: TriggerContext): string {
 
 /**
  * What a trigger keeps in process memory between its requests, beside its workflow static data. n8n
- * loads static data when a request arrives and saves it after the answer, without a lock, so concurrent
- * requests overwrite each other's changes; merging this process's latest copy into every save puts them
- * back. Each user merges on every request, so dropping an entry loses nothing static data has.
+ * loads static data when a request arrives and saves it after the answer, without a lock, so
+ * concurrent requests overwrite each other's changes; merging this process's latest copy into every
+ * save puts them back. Each user merges on every request, so dropping an entry loses nothing static
+ * data has.
  */
 export class RecentPerTrigger<T> {
 	private readonly entries = new Map<string, T>();

@@ -47,9 +47,10 @@ export interface RetryPolicy {
 	baseDelayMs: number;
 }
 
-// 8 retries: when a fifth of requests is refused, a request still fails after 9 refusals in a row only
-// about once in 2 million (3 retries lost 1 message in 600, which stopped a batch); the back-off (about
-// 0.5 s doubling, 30 s at most) keeps a sustained limit from turning into a retry storm.
+// 8 retries: when a fifth of requests is refused, a request still fails after 9 refusals in a row
+// only about once in 2 million (3 retries lost 1 message in 600, which stopped a batch); the
+// back-off (about 0.5 s doubling, 30 s at most) keeps a sustained limit from turning into a retry
+// storm.
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 8, baseDelayMs: 1000 };
 const MAX_DELAY_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -1,7 +1,8 @@
 import type { TwilioParams } from './twilioSignature';
 
 /**
- * Reading Twilio's webhook parameters (inbound messages, status callbacks) as n8n hands them over. Pure.
+ * Reading Twilio's webhook parameters (inbound messages, status callbacks) as n8n hands them over.
+ * Pure.
  */
 
 function asText(value: unknown): string {

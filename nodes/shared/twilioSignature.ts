@@ -2,15 +2,16 @@ import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
 /**
  * Twilio's request signature (X-Twilio-Signature), computed and verified the way twilio-node's
- * `validateRequest` / `validateRequestWithBody` do (lib/webhooks/webhooks.js, twilio 6.x), with `crypto`
- * only: HMAC-SHA1 keyed by the Auth Token over the URL followed by every parameter's name and value,
- * names sorted, base64.
+ * `validateRequest` / `validateRequestWithBody` do (lib/webhooks/webhooks.js, twilio 6.x), with
+ * `crypto` only: HMAC-SHA1 keyed by the Auth Token over the URL followed by every parameter's name
+ * and value, names sorted, base64.
  */
 
 /** Form parameters as a body parser gives them: a repeated key holds an array of its values. */
 export type TwilioParams = Record<string, string | string[]>;
 
-// scheme:// and the authority (userinfo, host, port), without normalising anything, as twilio-node splits it
+// scheme:// and the authority (userinfo, host, port), without normalising anything, as twilio-node
+// splits it
 const SCHEME_AND_AUTHORITY = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i;
 const BODY_HASH_PARAM = 'bodySHA256';
 // A base64 HMAC-SHA1 is always 28 characters: any other header can never match.
@@ -82,9 +83,10 @@ function decodeLegacyComponent(text: string): string {
 }
 
 /**
- * Node's legacy `querystring.stringify(querystring.parse(query))`, which twilio-node applies to the query of
- * the normalised URL for back ends that signed an escaped form. The input is the query of a WHATWG-serialised
- * URL, so it is ASCII. A null-prototype object keeps Node's key order (integer-like keys first).
+ * Node's legacy `querystring.stringify(querystring.parse(query))`, which twilio-node applies to the
+ * query of the normalised URL for back ends that signed an escaped form. The input is the query of
+ * a WHATWG-serialised URL, so it is ASCII. A null-prototype object keeps Node's key order
+ * (integer-like keys first).
  */
 function legacyQuerystring(url: string): string {
 	const queryStart = url.indexOf('?');
@@ -162,7 +164,8 @@ function* otherCandidateUrls(url: string): Generator<string> {
 	try {
 		normalized = new URL(url).toString();
 	} catch {
-		// twilio-node throws here; a URL that does not parse cannot have been signed in normalised form.
+		// twilio-node throws here; a URL that does not parse cannot have been signed in normalised
+		// form.
 		return;
 	}
 	const seen = new Set([url, noPort, port]);
@@ -193,8 +196,8 @@ function signatureValid(
 }
 
 /**
- * The `bodySHA256` query parameter Twilio adds when it signs a JSON body: undefined when the URL has none,
- * null when the URL mentions it but does not parse (such a request cannot be verified).
+ * The `bodySHA256` query parameter Twilio adds when it signs a JSON body: undefined when the URL
+ * has none, null when the URL mentions it but does not parse (such a request cannot be verified).
  */
 function bodyHashParam(url: string): string | null | undefined {
 	const queryStart = url.indexOf('?');
@@ -218,11 +221,12 @@ export function isBodySignedUrl(url: string): boolean {
 }
 
 /**
- * Whether `signature` is Twilio's signature of this request. Accepts exactly what twilio-node accepts: the URL
- * with or without its port (any port removed, the standard one added), its WHATWG-normalised form, credentials
- * in the URL, GET query strings (params empty, the query inside the URL). When the URL carries a `bodySHA256`
- * query parameter the request is a JSON one: `params` are ignored, the URL is signed alone and the SHA-256 of
- * `rawBody` must equal `bodySHA256` (validateRequestWithBody). Never throws.
+ * Whether `signature` is Twilio's signature of this request. Accepts exactly what twilio-node
+ * accepts: the URL with or without its port (any port removed, the standard one added), its
+ * WHATWG-normalised form, credentials in the URL, GET query strings (params empty, the query inside
+ * the URL). When the URL carries a `bodySHA256` query parameter the request is a JSON one: `params`
+ * are ignored, the URL is signed alone and the SHA-256 of `rawBody` must equal `bodySHA256`
+ * (validateRequestWithBody). Never throws.
  */
 export function verifyTwilioSignature(input: {
 	authToken: string;

@@ -13,7 +13,8 @@ const REFUSED_HINT =
 
 /**
  * Marks an inbound WhatsApp message as read and shows "typing…" to its sender until the reply is
- * delivered or 25 seconds pass. Twilio refuses other messages with HTTP 400 and a terse message of its own.
+ * delivered or 25 seconds pass. Twilio refuses other messages with HTTP 400 and a terse message of
+ * its own.
  */
 export async function showTypingIndicator(
 	this: TwilioContext,

@@ -5,9 +5,9 @@ export type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Writes a whole HTTP answer from inside webhook(), for requests that start no execution (rejections,
- * requests the node answers without running the workflow) and for Twilio's status callbacks to Send and
- * Wait. The returned `noWebhookResponse` makes n8n send nothing more.
+ * Writes a whole HTTP answer from inside webhook(), for requests that start no execution
+ * (rejections, requests the node answers without running the workflow) and for Twilio's status
+ * callbacks to Send and Wait. The returned `noWebhookResponse` makes n8n send nothing more.
  */
 export function writeAnswer(
 	res: WebhookResponse,
@@ -31,9 +31,9 @@ export function writeJsonAnswer(
 }
 
 /**
- * Starts an execution and has n8n send `body` once it has stored it (in "onReceived" mode with an empty
- * `responseData`: docs/n8n-behaviour.md, "Trigger answers and stored executions"), so a caller that got
- * this answer can rely on the execution existing, also after a crash of n8n.
+ * Starts an execution and has n8n send `body` once it has stored it (in "onReceived" mode with an
+ * empty `responseData`: docs/n8n-behaviour.md, "Trigger answers and stored executions"), so a
+ * caller that got this answer can rely on the execution existing, also after a crash of n8n.
  */
 export function answerOnceStored(
 	res: WebhookResponse,

@@ -6,8 +6,9 @@ export type FieldOfParameters = (parameters: INodeParameters) => NodeParameterVa
 
 /**
  * Webhook description fields that depend on the node's parameters, without costing an expression
- * evaluation per request: n8n 2.41+ calls the function itself (n8n-workflow's native resolvers), and
- * older n8n evaluates the same function as an expression. docs/n8n-behaviour.md says why it matters.
+ * evaluation per request: n8n 2.41+ calls the function itself (n8n-workflow's native resolvers),
+ * and older n8n evaluates the same function as an expression. docs/n8n-behaviour.md says why it
+ * matters.
  */
 export function fieldsOfParameters(
 	fields: Partial<Record<keyof IWebhookDescription, FieldOfParameters>>,

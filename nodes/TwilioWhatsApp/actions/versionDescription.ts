@@ -4,8 +4,8 @@ import * as contentTemplate from './contentTemplate/ContentTemplate.resource';
 import * as message from './message/Message.resource';
 
 /*
- * The node's properties and webhooks. The top-level description (name, icon, subtitle …) stays an object
- * literal in TwilioWhatsApp.node.ts, where n8n's verification lint reads it.
+ * The node's properties and webhooks. The top-level description (name, icon, subtitle …) stays an
+ * object literal in TwilioWhatsApp.node.ts, where n8n's verification lint reads it.
  */
 
 export const versionProperties: INodeProperties[] = [
@@ -25,10 +25,10 @@ export const versionProperties: INodeProperties[] = [
 ];
 
 /**
- * The resume URL of "Send and Wait for Delivery Status", shaped like n8n's own send-and-wait webhooks: n8n
- * serves it at <webhook-waiting base>/<execution id>/<node id> only while an execution waits at this node.
- * Nothing is registered with Twilio (each message names it as its StatusCallback), so the node has no
- * webhookMethods lifecycle.
+ * The resume URL of "Send and Wait for Delivery Status", shaped like n8n's own send-and-wait
+ * webhooks: n8n serves it at <webhook-waiting base>/<execution id>/<node id> only while an
+ * execution waits at this node. Nothing is registered with Twilio (each message names it as its
+ * StatusCallback), so the node has no webhookMethods lifecycle.
  */
 export const resumeWebhooks: IWebhookDescription[] = [
 	{

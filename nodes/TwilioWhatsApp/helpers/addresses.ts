@@ -36,8 +36,9 @@ export function recipientAddress(channel: Channel, value: string, fail: Fail): s
 }
 
 /**
- * The `From` address for the channel. WhatsApp senders are numbers (`whatsapp:` + E.164); SMS senders may also
- * be short codes or alphanumeric sender IDs, so only values that start with + are checked as E.164.
+ * The `From` address for the channel. WhatsApp senders are numbers (`whatsapp:` + E.164); SMS
+ * senders may also be short codes or alphanumeric sender IDs, so only values that start with + are
+ * checked as E.164.
  */
 export function senderAddress(channel: Channel, value: string, fail: Fail): string {
 	const { bare, prefixed } = stripWhatsAppPrefix(value);

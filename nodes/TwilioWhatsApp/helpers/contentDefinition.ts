@@ -1,10 +1,11 @@
 /**
- * Content API definitions (the `types` and `variables` of a Content resource) built from plain data and
- * checked against Twilio's documented limits before anything is sent. Pure: problems go through `fail`.
+ * Content API definitions (the `types` and `variables` of a Content resource) built from plain data
+ * and checked against Twilio's documented limits before anything is sent. Pure: problems go through
+ * `fail`.
  *
  * Shapes: twilio/twilio-oai spec/json/twilio_content_v1.json (ContentCreateRequest, twilioText,
- * twilioMedia, twilioQuickReply, twilioCallToAction, twilioListPicker, twilioCard). Limits: Twilio's
- * content type pages (twilio.com/docs/content/twilio-quick-reply, twiliolist-picker,
+ * twilioMedia, twilioQuickReply, twilioCallToAction, twilioListPicker, twilioCard). Limits:
+ * Twilio's content type pages (twilio.com/docs/content/twilio-quick-reply, twiliolist-picker,
  * twilio-call-to-action, twiliocard).
  */
 import { createHash } from 'crypto';
@@ -298,9 +299,9 @@ export function checkLanguage(value: string, fail: Fail): string {
 }
 
 /**
- * The friendly name of the Content resource that holds one definition: the same language and types give
- * the same name on every run and in every process, so the resource is found again instead of created.
- * Lower-case letters, digits and underscores, as WhatsApp template names are.
+ * The friendly name of the Content resource that holds one definition: the same language and types
+ * give the same name on every run and in every process, so the resource is found again instead of
+ * created. Lower-case letters, digits and underscores, as WhatsApp template names are.
  */
 export function definitionName(language: string, types: IDataObject): string {
 	const kind = Object.keys(types)[0]

@@ -16,7 +16,8 @@ import type { MessageOutput } from './messageOutput';
 /** How far a message must get before the execution resumes; failures always resume. */
 export type WaitUntil = 'sent' | 'delivered' | 'read';
 
-// Statuses a message passes on its way; a later one implies the earlier ones (Twilio's callbacks can arrive out of order).
+// Statuses a message passes on its way; a later one implies the earlier ones (Twilio's callbacks
+// can arrive out of order).
 const PROGRESS: Record<string, number> = { sent: 1, delivered: 2, partially_delivered: 2, read: 3 };
 
 export function resumesOn(status: string, waitUntil: WaitUntil): boolean {
@@ -26,15 +27,16 @@ export function resumesOn(status: string, waitUntil: WaitUntil): boolean {
 }
 
 /**
- * Query parameter of the resume URL that names the wait it belongs to. Inside a loop the same node waits
- * once per round on the same signed resume URL path, and a late callback of an earlier message (a WhatsApp
- * `read` after `delivered`) would otherwise resume the wrong round.
+ * Query parameter of the resume URL that names the wait it belongs to. Inside a loop the same node
+ * waits once per round on the same signed resume URL path, and a late callback of an earlier
+ * message (a WhatsApp `read` after `delivered`) would otherwise resume the wrong round.
  */
 export const WAIT_KEY_PARAM = 'twilioWait';
 
 /**
- * What tells one round from the next: the node's input source (previous node, its output, its run). Both the
- * sending run and the waiting webhook can read it from n8n's execution data, so no state is stored anywhere.
+ * What tells one round from the next: the node's input source (previous node, its output, its run).
+ * Both the sending run and the waiting webhook can read it from n8n's execution data, so no state
+ * is stored anywhere.
  */
 export const WAIT_ROUND_EXPRESSION =
 	'{{ [$prevNode.name, $prevNode.outputIndex, $prevNode.runIndex].join("|") }}';
@@ -85,10 +87,11 @@ export function lookupOutput(message: MessageOutput): MessageOutput & DeliveryRe
 }
 
 /**
- * Execution custom data key holding the SID of the message a Send and Wait execution waits for: when the time
- * limit ends the wait, n8n does not call the node again, so `$execution.customData.get('twilioMessageSid')` in a
- * Code node is how the workflow still finds the message (n8n 2.41's default expression engine cannot call
- * customData.get in an expression). The executions list shows it as the execution's custom data.
+ * Execution custom data key holding the SID of the message a Send and Wait execution waits for:
+ * when the time limit ends the wait, n8n does not call the node again, so
+ * `$execution.customData.get('twilioMessageSid')` in a Code node is how the workflow still finds
+ * the message (n8n 2.41's default expression engine cannot call customData.get in an expression).
+ * The executions list shows it as the execution's custom data.
  */
 export const MESSAGE_SID_CUSTOM_DATA_KEY = 'twilioMessageSid';
 

@@ -14,7 +14,8 @@ import { MAX_TEXT_PARTS, splitText } from './splitText';
 export const MAX_BODY_LENGTH = 1600;
 export const MAX_MEDIA_URLS = 10;
 export const VALIDITY_PERIOD_RANGE = { min: 1, max: 36_000 } as const;
-// Twilio schedules between 15 minutes and 35 days ahead of the moment it receives the request (error 35114).
+// Twilio schedules between 15 minutes and 35 days ahead of the moment it receives the request
+// (error 35114).
 export const SCHEDULE_MIN_AHEAD = { minutes: 15 } as const;
 export const SCHEDULE_MAX_AHEAD = { days: 35 } as const;
 
@@ -69,11 +70,12 @@ export interface BuildContext {
 }
 
 /**
- * Twilio documents the limit as "1,600 characters" without defining a character, and its error 21617 page
- * says non-GSM-7 characters such as emoji "use more space" and reach the limit sooner. We count UTF-16 code
- * units (JavaScript's `length`): an emoji counts as two, as in the UCS-2 encoding Twilio uses for such text,
- * so a body we accept is within the limit in any of the usual counts. Should Twilio count differently, it
- * still answers 21617, which reaches the workflow like any Twilio error.
+ * Twilio documents the limit as "1,600 characters" without defining a character, and its error
+ * 21617 page says non-GSM-7 characters such as emoji "use more space" and reach the limit sooner.
+ * We count UTF-16 code units (JavaScript's `length`): an emoji counts as two, as in the UCS-2
+ * encoding Twilio uses for such text, so a body we accept is within the limit in any of the usual
+ * counts. Should Twilio count differently, it still answers 21617, which reaches the workflow like
+ * any Twilio error.
  */
 export function bodyLength(body: string): number {
 	return body.length;
@@ -265,7 +267,8 @@ export function templateFields(
 			`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
 			'Find it in the Twilio Console under Messaging → Content Template Builder.',
 		);
-	// An object (the fields) is checked first: a field whose expression found nothing is empty, not "not text".
+	// An object (the fields) is checked first: a field whose expression found nothing is empty, not
+	// "not text".
 	if (declaredVariables && isPlainObject(contentVariables))
 		checkTemplateVariables(contentVariables, declaredVariables, fail);
 	const variables = contentVariablesJson(contentVariables, fail);
@@ -350,8 +353,8 @@ export interface FormsSettings {
 }
 
 /**
- * The Create Message forms for one item: one, or one per part when a long text is split (the media go
- * with the first part). Every part is checked before any is sent.
+ * The Create Message forms for one item: one, or one per part when a long text is split (the media
+ * go with the first part). Every part is checked before any is sent.
  */
 export function buildMessageForms(
 	parameters: MessageParameters,

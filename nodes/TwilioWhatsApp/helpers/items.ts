@@ -6,10 +6,10 @@ import type { Fail } from './addresses';
 import { mapWithConcurrency } from './pool';
 
 /**
- * The error fields a failed item carries with "Continue On Fail": Twilio's own fields for API and call
- * errors (kind `api` / `call`, from the transport), and kind `validation` for everything the node rejected
- * before reaching Twilio (parameters, expressions, the credential). The item holds only `error`, so n8n's
- * error output picks it up.
+ * The error fields a failed item carries with "Continue On Fail": Twilio's own fields for API and
+ * call errors (kind `api` / `call`, from the transport), and kind `validation` for everything the
+ * node rejected before reaching Twilio (parameters, expressions, the credential). The item holds
+ * only `error`, so n8n's error output picks it up.
  */
 export function errorFields(error: unknown): IDataObject {
 	const context = (error as { context?: IDataObject } | undefined)?.context;
@@ -49,9 +49,9 @@ export function failFor(ctx: IExecuteFunctions, itemIndex: number): Fail {
 
 export interface ItemRun<Prepared> {
 	/**
-	 * Reads and checks one item's parameters, without calling Twilio; `fail` raises a problem of this item.
-	 * Every item is prepared before the first one is performed, so an invalid item stops the node before
-	 * anything was sent.
+	 * Reads and checks one item's parameters, without calling Twilio; `fail` raises a problem of this
+	 * item. Every item is prepared before the first one is performed, so an invalid item stops the
+	 * node before anything was sent.
 	 */
 	prepare: (itemIndex: number, fail: Fail) => Prepared;
 	/** Calls Twilio for one prepared item and returns its output records. */
@@ -68,10 +68,10 @@ function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 }
 
 /**
- * Runs an operation for every input item: all items are prepared first, then performed in parallel up to
- * `concurrency`, with the output in input order and each record paired with its item. "Continue On Fail"
- * turns a failed item into an error item and lets the others go on; otherwise the first failure stops new
- * items from starting and is thrown.
+ * Runs an operation for every input item: all items are prepared first, then performed in parallel
+ * up to `concurrency`, with the output in input order and each record paired with its item.
+ * "Continue On Fail" turns a failed item into an error item and lets the others go on; otherwise
+ * the first failure stops new items from starting and is thrown.
  */
 export async function runForEachItem<Prepared>(
 	ctx: IExecuteFunctions,

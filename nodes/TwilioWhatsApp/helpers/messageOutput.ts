@@ -34,9 +34,9 @@ const TWILIO_DATE =
 	/^([A-Z][a-z]{2}), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
 
 /**
- * The exact shape Twilio writes, read without luxon, whose general RFC 2822 parser costs about 0.1 ms a
- * date: three per message, a tenth of the node's CPU in a large batch. Anything this
- * does not read as a valid date of that shape is left to luxon, so the results are luxon's.
+ * The exact shape Twilio writes, read without luxon, whose general RFC 2822 parser costs about 0.1
+ * ms a date: three per message, a tenth of the node's CPU in a large batch. Anything this does not
+ * read as a valid date of that shape is left to luxon, so the results are luxon's.
  */
 function twilioShapedDate(value: string): string | undefined {
 	const match = TWILIO_DATE.exec(value);

@@ -1,9 +1,10 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * Pacing spaces the START times of consecutive messages: the first starts at once, each next one at least
- * the delay after the previous start. With concurrency above 1 several messages can still be in flight,
- * but they never start closer together than the delay (this is how TimelinesAI spaces its sends, about 2 s).
+ * Pacing spaces the START times of consecutive messages: the first starts at once, each next one at
+ * least the delay after the previous start. With concurrency above 1 several messages can still be
+ * in flight, but they never start closer together than the delay (this is how TimelinesAI spaces
+ * its sends, about 2 s).
  */
 export type PacingSettings =
 	| { mode: 'none' }

@@ -1,10 +1,11 @@
 /**
  * A small bounded-concurrency pool (p-limit would do, but it must not become a runtime dependency).
  *
- * Runs `task(0)` … `task(count - 1)` with at most `concurrency` running at once and returns the results in
- * index order, whatever order they finish in. `beforeEach` runs before each task starts (pacing); tasks
- * start in index order. After the first failure no further task starts; the running ones are awaited (a
- * request already on its way cannot be taken back), then the first failure is thrown.
+ * Runs `task(0)` … `task(count - 1)` with at most `concurrency` running at once and returns the
+ * results in index order, whatever order they finish in. `beforeEach` runs before each task starts
+ * (pacing); tasks start in index order. After the first failure no further task starts; the running
+ * ones are awaited (a request already on its way cannot be taken back), then the first failure is
+ * thrown.
  */
 export async function mapWithConcurrency<T>(
 	count: number,

@@ -23,9 +23,9 @@ function partsSentText(sent: IDataObject[], total: number): string {
 
 /**
  * Creates the messages of one item in order, one after another, and returns their outputs. Parts an
- * earlier try of this run sent (Retry On Fail) are returned as they were and not sent again; a part whose
- * request may have reached Twilio without an answer is never sent again either. A failure after some
- * parts went out says which ones did (`sentParts` on the error).
+ * earlier try of this run sent (Retry On Fail) are returned as they were and not sent again; a part
+ * whose request may have reached Twilio without an answer is never sent again either. A failure
+ * after some parts went out says which ones did (`sentParts` on the error).
  */
 export async function sendParts(
 	ctx: IExecuteFunctions,

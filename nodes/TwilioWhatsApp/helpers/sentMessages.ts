@@ -4,10 +4,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { FormFields } from '../../shared/transport';
 
 /**
- * What the current run of the node has already sent, kept in n8n's node context. Retry On Fail runs the
- * node again with the same execution data and the same run index, and the node context lives in that
- * execution data, so a retried try finds what an earlier try sent and sends only the rest
- * (docs/n8n-behaviour.md). A new run of the node (a loop's next round) has a new run index and starts empty.
+ * What the current run of the node has already sent, kept in n8n's node context. Retry On Fail runs
+ * the node again with the same execution data and the same run index, and the node context lives in
+ * that execution data, so a retried try finds what an earlier try sent and sends only the rest
+ * (docs/n8n-behaviour.md). A new run of the node (a loop's next round) has a new run index and
+ * starts empty.
  */
 interface ItemRecord {
 	/** Which message(s) the parts belong to: a changed item is a different message and is sent. */
@@ -73,8 +74,9 @@ export function sentMessagesOf(ctx: IExecuteFunctions): SentMessages {
 }
 
 /**
- * n8n runs the node again under Retry On Fail when it throws, and also when it returns with an error in its
- * first output item (Continue On Fail); otherwise this run is over and its records can go.
+ * n8n runs the node again under Retry On Fail when it throws, and also when it returns with an
+ * error in its first output item (Continue On Fail); otherwise this run is over and its records can
+ * go.
  */
 export function forgetUnlessRetried(sent: SentMessages, output: INodeExecutionData[]): void {
 	if (!output[0]?.json.error) sent.forget();

@@ -2,16 +2,18 @@
  * Splits a text that is too long for one message into parts that each fit, for the Send option
  * "Long Text: Split Into Several Messages". Pure.
  *
- * Each cut is made at the last paragraph break, else line break, else sentence end, else space that leaves
- * a part at least half the limit long; failing that, at the last such boundary anywhere; a text without
- * spaces there is cut at its last word boundary (languages written without spaces), and only a run
- * without any boundary (a very long URL) at the last character boundary. Cuts are always between graphemes (an emoji with its modifiers, a letter with
- * its accents stay together). The whitespace at a cut is dropped: each part is then sent as its own message.
+ * Each cut is made at the last paragraph break, else line break, else sentence end, else space that
+ * leaves a part at least half the limit long; failing that, at the last such boundary anywhere; a
+ * text without spaces there is cut at its last word boundary (languages written without spaces),
+ * and only a run without any boundary (a very long URL) at the last character boundary. Cuts are
+ * always between graphemes (an emoji with its modifiers, a letter with its accents stay together).
+ * The whitespace at a cut is dropped: each part is then sent as its own message.
  */
 
 /**
- * The most parts one text becomes (about 16,000 characters): a longer text is refused before anything is
- * sent, since a chat of ten messages in a row is already more than a reader follows; send a document or link.
+ * The most parts one text becomes (about 16,000 characters): a longer text is refused before
+ * anything is sent, since a chat of ten messages in a row is already more than a reader follows;
+ * send a document or link.
  */
 export const MAX_TEXT_PARTS = 10;
 
@@ -64,8 +66,9 @@ function cutPosition(rest: string, limit: number): number {
 }
 
 /**
- * The parts of `text`, each at most `limit` UTF-16 code units long (how the node counts Twilio's limit).
- * A text within the limit is one part, unchanged; text of only whitespace gives one empty part.
+ * The parts of `text`, each at most `limit` UTF-16 code units long (how the node counts Twilio's
+ * limit). A text within the limit is one part, unchanged; text of only whitespace gives one empty
+ * part.
  */
 export function splitText(text: string, limit: number): string[] {
 	if (text.length <= limit) return [text];

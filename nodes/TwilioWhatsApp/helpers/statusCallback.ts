@@ -6,8 +6,9 @@ export interface CorrelationValue {
 }
 
 /**
- * The StatusCallback URL with the correlation values appended as query parameters. Twilio calls the URL
- * exactly as given (and signs it so), so the Twilio Trigger receives the values back as `callbackQuery`.
+ * The StatusCallback URL with the correlation values appended as query parameters. Twilio calls the
+ * URL exactly as given (and signs it so), so the Twilio Trigger receives the values back as
+ * `callbackQuery`.
  */
 export function statusCallbackUrl(
 	url: string,

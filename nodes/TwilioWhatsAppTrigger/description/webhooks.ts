@@ -3,13 +3,14 @@ import type { IWebhookDescription } from 'n8n-workflow';
 import { fieldsOfParameters } from '../../shared/webhookDescription';
 
 /**
- * The trigger's webhook descriptions: plain values, except responseMode and responseData, which carry
- * native resolvers, so n8n evaluates no expression per request; the node starts at version 2 for the
- * same reason. Why: docs/n8n-behaviour.md, "A trigger's webhook description".
+ * The trigger's webhook descriptions: plain values, except responseMode and responseData, which
+ * carry native resolvers, so n8n evaluates no expression per request; the node starts at version 2
+ * for the same reason. Why: docs/n8n-behaviour.md, "A trigger's webhook description".
  */
 
-// "With TwiML From the Last Node" answers with the last node's first item. In the immediate modes the
-// empty value makes n8n send the node's own `webhookResponse`, once it has stored the execution.
+// "With TwiML From the Last Node" answers with the last node's first item. In the immediate modes
+// the empty value makes n8n send the node's own `webhookResponse`, once it has stored the
+// execution.
 const fields = fieldsOfParameters({
 	responseMode: (parameters) =>
 		parameters.respond === 'lastNode' || parameters.respond === 'responseNode'

@@ -70,8 +70,8 @@ export function literalPattern(text: string): string {
 }
 
 /**
- * The v2 list query (ListContentAndApprovals of twilio_content_v2.json). The arrays go in the path as
- * repeated keys, the form Twilio reads, whatever the HTTP client does with arrays in `qs`.
+ * The v2 list query (ListContentAndApprovals of twilio_content_v2.json). The arrays go in the path
+ * as repeated keys, the form Twilio reads, whatever the HTTP client does with arrays in `qs`.
  */
 export function contentListPath(filters: IDataObject, pageSize: number): string {
 	const name = String(filters.name ?? '').trim();
