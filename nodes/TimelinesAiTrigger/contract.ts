@@ -210,17 +210,12 @@ function parseAccountPhone(body: Record<string, unknown>): string | null | Rejec
 	return toE164(body[first] as string) as string;
 }
 
-/**
- * Checks a "send message" request the way TimelinesAI documents it and returns it normalised.
- *
- * Several recipients in one request are rejected (400, naming the fields): TimelinesAI asks for
- * "one of" them and does not say which would win, so guessing could message the wrong chat.
- */
-export function validateSendRequest(
+/** The request around the message: JSON content type, size, a JSON object, action "send". */
+function readSendBody(
 	body: unknown,
 	contentType: string | undefined,
 	limits: BodyLimits,
-): Validation {
+): { fields: Record<string, unknown> } | Rejection {
 	const type = mediaType(contentType);
 	if (type === undefined)
 		return reject(
@@ -248,7 +243,6 @@ export function validateSendRequest(
 		);
 	}
 	const fields = body as Record<string, unknown>;
-
 	if (isAbsent(fields.action))
 		return reject(400, '"action" is required; the only supported value is "send"');
 	if (fields.action !== 'send')
@@ -256,17 +250,21 @@ export function validateSendRequest(
 			400,
 			`"action" must be "send", the only action TimelinesAI supports; got ${shown(fields.action)}`,
 		);
+	return { fields };
+}
 
-	const file = parseFile(fields);
-	if (file !== null && 'ok' in file) return file;
-
+/** The message text, line breaks normalised; a request needs a text, a file or both. */
+function readText(
+	fields: Record<string, unknown>,
+	hasFile: boolean,
+): { text: string; hasText: boolean } | Rejection {
 	const text = fields.text;
 	if (text !== undefined && text !== null && typeof text !== 'string') {
 		return reject(400, `"text" must be a string of plain UTF-8 text; got ${kindOf(text)}`);
 	}
 	const normalisedText = (text ?? '').replace(/\r\n?/g, '\n');
 	const hasText = normalisedText.trim() !== '';
-	if (!hasText && file === null) {
+	if (!hasText && !hasFile) {
 		return reject(
 			400,
 			text === undefined || text === null
@@ -274,7 +272,14 @@ export function validateSendRequest(
 				: '"text" is empty and no "file_url" is given: send a non-empty "text", a file, or both',
 		);
 	}
+	return { text: normalisedText, hasText };
+}
 
+/**
+ * The one recipient. Several in one request are rejected (400, naming the fields): TimelinesAI asks
+ * for "one of" them and does not say which would win, so guessing could message the wrong chat.
+ */
+function readRecipient(fields: Record<string, unknown>): Recipient | Rejection {
 	const recipientFields = RECIPIENT_FIELDS.filter((field) => !isAbsent(fields[field]));
 	if (recipientFields.length === 0) {
 		return reject(
@@ -288,7 +293,24 @@ export function validateSendRequest(
 			`Several recipients given (${recipientFields.map((field) => `"${field}"`).join(', ')}): give exactly one of "chat_id", "jid", "phone" or "chat_name"`,
 		);
 	}
-	const recipient = parseRecipient(recipientFields[0], fields[recipientFields[0]]);
+	return parseRecipient(recipientFields[0], fields[recipientFields[0]]);
+}
+
+/** Checks a "send message" request the way TimelinesAI documents it and returns it normalised. */
+export function validateSendRequest(
+	body: unknown,
+	contentType: string | undefined,
+	limits: BodyLimits,
+): Validation {
+	const read = readSendBody(body, contentType, limits);
+	if ('ok' in read) return read;
+	const { fields } = read;
+
+	const file = parseFile(fields);
+	if (file !== null && 'ok' in file) return file;
+	const text = readText(fields, file !== null);
+	if ('ok' in text) return text;
+	const recipient = readRecipient(fields);
 	if ('ok' in recipient) return recipient;
 
 	// TimelinesAI ignores the account phone for chat_id (each chat already belongs to an account),
@@ -302,12 +324,12 @@ export function validateSendRequest(
 		ok: true,
 		request: {
 			action: 'send',
-			text: normalisedText,
+			text: text.text,
 			file,
 			recipient,
 			whatsappAccountPhone: accountPhone,
 			whatsappAccountPhoneIgnored: accountPhoneIgnored,
-			quotaUnits: hasText && file !== null ? 2 : 1,
+			quotaUnits: text.hasText && file !== null ? 2 : 1,
 			body: fields,
 		},
 	};
