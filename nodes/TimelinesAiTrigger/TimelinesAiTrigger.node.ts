@@ -30,7 +30,9 @@ const responseFields = fieldsOfParameters({
 	responseData: (parameters) => (parameters.responseMode === 'lastNode' ? 'firstEntryJson' : ''),
 });
 
-/** n8n types webhook names as 'default' | 'setup'; the others only tell this node's routes apart. */
+/**
+ * n8n types webhook names as 'default' | 'setup'; the others only tell this node's routes apart.
+ */
 const routeName = (route: Exclude<Route, 'send'>) => route as WebhookType;
 
 const webhooks: IWebhookDescription[] = [
@@ -102,7 +104,10 @@ export class TimelinesAiTrigger implements INodeType {
 		return await handleWebhook(this, name === 'default' ? 'send' : (name as Route));
 	}
 
-	/** Runs first in the execution an accepted request started: passes its item on and has n8n save the state (stateStore.ts). */
+	/**
+	 * Runs first in the execution an accepted request started: passes its item on and has n8n save
+	 * the state (stateStore.ts).
+	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const messageId = items[0]?.json.messageId;

@@ -38,7 +38,9 @@ export interface SendRequest {
 	file: { url: string; name: string } | null;
 	recipient: Recipient;
 	whatsappAccountPhone: string | null;
-	/** True when the caller gave an account phone that TimelinesAI ignores because `chat_id` is set. */
+	/**
+	 * True when the caller gave an account phone that TimelinesAI ignores because `chat_id` is set.
+	 */
 	whatsappAccountPhoneIgnored: boolean;
 	quotaUnits: 1 | 2;
 	/** The JSON object exactly as received. */

@@ -60,7 +60,10 @@ interface StreamResponse {
 
 export interface FileCheckOptions {
 	timeoutMs: number;
-	/** Whether targets on private, local and link-local addresses may be downloaded (fileUrlPolicy.ts). */
+	/**
+	 * Whether targets on private, local and link-local addresses may be downloaded
+	 * (fileUrlPolicy.ts).
+	 */
 	allowPrivateTargets: boolean;
 }
 
@@ -68,7 +71,10 @@ const MAX_REDIRECTS = 5;
 
 type Fetched = { ok: true; response: StreamResponse } | { ok: false; reason: string };
 
-/** GETs `url`, following redirects one hop at a time so that each target is checked before it is requested. */
+/**
+ * GETs `url`, following redirects one hop at a time so that each target is checked before it is
+ * requested.
+ */
 async function fetchChecked(
 	context: IWebhookFunctions,
 	url: string,

@@ -301,7 +301,10 @@ function mergeLogs(mine: AttemptLogEntry[], other: AttemptLogEntry[]): AttemptLo
 		.slice(-LOG_MAX_ENTRIES);
 }
 
-/** How many entries `other` has after the longest run of `mine`'s last entries it starts with; undefined without one. */
+/**
+ * How many entries `other` has after the longest run of `mine`'s last entries it starts with;
+ * undefined without one.
+ */
 function grownPart(mine: string[], other: string[]): number | undefined {
 	if (other.length === 0) return undefined;
 	for (let start = Math.max(0, mine.length - other.length); start < mine.length; start++) {

@@ -229,7 +229,10 @@ interface DownloadedFile {
 	size: number;
 }
 
-/** Checks the request's file_url when the settings ask for it, and puts the file on the item if asked. */
+/**
+ * Checks the request's file_url when the settings ask for it, and puts the file on the item if
+ * asked.
+ */
 async function fetchRequestFile(
 	context: IWebhookFunctions,
 	settings: Settings,

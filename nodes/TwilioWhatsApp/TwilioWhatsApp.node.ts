@@ -48,7 +48,10 @@ export class TwilioWhatsApp implements INodeType {
 		return await router.call(this);
 	}
 
-	/** Only "Send and Wait for Delivery Status" puts an execution to wait, so only its status callbacks arrive here. */
+	/**
+	 * Only "Send and Wait for Delivery Status" puts an execution to wait, so only its status
+	 * callbacks arrive here.
+	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await sendAndWaitWebhook.call(this);
 	}

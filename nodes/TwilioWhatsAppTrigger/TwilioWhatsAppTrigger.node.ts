@@ -76,7 +76,10 @@ function isSelected(events: EventSelection, kind: TwilioEventKind | undefined): 
 	return true;
 }
 
-/** The TwiML the node answers with itself: the fixed reply for an inbound message in that mode, otherwise empty. */
+/**
+ * The TwiML the node answers with itself: the fixed reply for an inbound message in that mode,
+ * otherwise empty.
+ */
 function immediateTwiml(
 	ctx: IWebhookFunctions,
 	respond: RespondMode,
@@ -98,7 +101,10 @@ function noSigningTokenError(node: INode): NodeOperationError {
 	);
 }
 
-/** Refuses activation (and test listening) with a clear message when a check the node makes per request cannot work. */
+/**
+ * Refuses activation (and test listening) with a clear message when a check the node makes per
+ * request cannot work.
+ */
 async function assertUsableSetup(ctx: IHookFunctions): Promise<void> {
 	if (ctx.getNodeParameter('verifySignature', true) as boolean) {
 		const account = toTwilioAccount(await ctx.getCredentials(TWILIO_CREDENTIAL_TYPE));
@@ -309,7 +315,10 @@ export class TwilioWhatsAppTrigger implements INodeType {
 		return acceptOnceStored(res, immediateTwiml(this, respond, kind), [[item]]);
 	}
 
-	/** Runs first in every execution a request started: passes the item on, unless it repeats an earlier delivery. */
+	/**
+	 * Runs first in every execution a request started: passes the item on, unless it repeats an
+	 * earlier delivery.
+	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const options = this.getNodeParameter('options', 0, {}) as TriggerOptions;

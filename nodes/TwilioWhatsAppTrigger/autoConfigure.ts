@@ -210,7 +210,10 @@ export function configurationTarget(ctx: IHookFunctions): ConfigurationTarget | 
 	return { kind: 'phoneNumber', sid: String(ctx.getNodeParameter('phoneNumberSid', '')) };
 }
 
-/** The URL Twilio should call: the "Public URL" option when set, otherwise n8n's URL for this endpoint (test or production). */
+/**
+ * The URL Twilio should call: the "Public URL" option when set, otherwise n8n's URL for this
+ * endpoint (test or production).
+ */
 export function publicWebhookUrl(ctx: IHookFunctions): string {
 	const n8nUrl = ctx.getNodeWebhookUrl('default') ?? '';
 	const publicUrl = String(

@@ -27,7 +27,10 @@ export interface DownloadedMedia extends TwilioMedia {
 
 export interface MediaDownloadOptions {
 	maxBytes: number;
-	/** The Twilio credential, when the node has one: Twilio serves media behind the account's Basic auth if the account asks for it. */
+	/**
+	 * The Twilio credential, when the node has one: Twilio serves media behind the account's Basic
+	 * auth if the account asks for it.
+	 */
 	credentials?: ICredentialsDecrypted;
 	/** Origin of the credential's API host (api.twilio.com, a region's host, or a test server). */
 	apiOrigin?: string;

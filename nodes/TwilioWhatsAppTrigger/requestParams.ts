@@ -31,7 +31,10 @@ export interface TwilioRequestData {
 	rawBody?: string;
 }
 
-/** The query string as form parameters, repeated keys as arrays, decoded as browsers and Twilio encode them. */
+/**
+ * The query string as form parameters, repeated keys as arrays, decoded as browsers and Twilio
+ * encode them.
+ */
 export function paramsFromQuery(query: string): TwilioParams {
 	const params: TwilioParams = {};
 	for (const [key, value] of new URLSearchParams(query.replace(/^\?/, ''))) {

@@ -17,7 +17,9 @@ import { hostOf, isPublicHost } from '../shared/publicHost';
  */
 
 export interface RequestUrlParts {
-	/** Path and query exactly as received, e.g. `/webhook/abc/twilio?ref=1` (Express `originalUrl`). */
+	/**
+	 * Path and query exactly as received, e.g. `/webhook/abc/twilio?ref=1` (Express `originalUrl`).
+	 */
 	originalUrl: string;
 	headers: Record<string, string | string[] | undefined>;
 	/** `http` or `https` as n8n's server saw it. */
@@ -30,7 +32,10 @@ export function rawQueryOf(originalUrl: string): string {
 	return start === -1 ? '' : originalUrl.slice(start);
 }
 
-/** scheme://host/path of a configured URL (query and fragment dropped), or undefined when it is not absolute. */
+/**
+ * scheme://host/path of a configured URL (query and fragment dropped), or undefined when it is not
+ * absolute.
+ */
 function baseOf(url: string): string | undefined {
 	const trimmed = url.trim();
 	if (!/^https?:\/\//i.test(trimmed)) return undefined;
@@ -75,7 +80,10 @@ export interface SignedUrlInput {
 	request: RequestUrlParts;
 	/** The webhook URL n8n knows for the endpoint the request arrived on (production or test). */
 	n8nUrl?: string;
-	/** n8n's production URL of the webhook: with n8nUrl, tells how a full Public URL looks on the test endpoint. */
+	/**
+	 * n8n's production URL of the webhook: with n8nUrl, tells how a full Public URL looks on the test
+	 * endpoint.
+	 */
 	n8nProductionUrl?: string;
 	/** The "Public URL" option. */
 	publicUrl?: string;

@@ -36,7 +36,10 @@ const cache = new Map<string, Entry>();
 export interface CachedCredentials {
 	credentials: ICredentialsDecrypted;
 	data: ICredentialDataDecryptedObject;
-	/** Re-reads the credential if the cached copy is old enough to be worth re-checking; undefined when not. */
+	/**
+	 * Re-reads the credential if the cached copy is old enough to be worth re-checking; undefined
+	 * when not.
+	 */
 	refreshed(): Promise<CachedCredentials | undefined>;
 }
 
@@ -83,7 +86,10 @@ function wrap(
 	};
 }
 
-/** The node's credential of this type, from the cache when fresh enough. Throws as getCredentials does. */
+/**
+ * The node's credential of this type, from the cache when fresh enough. Throws as getCredentials
+ * does.
+ */
 export async function cachedCredentials(
 	ctx: IWebhookFunctions,
 	type: string,
@@ -99,7 +105,10 @@ export async function cachedCredentials(
 	return wrap(ctx, type, key, entry, timing);
 }
 
-/** Runs `check` with the cached credential, and once more with a freshly read one if that fails (a just-changed secret). */
+/**
+ * Runs `check` with the cached credential, and once more with a freshly read one if that fails (a
+ * just-changed secret).
+ */
 export async function passesWithFreshCredentials(
 	cached: CachedCredentials,
 	check: (data: CachedCredentials) => boolean,

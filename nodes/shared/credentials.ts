@@ -5,7 +5,10 @@ export const WEBHOOK_USER_CREDENTIAL_TYPE = 'twilioWebhookUserApi';
 
 const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
 
-/** Twilio serves the 2010 API (Messages, numbers), Messaging Services and the Content API from different hosts. */
+/**
+ * Twilio serves the 2010 API (Messages, numbers), Messaging Services and the Content API from
+ * different hosts.
+ */
 export type TwilioProduct = 'api' | 'messaging' | 'content';
 
 export interface TwilioAccount {

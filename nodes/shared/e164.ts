@@ -1,4 +1,7 @@
-/** E.164: "+", a country code that does not start with 0, and at most 15 digits in all (at least 7 in practice). */
+/**
+ * E.164: "+", a country code that does not start with 0, and at most 15 digits in all (at least 7
+ * in practice).
+ */
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 // Spaces, dashes, dots and brackets are only formatting; removing them never changes the number.
 const FORMATTING = /[\s().-]/g;

@@ -11,12 +11,17 @@ import { twilioErrorCodeInfo } from './errorCodes';
 export type MessageParty = {
 	/** The address exactly as Twilio gave it, e.g. `whatsapp:+14155238886`. */
 	address: string | null;
-	/** The address without its channel prefix: a phone number, short code, alphanumeric sender or channel id. */
+	/**
+	 * The address without its channel prefix: a phone number, short code, alphanumeric sender or
+	 * channel id.
+	 */
 	id: string | null;
 	/** The E.164 phone number when the address is one, else null. */
 	number: string | null;
 	channel: string;
-	/** Where Twilio's number data places the sender or recipient; only inbound webhooks carry these. */
+	/**
+	 * Where Twilio's number data places the sender or recipient; only inbound webhooks carry these.
+	 */
 	city: string | null;
 	state: string | null;
 	zip: string | null;
@@ -27,7 +32,9 @@ export type PartyPlace = Pick<MessageParty, 'city' | 'state' | 'zip' | 'country'
 
 const NO_PLACE: PartyPlace = { city: null, state: null, zip: null, country: null };
 
-/** A Twilio error code with Twilio's own text, the package's short meaning and what to do about it. */
+/**
+ * A Twilio error code with Twilio's own text, the package's short meaning and what to do about it.
+ */
 export type MessageError = {
 	errorCode: number | null;
 	/** Twilio's own error text, when it sent one. */

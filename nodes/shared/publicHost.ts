@@ -108,7 +108,10 @@ export function isPublicHost(host: string): boolean {
 	return !SPECIAL_USE_SUFFIXES.some((suffix) => name.endsWith(suffix));
 }
 
-/** The host of an absolute http(s) URL, normalised by the WHATWG parser (so `http://2130706433/` is 127.0.0.1). */
+/**
+ * The host of an absolute http(s) URL, normalised by the WHATWG parser (so `http://2130706433/` is
+ * 127.0.0.1).
+ */
 export function hostOf(url: string): string | undefined {
 	try {
 		const parsed = new URL(url);

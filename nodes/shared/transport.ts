@@ -69,7 +69,10 @@ export interface TwilioRequest {
 	itemIndex?: number;
 }
 
-/** Serialises form fields the way Twilio expects, repeating keys for arrays and skipping empty values. */
+/**
+ * Serialises form fields the way Twilio expects, repeating keys for arrays and skipping empty
+ * values.
+ */
 export function encodeForm(fields: FormFields): string {
 	const params = new URLSearchParams();
 	for (const [key, value] of Object.entries(fields)) {
@@ -102,7 +105,9 @@ function isIdempotent(method: IHttpRequestMethods): boolean {
 	return method === 'GET' || method === 'HEAD' || method === 'DELETE';
 }
 
-/** Twilio's error JSON `{code, message, more_info, status}` as details; tolerant of other bodies. */
+/**
+ * Twilio's error JSON `{code, message, more_info, status}` as details; tolerant of other bodies.
+ */
 export function apiErrorDetails(httpStatus: number, body: unknown): TwilioErrorDetails {
 	const parsed = typeof body === 'object' && body !== null ? (body as IDataObject) : {};
 	const code = typeof parsed.code === 'number' ? parsed.code : httpStatus;
@@ -126,7 +131,10 @@ export function apiErrorDetails(httpStatus: number, body: unknown): TwilioErrorD
 	};
 }
 
-/** A failed call (no Twilio answer) as details. Reads only code and message: never the request config, which holds credentials. */
+/**
+ * A failed call (no Twilio answer) as details. Reads only code and message: never the request
+ * config, which holds credentials.
+ */
 export function callErrorDetails(error: unknown, method: IHttpRequestMethods): TwilioErrorDetails {
 	const err = (error ?? {}) as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
 	const rawCode =
@@ -295,7 +303,10 @@ export async function twilioApiRequestAllItems(
 	return collected;
 }
 
-/** The next page's path: v2010 lists give `next_page_uri`, newer APIs give an absolute `meta.next_page_url`. */
+/**
+ * The next page's path: v2010 lists give `next_page_uri`, newer APIs give an absolute
+ * `meta.next_page_url`.
+ */
 function nextPageUri(page: IDataObject): string | undefined {
 	if (typeof page.next_page_uri === 'string' && page.next_page_uri) return page.next_page_uri;
 	const meta = page.meta as IDataObject | undefined;

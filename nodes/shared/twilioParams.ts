@@ -12,7 +12,9 @@ function asText(value: unknown): string {
 	return String(value);
 }
 
-/** Form or JSON body as Twilio parameters: repeated keys stay arrays, nested JSON becomes its text. */
+/**
+ * Form or JSON body as Twilio parameters: repeated keys stay arrays, nested JSON becomes its text.
+ */
 export function paramsFromBody(body: unknown): TwilioParams {
 	const params: TwilioParams = {};
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) return params;
@@ -22,7 +24,10 @@ export function paramsFromBody(body: unknown): TwilioParams {
 	return params;
 }
 
-/** One text value of a parameter: the first of repeated values; undefined for absent or non-text values. */
+/**
+ * One text value of a parameter: the first of repeated values; undefined for absent or non-text
+ * values.
+ */
 export function firstText(value: unknown): string | undefined {
 	if (typeof value === 'string') return value;
 	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;

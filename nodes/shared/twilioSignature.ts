@@ -116,7 +116,10 @@ function legacyQuerystring(url: string): string {
 	return url.slice(0, queryStart) + '?' + fields.join('&');
 }
 
-/** The signed text after the URL: sorted names, each followed by its value (repeated values deduplicated and sorted, as twilio-node does). */
+/**
+ * The signed text after the URL: sorted names, each followed by its value (repeated values
+ * deduplicated and sorted, as twilio-node does).
+ */
 function signedParams(params: TwilioParams): string {
 	const keys = Object.keys(params).sort();
 	let data = '';

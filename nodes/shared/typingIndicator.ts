@@ -34,7 +34,9 @@ export async function showTypingIndicator(
 	}
 }
 
-/** Twilio's refusal (HTTP 400) with a hint that says which messages qualify; other errors unchanged. */
+/**
+ * Twilio's refusal (HTTP 400) with a hint that says which messages qualify; other errors unchanged.
+ */
 function withRefusalHint(error: unknown): unknown {
 	const details = twilioErrorDetailsOf(error);
 	if (error instanceof NodeApiError && details.kind === 'api' && details.httpStatus === 400) {

@@ -70,7 +70,10 @@ export function senderAddress(channel: Channel, value: string, fail: Fail): stri
 	return bare;
 }
 
-/** A Twilio number filter for Get Many: E.164 numbers are normalised, anything else (whatsapp:…, short codes) kept as typed. */
+/**
+ * A Twilio number filter for Get Many: E.164 numbers are normalised, anything else (whatsapp:…,
+ * short codes) kept as typed.
+ */
 export function filterAddress(value: string): string {
 	const trimmed = value.trim();
 	const { bare, prefixed } = stripWhatsAppPrefix(trimmed);

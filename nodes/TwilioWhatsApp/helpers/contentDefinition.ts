@@ -29,7 +29,10 @@ export const CONTENT_LIMITS = {
 	interactiveBody: 1024,
 	callToActionBody: 640,
 	quickReplies: 10,
-	/** WhatsApp shows at most three quick replies in a session message that is not an approved template. */
+	/**
+	 * WhatsApp shows at most three quick replies in a session message that is not an approved
+	 * template.
+	 */
 	sessionQuickReplies: 3,
 	buttonTitle: 20,
 	actionTitle: 25,
@@ -84,7 +87,10 @@ export function placeholdersIn(value: unknown): string[] {
 	return [...names];
 }
 
-/** The variables a Content resource declares: the placeholders of its types and the keys of its samples. */
+/**
+ * The variables a Content resource declares: the placeholders of its types and the keys of its
+ * samples.
+ */
 export function declaredVariablesOf(resource: IDataObject): string[] {
 	const samples = (resource.variables as IDataObject | undefined) ?? {};
 	return [...new Set([...placeholdersIn(resource.types), ...Object.keys(samples)])];

@@ -34,7 +34,9 @@ function objectOrEmpty(value: unknown): IDataObject {
 		: {};
 }
 
-/** The WhatsApp approval as flat fields; `approval` is the API's approval object, when there is one. */
+/**
+ * The WhatsApp approval as flat fields; `approval` is the API's approval object, when there is one.
+ */
 export function approvalFields(approval: unknown) {
 	const fields = objectOrEmpty(approval);
 	return {

@@ -81,7 +81,10 @@ export function deliveryOutput(
 	};
 }
 
-/** The message as read from Twilio's API when it had reached the awaited status before the execution waited. */
+/**
+ * The message as read from Twilio's API when it had reached the awaited status before the execution
+ * waited.
+ */
 export function lookupOutput(message: MessageOutput): MessageOutput & DeliveryReport {
 	return { ...message, statusCallbackReceived: false, statusReported: true };
 }
@@ -95,10 +98,15 @@ export function lookupOutput(message: MessageOutput): MessageOutput & DeliveryRe
  */
 export const MESSAGE_SID_CUSTOM_DATA_KEY = 'twilioMessageSid';
 
-/** WhatsApp's error for a free-form message to a customer who has not written in the last 24 hours. */
+/**
+ * WhatsApp's error for a free-form message to a customer who has not written in the last 24 hours.
+ */
 export const OUTSIDE_WINDOW_ERROR_CODE = 63016;
 
-/** Query parameter of the resume URL a fallback template reports to: the SID of the message it replaces. */
+/**
+ * Query parameter of the resume URL a fallback template reports to: the SID of the message it
+ * replaces.
+ */
 export const REPLACED_SID_PARAM = 'twilioReplaces';
 
 export function endedOutsideWindow(status: string | null, errorCode: number | null): boolean {

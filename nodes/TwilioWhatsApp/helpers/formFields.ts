@@ -56,7 +56,10 @@ export interface MessageParameters {
 	contentSid: string;
 	/** A JSON text or an already parsed object, as n8n's json parameter type may give either. */
 	contentVariables: unknown;
-	/** The variables the picked template declares, when known (version 2): all need a value, no other may have one. */
+	/**
+	 * The variables the picked template declares, when known (version 2): all need a value, no other
+	 * may have one.
+	 */
 	templateVariableNames?: string[];
 	/** The final StatusCallback URL, empty for none. */
 	statusCallback: string;
@@ -134,7 +137,10 @@ function mediaUrlList(urls: string[], fail: Fail): string[] {
 	return list;
 }
 
-/** A date parameter as a DateTime; strings without an offset are read in the workflow's time zone, as n8n's date fields are. */
+/**
+ * A date parameter as a DateTime; strings without an offset are read in the workflow's time zone,
+ * as n8n's date fields are.
+ */
 export function parseDateTime(value: unknown, zone: string): DateTime | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (DateTime.isDateTime(value)) return value;
@@ -281,7 +287,10 @@ export function templateFields(
 	return { ContentSid: sid, ContentVariables: variables };
 }
 
-/** Every variable the template declares has a value, and no value is for a variable it does not have. */
+/**
+ * Every variable the template declares has a value, and no value is for a variable it does not
+ * have.
+ */
 export function checkTemplateVariables(
 	given: Record<string, unknown>,
 	declared: string[],

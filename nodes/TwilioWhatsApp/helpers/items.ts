@@ -113,7 +113,9 @@ export async function runForEachItem<Prepared>(
 	);
 }
 
-/** The execute function of an operation that does `run` for every input item (see runForEachItem). */
+/**
+ * The execute function of an operation that does `run` for every input item (see runForEachItem).
+ */
 export function executeForEachItem<Prepared>(
 	run: (ctx: IExecuteFunctions) => ItemRun<Prepared>,
 ): (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]> {

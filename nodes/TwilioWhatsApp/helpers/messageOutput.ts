@@ -5,7 +5,10 @@ import type { MessageFields } from '../../shared/message';
 import { channelPrefix, messageError, messageParty } from '../../shared/message';
 import { isFailedMessage, isFinalStatus } from '../../shared/messageStatus';
 
-/** A Twilio Message resource as flat, typed fields a workflow can use directly, plus the resource itself. */
+/**
+ * A Twilio Message resource as flat, typed fields a workflow can use directly, plus the resource
+ * itself.
+ */
 export type MessageOutput = MessageFields & {
 	price: number | null;
 	priceUnit: string | null;
@@ -61,7 +64,10 @@ function twilioShapedDate(value: string): string | undefined {
 	return new Date(local.getTime() - (sign === '-' ? -offsetMs : offsetMs)).toISOString();
 }
 
-/** Twilio's 2010 API writes dates in RFC 2822 ("Thu, 24 Aug 2023 05:01:45 +0000"); ISO 8601 in UTC out. */
+/**
+ * Twilio's 2010 API writes dates in RFC 2822 ("Thu, 24 Aug 2023 05:01:45 +0000"); ISO 8601 in UTC
+ * out.
+ */
 export function isoDate(value: unknown): string | null {
 	if (typeof value !== 'string' || value === '') return null;
 	const fast = twilioShapedDate(value);

@@ -9,7 +9,10 @@ import { messageOutput } from './messageOutput';
 import type { SentMessages } from './sentMessages';
 import { formsFingerprint } from './sentMessages';
 
-/** A part as the item lists it: the message's fields without Twilio's resource, which the item has once. */
+/**
+ * A part as the item lists it: the message's fields without Twilio's resource, which the item has
+ * once.
+ */
 export function partSummary(part: IDataObject): IDataObject {
 	const fields = { ...part };
 	delete fields.raw;
@@ -85,7 +88,10 @@ function addSentParts(
 	error.description = [partsSentText(outputs, total), error.description].filter(Boolean).join(' ');
 }
 
-/** The item of a sent text: the (first) message's fields, plus every part when the text may be split. */
+/**
+ * The item of a sent text: the (first) message's fields, plus every part when the text may be
+ * split.
+ */
 export function sentItem(outputs: MessageOutput[], listParts: boolean): IDataObject {
 	return listParts ? { ...outputs[0], parts: outputs.map(partSummary) } : outputs[0];
 }

@@ -43,7 +43,10 @@ export interface SentMessages {
 	uncertainPart(itemIndex: number, fingerprint: string): number | undefined;
 	recordSent(itemIndex: number, fingerprint: string, parts: IDataObject[]): void;
 	recordUncertain(itemIndex: number, fingerprint: string, part: number): void;
-	/** Drops the records once n8n will not run the node again for this run, keeping the execution data small. */
+	/**
+	 * Drops the records once n8n will not run the node again for this run, keeping the execution data
+	 * small.
+	 */
 	forget(): void;
 }
 
