@@ -4,7 +4,8 @@
  * Starts the pinned n8n through the e2e harness (package installed as a community package) and a local
  * Twilio mock, so that the credential test and the trigger's dropdowns answer without the internet. Then
  * drives Debian's Chromium with playwright-core: each example workflow's canvas, the three nodes' panels
- * and the Twilio credential dialog. Chromium comes from apt, never from playwright's download.
+ * (the send node twice: text, and a template with its variables) and the Twilio credential dialog.
+ * Chromium comes from apt, never from playwright's download.
  */
 import { execFileSync } from 'child_process';
 import { randomUUID } from 'crypto';
@@ -35,6 +36,9 @@ const VIEWPORT = { width: 1440, height: 900 };
 /** The whole run, build and n8n start included, stays under five minutes; past this it gives up. */
 const DEADLINE_MS = 240_000;
 const UI_TIMEOUT_MS = 20_000;
+/** The sample values of the template the template panel picks. */
+const TEMPLATE_SAMPLES = { '1': 'Ana', '2': 'Tuesday 10:00' };
+
 /** What the trigger panels show as their webhook URLs, instead of the local port of this run. */
 const PUBLIC_URL = 'https://n8n.example.com/';
 
@@ -42,6 +46,7 @@ const PUBLIC_URL = 'https://n8n.example.com/';
 const SHOT = {
 	twilioTrigger: 'twilio-trigger-panel.png',
 	send: 'twilio-send-panel.png',
+	sendTemplate: 'twilio-send-template-panel.png',
 	timelinesAiTrigger: 'timelinesai-trigger-panel.png',
 	credential: 'twilio-credential-dialog.png',
 	example: (file: string) => `example-${basename(file, '.json')}.png`,
@@ -80,7 +85,27 @@ async function main(): Promise<void> {
 		);
 		examples.push({ file, id: (await client.importWorkflow(workflow)).id });
 	}
-	const panels = await client.importWorkflow(await panelWorkflow(client, credentials));
+	// An approved template with two variables, for the template picker and its variables' fields.
+	const templateSid = running.mock.addContent({
+		friendly_name: 'appointment_reminder',
+		language: 'en',
+		variables: TEMPLATE_SAMPLES,
+		types: { 'twilio/text': { body: 'Hi {{1}}, a reminder of your appointment on {{2}}.' } },
+	});
+	const submitted = await fetch(
+		`${running.mock.url}/v1/Content/${templateSid}/ApprovalRequests/whatsapp`,
+		{
+			method: 'POST',
+			headers: {
+				Authorization: `Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString('base64')}`,
+				'Content-Type': 'application/json',
+			},
+			body: JSON.stringify({ name: 'appointment_reminder', category: 'UTILITY' }),
+		},
+	);
+	if (submitted.status !== 201) throw new Error(`submitting the template: ${submitted.status}`);
+	running.mock.setApprovalStatus(templateSid, 'approved');
+	const panels = await client.importWorkflow(await panelWorkflow(client, credentials, templateSid));
 
 	running.browser = await chromium.launch({
 		executablePath: CHROMIUM,
@@ -121,13 +146,15 @@ async function main(): Promise<void> {
 	}
 
 	await openWorkflow(page, panels.id);
-	for (const [node, shot, hasWebhookUrls] of [
-		[PANEL_NODES.twilioTrigger, SHOT.twilioTrigger, true],
-		[PANEL_NODES.send, SHOT.send, false],
-		[PANEL_NODES.timelinesAiTrigger, SHOT.timelinesAiTrigger, true],
+	for (const [node, shot, view] of [
+		[PANEL_NODES.twilioTrigger, SHOT.twilioTrigger, 'webhookUrls'],
+		[PANEL_NODES.send, SHOT.send, 'top'],
+		[PANEL_NODES.sendTemplate, SHOT.sendTemplate, 'end'],
+		[PANEL_NODES.timelinesAiTrigger, SHOT.timelinesAiTrigger, 'webhookUrls'],
 	] as const) {
 		await openNode(page, node);
-		if (hasWebhookUrls) await showProductionUrls(page);
+		if (view === 'webhookUrls') await showProductionUrls(page);
+		if (view === 'end') await scrollParametersToEnd(page);
 		saved.push(await shoot(page, shot));
 		await closeNode(page);
 	}
@@ -263,13 +290,15 @@ const PACKAGE_TYPES = [
 const PANEL_NODES = {
 	twilioTrigger: 'Twilio WhatsApp/SMS Trigger',
 	send: 'Send WhatsApp reply',
+	sendTemplate: 'Send appointment reminder',
 	timelinesAiTrigger: 'TimelinesAI-Compatible Trigger',
 };
 
-/** A workflow holding the three nodes with typical settings, at the newest versions n8n reports. */
+/** A workflow holding the three nodes (the send node with text and with a template) with typical settings, at the newest versions n8n reports. */
 async function panelWorkflow(
 	client: N8nClient,
 	credentials: CredentialRefs,
+	templateSid: string,
 ): Promise<WorkflowJson> {
 	const versions = new Map(
 		(await client.nodeTypes()).map((type) => [type.name, Math.max(...[type.version].flat())]),
@@ -317,6 +346,45 @@ async function panelWorkflow(
 				{ credentials: { twilioMessagingApi: credentials.twilioMessagingApi } },
 			),
 			node(
+				PANEL_NODES.sendTemplate,
+				'twilioWhatsApp',
+				[300, 300],
+				{
+					resource: 'message',
+					operation: 'send',
+					channel: 'whatsapp',
+					sender: 'phoneNumber',
+					from: MOCK_NUMBERS.whatsapp,
+					to: '={{ $json.from.number }}',
+					content: 'template',
+					contentSid: {
+						__rl: true,
+						mode: 'list',
+						value: templateSid,
+						// What the picker stored when the template was picked from the list.
+						cachedResultName: 'appointment_reminder (en, text, WhatsApp: approved)',
+					},
+					variablesMode: 'fields',
+					templateVariables: {
+						mappingMode: 'defineBelow',
+						value: { '1': '={{ $json.profileName }}', '2': '={{ $json.appointment }}' },
+						matchingColumns: [],
+						// As the editor saves the fields it loaded for this template.
+						schema: Object.entries(TEMPLATE_SAMPLES).map(([id, sample]) => ({
+							id,
+							displayName: `{{${id}}} (e.g. ${sample})`,
+							required: true,
+							defaultMatch: false,
+							canBeUsedToMatch: false,
+							display: true,
+							type: 'string',
+						})),
+					},
+					options: {},
+				},
+				{ credentials: { twilioMessagingApi: credentials.twilioMessagingApi } },
+			),
+			node(
 				PANEL_NODES.timelinesAiTrigger,
 				'timelinesAiTrigger',
 				[0, 300],
@@ -350,6 +418,22 @@ async function showProductionUrls(page: Page): Promise<void> {
 	await ndv.getByText('Webhook URLs', { exact: true }).click();
 	await ndv.getByText('Production URL', { exact: true }).click();
 	await ndv.getByText(`${PUBLIC_URL}webhook/`).first().waitFor();
+	await settle(page);
+}
+
+/** Scrolls the open node's parameters to their end (for a panel whose point is its last fields). */
+async function scrollParametersToEnd(page: Page): Promise<void> {
+	await page
+		.locator('.node-parameters-wrapper')
+		.first()
+		.evaluate((parameters) => {
+			for (let element: Element | null = parameters; element; element = element.parentElement) {
+				if (element.scrollHeight > element.clientHeight + 1) {
+					element.scrollTop = element.scrollHeight;
+					return;
+				}
+			}
+		});
 	await settle(page);
 }
 
