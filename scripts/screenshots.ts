@@ -315,6 +315,15 @@ async function panelWorkflow(
 		if (typeVersion === undefined) throw new Error(`n8n does not know the node type ${fullType}`);
 		return { id: randomUUID(), name, type: fullType, typeVersion, position, parameters, ...extra };
 	};
+	// Both send nodes answer the trigger's sender.
+	const whatsAppReply = {
+		resource: 'message',
+		operation: 'send',
+		channel: 'whatsapp',
+		sender: 'phoneNumber',
+		from: MOCK_NUMBERS.whatsapp,
+		to: '={{ $json.from.number }}',
+	};
 	return {
 		name: 'Node panels (screenshots)',
 		nodes: [
@@ -333,12 +342,7 @@ async function panelWorkflow(
 				'twilioWhatsApp',
 				[300, 0],
 				{
-					resource: 'message',
-					operation: 'send',
-					channel: 'whatsapp',
-					sender: 'phoneNumber',
-					from: MOCK_NUMBERS.whatsapp,
-					to: '={{ $json.from.number }}',
+					...whatsAppReply,
 					content: 'text',
 					body: '=Thanks {{ $json.profileName }}, we got your message and will answer shortly.',
 					options: {},
@@ -350,12 +354,7 @@ async function panelWorkflow(
 				'twilioWhatsApp',
 				[300, 300],
 				{
-					resource: 'message',
-					operation: 'send',
-					channel: 'whatsapp',
-					sender: 'phoneNumber',
-					from: MOCK_NUMBERS.whatsapp,
-					to: '={{ $json.from.number }}',
+					...whatsAppReply,
 					content: 'template',
 					contentSid: {
 						__rl: true,
