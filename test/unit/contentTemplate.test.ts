@@ -94,7 +94,7 @@ describe('Content Template: Create', () => {
 				listItems: {
 					item: [
 						{ item: 'NYC', id: 'nyc', description: 'Daily at 9' },
-						{ item: 'Denver', id: '', description: '' },
+						{ item: 'Denver', id: '', description: 'Weekends' },
 					],
 				},
 				variables: {},
@@ -105,7 +105,7 @@ describe('Content Template: Create', () => {
 					button: 'Flights',
 					items: [
 						{ id: 'nyc', item: 'NYC', description: 'Daily at 9' },
-						{ id: 'Denver', item: 'Denver' },
+						{ id: 'Denver', item: 'Denver', description: 'Weekends' },
 					],
 				},
 			},
@@ -240,6 +240,22 @@ describe('Content Template: Create', () => {
 				variables: {},
 			},
 			'"Item 1 Title" is 25 characters; Twilio allows at most 24',
+		],
+		[
+			'a list item without a description',
+			{
+				contentType: 'twilio/list-picker',
+				body: 'Pick',
+				listButton: 'Menu',
+				listItems: {
+					item: [
+						{ item: 'A', id: 'a', description: 'First' },
+						{ item: 'B', id: 'b', description: '  ' },
+					],
+				},
+				variables: {},
+			},
+			'List item 2 ("B") has no description',
 		],
 		[
 			'a list item description over 72 characters',

@@ -976,6 +976,34 @@ describe('Twilio mock', () => {
 				},
 				'between 1 and 10',
 			],
+			[
+				'a list item without a description',
+				{
+					language: 'en',
+					types: {
+						'twilio/list-picker': {
+							body: 'Pick',
+							button: 'Menu',
+							items: [{ id: 'a', item: 'A' }],
+						},
+					},
+				},
+				'Missing required field description in twilio/list-picker items[0]',
+			],
+			[
+				'a list item title over 24 characters',
+				{
+					language: 'en',
+					types: {
+						'twilio/list-picker': {
+							body: 'Pick',
+							button: 'Menu',
+							items: [{ id: 'a', item: 'x'.repeat(25), description: 'd' }],
+						},
+					},
+				},
+				'items[0].item must be at most 24 characters',
+			],
 		])('answers a create with %s with 400/20422', async (_name, body, words) => {
 			const response = await rawRequest(mock, 'POST', '/v1/Content', {
 				body: JSON.stringify(body),

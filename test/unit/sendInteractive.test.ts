@@ -160,7 +160,7 @@ describe('Send Interactive Message: one content resource per definition', () => 
 				listItems: {
 					item: [
 						{ item: 'Downtown', id: 'dt', description: 'Open till 8' },
-						{ item: 'Airport', id: 'ap', description: '' },
+						{ item: 'Airport', id: 'ap', description: 'Open 24 hours' },
 					],
 				},
 				variables: {},
@@ -183,7 +183,7 @@ describe('Send Interactive Message: one content resource per definition', () => 
 					button: 'Branches',
 					items: [
 						{ id: 'dt', item: 'Downtown', description: 'Open till 8' },
-						{ id: 'ap', item: 'Airport' },
+						{ id: 'ap', item: 'Airport', description: 'Open 24 hours' },
 					],
 				},
 			},
@@ -229,6 +229,20 @@ describe('Send Interactive Message: limits and bad input', () => {
 				listItems: { item: [{ item: 'An item title that is too long', id: '' }] },
 			},
 			'"Item 1 Title" is 30 characters; Twilio allows at most 24',
+		],
+		[
+			'a list item without a description',
+			{
+				contentType: 'twilio/list-picker',
+				listButton: 'Pick',
+				listItems: {
+					item: [
+						{ item: 'Downtown', id: 'dt', description: 'Open till 8' },
+						{ item: 'Airport', id: 'ap' },
+					],
+				},
+			},
+			'List item 2 ("Airport") has no description',
 		],
 		[
 			'three URL buttons',

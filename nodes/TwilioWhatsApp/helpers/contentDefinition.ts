@@ -4,9 +4,10 @@
  * `fail`.
  *
  * Shapes: twilio/twilio-oai spec/json/twilio_content_v1.json (ContentCreateRequest, twilioText,
- * twilioMedia, twilioQuickReply, twilioCallToAction, twilioListPicker, twilioCard). Limits:
- * Twilio's content type pages (twilio.com/docs/content/twilio-quick-reply, twiliolist-picker,
- * twilio-call-to-action, twiliocard).
+ * twilioMedia, twilioQuickReply, twilioCallToAction, twilioListPicker, twilioCard). Limits and required
+ * fields: Twilio's content type pages (twilio.com/docs/content/twilio-quick-reply, twiliolist-picker,
+ * twilio-call-to-action, twiliocard), which are stricter than the API definition where they differ (a
+ * list item's description).
  */
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
@@ -30,8 +31,8 @@ export const CONTENT_LIMITS = {
 	callToActionBody: 640,
 	quickReplies: 10,
 	/**
-	 * WhatsApp shows at most three quick replies in a session message that is not an approved
-	 * template.
+	 * Twilio's quick-reply page: "When you send an in-session WhatsApp message that does not require
+	 * template approval, only three buttons are allowed."
 	 */
 	sessionQuickReplies: 3,
 	buttonTitle: 20,
@@ -63,7 +64,7 @@ export interface ContentButton {
 export interface ListItem {
 	id: string;
 	item: string;
-	description?: string;
+	description: string;
 }
 
 /** What the editor collects for one content definition; fields a type does not use are ignored. */
@@ -229,9 +230,15 @@ export function buildContentTypes(def: ContentDefinition, fail: Fail): IDataObje
 				checkLength(`Item ${n} Title`, item, CONTENT_LIMITS.listItemTitle, fail);
 				const id = entry.id.trim() || item;
 				checkLength(`Item ${n} ID`, id, CONTENT_LIMITS.id, fail);
-				const description = (entry.description ?? '').trim();
+				const description = entry.description.trim();
+				// Twilio's list-picker page marks it required, though its API definition does not.
+				if (description === '')
+					fail(
+						`List item ${n} ("${item}") has no description`,
+						`Fill in "Description" of item ${n}: Twilio requires one for every list item (at most ${CONTENT_LIMITS.listItemDescription} characters).`,
+					);
 				checkLength(`Item ${n} Description`, description, CONTENT_LIMITS.listItemDescription, fail);
-				return { id, item, ...(description ? { description } : {}) };
+				return { id, item, description };
 			});
 			checkUniqueIds(
 				'list item',

@@ -40,6 +40,17 @@ const ARRAY_LIMITS: Record<string, [string, number]> = {
 	'twilio/list-picker': ['items', 10],
 };
 
+/**
+ * The fields every list-picker item needs and their lengths, from Twilio's list-picker page
+ * (docs/content/twiliolist-picker): item ≤ 24, id ≤ 200 and description ≤ 72 characters, all three
+ * required. The API definition's listItem requires only id and item; Twilio's page is followed.
+ */
+const LIST_ITEM_FIELDS: Array<[string, number]> = [
+	['item', 24],
+	['id', 200],
+	['description', 72],
+];
+
 /** WhatsApp template categories the approval request accepts. */
 const CATEGORIES = ['UTILITY', 'MARKETING', 'AUTHENTICATION'];
 /** Docs: list pickers are session-only and cannot be submitted for WhatsApp approval. */
@@ -95,7 +106,25 @@ function checkCreate(body: Record<string, unknown>): void {
 					`${type} ${limit[0]} must have between 1 and ${limit[1]} entries`,
 				);
 		}
+		if (type === 'twilio/list-picker') checkListItems(value.items as unknown[]);
 	}
+}
+
+function checkListItems(items: unknown[]): void {
+	items.forEach((entry, index) => {
+		if (!isObject(entry)) throw errors.invalidParameter(`items[${index}] must be an object`);
+		for (const [field, max] of LIST_ITEM_FIELDS) {
+			const text = entry[field];
+			if (typeof text !== 'string' || text === '')
+				throw errors.invalidParameter(
+					`Missing required field ${field} in twilio/list-picker items[${index}]`,
+				);
+			if ([...text].length > max)
+				throw errors.invalidParameter(
+					`twilio/list-picker items[${index}].${field} must be at most ${max} characters`,
+				);
+		}
+	});
 }
 
 /** The type WhatsApp reviews: the richest one the resource has (text only when it has nothing else). */

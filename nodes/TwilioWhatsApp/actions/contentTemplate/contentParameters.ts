@@ -296,7 +296,7 @@ export function contentDefinitionProperties(types: ContentType[]): INodeProperti
 							name: 'description',
 							type: 'string',
 							default: '',
-							description: `At most ${CONTENT_LIMITS.listItemDescription} characters`,
+							description: `Shown under the title; required, at most ${CONTENT_LIMITS.listItemDescription} characters`,
 						},
 					],
 				},
