@@ -5,6 +5,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import type { TwilioProduct } from '../shared/credentials';
 import type { FormFields } from '../shared/transport';
 import {
 	twilioApiRequest,
@@ -275,13 +276,23 @@ export async function restoreConfiguration(ctx: IHookFunctions): Promise<boolean
 	return true;
 }
 
+/** Every record of a Twilio list for a picker, in pages of Twilio's largest size. */
+function listForPicker(
+	ctx: ILoadOptionsFunctions,
+	list: { product?: TwilioProduct; path: string; qs?: IDataObject; key: string },
+): Promise<IDataObject[]> {
+	return twilioApiRequestAllItems.call(ctx, {
+		...list,
+		method: 'GET',
+		qs: { ...list.qs, PageSize: 1000 },
+	});
+}
+
 export async function phoneNumberOptions(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	const numbers = await twilioApiRequestAllItems.call(this, {
-		method: 'GET',
+	const numbers = await listForPicker(this, {
 		path: '/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json',
-		qs: { PageSize: 1000 },
 		key: 'incoming_phone_numbers',
 	});
 	return numbers.map((number) => {
@@ -299,11 +310,9 @@ export async function phoneNumberOptions(
 export async function messagingServiceOptions(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	const services = await twilioApiRequestAllItems.call(this, {
-		method: 'GET',
+	const services = await listForPicker(this, {
 		product: 'messaging',
 		path: '/v1/Services',
-		qs: { PageSize: 1000 },
 		key: 'services',
 	});
 	return services.map((service) => ({
@@ -316,11 +325,10 @@ export async function messagingServiceOptions(
 export async function whatsAppSenderOptions(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	const senders = await twilioApiRequestAllItems.call(this, {
-		method: 'GET',
+	const senders = await listForPicker(this, {
 		product: 'messaging',
 		path: '/v2/Channels/Senders',
-		qs: { Channel: 'whatsapp', PageSize: 1000 },
+		qs: { Channel: 'whatsapp' },
 		key: 'senders',
 	});
 	return senders.map((sender) => {

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpers/formFields';
 import { MAX_TEXT_PARTS } from '../helpers/splitText';
@@ -268,6 +268,11 @@ export const messageProperties: INodeProperties[] = [
 	},
 ];
 
+/** Options for Twilio's enumerated values, each named after its value with a capital letter. */
+export function optionsNamedAfterValues(values: string[]): INodePropertyOptions[] {
+	return values.map((value) => ({ name: value.charAt(0).toUpperCase() + value.slice(1), value }));
+}
+
 const messageIntents = [
 	'announcements',
 	'customercare',
@@ -289,10 +294,7 @@ export const twilioMessageOptions: INodeProperties[] = [
 		name: 'addressRetention',
 		type: 'options',
 		default: 'retain',
-		options: [
-			{ name: 'Retain', value: 'retain' },
-			{ name: 'Obfuscate', value: 'obfuscate' },
-		],
+		options: optionsNamedAfterValues(['retain', 'obfuscate']),
 		description:
 			"Whether Twilio keeps the recipient's address readable in its logs (for accounts with data retention controls)",
 	},
@@ -319,10 +321,7 @@ export const twilioMessageOptions: INodeProperties[] = [
 		name: 'contentRetention',
 		type: 'options',
 		default: 'retain',
-		options: [
-			{ name: 'Retain', value: 'retain' },
-			{ name: 'Discard', value: 'discard' },
-		],
+		options: optionsNamedAfterValues(['retain', 'discard']),
 		description:
 			'Whether Twilio keeps the message content in its logs (for accounts with data retention controls)',
 	},
@@ -349,10 +348,9 @@ export const twilioMessageOptions: INodeProperties[] = [
 		name: 'messageIntent',
 		type: 'options',
 		default: 'notifications',
-		options: messageIntents.map((intent) => ({
-			name: intent === 'otp' ? 'OTP' : intent.charAt(0).toUpperCase() + intent.slice(1),
-			value: intent,
-		})),
+		options: optionsNamedAfterValues(messageIntents).map((option) =>
+			option.value === 'otp' ? { ...option, name: 'OTP' } : option,
+		),
 		description: "Purpose of the message, for Twilio's Traffic Shaping and Compliance Toolkit",
 	},
 	{
@@ -378,10 +376,7 @@ export const twilioMessageOptions: INodeProperties[] = [
 		name: 'riskCheck',
 		type: 'options',
 		default: 'enable',
-		options: [
-			{ name: 'Enable', value: 'enable' },
-			{ name: 'Disable', value: 'disable' },
-		],
+		options: optionsNamedAfterValues(['enable', 'disable']),
 		description: 'Whether Twilio runs its SMS pumping protection check on this message',
 	},
 	{
@@ -532,6 +527,18 @@ export const returnAllOrLimit: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+/** A list operation's Filters collection. */
+export function filtersCollection(filters: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		default: {},
+		placeholder: 'Add Filter',
+		options: filters,
+	};
+}
 
 /** Twilio's largest page; fewer requests for Return All. */
 const MAX_PAGE_SIZE = 1000;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isoDate } from './messageOutput';
+import { isoDate, textOrNull } from './messageOutput';
 
 /**
  * A Content resource as flat fields a workflow can use, plus the resource itself. Reads
@@ -24,10 +24,6 @@ export interface ContentOutput extends IDataObject {
 	raw: IDataObject;
 }
 
-function text(value: unknown): string | null {
-	return typeof value === 'string' && value !== '' ? value : null;
-}
-
 function objectOrEmpty(value: unknown): IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value)
 		? (value as IDataObject)
@@ -40,22 +36,22 @@ function objectOrEmpty(value: unknown): IDataObject {
 export function approvalFields(approval: unknown) {
 	const fields = objectOrEmpty(approval);
 	return {
-		approvalStatus: text(fields.status),
-		approvalName: text(fields.name),
-		approvalCategory: text(fields.category),
-		rejectionReason: text(fields.rejection_reason),
+		approvalStatus: textOrNull(fields.status),
+		approvalName: textOrNull(fields.name),
+		approvalCategory: textOrNull(fields.category),
+		rejectionReason: textOrNull(fields.rejection_reason),
 	};
 }
 
 export function contentOutput(resource: IDataObject, approval?: unknown): ContentOutput {
 	return {
-		contentSid: text(resource.sid),
-		friendlyName: text(resource.friendly_name),
-		language: text(resource.language),
+		contentSid: textOrNull(resource.sid),
+		friendlyName: textOrNull(resource.friendly_name),
+		language: textOrNull(resource.language),
 		contentTypes: Object.keys(objectOrEmpty(resource.types)),
 		variables: objectOrEmpty(resource.variables),
 		...approvalFields(approval ?? resource.approval_requests),
-		accountSid: text(resource.account_sid),
+		accountSid: textOrNull(resource.account_sid),
 		dateCreated: isoDate(resource.date_created),
 		dateUpdated: isoDate(resource.date_updated),
 		raw: resource,

@@ -19,7 +19,8 @@ export type MessageOutput = MessageFields & {
 	raw: IDataObject;
 };
 
-function text(value: unknown): string | null {
+/** Twilio's text fields: an empty string or a missing value is null. */
+export function textOrNull(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' ? value : null;
 }
 
@@ -79,15 +80,15 @@ export function isoDate(value: unknown): string | null {
 
 export function messageOutput(resource: IDataObject): MessageOutput {
 	const errorCode = numberOrNull(resource.error_code);
-	const status = text(resource.status);
+	const status = textOrNull(resource.status);
 	const numMedia = numberOrNull(resource.num_media);
-	const from = text(resource.from);
-	const to = text(resource.to);
+	const from = textOrNull(resource.from);
+	const to = textOrNull(resource.to);
 	const plainChannel = numMedia !== null && numMedia > 0 ? 'mms' : 'sms';
 	return {
-		messageSid: text(resource.sid),
-		accountSid: text(resource.account_sid),
-		messagingServiceSid: text(resource.messaging_service_sid),
+		messageSid: textOrNull(resource.sid),
+		accountSid: textOrNull(resource.account_sid),
+		messagingServiceSid: textOrNull(resource.messaging_service_sid),
 		channel: channelPrefix(from) ?? channelPrefix(to) ?? plainChannel,
 		from: messageParty(from, plainChannel),
 		to: messageParty(to, plainChannel),
@@ -97,10 +98,10 @@ export function messageOutput(resource: IDataObject): MessageOutput {
 		status,
 		isFinal: isFinalStatus(status),
 		isFailed: isFailedMessage(status, errorCode),
-		...messageError(errorCode, text(resource.error_message)),
+		...messageError(errorCode, textOrNull(resource.error_message)),
 		price: numberOrNull(resource.price),
-		priceUnit: text(resource.price_unit),
-		direction: text(resource.direction),
+		priceUnit: textOrNull(resource.price_unit),
+		direction: textOrNull(resource.direction),
 		dateCreated: isoDate(resource.date_created),
 		dateSent: isoDate(resource.date_sent),
 		dateUpdated: isoDate(resource.date_updated),

@@ -4,7 +4,13 @@ import { encodeForm, twilioApiRequestAllItems } from '../../../shared/transport'
 import { CONTENT_TYPES } from '../../helpers/contentDefinition';
 import { contentOutput } from '../../helpers/contentOutput';
 import { executeForEachItem } from '../../helpers/items';
-import { readReturnLimit, returnAllOrLimit, showOnlyFor } from '../common.descriptions';
+import {
+	filtersCollection,
+	optionsNamedAfterValues,
+	readReturnLimit,
+	returnAllOrLimit,
+	showOnlyFor,
+} from '../common.descriptions';
 import { CONTENT_AND_APPROVALS_PATH } from './contentParameters';
 
 export const APPROVAL_STATUSES = [
@@ -19,47 +25,37 @@ export const APPROVAL_STATUSES = [
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		default: {},
-		placeholder: 'Add Filter',
-		options: [
-			{
-				displayName: 'Name Contains',
-				name: 'name',
-				type: 'string',
-				default: '',
-				description: 'Only templates whose name contains this text (not case-sensitive)',
-			},
-			{
-				displayName: 'Languages',
-				name: 'languages',
-				type: 'string',
-				default: '',
-				placeholder: 'en, es',
-				description: 'Only templates in these languages, separated by commas',
-			},
-			{
-				displayName: 'Content Types',
-				name: 'contentTypes',
-				type: 'multiOptions',
-				default: [],
-				options: CONTENT_TYPES.map((type) => ({ name: type, value: type })),
-			},
-			{
-				displayName: 'WhatsApp Approval Status',
-				name: 'approvalStatuses',
-				type: 'multiOptions',
-				default: [],
-				options: APPROVAL_STATUSES.map((status) => ({
-					name: status[0].toUpperCase() + status.slice(1),
-					value: status,
-				})),
-			},
-		],
-	},
+	filtersCollection([
+		{
+			displayName: 'Name Contains',
+			name: 'name',
+			type: 'string',
+			default: '',
+			description: 'Only templates whose name contains this text (not case-sensitive)',
+		},
+		{
+			displayName: 'Languages',
+			name: 'languages',
+			type: 'string',
+			default: '',
+			placeholder: 'en, es',
+			description: 'Only templates in these languages, separated by commas',
+		},
+		{
+			displayName: 'Content Types',
+			name: 'contentTypes',
+			type: 'multiOptions',
+			default: [],
+			options: CONTENT_TYPES.map((type) => ({ name: type, value: type })),
+		},
+		{
+			displayName: 'WhatsApp Approval Status',
+			name: 'approvalStatuses',
+			type: 'multiOptions',
+			default: [],
+			options: optionsNamedAfterValues(APPROVAL_STATUSES),
+		},
+	]),
 ];
 
 export const description = showOnlyFor('contentTemplate', 'getMany', properties);

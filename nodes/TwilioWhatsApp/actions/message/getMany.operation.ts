@@ -6,57 +6,55 @@ import { filterAddress } from '../../helpers/addresses';
 import { parseDateTime } from '../../helpers/formFields';
 import { executeForEachItem } from '../../helpers/items';
 import { messageOutput } from '../../helpers/messageOutput';
-import { readReturnLimit, returnAllOrLimit, showOnlyFor } from '../common.descriptions';
+import {
+	filtersCollection,
+	readReturnLimit,
+	returnAllOrLimit,
+	showOnlyFor,
+} from '../common.descriptions';
 import { MESSAGES_PATH } from './messageParameters';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		default: {},
-		placeholder: 'Add Filter',
-		options: [
-			{
-				displayName: 'From',
-				name: 'from',
-				type: 'string',
-				default: '',
-				placeholder: 'whatsapp:+14155238886',
-				description: 'Only messages from this sender; use the whatsapp: prefix for WhatsApp',
-			},
-			{
-				displayName: 'Sent After',
-				name: 'dateSentAfter',
-				type: 'dateTime',
-				default: '',
-				description: 'Only messages sent on or after this day (Twilio compares UTC dates)',
-			},
-			{
-				displayName: 'Sent Before',
-				name: 'dateSentBefore',
-				type: 'dateTime',
-				default: '',
-				description: 'Only messages sent on or before this day (Twilio compares UTC dates)',
-			},
-			{
-				displayName: 'Sent On',
-				name: 'dateSent',
-				type: 'dateTime',
-				default: '',
-				description: 'Only messages sent on this day (Twilio compares UTC dates)',
-			},
-			{
-				displayName: 'To',
-				name: 'to',
-				type: 'string',
-				default: '',
-				placeholder: 'whatsapp:+14155550123',
-				description: 'Only messages to this recipient; use the whatsapp: prefix for WhatsApp',
-			},
-		],
-	},
+	filtersCollection([
+		{
+			displayName: 'From',
+			name: 'from',
+			type: 'string',
+			default: '',
+			placeholder: 'whatsapp:+14155238886',
+			description: 'Only messages from this sender; use the whatsapp: prefix for WhatsApp',
+		},
+		{
+			displayName: 'Sent After',
+			name: 'dateSentAfter',
+			type: 'dateTime',
+			default: '',
+			description: 'Only messages sent on or after this day (Twilio compares UTC dates)',
+		},
+		{
+			displayName: 'Sent Before',
+			name: 'dateSentBefore',
+			type: 'dateTime',
+			default: '',
+			description: 'Only messages sent on or before this day (Twilio compares UTC dates)',
+		},
+		{
+			displayName: 'Sent On',
+			name: 'dateSent',
+			type: 'dateTime',
+			default: '',
+			description: 'Only messages sent on this day (Twilio compares UTC dates)',
+		},
+		{
+			displayName: 'To',
+			name: 'to',
+			type: 'string',
+			default: '',
+			placeholder: 'whatsapp:+14155550123',
+			description: 'Only messages to this recipient; use the whatsapp: prefix for WhatsApp',
+		},
+	]),
 ];
 
 export const description = showOnlyFor('message', 'getMany', properties);

@@ -34,12 +34,13 @@ import {
 } from '../../helpers/delivery';
 import { errorFields, failFor, runForEachItem } from '../../helpers/items';
 import type { MessageOutput } from '../../helpers/messageOutput';
-import { messageOutput } from '../../helpers/messageOutput';
+import { messageOutput, textOrNull } from '../../helpers/messageOutput';
 import { sendParts, sentItem } from '../../helpers/sendParts';
 import { forgetUnlessRetried, sentMessagesOf } from '../../helpers/sentMessages';
 import {
 	longTextOption,
 	messageProperties,
+	optionsNamedAfterValues,
 	retryOption,
 	sendingOptionsCollection,
 	showOnlyFor,
@@ -125,11 +126,7 @@ const properties: INodeProperties[] = [
 		name: 'waitUnit',
 		type: 'options',
 		default: 'hours',
-		options: [
-			{ name: 'Minutes', value: 'minutes' },
-			{ name: 'Hours', value: 'hours' },
-			{ name: 'Days', value: 'days' },
-		],
+		options: optionsNamedAfterValues(['minutes', 'hours', 'days']),
 	},
 	...fallbackTemplateProperties,
 	{
@@ -287,7 +284,7 @@ async function sendFallbackTemplate(
 	waitKeyValue: string,
 	retry: RetryPolicy,
 ): Promise<{ sent: MessageOutput } | { error: IDataObject }> {
-	const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+	const text = (value: unknown) => textOrNull(value) ?? undefined;
 	const address = (party: unknown) => text((party as IDataObject | undefined)?.address);
 	try {
 		const fields = fallbackTemplateFields(template, (message, description) => {
