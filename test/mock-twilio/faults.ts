@@ -22,12 +22,13 @@ export class Faults {
 	}
 
 	/** The rule to apply before handling a request, if any. */
-	beforeHandling(isCreate: boolean, path: string): FaultRule | undefined {
+	beforeHandling(isCreate: boolean, path: string, method: string): FaultRule | undefined {
 		return this.pick(
 			(rule) =>
 				!rule.afterCreate &&
 				(rule.on !== 'create' || isCreate) &&
-				(rule.path === undefined || rule.path === path),
+				(rule.path === undefined || rule.path === path) &&
+				(rule.method === undefined || rule.method === method),
 		);
 	}
 

@@ -268,7 +268,7 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 		const isCreate = method === 'POST' && CREATE_PATH.test(url.pathname);
 		const hold = holds.get(url.pathname);
 		if (hold && !(await hold(tasks.signal))) return void req.socket.destroy();
-		const fault = faults.beforeHandling(isCreate, url.pathname);
+		const fault = faults.beforeHandling(isCreate, url.pathname, method);
 		if (fault) return applyFault(fault, req, res, record, errorResponse(faultError(fault)));
 
 		let response: ApiResponse;

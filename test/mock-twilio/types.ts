@@ -123,6 +123,8 @@ export interface FaultSpec {
 	on?: 'any' | 'create';
 	/** Only requests to this path, such as `/v2/Indicators/Typing.json` (default every path). */
 	path?: string;
+	/** Only requests with this method, such as `DELETE` (default every method). */
+	method?: string;
 }
 
 /** Requests to one path held before they are answered (MockTwilio.holdRequests). */

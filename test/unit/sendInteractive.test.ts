@@ -88,7 +88,7 @@ describe('Send Interactive Message: one content resource per definition', () => 
 			variables: { name: 'name' },
 			types: menuTypes,
 		});
-		expect(first).toMatchObject({ contentCreated: true, status: 'queued' });
+		expect(first).toMatchObject({ contentCreated: true, status: 'queued', warnings: [] });
 		expect(first.contentSid).toMatch(/^HX[0-9a-f]{32}$/);
 		const [message] = messageCreates(start);
 		expect(message.form).toMatchObject({
@@ -148,6 +148,40 @@ describe('Send Interactive Message: one content resource per definition', () => 
 		const [latest] = await json(racing);
 		expect(later.contentSid).toBe(latest.contentSid);
 		expect(later.contentCreated).toBe(false);
+	});
+
+	it('sends with the older resource and warns when deleting its own duplicate fails', async () => {
+		const body = 'Duplicate {{name}}';
+		const types = { 'twilio/quick-reply': { ...menuTypes['twilio/quick-reply'], body } };
+		const duplicated = definitionName('en', types);
+		// Another execution's resource appears while this one's create is under way.
+		const hold = mock.holdRequests('/v1/Content');
+		mock.setFault({ kind: '500', method: 'DELETE' });
+		try {
+			const start = mock.requests.length;
+			const running = json(menu({ body, options: { maxRetries: 0 } }));
+			while (hold.waiting === 0) await new Promise((resolve) => setImmediate(resolve));
+			const other = mock.addContent({ friendly_name: duplicated, language: 'en', types });
+			mock.contents.find((c) => c.resource.sid === other)!.resource.date_created =
+				'2020-01-01T00:00:00Z';
+			hold.release();
+			const [sent] = await running;
+			const [created] = contentCreates(start);
+			expect(created.status).toBe(201);
+			const ownSid = liveNamed(duplicated)
+				.map((c) => c.resource.sid)
+				.find((sid) => sid !== other)!;
+			expect(since(start).filter((r) => r.method === 'DELETE')).toEqual([
+				expect.objectContaining({ path: `/v1/Content/${ownSid}`, status: 500 }),
+			]);
+			expect(sent).toMatchObject({ contentSid: other, contentCreated: false, status: 'queued' });
+			expect(sent.error).toBeUndefined();
+			expect(sent.warnings).toEqual([expect.stringContaining(`duplicate ${ownSid} failed`)]);
+			expect(messageCreates(start)[0].form.ContentSid).toBe(other);
+		} finally {
+			hold.release();
+			mock.clearFaults();
+		}
 	});
 
 	it('sends a list picker and call to action buttons', async () => {

@@ -1,7 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { failFor } from '../../helpers/items';
-import { encodeForm, twilioApiRequest, twilioApiRequestAllItems } from '../../../shared/transport';
+import type { RetryPolicy } from '../../../shared/transport';
+import {
+	encodeForm,
+	twilioApiRequest,
+	twilioApiRequestAllItems,
+	twilioErrorDetailsOf,
+} from '../../../shared/transport';
 import { CONTENT_PATH, contentPath } from '../contentTemplate/contentParameters';
 import { literalPattern } from '../contentTemplate/getMany.operation';
 
@@ -17,6 +23,8 @@ export interface FoundContent {
 	contentSid: string;
 	/** Whether this run created the resource (false when an earlier run or another execution had). */
 	contentCreated: boolean;
+	/** What went wrong without stopping the message, such as a duplicate left behind. */
+	warnings: string[];
 }
 
 const V2_CONTENT_PATH = '/v2/Content';
@@ -35,6 +43,7 @@ async function namedLike(
 	ctx: IExecuteFunctions,
 	draft: ContentDraft,
 	itemIndex: number,
+	retry: RetryPolicy,
 ): Promise<IDataObject[]> {
 	const query = encodeForm({
 		PageSize: 50,
@@ -47,6 +56,7 @@ async function namedLike(
 		path: `${V2_CONTENT_PATH}?${query}`,
 		key: 'contents',
 		itemIndex,
+		retry,
 	});
 	return contents
 		.filter(
@@ -59,15 +69,18 @@ async function namedLike(
 /**
  * The Content resource holding the draft's definition: found by its name, or created when missing. Two
  * executions that both miss it create one each; both then list again and use the oldest, and the one
- * whose own resource is not the oldest deletes it, so later runs find a single resource.
+ * whose own resource is not the oldest deletes it, so later runs find a single resource. The message
+ * goes out with the oldest either way, so a failed delete is a warning, not a failed item.
  */
 export async function findOrCreateContent(
 	ctx: IExecuteFunctions,
 	draft: ContentDraft,
 	itemIndex: number,
+	retry: RetryPolicy,
 ): Promise<FoundContent> {
-	const existing = await namedLike(ctx, draft, itemIndex);
-	if (existing.length > 0) return { contentSid: String(existing[0].sid), contentCreated: false };
+	const existing = await namedLike(ctx, draft, itemIndex, retry);
+	if (existing.length > 0)
+		return { contentSid: String(existing[0].sid), contentCreated: false, warnings: [] };
 	const created = await twilioApiRequest.call(ctx, {
 		method: 'POST',
 		product: 'content',
@@ -79,16 +92,30 @@ export async function findOrCreateContent(
 			types: draft.types,
 		},
 		itemIndex,
+		retry,
 	});
 	const createdSid = String(created.sid);
 	// A list that does not show the new resource yet leaves this run with its own.
-	const oldest = (await namedLike(ctx, draft, itemIndex))[0];
-	if (!oldest || oldest.sid === createdSid) return { contentSid: createdSid, contentCreated: true };
-	await twilioApiRequest.call(ctx, {
-		method: 'DELETE',
-		product: 'content',
-		path: contentPath(createdSid, failFor(ctx, itemIndex)),
-		itemIndex,
-	});
-	return { contentSid: String(oldest.sid), contentCreated: false };
+	const oldest = (await namedLike(ctx, draft, itemIndex, retry))[0];
+	if (!oldest || oldest.sid === createdSid)
+		return { contentSid: createdSid, contentCreated: true, warnings: [] };
+	const found = { contentSid: String(oldest.sid), contentCreated: false };
+	try {
+		await twilioApiRequest.call(ctx, {
+			method: 'DELETE',
+			product: 'content',
+			path: contentPath(createdSid, failFor(ctx, itemIndex)),
+			itemIndex,
+			retry,
+		});
+	} catch (error) {
+		const { message } = twilioErrorDetailsOf(error);
+		return {
+			...found,
+			warnings: [
+				`Another execution created the same content at the same time; the message used the older one (${found.contentSid}), and deleting this execution's duplicate ${createdSid} failed: ${message}. Delete it with Content Template → Delete or in the Twilio Console; until then later runs still use ${found.contentSid}.`,
+			],
+		};
+	}
+	return { ...found, warnings: [] };
 }

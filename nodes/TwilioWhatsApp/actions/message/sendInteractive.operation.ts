@@ -158,10 +158,12 @@ export async function execute(
 		},
 		perform: async ({ draft, form, retry }, itemIndex) => {
 			const earlier = lookups.get(draft.friendlyName);
-			const lookup = earlier ?? findOrCreateContent(this, draft, itemIndex);
+			const lookup = earlier ?? findOrCreateContent(this, draft, itemIndex, retry);
 			if (!earlier) lookups.set(draft.friendlyName, lookup);
-			// Only the item whose lookup created the resource says so.
-			const content = earlier ? { ...(await lookup), contentCreated: false } : await lookup;
+			// Only the item whose lookup created the resource (or left a duplicate) says so.
+			const content = earlier
+				? { ...(await lookup), contentCreated: false, warnings: [] }
+				: await lookup;
 			const [message] = await sendParts(
 				this,
 				sent,
