@@ -3,9 +3,9 @@
  * problems are reported through `fail`, so callers decide which error type to raise.
  */
 import { toE164 } from '../../shared/e164';
+import type { Fail } from './items';
 
 export type Channel = 'whatsapp' | 'sms' | 'mms';
-export type Fail = (message: string, description?: string) => never;
 
 export const WHATSAPP_PREFIX = 'whatsapp:';
 const E164_HINT =

@@ -13,7 +13,7 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { toE164 } from '../../shared/e164';
-import type { Fail } from './addresses';
+import type { Fail } from './items';
 
 export const CONTENT_TYPES = [
 	'twilio/text',

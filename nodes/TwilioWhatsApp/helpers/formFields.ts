@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 
 import type { FormFields } from '../../shared/transport';
-import type { Channel, Fail } from './addresses';
+import type { Channel } from './addresses';
+import type { Fail } from './items';
 import { recipientAddress, senderAddress } from './addresses';
 import { MAX_TEXT_PARTS, splitText } from './splitText';
 

@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { twilioErrorDetailsOf } from '../../shared/transport';
-import type { Fail } from './addresses';
 import { mapWithConcurrency } from './pool';
 
 /**
@@ -36,6 +35,12 @@ function asNodeError(
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
+
+/**
+ * Reports a parameter problem and stops: `message` says what is wrong, `description` what to do.
+ * Pure helpers take one, so their callers decide which error it raises.
+ */
+export type Fail = (message: string, description?: string) => never;
 
 /** Raises a parameter problem of one item as a NodeOperationError that names the item. */
 export function failFor(ctx: IExecuteFunctions, itemIndex: number): Fail {

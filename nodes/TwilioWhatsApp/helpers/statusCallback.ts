@@ -1,4 +1,4 @@
-import type { Fail } from './addresses';
+import type { Fail } from './items';
 
 export interface CorrelationValue {
 	name: string;

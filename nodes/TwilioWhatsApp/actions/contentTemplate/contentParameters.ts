@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { twilioApiRequest } from '../../../shared/transport';
 
-import type { Fail } from '../../helpers/addresses';
+import type { Fail } from '../../helpers/items';
 import type {
 	ContentButton,
 	ContentDefinition,

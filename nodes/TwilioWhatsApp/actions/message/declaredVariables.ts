@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { FormFields, RetryPolicy } from '../../../shared/transport';
 import { twilioApiRequest } from '../../../shared/transport';
 import { declaredVariablesOf } from '../../helpers/contentDefinition';
-import type { Fail } from '../../helpers/addresses';
+import type { Fail } from '../../helpers/items';
 import { checkTemplateVariables, CONTENT_SID } from '../../helpers/formFields';
 import { CONTENT_PATH } from '../contentTemplate/contentParameters';
 

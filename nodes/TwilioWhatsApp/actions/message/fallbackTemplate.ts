@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { FormFields } from '../../../shared/transport';
-import type { Fail } from '../../helpers/addresses';
+import type { Fail } from '../../helpers/items';
 import { templateFields } from '../../helpers/formFields';
 import type { TemplateChoiceNames } from '../common.descriptions';
 import { templateChoiceProperties } from '../common.descriptions';

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { twilioApiRequestAllItems } from '../../../shared/transport';
-import type { Fail } from '../../helpers/addresses';
+import type { Fail } from '../../helpers/items';
 import { filterAddress } from '../../helpers/addresses';
 import { parseDateTime } from '../../helpers/formFields';
 import { executeForEachItem } from '../../helpers/items';

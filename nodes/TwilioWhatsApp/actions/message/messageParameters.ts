@@ -11,7 +11,8 @@ import type {
 import type { FormFields, RetryPolicy } from '../../../shared/transport';
 import { DEFAULT_RETRY_POLICY } from '../../../shared/transport';
 import { MESSAGE_SID_PATTERN } from '../../../shared/typingIndicator';
-import type { Channel, Fail } from '../../helpers/addresses';
+import type { Channel } from '../../helpers/addresses';
+import type { Fail } from '../../helpers/items';
 import { buildMessageForms } from '../../helpers/formFields';
 import type {
 	ContentKind,

@@ -16,7 +16,7 @@ import { twilioApiRequest } from '../../../shared/transport';
 import { firstText, paramsFromBody } from '../../../shared/twilioParams';
 import { verifyTwilioSignature } from '../../../shared/twilioSignature';
 import { writeAnswer } from '../../../shared/webhookAnswer';
-import type { Fail } from '../../helpers/addresses';
+import type { Fail } from '../../helpers/items';
 import type { WaitUnit, WaitUntil } from '../../helpers/delivery';
 import {
 	callbackStatus,

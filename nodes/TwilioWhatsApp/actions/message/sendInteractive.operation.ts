@@ -15,7 +15,7 @@ import {
 	definitionName,
 	placeholdersIn,
 } from '../../helpers/contentDefinition';
-import type { Fail } from '../../helpers/addresses';
+import type { Fail } from '../../helpers/items';
 import type { SenderKind } from '../../helpers/formFields';
 import { buildMessageForm } from '../../helpers/formFields';
 import { runForEachItem } from '../../helpers/items';
