@@ -8,10 +8,11 @@ import { firstText } from './twilioParams';
 import type { TwilioParams } from './twilioSignature';
 
 /**
- * Turns the form parameters of a Twilio inbound-message webhook or message status callback into one clean,
- * JSON-serialisable item. Pure: plain data in, plain data out; never throws. Parameters are those of Twilio's
- * incoming message webhook reference (https://www.twilio.com/docs/messaging/guides/webhook-request),
- * its status callbacks, and what contact-center products forward in the same form.
+ * Turns the form parameters of a Twilio inbound-message webhook or message status callback into one
+ * clean, JSON-serialisable item. Pure: plain data in, plain data out; never throws. Parameters are
+ * those of Twilio's incoming message webhook reference
+ * (https://www.twilio.com/docs/messaging/guides/webhook-request), its status callbacks, and what
+ * contact-center products forward in the same form.
  */
 
 export type { TwilioMessageType };
@@ -41,7 +42,7 @@ export type TwilioReferral = {
 	ctwaClid: string | null;
 	numMedia: number;
 	media: TwilioMedia[];
-	/** Referral* parameters Twilio adds later, by their name without `Referral`, first letter lower-cased. */
+	/** Referral* parameters Twilio adds later, named without `Referral`, first letter lower case. */
 	[more: string]: string | number | null | TwilioMedia[];
 };
 
@@ -51,13 +52,13 @@ export type TwilioReplyContext = {
 };
 
 export type TwilioMessageEvent = MessageFields & {
-	/** `unknown` only when the parameters are not a Twilio message webhook at all (see classifyTwilioEvent). */
+	/** `unknown` only when the parameters are no Twilio message webhook (see classifyTwilioEvent). */
 	event: TwilioEventKind | 'unknown';
 	type: TwilioMessageType;
 	apiVersion: string | null;
 	profileName: string | null;
 	waId: string | null;
-	/** How many media files the request actually carries (media.length); see warnings when NumMedia differs. */
+	/** The media files the request carries (media.length); warnings say when NumMedia differs. */
 	numMedia: number;
 	media: TwilioMedia[];
 	location: TwilioLocation | null;
@@ -67,7 +68,7 @@ export type TwilioMessageEvent = MessageFields & {
 	forwarded: boolean;
 	frequentlyForwarded: boolean;
 	eventType: string | null;
-	/** The carrier's delivery-receipt done date (YYMMDDhhmm, read as UTC: Twilio passes it through without a zone). */
+	/** The carrier's delivery-receipt done date (YYMMDDhhmm, passed through without a zone: UTC). */
 	rawDlrDoneDate: string | null;
 	callbackQuery: Record<string, string>;
 	raw: TwilioParams;
@@ -97,7 +98,7 @@ const REFERRAL_FIELDS: Readonly<Record<string, string>> = {
 	ReferralCtwaClid: 'ctwaClid',
 };
 
-/** Reads parameters as single texts, noting in `warnings` (once per parameter) what it had to decide. */
+/** Reads parameters as single texts, noting in `warnings` (once a parameter) what it decided. */
 class ParamReader {
 	private readonly noted = new Set<string>();
 
@@ -127,7 +128,7 @@ class ParamReader {
 		this.warnings.push(warning);
 	}
 
-	/** Absent and empty parameters are both null: Twilio sends empty values for fields that do not apply. */
+	/** Absent and empty are both null: Twilio sends empty values for fields that do not apply. */
 	optional(key: string): string | null {
 		const value = this.text(key);
 		return value === undefined || value === '' ? null : value;
@@ -175,9 +176,10 @@ function has(params: TwilioParams, key: string): boolean {
 }
 
 /**
- * What kind of Twilio message webhook these parameters are. Status callbacks carry MessageStatus (or, from
- * older senders, only an outbound SmsStatus); inbound messages carry SmsStatus=received/receiving, or at least
- * an identifier and some content (some contact-center senders send no SmsStatus). Undefined: not a message webhook.
+ * What kind of Twilio message webhook these parameters are; undefined for none. Status callbacks
+ * carry MessageStatus (older senders: only an outbound SmsStatus); inbound messages carry
+ * SmsStatus=received/receiving, or an identifier and some content (some contact-center senders
+ * send no SmsStatus).
  */
 export function classifyTwilioEvent(params: TwilioParams): TwilioEventKind | undefined {
 	const messageStatus = firstText(params.MessageStatus);
@@ -209,7 +211,7 @@ function indexAfter(key: string, prefix: string): number | undefined {
 	return MEDIA_INDEX.test(suffix) ? Number(suffix) : undefined;
 }
 
-/** Media from `${urlPrefix}N` / `${typePrefix}N`, in index order; parameters without a URL are skipped. */
+/** Media from `${urlPrefix}N` / `${typePrefix}N`, in index order; those without a URL skipped. */
 function indexedMedia(
 	params: TwilioParams,
 	keys: string[],
@@ -229,7 +231,7 @@ function indexedMedia(
 	return media;
 }
 
-/** The media of a message as actually sent: every non-empty MediaUrl{N} with its MediaContentType{N}. */
+/** The media of a message as sent: every non-empty MediaUrl{N} with its MediaContentType{N}. */
 export function mediaOf(params: TwilioParams): TwilioMedia[] {
 	return indexedMedia(params, Object.keys(params), MEDIA_URL, MEDIA_CONTENT_TYPE);
 }
@@ -258,7 +260,7 @@ function referralOf(
 	referralKeys: string[],
 ): TwilioReferral | null {
 	const declaredMedia = reader.integer('ReferralNumMedia') ?? 0;
-	// Twilio sends ReferralNumMedia=0 on every WhatsApp message; only a real field means an ad referral.
+	// Twilio sends ReferralNumMedia=0 on every WhatsApp message; only a real field is an ad referral.
 	const fromAd = referralKeys.some((key) => key !== 'ReferralNumMedia' && firstText(params[key]));
 	if (!fromAd && declaredMedia === 0) return null;
 	let media = indexedMedia(params, referralKeys, REFERRAL_MEDIA_URL, REFERRAL_MEDIA_CONTENT_TYPE);
@@ -315,7 +317,7 @@ function dlrDoneDate(reader: ParamReader): string | null {
 	return null;
 }
 
-/** One clean item for a Twilio message webhook or status callback. Unknown parameters stay in `raw`. */
+/** One clean item for a Twilio message webhook or status callback; unknown parameters in `raw`. */
 export function parseTwilioWebhook(
 	params: TwilioParams,
 	options?: { callbackQuery?: Record<string, string> },
@@ -435,7 +437,7 @@ export function parseTwilioWebhook(
 	};
 }
 
-/** Every parameter as received; arrays copied so later changes to the item never reach the request. */
+/** Every parameter as received; arrays copied, so changes to the item never reach the request. */
 function rawCopy(params: TwilioParams, keys: string[]): TwilioParams {
 	const raw: TwilioParams = {};
 	for (const key of keys) {

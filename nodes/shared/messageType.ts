@@ -1,8 +1,9 @@
 /**
- * The kind of content a message carries. Twilio sends `MessageType` on WhatsApp inbound messages in lower case
- * (text, image, audio, video, document, sticker, location, button, interactive, …: Twilio's incoming message
- * webhook reference, https://www.twilio.com/docs/messaging/guides/webhook-request). Some contact-center
- * senders spell them in upper case and video as VEDIO. Without a usable `MessageType` the kind comes from the
+ * The kind of content a message carries. Twilio sends `MessageType` on WhatsApp inbound messages in
+ * lower case (text, image, audio, video, document, sticker, location, button, interactive, …:
+ * Twilio's incoming message webhook reference,
+ * https://www.twilio.com/docs/messaging/guides/webhook-request). Some contact-center senders spell
+ * them in upper case and video as VEDIO. Without a usable `MessageType` the kind comes from the
  * fields that are present.
  */
 export type TwilioMessageType =
@@ -39,7 +40,7 @@ const MESSAGE_TYPE_ALIASES: Readonly<Record<string, TwilioMessageType>> = {
 	unsupported: 'unknown',
 };
 
-/** `MessageType` as sent, in any case; undefined when Twilio's value is not one this package knows. */
+/** `MessageType` as sent, in any case; undefined for a value this package does not know. */
 export function messageTypeFromParam(value: string): TwilioMessageType | undefined {
 	const type = MESSAGE_TYPE_ALIASES[value.toLowerCase()];
 	return typeof type === 'string' ? type : undefined;

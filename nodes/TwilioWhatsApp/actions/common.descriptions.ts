@@ -4,7 +4,7 @@ import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpe
 import { MAX_TEXT_PARTS } from '../helpers/splitText';
 import { contentSidProperty } from './contentTemplate/contentParameters';
 
-/** The parameters of one template choice: the picker, the variables mode, the variables as fields, as JSON. */
+/** One template choice's parameters: picker, variables mode, variables as fields and as JSON. */
 export interface TemplateChoiceNames {
 	locator: string;
 	mode: string;
@@ -27,8 +27,8 @@ export const MESSAGE_TEMPLATE: TemplateChoiceNames = {
 };
 
 /**
- * The Content Template picker: From List (Twilio's templates with language, type and WhatsApp approval)
- * or By ID. Read it with `getNodeParameter(<locator name>, i, '', { extractValue: true })`.
+ * The Content Template picker: From List (Twilio's templates with language, type and WhatsApp
+ * approval) or By ID. Read with `getNodeParameter(<locator>, i, '', { extractValue: true })`.
  */
 export function contentTemplateLocator(names: TemplateChoiceNames): INodeProperties {
 	return {
@@ -78,8 +78,8 @@ function contentVariablesJson(names: TemplateChoiceNames): INodeProperties {
 type ShowConditions = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
 /**
- * A template picked from the list with its variables as fields (n8n's resource mapper), or as one JSON
- * object, shown where `show` holds.
+ * A template picked from the list with its variables as fields (n8n's resource mapper), or as one
+ * JSON object, shown where `show` holds.
  */
 export function templateChoiceProperties(
 	names: TemplateChoiceNames,
@@ -287,7 +287,7 @@ const messageIntents = [
 	'security',
 ];
 
-/** Twilio's optional Create Message parameters, as they appear in both sending operations' Options. */
+/** Twilio's optional Create Message parameters, in both sending operations' Options. */
 export const twilioMessageOptions: INodeProperties[] = [
 	{
 		displayName: 'Address Retention',
@@ -480,8 +480,8 @@ export const longTextOption: INodeProperties = {
 };
 
 /**
- * The options of a collection in alphabetical order of their names (n8n's convention for collections). Compares
- * code units: `localeCompare` would set up ICU's collator while n8n loads the node (≈9 ms, bench/coldLoad.ts).
+ * A collection's options in alphabetical order of their names (n8n's convention). Compares code
+ * units: `localeCompare` would set up ICU's collator while n8n loads the node (≈9 ms).
  */
 export function alphabetical(options: INodeProperties[]): INodeProperties[] {
 	return [...options].sort((a, b) =>
@@ -490,9 +490,9 @@ export function alphabetical(options: INodeProperties[]): INodeProperties[] {
 }
 
 /**
- * An operation's properties, each shown only for that operation of the resource. What n8n's
- * `updateDisplayOptions` does, without its deep merge through lodash (≈4 ms while n8n loads the node,
- * bench/coldLoad.ts); these properties' own conditions never name the resource or the operation.
+ * An operation's properties, each shown only for that operation of the resource: n8n's
+ * `updateDisplayOptions` without its deep merge through lodash (≈4 ms while n8n loads the node);
+ * these properties' own conditions never name the resource or the operation.
  */
 export function showOnlyFor(
 	resource: string,
@@ -543,7 +543,7 @@ export function filtersCollection(filters: INodeProperties[]): INodeProperties {
 /** Twilio's largest page; fewer requests for Return All. */
 const MAX_PAGE_SIZE = 1000;
 
-/** The item's Return All / Limit: at most `limit` records (all without one), `pageSize` per request. */
+/** The item's Return All / Limit: at most `limit` records (all without one), `pageSize` a page. */
 export function readReturnLimit(
 	ctx: IExecuteFunctions,
 	itemIndex: number,

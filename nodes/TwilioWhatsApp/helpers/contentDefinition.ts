@@ -4,10 +4,10 @@
  * `fail`.
  *
  * Shapes: twilio/twilio-oai spec/json/twilio_content_v1.json (ContentCreateRequest, twilioText,
- * twilioMedia, twilioQuickReply, twilioCallToAction, twilioListPicker, twilioCard). Limits and required
- * fields: Twilio's content type pages (twilio.com/docs/content/twilio-quick-reply, twiliolist-picker,
- * twilio-call-to-action, twiliocard), which are stricter than the API definition where they differ (a
- * list item's description).
+ * twilioMedia, twilioQuickReply, twilioCallToAction, twilioListPicker, twilioCard). Limits and
+ * required fields: Twilio's content type pages (twilio.com/docs/content/twilio-quick-reply,
+ * twiliolist-picker, twilio-call-to-action, twiliocard), which are stricter than the API definition
+ * where they differ (a list item's description).
  */
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';

@@ -29,8 +29,8 @@ export function templateLabel(resource: IDataObject): string {
 }
 
 /**
- * The Content Template picker's list: Twilio's `/v2/ContentAndApprovals`, searched by name and paged
- * with Twilio's own next-page link as n8n's pagination token.
+ * The Content Template picker's list: Twilio's `/v2/ContentAndApprovals`, searched by name and
+ * paged with Twilio's own next-page link as n8n's pagination token.
  */
 export async function searchContentTemplates(
 	this: ILoadOptionsFunctions,
@@ -59,7 +59,7 @@ export async function searchContentTemplates(
 	};
 }
 
-/** The variables of the template picked in `locatorName`, as fields to fill, with Twilio's sample values. */
+/** The variables of the template picked in `locatorName` as fields, with Twilio's sample values. */
 async function variablesOfPickedTemplate(
 	ctx: ILoadOptionsFunctions,
 	locatorName: string,

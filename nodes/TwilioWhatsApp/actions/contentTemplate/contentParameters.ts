@@ -12,11 +12,11 @@ import type {
 import { CONTENT_LIMITS } from '../../helpers/contentDefinition';
 import { CONTENT_SID } from '../../helpers/formFields';
 
-/** Content API paths (content.twilio.com), as twilio-oai's twilio_content_v1.json and v2 name them. */
+/** Content API paths (content.twilio.com), as twilio-oai's twilio_content_v1/v2.json name them. */
 export const CONTENT_PATH = '/v1/Content';
 export const CONTENT_AND_APPROVALS_PATH = '/v2/ContentAndApprovals';
 
-/** The path of one Content resource; the SID is checked first because it becomes part of the URL. */
+/** The path of one Content resource; the SID is checked first since it becomes part of the URL. */
 export function contentPath(sid: string, fail: Fail, label = 'Content Template SID'): string {
 	const trimmed = sid.trim();
 	if (!CONTENT_SID.test(trimmed))
@@ -352,7 +352,7 @@ export function readContentDefinition(
 	};
 }
 
-/** Name/value pairs for the `{{name}}` placeholders of a definition; read with `readSampleValues`. */
+/** Name/value pairs for a definition's `{{name}}` placeholders; read with `readSampleValues`. */
 export function variableValuesProperty(valueLabel: string, description: string): INodeProperties {
 	return {
 		displayName: 'Variables',

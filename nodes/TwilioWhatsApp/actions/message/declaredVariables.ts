@@ -7,12 +7,13 @@ import type { Fail } from '../../helpers/items';
 import { checkTemplateVariables, CONTENT_SID } from '../../helpers/formFields';
 import { CONTENT_PATH } from '../contentTemplate/contentParameters';
 
-/** The variables each picked template declares as Twilio has it now, or why it could not be read. */
+/** The variables each picked template declares as Twilio has it now, or why reading it failed. */
 export type DeclaredVariables = Map<string, string[] | Error>;
 
 /**
- * Reads each distinct template once, before anything is sent: variables are checked against the template
- * as it is when the node runs, not as the editor loaded it, and a deleted template sends nothing.
+ * Reads each distinct template once, before anything is sent: variables are checked against the
+ * template as it is when the node runs, not as the editor loaded it, and a deleted template sends
+ * nothing.
  */
 export async function readDeclaredVariables(
 	ctx: IExecuteFunctions,
@@ -39,8 +40,8 @@ export async function readDeclaredVariables(
 }
 
 /**
- * Checks a template message's variables against the template as read before (a no-op for templates not
- * read: version 1); throws, for the item that picked it, what reading the template failed with.
+ * Checks a template message's variables against the template as read before (a no-op for templates
+ * not read: version 1); throws, for the item that picked it, what reading the template failed with.
  */
 export function checkAgainstTemplate(
 	form: FormFields,
@@ -59,7 +60,7 @@ export function checkAgainstTemplate(
 	checkTemplateVariables(given, entry, fail);
 }
 
-/** The templates the items pick with the picker (version 2); items whose parameters fail are left to their own check. */
+/** The templates the items pick (version 2); an item whose parameters fail is left to its check. */
 export function pickedTemplateSids(ctx: IExecuteFunctions, itemCount: number): string[] {
 	if (ctx.getNode().typeVersion < 2) return [];
 	const sids: string[] = [];

@@ -9,10 +9,11 @@ import type { ParameterReader, TemplateChoice } from './messageParameters';
 import { readTemplateChoice } from './messageParameters';
 
 /*
- * The template Send and Wait sends when WhatsApp refuses its free-form text because the customer has not
- * written in the last 24 hours. Version 1 has it as an option with a SID and JSON variables; version 2 has
- * the Content Template picker with the variables as fields, which n8n's resource mapper only offers as a
- * top-level parameter. The reader takes both shapes, so a workflow saved either way keeps its template.
+ * The template Send and Wait sends when WhatsApp refuses its free-form text because the customer
+ * has not written in the last 24 hours. Version 1 has it as an option with a SID and JSON
+ * variables; version 2 has the Content Template picker with the variables as fields, which n8n's
+ * resource mapper only offers as a top-level parameter. The reader takes both shapes, so a workflow
+ * saved either way keeps its template.
  */
 
 export const FALLBACK_TEMPLATE: TemplateChoiceNames = {
@@ -80,7 +81,7 @@ export const fallbackTemplateOption: INodeProperties = {
 	],
 };
 
-/** The fallback template the node is set up with, in either shape, or undefined when none is set. */
+/** The fallback template the node is set up with, in either shape; undefined when none is set. */
 export function fallbackTemplateOf(get: ParameterReader): TemplateChoice | undefined {
 	if (get(USE_FALLBACK, false) === true) return readTemplateChoice(get, FALLBACK_TEMPLATE);
 	const options = get('options', {}) as IDataObject;
@@ -94,7 +95,7 @@ export function fallbackTemplateOf(get: ParameterReader): TemplateChoice | undef
 	};
 }
 
-/** The fallback template picked with the picker (version 2): none or one SID, to read before sending. */
+/** The fallback template picked (version 2): none or one SID, to read before sending. */
 export function pickedFallbackSid(ctx: IExecuteFunctions): string[] {
 	if (ctx.getNode().typeVersion < 2 || ctx.getNodeParameter(USE_FALLBACK, 0, false) !== true)
 		return [];

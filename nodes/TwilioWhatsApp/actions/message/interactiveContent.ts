@@ -67,10 +67,11 @@ async function namedLike(
 }
 
 /**
- * The Content resource holding the draft's definition: found by its name, or created when missing. Two
- * executions that both miss it create one each; both then list again and use the oldest, and the one
- * whose own resource is not the oldest deletes it, so later runs find a single resource. The message
- * goes out with the oldest either way, so a failed delete is a warning, not a failed item.
+ * The Content resource holding the draft's definition: found by its name, or created when missing.
+ * Two executions that both miss it create one each; both then list again and use the oldest, and
+ * the one whose own resource is not the oldest deletes it, so later runs find a single resource.
+ * The message goes out with the oldest either way, so a failed delete is a warning, not a failed
+ * item.
  */
 export async function findOrCreateContent(
 	ctx: IExecuteFunctions,

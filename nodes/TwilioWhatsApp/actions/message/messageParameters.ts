@@ -125,8 +125,8 @@ export type TemplateChoice = Pick<
 >;
 
 /**
- * A template picked with the picker and its variables: one field per variable of the template (n8n's
- * resource mapper) unless the JSON mode is chosen.
+ * A template picked with the picker and its variables: one field per variable of the template
+ * (n8n's resource mapper) unless the JSON mode is chosen.
  */
 export function readTemplateChoice(
 	get: ParameterReader,
@@ -158,7 +158,7 @@ function templateParameters(
 	};
 }
 
-/** The Twilio forms of one item's message (several for a split text), checked before anything is sent. */
+/** The Twilio forms of one item's message (several for a split text), checked before sending. */
 export function readMessageForms(
 	this: IExecuteFunctions,
 	itemIndex: number,

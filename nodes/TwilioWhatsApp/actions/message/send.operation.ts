@@ -28,8 +28,8 @@ import {
 } from './declaredVariables';
 import { longTextOf, readMessageForms, retryPolicyOf } from './messageParameters';
 
-// Twilio queues what it accepts and allows an account many concurrent API requests (20429 above that),
-// so 20 in flight costs nothing there and sends a batch about 20 round trips at a time.
+// Twilio queues what it accepts and allows an account many concurrent API requests (20429 above
+// that), so 20 in flight costs nothing there and sends a batch about 20 round trips at a time.
 export const DEFAULT_CONCURRENCY = 20;
 export const MAX_CONCURRENCY = 50;
 
@@ -179,9 +179,9 @@ export function concurrencyOf(options: IDataObject): number {
 }
 
 /**
- * Sends one message per item (several for a split text). Every item is checked before the first message
- * goes out; each message is sent once: the transport repeats only requests Twilio refused with 429/503, and
- * a Retry On Fail try sends only what earlier tries of this run did not (helpers/sentMessages).
+ * Sends one message per item (several for a split text). Every item is checked before the first
+ * message goes out; each message is sent once: the transport repeats only requests Twilio refused
+ * with 429/503, and Retry On Fail sends only what earlier tries did not (helpers/sentMessages).
  */
 export async function execute(
 	this: IExecuteFunctions,

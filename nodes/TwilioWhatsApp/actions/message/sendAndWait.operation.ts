@@ -68,9 +68,9 @@ import {
 } from './messageParameters';
 
 /*
- * n8n's send-and-wait mechanism (as in the Slack and Gmail nodes): the message's StatusCallback is this
- * node's signed resume URL, and webhook() resumes the execution on a final status. One item per run,
- * because n8n resumes a waiting execution once. How n8n behaves: docs/n8n-behaviour.md, "Send and wait".
+ * n8n's send-and-wait mechanism (as in the Slack and Gmail nodes): the message's StatusCallback is
+ * this node's signed resume URL, and webhook() resumes the execution on a final status. One item a
+ * run, as n8n resumes a waiting execution once (docs/n8n-behaviour.md, "Send and wait").
  */
 
 function optionsOf(versionOptions: INodeProperties[]): INodeProperties {
@@ -170,7 +170,7 @@ export async function execute(
 	if (!deadline) fail(`"Limit Wait Time" must be more than 0; got ${amount}`);
 	const waitUntil = this.getNodeParameter('waitUntil', 0, 'delivered') as WaitUntil;
 
-	// Checked before sending: without the Auth Token no callback could be verified, so the wait could only time out.
+	// Checked first: without the Auth Token no callback could be verified; the wait would time out.
 	const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE, 0));
 	if (!account.signingAuthToken) {
 		fail(
@@ -247,10 +247,9 @@ export async function execute(
 }
 
 /**
- * The message when it has already reached the status the run waits for, else undefined (the run waits).
- * Twilio may report that status before n8n has stored this execution as waiting: n8n answers that callback
- * 409 without calling the node, and Twilio does not send it again. Reading the message once more narrows the
- * window in which a status can be lost to the moment between this read and n8n's save.
+ * The message when it has already reached the awaited status, else undefined (the run waits). A
+ * callback that comes before n8n has stored the execution as waiting is lost (n8n answers it 409:
+ * docs/n8n-behaviour.md, "Send and wait"); reading the message once more narrows that window.
  */
 async function statusReachedBeforeWaiting(
 	ctx: IExecuteFunctions,
@@ -265,7 +264,7 @@ async function statusReachedBeforeWaiting(
 	return latest && resumesOn(latest.status ?? '', waitUntil) ? latest : undefined;
 }
 
-/** The resume URL's query: the wait it belongs to and, for a fallback template, the message it replaces. */
+/** The resume URL's query: its wait and, for a fallback template, the message it replaces. */
 function resumeParams(waitKeyValue: string, replacedSid?: string): Record<string, string> {
 	return replacedSid === undefined
 		? { [WAIT_KEY_PARAM]: waitKeyValue }
@@ -273,9 +272,9 @@ function resumeParams(waitKeyValue: string, replacedSid?: string): Record<string
 }
 
 /**
- * Sends the fallback template to the recipient of the message WhatsApp refused, from the same sender, with
- * the resume URL (marked with the replaced message) as its StatusCallback. Never throws: the item reports
- * a failure instead, since the free-form message's outcome is already known.
+ * Sends the fallback template to the recipient of the message WhatsApp refused, from the same
+ * sender, with the resume URL (marked with the replaced message) as its StatusCallback. Never
+ * throws: the item reports a failure, since the free-form message's outcome is already known.
  */
 async function sendFallbackTemplate(
 	ctx: IExecuteFunctions | IWebhookFunctions,
@@ -314,7 +313,7 @@ async function sendFallbackTemplate(
 	}
 }
 
-/** The message as Twilio has it now; undefined when it cannot be read, since its callback can still come. */
+/** The message as Twilio has it now; undefined when unreadable: its callback can still come. */
 async function readMessageBeforeWaiting(
 	ctx: IExecuteFunctions,
 	sid: string,
@@ -339,8 +338,9 @@ async function readMessageBeforeWaiting(
 }
 
 /**
- * Receives Twilio's status callbacks for the waiting execution. Answers Twilio itself and returns workflowData
- * only for the status that ends the wait. Never throws: n8n would resume the execution with the error.
+ * Receives Twilio's status callbacks for the waiting execution. Answers Twilio itself and returns
+ * workflowData only for the status that ends the wait. Never throws: n8n would resume with the
+ * error.
  */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
@@ -353,7 +353,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		const replacedSid =
 			typeof query[REPLACED_SID_PARAM] === 'string' ? query[REPLACED_SID_PARAM] : undefined;
 		const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE));
-		// Twilio signed the URL it called, which is the resume URL execute() gave it: rebuilt here the same way.
+		// Twilio signed the URL it called: the resume URL execute() gave it, rebuilt the same way.
 		const url = this.getSignedResumeUrl(resumeParams(requestKey, replacedSid));
 		const signature = headerText(this.getHeaderData()['x-twilio-signature']);
 		const rawBody = (this.getRequestObject() as { rawBody?: Buffer }).rawBody?.toString('utf8');
@@ -368,7 +368,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 			});
 		if (!verified) return answer(403, 'Invalid X-Twilio-Signature');
 
-		// A late callback of a message sent in an earlier round of a loop: acknowledged, not resumed on.
+		// A late callback of a message from an earlier round of a loop: acknowledged, not resumed on.
 		if (requestKey !== currentWaitKey(this)) return answer(200, 'Callback for an earlier message');
 		// Once the run sent a fallback template before waiting, it waits for that one only.
 		const awaitedSid = this.customData.get(MESSAGE_SID_CUSTOM_DATA_KEY);

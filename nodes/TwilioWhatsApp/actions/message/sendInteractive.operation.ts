@@ -87,7 +87,7 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('message', 'sendInteractive', properties);
 
-/** WhatsApp shows at most three quick replies in a session message; Twilio's own limit is higher. */
+/** WhatsApp shows at most three quick replies in a session message; Twilio allows more. */
 function checkSessionLimits(definition: ContentDefinition, fail: Fail): void {
 	const max = CONTENT_LIMITS.sessionQuickReplies;
 	if (definition.type === 'twilio/quick-reply' && definition.buttons.length > max)
@@ -97,18 +97,18 @@ function checkSessionLimits(definition: ContentDefinition, fail: Fail): void {
 		);
 }
 
-/** The variables a new resource is created with: each placeholder's own name, never an item's data. */
+/** A new resource's variables: each placeholder's own name, never an item's data. */
 function defaultValues(names: string[]): Record<string, string> {
 	return Object.fromEntries(names.map((name) => [name, name]));
 }
 
-// A content SID of the right shape, so the whole form is checked before any call; the real one replaces it.
+// A content SID of the right shape, so the whole form is checked before any call.
 const STAND_IN_SID = `HX${'0'.repeat(32)}`;
 
 /**
- * Sends a quick reply, list picker or call to action message built in the node. The Content resource
- * that holds its definition is found by a name derived from the definition, or created once; the
- * message then names it with ContentSid and carries this item's variable values.
+ * Sends a quick reply, list picker or call to action message built in the node. The Content
+ * resource that holds its definition is found by a name derived from the definition, or created
+ * once; the message then names it with ContentSid and carries this item's variable values.
  */
 export async function execute(
 	this: IExecuteFunctions,
