@@ -1,5 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { CachedCredentials } from '../shared/credentialCache';
+import { cachedCredentials } from '../shared/credentialCache';
+import { TWILIO_CREDENTIAL_TYPE } from '../shared/credentials';
 import { twilioErrorDetailsOf } from '../shared/transport';
 import { MESSAGE_SID_PATTERN, showTypingIndicator } from '../shared/typingIndicator';
 
@@ -13,10 +16,36 @@ function noteNotShown(json: IDataObject, warning: string): void {
 }
 
 /**
+ * Shows the indicator with the credential this process keeps, once more with the credential read
+ * afresh when Twilio refuses the kept one (a rotated Auth Token). Returns the error when it is not
+ * shown.
+ */
+async function typingIndicatorError(ctx: IExecuteFunctions, sid: string): Promise<unknown> {
+	const attempt = async (credentials: CachedCredentials) => {
+		try {
+			await showTypingIndicator.call(ctx, sid, { retry: NO_RETRY, credentials: credentials.data });
+			return undefined;
+		} catch (error) {
+			return error;
+		}
+	};
+	try {
+		const kept = await cachedCredentials(ctx, TWILIO_CREDENTIAL_TYPE);
+		const error = await attempt(kept);
+		if (error === undefined || twilioErrorDetailsOf(error).httpStatus !== 401) return error;
+		const fresh = await kept.refreshed();
+		return fresh ? await attempt(fresh) : error;
+	} catch (error) {
+		return error;
+	}
+}
+
+/**
  * "Show Typing Indicator on Inbound Messages": runs in the execution, after n8n has stored it and
  * answered Twilio, so Twilio never waits for this call and its failure never fails the request.
  * Each inbound message item gets `typingIndicator` (whether Twilio accepted it) and, when it did
- * not, a warning.
+ * not, a warning. The credential comes from the per-process cache: reading it through n8n costs
+ * more than the call itself.
  */
 export async function showTypingIndicators(
 	ctx: IExecuteFunctions,
@@ -36,10 +65,10 @@ export async function showTypingIndicators(
 			noteNotShown(json, 'No typing indicator: the message has no Twilio message SID.');
 			continue;
 		}
-		try {
-			await showTypingIndicator.call(ctx, sid, { retry: NO_RETRY });
+		const error = await typingIndicatorError(ctx, sid);
+		if (error === undefined) {
 			json.typingIndicator = true;
-		} catch (error) {
+		} else {
 			const { message } = twilioErrorDetailsOf(error);
 			ctx.logger.warn(`Twilio Trigger: typing indicator for ${sid} not shown: ${message}`);
 			noteNotShown(json, `Typing indicator not shown: ${message}`);

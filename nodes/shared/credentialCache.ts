@@ -1,12 +1,8 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 
 /**
- * Decrypted credentials kept for a short while in this process, for the triggers' webhook hot path:
- * outside an execution every `getCredentials()` costs n8n an expression isolate
+ * Decrypted credentials kept for a short while in this process, for the triggers' per-request work:
+ * every `getCredentials()` makes n8n resolve the credential through its expression engine
  * (docs/n8n-behaviour.md, "A trigger's webhook description"). An edited credential is picked up
  * within `maxAgeMs`; a request that fails its check with a cached secret re-reads the credential at
  * once (at most every `refreshAfterFailureMs`, so forged requests cannot each cost a read), so a
@@ -33,6 +29,12 @@ interface Entry {
 
 const cache = new Map<string, Entry>();
 
+/** What the cache needs of a node's context: a webhook's, or an execution's. */
+export interface CredentialReader {
+	getNode(): INode;
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+}
+
 export interface CachedCredentials {
 	credentials: ICredentialsDecrypted;
 	data: ICredentialDataDecryptedObject;
@@ -43,13 +45,13 @@ export interface CachedCredentials {
 	refreshed(): Promise<CachedCredentials | undefined>;
 }
 
-function keyOf(ctx: IWebhookFunctions, type: string): string | undefined {
+function keyOf(ctx: CredentialReader, type: string): string | undefined {
 	const id = ctx.getNode().credentials?.[type]?.id;
 	return id ? `${type}:${id}` : undefined;
 }
 
 async function fetchInto(
-	ctx: IWebhookFunctions,
+	ctx: CredentialReader,
 	type: string,
 	key: string | undefined,
 	now: number,
@@ -69,7 +71,7 @@ async function fetchInto(
 }
 
 function wrap(
-	ctx: IWebhookFunctions,
+	ctx: CredentialReader,
 	type: string,
 	key: string | undefined,
 	entry: Entry,
@@ -91,7 +93,7 @@ function wrap(
  * does.
  */
 export async function cachedCredentials(
-	ctx: IWebhookFunctions,
+	ctx: CredentialReader,
 	type: string,
 	timing: CacheTiming = DEFAULT_CACHE_TIMING,
 ): Promise<CachedCredentials> {

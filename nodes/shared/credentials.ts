@@ -34,6 +34,21 @@ export function twilioBaseUrl(
 	return `https://${product}.${edge ? `${edge}.` : ''}${region}.twilio.com`;
 }
 
+/**
+ * The Basic auth Twilio's API takes from this credential: the same rule as the credential type's
+ * `authenticate` expressions, for requests made from an already-read credential.
+ */
+export function twilioBasicAuth(credentials: ICredentialDataDecryptedObject): {
+	username: string;
+	password: string;
+} {
+	const apiKey = credentials.authType === 'apiKey';
+	return {
+		username: String((apiKey ? credentials.apiKeySid : credentials.accountSid) ?? ''),
+		password: String((apiKey ? credentials.apiKeySecret : credentials.authToken) ?? ''),
+	};
+}
+
 /** Returns a user-facing problem with the Account SID, or undefined when it looks right. */
 export function accountSidProblem(accountSid: string): string | undefined {
 	if (ACCOUNT_SID_PATTERN.test(accountSid)) return undefined;

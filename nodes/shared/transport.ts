@@ -2,7 +2,9 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
+	ICredentialDataDecryptedObject,
 	IHttpRequestMethods,
+	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	IWebhookFunctions,
@@ -11,7 +13,12 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { TwilioProduct } from './credentials';
-import { accountSidProblem, TWILIO_CREDENTIAL_TYPE, toTwilioAccount } from './credentials';
+import {
+	accountSidProblem,
+	TWILIO_CREDENTIAL_TYPE,
+	toTwilioAccount,
+	twilioBasicAuth,
+} from './credentials';
 import { twilioErrorCodeInfo, twilioErrorDocsUrl } from './errorCodes';
 
 export type TwilioContext =
@@ -67,6 +74,11 @@ export interface TwilioRequest {
 	qs?: IDataObject;
 	retry?: RetryPolicy;
 	itemIndex?: number;
+	/**
+	 * The Twilio credential as the caller already holds it (a trigger's per-process cache): sent as
+	 * Basic auth, so that n8n neither reads nor resolves the credential again for this request.
+	 */
+	credentials?: ICredentialDataDecryptedObject;
 }
 
 /**
@@ -194,8 +206,11 @@ export function twilioErrorDetailsOf(error: unknown): TwilioErrorDetails {
 	return { kind: 'call', code: 'NODE_ERROR', message };
 }
 
-async function accountFor(ctx: TwilioContext, itemIndex?: number) {
-	const account = toTwilioAccount(await ctx.getCredentials(TWILIO_CREDENTIAL_TYPE, itemIndex));
+async function accountFor(ctx: TwilioContext, request: TwilioRequest) {
+	const { itemIndex } = request;
+	const account = toTwilioAccount(
+		request.credentials ?? (await ctx.getCredentials(TWILIO_CREDENTIAL_TYPE, itemIndex)),
+	);
 	const problem = accountSidProblem(account.accountSid);
 	if (problem) throw new NodeOperationError(ctx.getNode(), problem, { itemIndex });
 	return account;
@@ -212,7 +227,7 @@ export async function twilioApiRequest(
 ): Promise<IDataObject> {
 	const { method, form, json, qs, itemIndex } = request;
 	const policy = request.retry ?? DEFAULT_RETRY_POLICY;
-	const account = await accountFor(this, itemIndex);
+	const account = await accountFor(this, request);
 	const url =
 		account.baseUrls[request.product ?? 'api'] +
 		request.path.replace('{AccountSid}', encodeURIComponent(account.accountSid));
@@ -222,24 +237,32 @@ export async function twilioApiRequest(
 	for (let attempt = 0; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				TWILIO_CREDENTIAL_TYPE,
-				{
-					method,
-					url,
-					qs,
-					body,
-					headers:
-						body === undefined
-							? { accept: 'application/json' }
-							: { accept: 'application/json', 'content-type': contentType },
-					json: false,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: REQUEST_TIMEOUT_MS,
-				},
-			)) as IN8nHttpFullResponse;
+			const options: IHttpRequestOptions = {
+				method,
+				url,
+				qs,
+				body,
+				headers:
+					body === undefined
+						? { accept: 'application/json' }
+						: { accept: 'application/json', 'content-type': contentType },
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: REQUEST_TIMEOUT_MS,
+			};
+			response = (
+				request.credentials
+					? await this.helpers.httpRequest({
+							...options,
+							auth: twilioBasicAuth(request.credentials),
+						})
+					: await this.helpers.httpRequestWithAuthentication.call(
+							this,
+							TWILIO_CREDENTIAL_TYPE,
+							options,
+						)
+			) as IN8nHttpFullResponse;
 		} catch (error) {
 			const details = callErrorDetails(error, method);
 			if (

@@ -1,6 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import type { RetryPolicy, TwilioContext } from './transport';
+import type { TwilioContext, TwilioRequest } from './transport';
 import { twilioApiRequest, twilioErrorDetailsOf } from './transport';
 
 /** Twilio's typing indicator (public beta), on messaging.twilio.com. */
@@ -19,7 +19,7 @@ const REFUSED_HINT =
 export async function showTypingIndicator(
 	this: TwilioContext,
 	messageSid: string,
-	options: { itemIndex?: number; retry?: RetryPolicy } = {},
+	options: Pick<TwilioRequest, 'itemIndex' | 'retry' | 'credentials'> = {},
 ): Promise<void> {
 	try {
 		await twilioApiRequest.call(this, {

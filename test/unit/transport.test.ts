@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import type {
+	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -39,6 +40,7 @@ class ProbeNode implements INodeType {
 			path: string;
 			form?: Record<string, string[]>;
 			all?: boolean;
+			heldCredentials?: ICredentialDataDecryptedObject;
 		};
 		try {
 			const retry = { maxRetries: 2, baseDelayMs: 1 };
@@ -56,6 +58,7 @@ class ProbeNode implements INodeType {
 						path: item.path,
 						form: item.form,
 						retry,
+						credentials: item.heldCredentials,
 					});
 			return [[{ json, pairedItem: { item: 0 } }]];
 		} catch (error) {
@@ -157,6 +160,32 @@ describe('twilioApiRequest in n8n', () => {
 		expect(Buffer.from(seen[0].authorization!.replace('Basic ', ''), 'base64').toString()).toBe(
 			`${ACCOUNT_SID}:${AUTH_TOKEN}`,
 		);
+	});
+
+	it('signs with a credential the caller already holds, by the same rule, also for an API Key', async () => {
+		handler = (_req, _body, res) => json(res, 200, { sid: 'SM' + '0'.repeat(32) });
+		const basicAuth = () =>
+			Buffer.from(seen.at(-1)!.authorization!.replace('Basic ', ''), 'base64').toString();
+		// The node's own credential (the one n8n would read) is not what the request is signed with.
+		const held = { accountSid: 'AC' + 'b'.repeat(32), baseUrl };
+		await run({
+			method: 'POST',
+			path: '/2010-04-01/Accounts/{AccountSid}/Messages.json',
+			heldCredentials: { ...held, authType: 'authToken', authToken: 'held-token' },
+		});
+		expect(seen.at(-1)!.url).toBe(`/2010-04-01/Accounts/${held.accountSid}/Messages.json`);
+		expect(basicAuth()).toBe(`${held.accountSid}:held-token`);
+		await run({
+			method: 'POST',
+			path: '/2010-04-01/Accounts/{AccountSid}/Messages.json',
+			heldCredentials: {
+				...held,
+				authType: 'apiKey',
+				apiKeySid: 'SK' + 'c'.repeat(32),
+				apiKeySecret: 'held-secret',
+			},
+		});
+		expect(basicAuth()).toBe(`${'SK' + 'c'.repeat(32)}:held-secret`);
 	});
 
 	it('sends form bodies with repeated keys', async () => {

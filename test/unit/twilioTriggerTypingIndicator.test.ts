@@ -26,12 +26,22 @@ function itemOf(params: Record<string, string>): INodeExecutionData {
 	};
 }
 
-async function run(parameters: INodeParameters, params: Record<string, string>) {
+let nextCredentialId = 0;
+
+async function run(
+	parameters: INodeParameters,
+	params: Record<string, string>,
+	credential: { id?: string; authToken?: string } = {},
+) {
+	const credentials = mockCredentials(mock().url);
+	if (credential.authToken) credentials.twilioMessagingApi.authToken = credential.authToken;
 	const { output } = await executeNode(
 		{
 			nodeType,
 			parameters,
-			credentials: mockCredentials(mock().url),
+			credentials,
+			// A new id per call unless given: the node keeps a credential per id for a minute.
+			credentialIds: { twilioMessagingApi: credential.id ?? `typing-${nextCredentialId++}` },
 		},
 		[itemOf(params)],
 		'webhook',
@@ -103,5 +113,38 @@ describe('Show Typing Indicator on Inbound Messages', () => {
 		const [json] = await run(withOption, twilio.whatsappRead);
 		expect(json).not.toHaveProperty('typingIndicator');
 		expect(typingCalls()).toBe(before);
+	});
+
+	describe('the Twilio credential', () => {
+		const wrongToken = 'f'.repeat(32);
+		let now = Date.UTC(2026, 0, 1);
+		beforeEach(() => jest.spyOn(Date, 'now').mockImplementation(() => now));
+		afterEach(() => jest.restoreAllMocks());
+
+		it('is read once and kept: an edit made since is not read while the kept one works', async () => {
+			const id = 'typing-kept';
+			const first = await delivered(twilio.whatsappText, 'SM' + '5'.repeat(32));
+			expect((await run(withOption, first, { id }))[0].typingIndicator).toBe(true);
+			// Reading the credential again would send the wrong token, which Twilio refuses.
+			const second = await delivered(twilio.whatsappText, 'SM' + '6'.repeat(32));
+			const [json] = await run(withOption, second, { id, authToken: wrongToken });
+			expect(json.typingIndicator).toBe(true);
+			expect(mock().typingIndicators.map((record) => record.messageId)).toContain(
+				second.MessageSid,
+			);
+		});
+
+		it('is read again when Twilio refuses the kept one (a rotated Auth Token)', async () => {
+			const id = 'typing-rotated';
+			const first = await delivered(twilio.whatsappText, 'SM' + '7'.repeat(32));
+			const [refused] = await run(withOption, first, { id, authToken: wrongToken });
+			expect(refused.typingIndicator).toBe(false);
+			expect(refused.warnings).toContainEqual(expect.stringMatching(/^Typing indicator not shown/));
+			now += 11_000;
+			const second = await delivered(twilio.whatsappText, 'SM' + '8'.repeat(32));
+			const [json] = await run(withOption, second, { id });
+			expect(json.typingIndicator).toBe(true);
+			expect(json.warnings).toEqual([]);
+		});
 	});
 });
