@@ -640,6 +640,7 @@ describe('Send with the Content Template picker (version 2)', () => {
 		expect(output![0][0].json.error).toMatchObject({
 			kind: 'validation',
 			message: expect.stringContaining('The template variable {{order}} is empty'),
+			hint: expect.stringContaining('under "Template Variables"'),
 		});
 		// Only the template was read (its variables as Twilio has them now); nothing was sent.
 		expect(
@@ -662,6 +663,22 @@ describe('Send with the Content Template picker (version 2)', () => {
 		expect(mock().messages.slice(start)[0].params.ContentVariables).toBe(
 			'{"1":"Cy","order":"B-1"}',
 		);
+	});
+
+	it('names the picker, as the editor shows it, when the template ID is malformed', async () => {
+		const start = mock().requests.length;
+		const { output } = await send(
+			{ contentSid: locator('HX12', 'id'), variablesMode: 'json', contentVariables: '{}' },
+			[{ to: '+14155550116' }],
+			true,
+		);
+		expect(output![0][0].json.error).toMatchObject({
+			kind: 'validation',
+			message: expect.stringContaining(
+				'"Content Template" "HX12" must be "HX" followed by 32 hexadecimal characters',
+			),
+		});
+		expect(mock().requests.slice(start)).toEqual([]);
 	});
 
 	it("a deleted template: reading it before sending fails with Twilio's 20404 and nothing is sent", async () => {
@@ -691,6 +708,7 @@ describe('Send with the Content Template picker (version 2)', () => {
 			expect(error(output)).toMatchObject({
 				kind: 'validation',
 				message: 'The template variable {{order}} is empty (item 0)',
+				hint: expect.stringContaining('under "Content Variables"'),
 			});
 			expect(mock().messages.length).toBe(start);
 		});

@@ -615,13 +615,47 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 		});
 	});
 
-	it('a malformed template SID stops the run before the text is sent', async () => {
-		const to = '+14155550164';
-		await expect(sendAndWait(fallback('HX123'), { to }, undefined, windowed)).rejects.toThrow(
-			'"Content Template SID" "HX123" must be "HX" followed by 32 hexadecimal characters',
-		);
-		expect(createsOf(windowed, to)).toHaveLength(0);
-	});
+	it.each([
+		[
+			'a malformed template SID',
+			2,
+			fallback('HX123'),
+			'"Fallback Template" "HX123" must be "HX" followed by 32 hexadecimal characters',
+		],
+		[
+			'variables that are not JSON',
+			2,
+			{ ...fallback(`HX${'0'.repeat(32)}`), fallbackContentVariables: '{"1": ' },
+			'"Fallback Content Variables" is not valid JSON',
+		],
+		[
+			"version 1's malformed template SID",
+			1,
+			fallbackV1('HX123'),
+			'"Fallback Template When Outside the 24-Hour Window → Content Template SID" "HX123" must be "HX"',
+		],
+		[
+			"version 1's variables that are not an object",
+			1,
+			{
+				options: {
+					fallbackTemplate: {
+						template: { contentSid: `HX${'0'.repeat(32)}`, contentVariables: '["Cy"]' },
+					},
+				},
+			},
+			'"Fallback Template When Outside the 24-Hour Window → Content Variables" must be a JSON object',
+		],
+	])(
+		'%s (node version %i) stops the run before the text is sent, naming the field the editor shows',
+		async (_name, version, overrides, message) => {
+			const to = '+14155550164';
+			await expect(
+				sendAndWait(overrides as INodeParameters, { to }, undefined, windowed, version),
+			).rejects.toThrow(message);
+			expect(createsOf(windowed, to)).toHaveLength(0);
+		},
+	);
 
 	it("a 63016 the node reads before waiting: sends the template at once, waits for it, and ignores the text's late callbacks", async () => {
 		const to = '+14155550165';

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import type { TemplateLabels } from '../helpers/formFields';
 import { MAX_BODY_LENGTH, MAX_MEDIA_URLS, VALIDITY_PERIOD_RANGE } from '../helpers/formFields';
 import { MAX_TEXT_PARTS } from '../helpers/splitText';
 import { contentSidProperty } from './contentTemplate/contentParameters';
@@ -26,13 +27,30 @@ export const MESSAGE_TEMPLATE: TemplateChoiceNames = {
 	label: '',
 };
 
+/** The editor's names of a template choice's fields, for its properties and its errors. */
+function displayNames(names: TemplateChoiceNames) {
+	const labelled = (name: string) => `${names.label} ${name}`.trim();
+	return {
+		locator: names.label ? `${names.label} Template` : 'Content Template',
+		mode: labelled('Variables'),
+		mapper: labelled('Template Variables'),
+		json: labelled('Content Variables'),
+	};
+}
+
+/** The fields a template choice's errors name: the picker, and the variables in the mode chosen. */
+export function templateChoiceLabels(names: TemplateChoiceNames, mode: unknown): TemplateLabels {
+	const shown = displayNames(names);
+	return { template: shown.locator, variables: mode === 'json' ? shown.json : shown.mapper };
+}
+
 /**
  * The Content Template picker: From List (Twilio's templates with language, type and WhatsApp
  * approval) or By ID. Read with `getNodeParameter(<locator>, i, '', { extractValue: true })`.
  */
 export function contentTemplateLocator(names: TemplateChoiceNames): INodeProperties {
 	return {
-		displayName: names.label ? `${names.label} Template` : 'Content Template',
+		displayName: displayNames(names).locator,
 		name: names.locator,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
@@ -64,9 +82,9 @@ export function contentTemplateLocator(names: TemplateChoiceNames): INodePropert
 	};
 }
 
-function contentVariablesJson(names: TemplateChoiceNames): INodeProperties {
+export function contentVariablesProperty(names: TemplateChoiceNames): INodeProperties {
 	return {
-		displayName: `${names.label} Content Variables`.trim(),
+		displayName: displayNames(names).json,
 		name: names.json,
 		type: 'json',
 		default: '{}',
@@ -88,7 +106,7 @@ export function templateChoiceProperties(
 	return [
 		{ ...contentTemplateLocator(names), displayOptions: { show } },
 		{
-			displayName: `${names.label} Variables`.trim(),
+			displayName: displayNames(names).mode,
 			name: names.mode,
 			type: 'options',
 			noDataExpression: true,
@@ -108,7 +126,7 @@ export function templateChoiceProperties(
 			displayOptions: { show },
 		},
 		{
-			displayName: `${names.label} Template Variables`.trim(),
+			displayName: displayNames(names).mapper,
 			name: names.mapper,
 			type: 'resourceMapper',
 			noDataExpression: true,
@@ -128,7 +146,7 @@ export function templateChoiceProperties(
 			displayOptions: { show: { ...show, [names.mode]: ['fields'] } },
 		},
 		{
-			...contentVariablesJson(names),
+			...contentVariablesProperty(names),
 			displayOptions: { show: { ...show, [names.mode]: ['json'] } },
 		},
 	];
@@ -263,7 +281,7 @@ export const messageProperties: INodeProperties[] = [
 		'@version': [{ _cnd: { gte: 2 } }],
 	}),
 	{
-		...contentVariablesJson(MESSAGE_TEMPLATE),
+		...contentVariablesProperty(MESSAGE_TEMPLATE),
 		displayOptions: { show: { content: ['template'], '@version': [1] } },
 	},
 ];

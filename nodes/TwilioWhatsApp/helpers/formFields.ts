@@ -24,6 +24,18 @@ const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
 export const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 const APPLICATION_SID = /^AP[0-9a-fA-F]{32}$/;
 
+/** The editor's names of the fields a template and its variables come from, for errors. */
+export interface TemplateLabels {
+	template: string;
+	variables: string;
+}
+
+/** Version 1's Send fields: a SID and a JSON object. */
+export const TEMPLATE_SID_LABELS: TemplateLabels = {
+	template: 'Content Template SID',
+	variables: 'Content Variables',
+};
+
 export type SenderKind = 'phoneNumber' | 'messagingService';
 export type ContentKind = 'text' | 'template';
 
@@ -62,6 +74,8 @@ export interface MessageParameters {
 	 * may have one.
 	 */
 	templateVariableNames?: string[];
+	/** How the editor names the template's fields (version 1's when absent). */
+	templateLabels?: TemplateLabels;
 	/** The final StatusCallback URL, empty for none. */
 	statusCallback: string;
 	options: MessageOptions;
@@ -90,7 +104,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** ContentVariables as the JSON text Twilio wants: an object whose values are strings. */
-export function contentVariablesJson(value: unknown, fail: Fail): string | undefined {
+export function contentVariablesJson(
+	value: unknown,
+	fail: Fail,
+	label = TEMPLATE_SID_LABELS.variables,
+): string | undefined {
 	let parsed = value;
 	if (typeof value === 'string') {
 		if (value.trim() === '') return undefined;
@@ -98,7 +116,7 @@ export function contentVariablesJson(value: unknown, fail: Fail): string | undef
 			parsed = JSON.parse(value);
 		} catch (error) {
 			fail(
-				'"Content Variables" is not valid JSON',
+				`"${label}" is not valid JSON`,
 				`${(error as Error).message}. Write an object such as {"1": "Anna", "2": "12:30"}.`,
 			);
 		}
@@ -106,7 +124,7 @@ export function contentVariablesJson(value: unknown, fail: Fail): string | undef
 	if (parsed === undefined || parsed === null) return undefined;
 	if (!isPlainObject(parsed))
 		fail(
-			'"Content Variables" must be a JSON object',
+			`"${label}" must be a JSON object`,
 			'Write an object such as {"1": "Anna", "2": "12:30"}: keys are the template placeholders.',
 		);
 	const entries = Object.entries(parsed);
@@ -117,7 +135,7 @@ export function contentVariablesJson(value: unknown, fail: Fail): string | undef
 			variables[key] = String(entry);
 		else
 			fail(
-				`"Content Variables" value of "${key}" must be text`,
+				`"${label}" value of "${key}" must be text`,
 				'Template variables are substituted as text; nested objects and lists are not allowed.',
 			);
 	}
@@ -261,48 +279,54 @@ function senderFields(parameters: MessageParameters, fail: Fail): FormFields {
 	return { From: senderAddress(parameters.channel, parameters.from, fail) };
 }
 
-/** The fields that send a Content Template: its SID (checked) and its variables as JSON. */
+/**
+ * The fields that send a Content Template: its SID (checked) and its variables as JSON. Errors name
+ * the fields as the editor shows them (`labels`).
+ */
 export function templateFields(
 	contentSid: string,
 	contentVariables: unknown,
 	fail: Fail,
 	declaredVariables?: string[],
+	labels: TemplateLabels = TEMPLATE_SID_LABELS,
 ): FormFields {
 	const sid = contentSid.trim();
 	if (!CONTENT_SID.test(sid))
 		fail(
-			`"Content Template SID" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
-			'Find it in the Twilio Console under Messaging → Content Template Builder.',
+			`"${labels.template}" "${sid}" must be "HX" followed by 32 hexadecimal characters`,
+			'Pick the template from the list, or find its SID in the Twilio Console under Messaging → Content Template Builder.',
 		);
 	// An object (the fields) is checked first: a field whose expression found nothing is empty, not
 	// "not text".
 	if (declaredVariables && isPlainObject(contentVariables))
-		checkTemplateVariables(contentVariables, declaredVariables, fail);
-	const variables = contentVariablesJson(contentVariables, fail);
+		checkTemplateVariables(contentVariables, declaredVariables, fail, labels.variables);
+	const variables = contentVariablesJson(contentVariables, fail, labels.variables);
 	if (declaredVariables && !isPlainObject(contentVariables))
 		checkTemplateVariables(
 			variables === undefined ? {} : (JSON.parse(variables) as Record<string, unknown>),
 			declaredVariables,
 			fail,
+			labels.variables,
 		);
 	return { ContentSid: sid, ContentVariables: variables };
 }
 
 /**
  * Every variable the template declares has a value, and no value is for a variable it does not
- * have.
+ * have. `where` names the field the values come from.
  */
 export function checkTemplateVariables(
 	given: Record<string, unknown>,
 	declared: string[],
 	fail: Fail,
+	where = TEMPLATE_SID_LABELS.variables,
 ): void {
 	for (const name of declared) {
 		const value = given[name];
 		if (value === undefined || value === null || String(value).trim() === '')
 			fail(
 				`The template variable {{${name}}} is empty`,
-				'Give every variable of the template a value (under Template Variables, or in the JSON): Twilio would otherwise send the sample value.',
+				`Give every variable of the template a value under "${where}": Twilio would otherwise send the sample value.`,
 			);
 	}
 	const known = new Set(declared);
@@ -324,6 +348,7 @@ function contentFields(parameters: MessageParameters, fail: Fail): FormFields {
 			parameters.contentVariables,
 			fail,
 			parameters.templateVariableNames,
+			parameters.templateLabels,
 		);
 	const media = parameters.channel === 'sms' ? [] : mediaUrlList(parameters.mediaUrls, fail);
 	const length = bodyLength(parameters.body);

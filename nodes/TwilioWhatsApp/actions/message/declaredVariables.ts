@@ -4,6 +4,7 @@ import type { FormFields, RetryPolicy } from '../../../shared/transport';
 import { twilioApiRequest } from '../../../shared/transport';
 import { declaredVariablesOf } from '../../helpers/contentDefinition';
 import type { Fail } from '../../helpers/items';
+import type { TemplateLabels } from '../../helpers/formFields';
 import { checkTemplateVariables, CONTENT_SID } from '../../helpers/formFields';
 import { CONTENT_PATH } from '../contentTemplate/contentParameters';
 
@@ -47,6 +48,7 @@ export function checkAgainstTemplate(
 	form: FormFields,
 	declared: DeclaredVariables,
 	fail: Fail,
+	labels?: TemplateLabels,
 ): void {
 	const sid = form.ContentSid;
 	if (typeof sid !== 'string') return;
@@ -57,7 +59,7 @@ export function checkAgainstTemplate(
 		typeof form.ContentVariables === 'string'
 			? (JSON.parse(form.ContentVariables) as Record<string, unknown>)
 			: {};
-	checkTemplateVariables(given, entry, fail);
+	checkTemplateVariables(given, entry, fail, labels?.variables);
 }
 
 /** The templates the items pick (version 2); an item whose parameters fail is left to its check. */

@@ -2,9 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { FormFields } from '../../../shared/transport';
 import type { Fail } from '../../helpers/items';
+import type { TemplateLabels } from '../../helpers/formFields';
 import { templateFields } from '../../helpers/formFields';
 import type { TemplateChoiceNames } from '../common.descriptions';
-import { templateChoiceProperties } from '../common.descriptions';
+import {
+	contentVariablesProperty,
+	MESSAGE_TEMPLATE,
+	templateChoiceProperties,
+} from '../common.descriptions';
+import { contentSidProperty } from '../contentTemplate/contentParameters';
 import type { ParameterReader, TemplateChoice } from './messageParameters';
 import { readTemplateChoice } from './messageParameters';
 
@@ -45,40 +51,36 @@ export const fallbackTemplateProperties: INodeProperties[] = [
 	}),
 ];
 
-/** Version 1: an option of the Options collection. */
+const V1_OPTION = 'Fallback Template When Outside the 24-Hour Window';
+
+/**
+ * Version 1: an option of the Options collection, with the SID and JSON fields of version 1's Send
+ * (the same names, so stored workflows keep their template).
+ */
+const v1Fields: INodeProperties[] = [
+	{
+		...contentSidProperty,
+		description:
+			'An approved WhatsApp template, from Messaging → Content Template Builder in the Twilio Console',
+	},
+	contentVariablesProperty(MESSAGE_TEMPLATE),
+];
+
 export const fallbackTemplateOption: INodeProperties = {
-	displayName: 'Fallback Template When Outside the 24-Hour Window',
+	displayName: V1_OPTION,
 	name: 'fallbackTemplate',
 	type: 'fixedCollection',
 	default: {},
 	placeholder: 'Add Template',
 	description:
 		'When WhatsApp refuses the text with error 63016 (the customer has not written in the last 24 hours), send this approved template to the same number instead and wait for it',
-	options: [
-		{
-			displayName: 'Template',
-			name: 'template',
-			values: [
-				{
-					displayName: 'Content Template SID',
-					name: 'contentSid',
-					type: 'string',
-					default: '',
-					placeholder: 'HXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-					description:
-						'An approved WhatsApp template, from Messaging → Content Template Builder in the Twilio Console',
-				},
-				{
-					displayName: 'Content Variables',
-					name: 'contentVariables',
-					type: 'json',
-					default: '{}',
-					description:
-						'Values for the template\'s placeholders, as a JSON object such as {"1": "Anna"}',
-				},
-			],
-		},
-	],
+	options: [{ displayName: 'Template', name: 'template', values: v1Fields }],
+};
+
+/** Version 1's fields as errors name them: inside the option the editor shows by name. */
+const V1_LABELS: TemplateLabels = {
+	template: `${V1_OPTION} → ${v1Fields[0].displayName}`,
+	variables: `${V1_OPTION} → ${v1Fields[1].displayName}`,
 };
 
 /** The fallback template the node is set up with, in either shape; undefined when none is set. */
@@ -92,6 +94,7 @@ export function fallbackTemplateOf(get: ParameterReader): TemplateChoice | undef
 	return {
 		contentSid: String(template.contentSid ?? ''),
 		contentVariables: template.contentVariables,
+		templateLabels: V1_LABELS,
 	};
 }
 
@@ -109,5 +112,6 @@ export function fallbackTemplateFields(template: TemplateChoice, fail: Fail): Fo
 		template.contentVariables,
 		fail,
 		template.templateVariableNames,
+		template.templateLabels,
 	);
 }

@@ -23,7 +23,9 @@ import type {
 	SenderKind,
 } from '../../helpers/formFields';
 import type { TemplateChoiceNames } from '../common.descriptions';
-import { MESSAGE_TEMPLATE } from '../common.descriptions';
+import { MESSAGE_TEMPLATE, templateChoiceLabels } from '../common.descriptions';
+import type { DeclaredVariables } from './declaredVariables';
+import { checkAgainstTemplate } from './declaredVariables';
 
 export const MESSAGES_PATH = '/2010-04-01/Accounts/{AccountSid}/Messages.json';
 
@@ -121,7 +123,7 @@ export function parameterReader(ctx: IExecuteFunctions, itemIndex: number): Para
 
 export type TemplateChoice = Pick<
 	MessageParameters,
-	'contentSid' | 'contentVariables' | 'templateVariableNames'
+	'contentSid' | 'contentVariables' | 'templateVariableNames' | 'templateLabels'
 >;
 
 /**
@@ -133,13 +135,16 @@ export function readTemplateChoice(
 	names: TemplateChoiceNames,
 ): TemplateChoice {
 	const contentSid = String(get(names.locator, '', { extractValue: true }) ?? '');
-	if (get(names.mode, 'fields') !== 'fields')
-		return { contentSid, contentVariables: get(names.json, '') };
+	const mode = get(names.mode, 'fields');
+	const templateLabels = templateChoiceLabels(names, mode);
+	if (mode !== 'fields')
+		return { contentSid, contentVariables: get(names.json, ''), templateLabels };
 	const mapped = get(names.mapper, {}) as Partial<ResourceMapperValue>;
 	return {
 		contentSid,
 		contentVariables: mapped.value ?? {},
 		templateVariableNames: (mapped.schema ?? []).map((field) => field.id),
+		templateLabels,
 	};
 }
 
@@ -158,20 +163,27 @@ function templateParameters(
 	};
 }
 
-/** The Twilio forms of one item's message (several for a split text), checked before sending. */
+/**
+ * The Twilio forms of one item's message (several for a split text), checked before sending; a
+ * picked template's variables against the template as read before (`declared`).
+ */
 export function readMessageForms(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	statusCallback: string,
 	fail: Fail,
 	settings: FormsSettings,
+	declared: DeclaredVariables,
 ): FormFields[] {
-	return buildMessageForms(
-		readMessageParameters.call(this, itemIndex, statusCallback),
+	const parameters = readMessageParameters.call(this, itemIndex, statusCallback);
+	const forms = buildMessageForms(
+		parameters,
 		{ now: DateTime.now(), zone: this.getTimezone() },
 		fail,
 		settings,
 	);
+	checkAgainstTemplate(forms[0], declared, fail, parameters.templateLabels);
+	return forms;
 }
 
 /** The message parameters of one item, as buildMessageForm takes them. */

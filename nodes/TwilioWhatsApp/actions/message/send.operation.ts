@@ -21,11 +21,7 @@ import {
 	showOnlyFor,
 	statusCallbackProperty,
 } from '../common.descriptions';
-import {
-	checkAgainstTemplate,
-	pickedTemplateSids,
-	readDeclaredVariables,
-} from './declaredVariables';
+import { pickedTemplateSids, readDeclaredVariables } from './declaredVariables';
 import { longTextOf, readMessageForms, retryPolicyOf } from './messageParameters';
 
 // Twilio queues what it accepts and allows an account many concurrent API requests (20429 above
@@ -208,11 +204,14 @@ export async function execute(
 				fail,
 			);
 			const longText = longTextOf(options);
-			const forms = readMessageForms.call(this, itemIndex, callback, fail, {
-				longText,
-				statusCallbackOnLastPartOnly: false,
-			});
-			checkAgainstTemplate(forms[0], declared, fail);
+			const forms = readMessageForms.call(
+				this,
+				itemIndex,
+				callback,
+				fail,
+				{ longText, statusCallbackOnLastPartOnly: false },
+				declared,
+			);
 			return { forms, retry: retryPolicyOf(options), listParts: longText === 'split' };
 		},
 		perform: async ({ forms, retry, listParts }, itemIndex) => [

@@ -191,18 +191,26 @@ export async function execute(
 	// Checked before sending, so a mistyped template stops the run before the text goes out.
 	const fallbackTemplate = fallbackTemplateOf(parameterReader(this, 0));
 	if (fallbackTemplate)
-		checkAgainstTemplate(fallbackTemplateFields(fallbackTemplate, fail), declared, fail);
+		checkAgainstTemplate(
+			fallbackTemplateFields(fallbackTemplate, fail),
+			declared,
+			fail,
+			fallbackTemplate.templateLabels,
+		);
 	const longText = longTextOf(options);
 	const sent = sentMessagesOf(this);
 	let parts: MessageOutput[] = [];
 
 	const output = await runForEachItem(this, items, {
 		prepare: (itemIndex) => {
-			const forms = readMessageForms.call(this, itemIndex, resumeUrl, fail, {
-				longText,
-				statusCallbackOnLastPartOnly: true,
-			});
-			checkAgainstTemplate(forms[0], declared, fail);
+			const forms = readMessageForms.call(
+				this,
+				itemIndex,
+				resumeUrl,
+				fail,
+				{ longText, statusCallbackOnLastPartOnly: true },
+				declared,
+			);
 			return forms;
 		},
 		perform: async (forms, itemIndex) => {
