@@ -84,6 +84,14 @@ describe('Content Template: Create', () => {
 		expect(created.dateCreated).toMatch(/^\d{4}-\d\d-\d\dT/);
 	});
 
+	// As many call to action buttons as Twilio allows per kind: 2 URL, 1 phone, 1 copy code.
+	const perKindActions = [
+		{ type: 'URL', title: 'Shop', url: 'https://example.com/s' },
+		{ type: 'URL', title: 'Track', url: 'https://example.com/t' },
+		{ type: 'PHONE_NUMBER', title: 'Call us', phone: '+14155550100' },
+		{ type: 'COPY_CODE', title: 'Copy', code: 'SAVE10' },
+	];
+
 	it.each([
 		[
 			'list picker',
@@ -130,6 +138,23 @@ describe('Content Template: Create', () => {
 						{ type: 'URL', title: 'Track', url: 'https://example.com/t' },
 						{ type: 'PHONE_NUMBER', title: 'Call us', phone: '+14155550100' },
 					],
+				},
+			},
+		],
+		[
+			'call to action template with the four buttons Twilio allows per kind',
+			{
+				contentType: 'twilio/call-to-action',
+				body: 'Your code',
+				actions: {
+					button: perKindActions,
+				},
+				variables: {},
+			},
+			{
+				'twilio/call-to-action': {
+					body: 'Your code',
+					actions: perKindActions,
 				},
 			},
 		],

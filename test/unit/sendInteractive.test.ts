@@ -289,6 +289,21 @@ describe('Send Interactive Message: limits and bad input', () => {
 			'3 URL buttons: WhatsApp allows at most 2',
 		],
 		[
+			'four call to action buttons',
+			{
+				contentType: 'twilio/call-to-action',
+				actions: {
+					button: [
+						{ type: 'URL', title: 'Shop', url: 'https://x.io/shop' },
+						{ type: 'URL', title: 'Track', url: 'https://x.io/track' },
+						{ type: 'PHONE_NUMBER', title: 'Call us', phone: '+14155550100' },
+						{ type: 'COPY_CODE', title: 'Copy code', code: 'SAVE10' },
+					],
+				},
+			},
+			'4 buttons: Twilio allows at most 3 call to action buttons in a WhatsApp session message',
+		],
+		[
 			'two buttons with one ID',
 			{ quickReplies: { button: [button('Yes', 'same'), button('No', 'same')] } },
 			'Two buttons have the ID "same"',

@@ -31,10 +31,11 @@ export const CONTENT_LIMITS = {
 	callToActionBody: 640,
 	quickReplies: 10,
 	/**
-	 * Twilio's quick-reply page: "When you send an in-session WhatsApp message that does not require
-	 * template approval, only three buttons are allowed."
+	 * Buttons of a WhatsApp session message that is not an approved template. Twilio's quick-reply
+	 * page: "When you send an in-session WhatsApp message that does not require template approval,
+	 * only three buttons are allowed"; its call-to-action page says the same.
 	 */
-	sessionQuickReplies: 3,
+	sessionButtons: 3,
 	buttonTitle: 20,
 	actionTitle: 25,
 	id: 200,
@@ -50,6 +51,8 @@ export const CONTENT_LIMITS = {
 
 /** Call-to-action buttons WhatsApp accepts per kind (twilio-call-to-action, WhatsApp notes). */
 const CALL_TO_ACTION_MAX: Record<string, number> = { URL: 2, PHONE_NUMBER: 1, COPY_CODE: 1 };
+// Twilio names no total for a template beyond the limits per kind.
+const CALL_TO_ACTION_TOTAL = Object.values(CALL_TO_ACTION_MAX).reduce((sum, max) => sum + max, 0);
 
 export interface ContentButton {
 	/** QUICK_REPLY, URL, PHONE_NUMBER or COPY_CODE. */
@@ -203,7 +206,7 @@ export function buildContentTypes(def: ContentDefinition, fail: Fail): IDataObje
 		case 'twilio/call-to-action': {
 			const body = required('Body', def.body, fail);
 			checkLength('Body', body, CONTENT_LIMITS.callToActionBody, fail);
-			checkCount('button', def.buttons.length, 3, fail);
+			checkCount('button', def.buttons.length, CALL_TO_ACTION_TOTAL, fail);
 			for (const [type, max] of Object.entries(CALL_TO_ACTION_MAX)) {
 				const count = def.buttons.filter((button) => button.type === type).length;
 				if (count > max) fail(`${count} ${type} buttons: WhatsApp allows at most ${max}`);

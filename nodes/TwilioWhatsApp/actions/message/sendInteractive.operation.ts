@@ -62,14 +62,19 @@ const properties: INodeProperties[] = [
 		default: 'en',
 		description: 'ISO 639-1 code of the message language, for example en or pt_BR',
 	},
-	...contentDefinitionProperties(INTERACTIVE_TYPES).map((property) =>
-		property.name === 'quickReplies'
-			? {
-					...property,
-					description: `Up to ${CONTENT_LIMITS.sessionQuickReplies} buttons, as many as WhatsApp shows outside an approved template`,
-				}
-			: property,
-	),
+	...contentDefinitionProperties(INTERACTIVE_TYPES).map((property) => {
+		if (property.name === 'quickReplies')
+			return {
+				...property,
+				description: `Up to ${CONTENT_LIMITS.sessionButtons} buttons, as many as WhatsApp takes outside an approved template`,
+			};
+		if (property.name === 'actions')
+			return {
+				...property,
+				description: `Up to ${CONTENT_LIMITS.sessionButtons} buttons outside an approved template: at most 2 URL buttons, 1 phone button and 1 copy-code button`,
+			};
+		return property;
+	}),
 	variableValuesProperty(
 		'Value',
 		'The value of each {{name}} the body or the buttons use, for this message',
@@ -87,13 +92,20 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('message', 'sendInteractive', properties);
 
-/** WhatsApp shows at most three quick replies in a session message; Twilio allows more. */
+/** A session message takes fewer buttons than an approved template (Twilio's type pages). */
 function checkSessionLimits(definition: ContentDefinition, fail: Fail): void {
-	const max = CONTENT_LIMITS.sessionQuickReplies;
-	if (definition.type === 'twilio/quick-reply' && definition.buttons.length > max)
+	const max = CONTENT_LIMITS.sessionButtons;
+	const count = definition.buttons.length;
+	if (count <= max) return;
+	if (definition.type === 'twilio/quick-reply')
 		fail(
-			`${definition.buttons.length} buttons: WhatsApp shows at most ${max} quick replies in a session message`,
-			`Remove ${definition.buttons.length - max}, or use a list picker for up to ${CONTENT_LIMITS.listItems} choices.`,
+			`${count} buttons: WhatsApp shows at most ${max} quick replies in a session message`,
+			`Remove ${count - max}, or use a list picker for up to ${CONTENT_LIMITS.listItems} choices.`,
+		);
+	if (definition.type === 'twilio/call-to-action')
+		fail(
+			`${count} buttons: Twilio allows at most ${max} call to action buttons in a WhatsApp session message`,
+			`Remove ${count - max}, or send an approved template with more buttons with Send.`,
 		);
 }
 
