@@ -229,6 +229,11 @@ const MEMORIES = [
 		variable: 'recentLogs',
 	},
 	{
+		label: 'Twilio tokens received here',
+		file: 'nodes/TwilioWhatsAppTrigger/idempotency.js',
+		variable: 'receivedHere',
+	},
+	{
 		label: 'TimelinesAI state copy',
 		file: 'nodes/TimelinesAiTrigger/stateStore.js',
 		variable: 'copies',
@@ -243,7 +248,7 @@ const MEMORIES = [
 /** Entries and, except for credentials (secrets stay in the process), the values' JSON size. */
 const MEASURE = `function () {
 	const map = this instanceof Map ? this : this.entries;
-	const values = [...map.values()];
+	const values = [...map.values()].map((v) => (v instanceof Map ? [...v] : v));
 	const secret = values.some((v) => v && typeof v === 'object' && 'credentials' in v);
 	return { entries: map.size, jsonBytes: secret ? undefined : JSON.stringify(values).length };
 }`;

@@ -41,7 +41,7 @@ import {
 } from './autoConfigure';
 import { TRIGGER_PROPERTIES } from './description/parameters';
 import { TRIGGER_WEBHOOKS } from './description/webhooks';
-import { isRepeatedDelivery } from './idempotency';
+import { isRepeatedDelivery, noteReceivedHere } from './idempotency';
 import { downloadMedia } from './media';
 import type { TwilioRequestData } from './requestParams';
 import { readTwilioRequest } from './requestParams';
@@ -294,11 +294,9 @@ export class TwilioWhatsAppTrigger implements INodeType {
 
 		const event = parseTwilioWebhook(request.params, { callbackQuery: request.callbackQuery });
 		if (signed?.warning) event.warnings.push(signed.warning);
+		const idempotencyToken = headerText(headers['i-twilio-idempotency-token']) ?? null;
 		const item: INodeExecutionData = {
-			json: {
-				...(event as unknown as IDataObject),
-				idempotencyToken: headerText(headers['i-twilio-idempotency-token']) ?? null,
-			},
+			json: { ...(event as unknown as IDataObject), idempotencyToken },
 			pairedItem: { item: 0 },
 		};
 		if (options.downloadMedia && event.media.length > 0) {
@@ -311,6 +309,8 @@ export class TwilioWhatsAppTrigger implements INodeType {
 			if (Object.keys(downloaded.binary).length > 0) item.binary = downloaded.binary;
 		}
 
+		if (idempotencyToken && options.ignoreDuplicates !== false)
+			noteReceivedHere(this, idempotencyToken);
 		if (!answersAtOnce) return { workflowData: [[item]] };
 		return acceptOnceStored(res, immediateTwiml(this, respond, kind), [[item]]);
 	}

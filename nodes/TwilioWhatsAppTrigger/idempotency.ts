@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { RecentPerTrigger, triggerKey } from '../shared/recentPerTrigger';
 
@@ -8,7 +8,8 @@ import { RecentPerTrigger, triggerKey } from '../shared/recentPerTrigger';
  * Recognises Twilio's repeat of a delivery (same `I-Twilio-Idempotency-Token`), so that it does not
  * run the workflow a second time. Checked in execute(), never in webhook(): only a token recorded
  * by an execution n8n has stored may stop another. Tokens live in this process's memory (5 minutes)
- * and in n8n's deduplication table (the last 1,000), as docs/n8n-behaviour.md, "Duplicate
+ * and, for executions that run in another process than the one that received their request (queue
+ * mode), in n8n's deduplication table (the last 1,000), as docs/n8n-behaviour.md, "Duplicate
  * deliveries", explains; Twilio sends every retry within 15 s of the first attempt.
  */
 
@@ -95,6 +96,37 @@ export function recordDelivery(
 
 const recentLogs = new RecentPerTrigger<DeliveryLog>();
 
+/** Digests of the tokens this process's webhook() accepted, per trigger, with when (ms). */
+const receivedHere = new RecentPerTrigger<Map<string, number>>();
+
+/**
+ * Notes that this process received the delivery. Its execution then runs here too only outside
+ * queue mode, where this one process receives and runs every delivery of the trigger, so that its
+ * memory knows every earlier one and n8n's table need not be read and written.
+ */
+export function noteReceivedHere(
+	context: IWebhookFunctions,
+	token: string,
+	nowMs: number = Date.now(),
+	limits: DeliveryLogLimits = DEFAULT_DELIVERY_LOG_LIMITS,
+): void {
+	const trigger = triggerKey(context);
+	const tokens = receivedHere.get(trigger) ?? new Map<string, number>();
+	receivedHere.set(trigger, tokens);
+	const digest = digestOf(token);
+	tokens.delete(digest);
+	tokens.set(digest, nowMs);
+	for (const [oldest, seenAt] of tokens) {
+		if (tokens.size <= limits.maxEntries && nowMs - seenAt < limits.windowMs) break;
+		tokens.delete(oldest);
+	}
+}
+
+function wasReceivedHere(trigger: string, token: string, nowMs: number): boolean {
+	const seenAt = receivedHere.get(trigger)?.get(digestOf(token));
+	return seenAt !== undefined && nowMs - seenAt < DEFAULT_DELIVERY_LOG_LIMITS.windowMs;
+}
+
 /** Reads and records `token` in n8n's deduplication table; true when it was there already. */
 async function recordedBefore(context: IExecuteFunctions, token: string): Promise<boolean> {
 	const options = { mode: 'entries' as const, maxEntries: DEFAULT_DELIVERY_LOG_LIMITS.maxEntries };
@@ -119,7 +151,8 @@ async function recordedBefore(context: IExecuteFunctions, token: string): Promis
 
 /**
  * Whether an execution took this delivery before (in this process, or as n8n's deduplication table
- * says); records it otherwise. Call from the execution the request started.
+ * says when another process received the request); records it otherwise. Call from the execution
+ * the request started.
  */
 export async function isRepeatedDelivery(
 	context: IExecuteFunctions,
@@ -132,5 +165,6 @@ export async function isRepeatedDelivery(
 	const { duplicate, log } = recordDelivery(recentLogs.get(trigger), token, nowMs);
 	recentLogs.set(trigger, log);
 	if (duplicate) return true;
+	if (wasReceivedHere(trigger, token, nowMs)) return false;
 	return await recordedBefore(context, token);
 }

@@ -6,7 +6,13 @@
  */
 import { createHash } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { DataDeduplicationService } from 'n8n-core';
+import type {
+	ICheckProcessedOutput,
+	IDataDeduplicator,
+	IDataObject,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
 import {
@@ -483,14 +489,31 @@ describe('event selection', () => {
 	});
 });
 
+/**
+ * Stands in for n8n's deduplication table (the database-backed service n8n's CLI installs), shared by
+ * every process of an installation: the values recorded, and how often it was asked.
+ */
+class DeduplicationTable implements Pick<IDataDeduplicator, 'checkProcessedAndRecord'> {
+	readonly recorded = new Set<string>();
+	asked = 0;
+
+	async checkProcessedAndRecord(items: string[]): Promise<ICheckProcessedOutput> {
+		this.asked++;
+		const processed = items.filter((item) => this.recorded.has(item));
+		for (const item of items) this.recorded.add(item);
+		return { new: items.filter((item) => !processed.includes(item)), processed };
+	}
+}
+
 describe('duplicate deliveries', () => {
 	const TOKEN_HEADER = 'i-twilio-idempotency-token';
 	let workflowRun = 0;
+	const table = new DeduplicationTable();
+	beforeAll(() => DataDeduplicationService.init(table as unknown as IDataDeduplicator));
 
 	/**
-	 * Delivers a request and runs the execution it starts, as n8n would: webhook(), then the trigger's
-	 * execute() on the item. Without n8n's database the deduplication table is missing, so only this
-	 * process's memory recognises repeats here (the table is covered on the real n8n, triggerDurability).
+	 * Delivers a request and runs the execution it starts, as n8n would outside queue mode: webhook(),
+	 * then the trigger's execute() on the item, in this process.
 	 */
 	async function deliverAndRun(
 		parameters: INodeParameters,
@@ -548,6 +571,33 @@ describe('duplicate deliveries', () => {
 		await deliverAndRun(parameters, 'same');
 		const again = await deliverAndRun(parameters, 'same');
 		expect(again.output).toEqual([again.items]);
+	});
+
+	it("a delivery this process received does not touch n8n's table", async () => {
+		const asked = table.asked;
+		await deliverAndRun({}, 'here');
+		const retry = await deliverAndRun({}, 'here');
+		expect(retry.output).toEqual([[]]);
+		expect(table.asked).toBe(asked);
+	});
+
+	it("an execution another process received the request of uses n8n's table", async () => {
+		// A queue-mode worker: the execution's item comes from another process's webhook().
+		const { items } = await deliverAndRun({}, 'elsewhere');
+		const onWorker = (token: string) =>
+			executeNode(
+				{ nodeType, parameters: {} },
+				[{ ...items[0], json: { ...items[0].json, idempotencyToken: token } }],
+				'webhook',
+			);
+		const asked = table.asked;
+		const first = await onWorker(`worker-${workflowRun}`);
+		expect(first.output).toEqual([[expect.objectContaining({ json: expect.any(Object) })]]);
+		expect(table.asked).toBe(asked + 1);
+		// Another worker recorded this one: only the table knows it.
+		table.recorded.add(`other-${workflowRun}`);
+		expect((await onWorker(`other-${workflowRun}`)).output).toEqual([[]]);
+		expect(table.asked).toBe(asked + 2);
 	});
 
 	it("are not recorded from the editor's test events", async () => {
