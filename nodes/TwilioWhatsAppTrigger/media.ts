@@ -75,9 +75,35 @@ async function downloadOne(
 	if (!isTwilioMediaUrl(media.url, options.apiOrigin)) {
 		return { entry: { ...media, error: 'Not downloaded: the URL is not on a Twilio host.' } };
 	}
+	try {
+		const response = await requestMedia(ctx, media.url, options.credentials);
+		const stream = response.body as BodyStream;
+		const refusal = refusalOf(response, options.maxBytes);
+		if (refusal) {
+			stream.destroy?.();
+			return { entry: { ...media, error: refusal } };
+		}
+		const { data: content, overLimit } = await readAtMost(stream, options.maxBytes);
+		if (overLimit) throw new Error(`larger than the limit of ${options.maxBytes} bytes`);
+		return await storedMedia(ctx, media, content, headerText(response.headers?.['content-type']));
+	} catch (error) {
+		// Only the error's own message: a request error can carry its configuration, credentials too.
+		const reason = error instanceof Error ? error.message : String(error);
+		return {
+			entry: { ...media, error: `Download failed: ${reason.replace(/\s+/g, ' ').slice(0, 200)}` },
+		};
+	}
+}
+
+/** The media URL's response as a stream, with the Twilio credential's Basic auth if one is set. */
+async function requestMedia(
+	ctx: IWebhookFunctions,
+	url: string,
+	credentials: ICredentialsDecrypted | undefined,
+): Promise<IN8nHttpFullResponse> {
 	const request: IHttpRequestOptions = {
 		method: 'GET',
-		url: media.url,
+		url,
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -86,70 +112,56 @@ async function downloadOne(
 		// Twilio redirects to a signed CDN URL, which must not receive the account's credentials.
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
-	try {
-		const response = (
-			options.credentials
-				? await ctx.helpers.httpRequestWithAuthentication.call(
-						ctx,
-						TWILIO_CREDENTIAL_TYPE,
-						request,
-						{
-							credentialsDecrypted: {
-								...options.credentials,
-								data: { ...options.credentials.data },
-							},
-						},
-					)
-				: await ctx.helpers.httpRequest(request)
-		) as IN8nHttpFullResponse;
-		const stream = response.body as BodyStream;
-		if (response.statusCode >= 400) {
-			stream.destroy?.();
-			const hint =
-				response.statusCode === 401 || response.statusCode === 403
-					? ' (the account protects media with Basic auth: select the Twilio credential)'
-					: '';
-			return { entry: { ...media, error: `Download failed: HTTP ${response.statusCode}${hint}.` } };
-		}
-		const declared = Number(headerText(response.headers?.['content-length']));
-		if (Number.isFinite(declared) && declared > options.maxBytes) {
-			stream.destroy?.();
-			return {
-				entry: {
-					...media,
-					error: `Not downloaded: ${declared} bytes is larger than the limit of ${options.maxBytes} bytes.`,
-				},
-			};
-		}
-		const { data: content, overLimit } = await readAtMost(stream, options.maxBytes);
-		if (overLimit) throw new Error(`larger than the limit of ${options.maxBytes} bytes`);
-		const mimeType = media.contentType || mediaType(headerText(response.headers?.['content-type']));
-		const binaryData = await ctx.helpers.prepareBinaryData(
-			content,
-			fileNameOf(media.url, media.index),
-			mimeType,
-		);
-		if (binaryData.fileName && !binaryData.fileName.includes('.') && binaryData.fileExtension) {
-			binaryData.fileName = `${binaryData.fileName}.${binaryData.fileExtension}`;
-		}
-		const property = binaryPropertyFor(media);
-		return {
-			entry: {
-				...media,
-				binaryProperty: property,
-				fileName: binaryData.fileName,
-				fileSize: content.length,
-			},
-			binary: { [property]: binaryData },
-		};
-	} catch (error) {
-		// Only the error's own message: request errors can carry the request configuration, credentials
-		// included.
-		const reason = error instanceof Error ? error.message : String(error);
-		return {
-			entry: { ...media, error: `Download failed: ${reason.replace(/\s+/g, ' ').slice(0, 200)}` },
-		};
+	return (
+		credentials
+			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, TWILIO_CREDENTIAL_TYPE, request, {
+					credentialsDecrypted: { ...credentials, data: { ...credentials.data } },
+				})
+			: await ctx.helpers.httpRequest(request)
+	) as IN8nHttpFullResponse;
+}
+
+/** Why the response is not read: an HTTP error, or a declared size over the limit. */
+function refusalOf(response: IN8nHttpFullResponse, maxBytes: number): string | undefined {
+	if (response.statusCode >= 400) {
+		const hint =
+			response.statusCode === 401 || response.statusCode === 403
+				? ' (the account protects media with Basic auth: select the Twilio credential)'
+				: '';
+		return `Download failed: HTTP ${response.statusCode}${hint}.`;
 	}
+	const declared = Number(headerText(response.headers?.['content-length']));
+	if (Number.isFinite(declared) && declared > maxBytes)
+		return `Not downloaded: ${declared} bytes is larger than the limit of ${maxBytes} bytes.`;
+	return undefined;
+}
+
+/** The downloaded file as n8n binary data in the media's binary property. */
+async function storedMedia(
+	ctx: IWebhookFunctions,
+	media: TwilioMedia,
+	content: Buffer,
+	contentTypeHeader: string | undefined,
+): Promise<{ entry: DownloadedMedia; binary: IBinaryKeyData }> {
+	const mimeType = media.contentType || mediaType(contentTypeHeader);
+	const binaryData = await ctx.helpers.prepareBinaryData(
+		content,
+		fileNameOf(media.url, media.index),
+		mimeType,
+	);
+	if (binaryData.fileName && !binaryData.fileName.includes('.') && binaryData.fileExtension) {
+		binaryData.fileName = `${binaryData.fileName}.${binaryData.fileExtension}`;
+	}
+	const property = binaryPropertyFor(media);
+	return {
+		entry: {
+			...media,
+			binaryProperty: property,
+			fileName: binaryData.fileName,
+			fileSize: content.length,
+		},
+		binary: { [property]: binaryData },
+	};
 }
 
 /** Downloads every media file in parallel. */

@@ -3,7 +3,12 @@ import { DateTime } from 'luxon';
 import type { MessageFields, MessageParty } from './message';
 import { channelPrefix, messageError, messageParty } from './message';
 import { isFailedMessage, isFinalStatus, isKnownStatus } from './messageStatus';
-import { deriveMessageType, messageTypeFromParam, type TwilioMessageType } from './messageType';
+import {
+	deriveMessageType,
+	type MessageContent,
+	messageTypeFromParam,
+	type TwilioMessageType,
+} from './messageType';
 import { firstText } from './twilioParams';
 import type { TwilioParams } from './twilioSignature';
 
@@ -325,9 +330,78 @@ export function parseTwilioWebhook(
 	const warnings: string[] = [];
 	const reader = new ParamReader(params, warnings);
 	const keys = Object.keys(params);
-	const referralKeys: string[] = [];
-	for (const key of keys) if (key.startsWith(REFERRAL)) referralKeys.push(key);
+	const media = readMedia(params, keys, reader, warnings);
+	const fromAddress = reader.optional('From');
+	const toAddress = reader.optional('To');
+	const plainChannel = media.length > 0 ? 'mms' : 'sms';
+	const channel =
+		channelPrefix(fromAddress) ??
+		channelPrefix(toAddress) ??
+		reader.optional('ChannelPrefix')?.toLowerCase() ??
+		plainChannel;
+	const { location, button, context } = readContentParts(params, reader);
+	const body = reader.text('Body') ?? null;
+	const type = readMessageType(reader, warnings, {
+		hasLocation: location !== null,
+		hasButton: button !== null,
+		firstMediaContentType: media[0]?.contentType,
+		body,
+		isWhatsApp: channel === 'whatsapp',
+	});
+	const status = readStatus(reader, warnings);
+	const errorCode = reader.integer('ErrorCode');
 
+	return {
+		event: classifyTwilioEvent(params) ?? 'unknown',
+		channel,
+		type,
+		messageSid:
+			reader.optional('MessageSid') ??
+			reader.optional('SmsMessageSid') ??
+			reader.optional('SmsSid'),
+		accountSid: reader.optional('AccountSid'),
+		messagingServiceSid: reader.optional('MessagingServiceSid'),
+		apiVersion: reader.optional('ApiVersion'),
+		from: party(reader, 'From', fromAddress, plainChannel),
+		to: party(reader, 'To', toAddress, plainChannel),
+		profileName: reader.optional('ProfileName'),
+		waId: reader.optional('WaId'),
+		body,
+		numMedia: media.length,
+		media,
+		location,
+		button,
+		referral: referralOf(
+			params,
+			reader,
+			keys.filter((key) => key.startsWith(REFERRAL)),
+		),
+		context,
+		forwarded: reader.flag('Forwarded'),
+		frequentlyForwarded: reader.flag('FrequentlyForwarded'),
+		numSegments: reader.integer('NumSegments'),
+		status,
+		isFinal: isFinalStatus(status),
+		isFailed: isFailedMessage(status, errorCode),
+		...messageError(
+			errorCode,
+			reader.optional('ErrorMessage') ?? reader.optional('ChannelStatusMessage'),
+		),
+		eventType: reader.optional('EventType'),
+		rawDlrDoneDate: dlrDoneDate(reader),
+		callbackQuery: { ...options?.callbackQuery },
+		raw: rawCopy(params, keys),
+		warnings,
+	};
+}
+
+/** The media URLs present, with a warning where NumMedia or a content type disagrees. */
+function readMedia(
+	params: TwilioParams,
+	keys: string[],
+	reader: ParamReader,
+	warnings: string[],
+): TwilioMedia[] {
 	const media = indexedMedia(params, keys, MEDIA_URL, MEDIA_CONTENT_TYPE);
 	const declaredMedia = reader.integer('NumMedia');
 	if (declaredMedia !== null && declaredMedia !== media.length) {
@@ -339,16 +413,18 @@ export function parseTwilioWebhook(
 		if (item.contentType === '')
 			warnings.push(`MediaContentType${item.index} is missing for MediaUrl${item.index}.`);
 	}
+	return media;
+}
 
-	const fromAddress = reader.optional('From');
-	const toAddress = reader.optional('To');
-	const prefixed =
-		channelPrefix(fromAddress) ??
-		channelPrefix(toAddress) ??
-		reader.optional('ChannelPrefix')?.toLowerCase();
-	const channel = prefixed ?? (media.length > 0 ? 'mms' : 'sms');
-	const plainChannel = media.length > 0 ? 'mms' : 'sms';
-
+/** The location, button and replied-to message, each null when its parameters are absent. */
+function readContentParts(
+	params: TwilioParams,
+	reader: ParamReader,
+): {
+	location: TwilioLocation | null;
+	button: TwilioButton | null;
+	context: TwilioReplyContext | null;
+} {
 	const hasLocation =
 		has(params, 'Latitude') ||
 		has(params, 'Longitude') ||
@@ -373,68 +449,32 @@ export function parseTwilioWebhook(
 					originalRepliedMessageSender: reader.optional('OriginalRepliedMessageSender'),
 				}
 			: null;
+	return { location, button, context };
+}
 
-	const body = reader.text('Body') ?? null;
+/** Twilio's MessageType when it is a known one, else the type the content shows. */
+function readMessageType(
+	reader: ParamReader,
+	warnings: string[],
+	content: MessageContent,
+): TwilioMessageType {
 	const declaredType = reader.optional('MessageType');
-	let type = declaredType === null ? undefined : messageTypeFromParam(declaredType);
+	const type = declaredType === null ? undefined : messageTypeFromParam(declaredType);
 	if (declaredType !== null && type === undefined) {
 		warnings.push(
 			`MessageType ${JSON.stringify(declaredType)} is not a known type; the type is derived from the content.`,
 		);
 	}
-	type ??= deriveMessageType({
-		hasLocation,
-		hasButton: button !== null,
-		firstMediaContentType: media[0]?.contentType,
-		body,
-		isWhatsApp: channel === 'whatsapp',
-	});
+	return type ?? deriveMessageType(content);
+}
 
-	const kind = classifyTwilioEvent(params);
-	const statusText =
+/** MessageStatus (or SmsStatus) in lower case; a status Twilio does not document is warned of. */
+function readStatus(reader: ParamReader, warnings: string[]): string | null {
+	const status =
 		(reader.optional('MessageStatus') ?? reader.optional('SmsStatus'))?.toLowerCase() ?? null;
-	if (statusText !== null && !isKnownStatus(statusText))
-		warnings.push(`Status ${JSON.stringify(statusText)} is not a known Twilio status.`);
-	const errorCode = reader.integer('ErrorCode');
-
-	return {
-		event: kind ?? 'unknown',
-		channel,
-		type,
-		messageSid:
-			reader.optional('MessageSid') ??
-			reader.optional('SmsMessageSid') ??
-			reader.optional('SmsSid'),
-		accountSid: reader.optional('AccountSid'),
-		messagingServiceSid: reader.optional('MessagingServiceSid'),
-		apiVersion: reader.optional('ApiVersion'),
-		from: party(reader, 'From', fromAddress, plainChannel),
-		to: party(reader, 'To', toAddress, plainChannel),
-		profileName: reader.optional('ProfileName'),
-		waId: reader.optional('WaId'),
-		body,
-		numMedia: media.length,
-		media,
-		location,
-		button,
-		referral: referralOf(params, reader, referralKeys),
-		context,
-		forwarded: reader.flag('Forwarded'),
-		frequentlyForwarded: reader.flag('FrequentlyForwarded'),
-		numSegments: reader.integer('NumSegments'),
-		status: statusText,
-		isFinal: isFinalStatus(statusText),
-		isFailed: isFailedMessage(statusText, errorCode),
-		...messageError(
-			errorCode,
-			reader.optional('ErrorMessage') ?? reader.optional('ChannelStatusMessage'),
-		),
-		eventType: reader.optional('EventType'),
-		rawDlrDoneDate: dlrDoneDate(reader),
-		callbackQuery: { ...options?.callbackQuery },
-		raw: rawCopy(params, keys),
-		warnings,
-	};
+	if (status !== null && !isKnownStatus(status))
+		warnings.push(`Status ${JSON.stringify(status)} is not a known Twilio status.`);
+	return status;
 }
 
 /** Every parameter as received; arrays copied, so changes to the item never reach the request. */

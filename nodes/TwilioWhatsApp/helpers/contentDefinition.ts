@@ -112,6 +112,13 @@ function required(label: string, value: string, fail: Fail): string {
 	return trimmed;
 }
 
+/** A required text of at most `max` characters, trimmed. */
+function requiredWithin(label: string, value: string, max: number, fail: Fail): string {
+	const text = required(label, value, fail);
+	checkLength(label, text, max, fail);
+	return text;
+}
+
 function checkCount(label: string, count: number, max: number, fail: Fail): void {
 	if (count < 1) fail(`Add at least one ${label}`);
 	if (count > max)
@@ -138,8 +145,7 @@ function checkUniqueIds(label: string, ids: string[], fail: Fail): void {
 }
 
 function quickReply(button: ContentButton, n: number, fail: Fail): IDataObject {
-	const title = required(`Button ${n} Title`, button.title, fail);
-	checkLength(`Button ${n} Title`, title, CONTENT_LIMITS.buttonTitle, fail);
+	const title = requiredWithin(`Button ${n} Title`, button.title, CONTENT_LIMITS.buttonTitle, fail);
 	const id = (button.id ?? '').trim() || title;
 	checkLength(`Button ${n} ID`, id, CONTENT_LIMITS.id, fail);
 	return { type: 'QUICK_REPLY', title, id };
@@ -147,8 +153,7 @@ function quickReply(button: ContentButton, n: number, fail: Fail): IDataObject {
 
 function action(button: ContentButton, n: number, fail: Fail): IDataObject {
 	if (button.type === 'QUICK_REPLY') return quickReply(button, n, fail);
-	const title = required(`Button ${n} Title`, button.title, fail);
-	checkLength(`Button ${n} Title`, title, CONTENT_LIMITS.actionTitle, fail);
+	const title = requiredWithin(`Button ${n} Title`, button.title, CONTENT_LIMITS.actionTitle, fail);
 	if (button.type === 'URL')
 		return { type: 'URL', title, url: checkUrl(`Button ${n} URL`, button.url ?? '', fail) };
 	if (button.type === 'PHONE_NUMBER') {
@@ -161,8 +166,7 @@ function action(button: ContentButton, n: number, fail: Fail): IDataObject {
 		return { type: 'PHONE_NUMBER', title, phone };
 	}
 	if (button.type === 'COPY_CODE') {
-		const code = required(`Button ${n} Code`, button.code ?? '', fail);
-		checkLength(`Button ${n} Code`, code, 15, fail);
+		const code = requiredWithin(`Button ${n} Code`, button.code ?? '', 15, fail);
 		return { type: 'COPY_CODE', title, code };
 	}
 	return fail(`Button ${n} has the unknown type "${button.type}"`);
@@ -177,101 +181,108 @@ function media(urls: string[], label: string, fail: Fail): string[] {
 
 /** The `types` object of a Content resource for one definition, checked against Twilio's limits. */
 export function buildContentTypes(def: ContentDefinition, fail: Fail): IDataObject {
-	switch (def.type) {
-		case 'twilio/text': {
-			const body = required('Body', def.body, fail);
-			checkLength('Body', body, CONTENT_LIMITS.textBody, fail);
-			return { 'twilio/text': { body } };
-		}
-		case 'twilio/media': {
-			const urls = media(def.mediaUrls, 'Media URL', fail);
-			if (urls.length === 0) fail('"Media URL" is empty', 'twilio/media needs one media URL.');
-			checkLength('Body', def.body, CONTENT_LIMITS.textBody, fail);
-			return {
-				'twilio/media': { ...(def.body.trim() ? { body: def.body.trim() } : {}), media: urls },
-			};
-		}
-		case 'twilio/quick-reply': {
-			const body = required('Body', def.body, fail);
-			checkLength('Body', body, CONTENT_LIMITS.interactiveBody, fail);
-			checkCount('button', def.buttons.length, CONTENT_LIMITS.quickReplies, fail);
-			const actions = def.buttons.map((button, i) => quickReply(button, i + 1, fail));
-			checkUniqueIds(
-				'button',
-				actions.map((a) => String(a.id)),
-				fail,
-			);
-			return { 'twilio/quick-reply': { body, actions } };
-		}
-		case 'twilio/call-to-action': {
-			const body = required('Body', def.body, fail);
-			checkLength('Body', body, CONTENT_LIMITS.callToActionBody, fail);
-			checkCount('button', def.buttons.length, CALL_TO_ACTION_TOTAL, fail);
-			for (const [type, max] of Object.entries(CALL_TO_ACTION_MAX)) {
-				const count = def.buttons.filter((button) => button.type === type).length;
-				if (count > max) fail(`${count} ${type} buttons: WhatsApp allows at most ${max}`);
-			}
-			const actions = def.buttons.map((button, i) => {
-				if (button.type === 'QUICK_REPLY')
-					fail(
-						`Button ${i + 1} is a quick reply`,
-						'Call to action buttons are URL, phone or code.',
-					);
-				return action(button, i + 1, fail);
-			});
-			return { 'twilio/call-to-action': { body, actions } };
-		}
-		case 'twilio/list-picker': {
-			const body = required('Body', def.body, fail);
-			checkLength('Body', body, CONTENT_LIMITS.interactiveBody, fail);
-			const button = required('List Button', def.listButton, fail);
-			checkLength('List Button', button, CONTENT_LIMITS.listButton, fail);
-			checkCount('list item', def.listItems.length, CONTENT_LIMITS.listItems, fail);
-			const items = def.listItems.map((entry, i) => {
-				const n = i + 1;
-				const item = required(`Item ${n} Title`, entry.item, fail);
-				checkLength(`Item ${n} Title`, item, CONTENT_LIMITS.listItemTitle, fail);
-				const id = entry.id.trim() || item;
-				checkLength(`Item ${n} ID`, id, CONTENT_LIMITS.id, fail);
-				const description = entry.description.trim();
-				// Twilio's list-picker page marks it required, though its API definition does not.
-				if (description === '')
-					fail(
-						`List item ${n} ("${item}") has no description`,
-						`Fill in "Description" of item ${n}: Twilio requires one for every list item (at most ${CONTENT_LIMITS.listItemDescription} characters).`,
-					);
-				checkLength(`Item ${n} Description`, description, CONTENT_LIMITS.listItemDescription, fail);
-				return { id, item, description };
-			});
-			checkUniqueIds(
-				'list item',
-				items.map((item) => item.id),
-				fail,
-			);
-			return { 'twilio/list-picker': { body, button, items } };
-		}
-		case 'twilio/card': {
-			const title = required('Card Title', def.cardTitle, fail);
-			checkLength('Card Title', title, CONTENT_LIMITS.cardTitle, fail);
-			const subtitle = def.cardSubtitle.trim();
-			checkLength('Card Subtitle', subtitle, CONTENT_LIMITS.cardSubtitle, fail);
-			const urls = media(def.mediaUrls, 'Media URL', fail);
-			if (def.buttons.length > CONTENT_LIMITS.cardActions)
-				fail(`${def.buttons.length} buttons: Twilio allows at most ${CONTENT_LIMITS.cardActions}`);
-			const actions = def.buttons.map((button, i) => action(button, i + 1, fail));
-			if (!subtitle && urls.length === 0 && actions.length === 0)
-				fail('A card needs a subtitle, a media URL or a button besides its title');
-			return {
-				'twilio/card': {
-					title,
-					...(subtitle ? { subtitle } : {}),
-					...(urls.length ? { media: urls } : {}),
-					...(actions.length ? { actions } : {}),
-				},
-			};
-		}
+	if (!Object.hasOwn(CONTENT_BUILDERS, def.type))
+		return fail(`Unknown content type "${String(def.type)}"`);
+	return { [def.type]: CONTENT_BUILDERS[def.type](def, fail) };
+}
+
+/** Each content type's object in `types`. */
+const CONTENT_BUILDERS: Record<ContentType, (def: ContentDefinition, fail: Fail) => IDataObject> = {
+	'twilio/text': textContent,
+	'twilio/media': mediaContent,
+	'twilio/quick-reply': quickReplyContent,
+	'twilio/call-to-action': callToActionContent,
+	'twilio/list-picker': listPickerContent,
+	'twilio/card': cardContent,
+};
+
+function textContent(def: ContentDefinition, fail: Fail): IDataObject {
+	const body = requiredWithin('Body', def.body, CONTENT_LIMITS.textBody, fail);
+	return { body };
+}
+
+function mediaContent(def: ContentDefinition, fail: Fail): IDataObject {
+	const urls = media(def.mediaUrls, 'Media URL', fail);
+	if (urls.length === 0) fail('"Media URL" is empty', 'twilio/media needs one media URL.');
+	checkLength('Body', def.body, CONTENT_LIMITS.textBody, fail);
+	return { ...(def.body.trim() ? { body: def.body.trim() } : {}), media: urls };
+}
+
+function quickReplyContent(def: ContentDefinition, fail: Fail): IDataObject {
+	const body = requiredWithin('Body', def.body, CONTENT_LIMITS.interactiveBody, fail);
+	checkCount('button', def.buttons.length, CONTENT_LIMITS.quickReplies, fail);
+	const actions = def.buttons.map((button, i) => quickReply(button, i + 1, fail));
+	checkUniqueIds(
+		'button',
+		actions.map((a) => String(a.id)),
+		fail,
+	);
+	return { body, actions };
+}
+
+function callToActionContent(def: ContentDefinition, fail: Fail): IDataObject {
+	const body = requiredWithin('Body', def.body, CONTENT_LIMITS.callToActionBody, fail);
+	checkCount('button', def.buttons.length, CALL_TO_ACTION_TOTAL, fail);
+	for (const [type, max] of Object.entries(CALL_TO_ACTION_MAX)) {
+		const count = def.buttons.filter((button) => button.type === type).length;
+		if (count > max) fail(`${count} ${type} buttons: WhatsApp allows at most ${max}`);
 	}
-	return fail(`Unknown content type "${String(def.type)}"`);
+	const actions = def.buttons.map((button, i) => {
+		if (button.type === 'QUICK_REPLY')
+			fail(`Button ${i + 1} is a quick reply`, 'Call to action buttons are URL, phone or code.');
+		return action(button, i + 1, fail);
+	});
+	return { body, actions };
+}
+
+function listPickerContent(def: ContentDefinition, fail: Fail): IDataObject {
+	const body = requiredWithin('Body', def.body, CONTENT_LIMITS.interactiveBody, fail);
+	const button = requiredWithin('List Button', def.listButton, CONTENT_LIMITS.listButton, fail);
+	checkCount('list item', def.listItems.length, CONTENT_LIMITS.listItems, fail);
+	const items = def.listItems.map((entry, i) => listItem(entry, i + 1, fail));
+	checkUniqueIds(
+		'list item',
+		items.map((item) => item.id),
+		fail,
+	);
+	return { body, button, items };
+}
+
+function listItem(
+	entry: ListItem,
+	n: number,
+	fail: Fail,
+): { id: string; item: string; description: string } {
+	const item = requiredWithin(`Item ${n} Title`, entry.item, CONTENT_LIMITS.listItemTitle, fail);
+	const id = entry.id.trim() || item;
+	checkLength(`Item ${n} ID`, id, CONTENT_LIMITS.id, fail);
+	const description = entry.description.trim();
+	// Twilio's list-picker page marks it required, though its API definition does not.
+	if (description === '')
+		fail(
+			`List item ${n} ("${item}") has no description`,
+			`Fill in "Description" of item ${n}: Twilio requires one for every list item (at most ${CONTENT_LIMITS.listItemDescription} characters).`,
+		);
+	checkLength(`Item ${n} Description`, description, CONTENT_LIMITS.listItemDescription, fail);
+	return { id, item, description };
+}
+
+function cardContent(def: ContentDefinition, fail: Fail): IDataObject {
+	const title = requiredWithin('Card Title', def.cardTitle, CONTENT_LIMITS.cardTitle, fail);
+	const subtitle = def.cardSubtitle.trim();
+	checkLength('Card Subtitle', subtitle, CONTENT_LIMITS.cardSubtitle, fail);
+	const urls = media(def.mediaUrls, 'Media URL', fail);
+	if (def.buttons.length > CONTENT_LIMITS.cardActions)
+		fail(`${def.buttons.length} buttons: Twilio allows at most ${CONTENT_LIMITS.cardActions}`);
+	const actions = def.buttons.map((button, i) => action(button, i + 1, fail));
+	if (!subtitle && urls.length === 0 && actions.length === 0)
+		fail('A card needs a subtitle, a media URL or a button besides its title');
+	return {
+		title,
+		...(subtitle ? { subtitle } : {}),
+		...(urls.length ? { media: urls } : {}),
+		...(actions.length ? { actions } : {}),
+	};
 }
 
 /**

@@ -93,215 +93,220 @@ const contentTypeProperty: INodeProperties = {
 
 const show = (...types: ContentType[]) => ({ show: { contentType: types } });
 
+const bodyProperty: INodeProperties = {
+	displayName: 'Body',
+	name: 'body',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	default: '',
+	description: `The text of the message; {{1}} or {{name}} mark variables. At most ${CONTENT_LIMITS.interactiveBody} characters with buttons or a list (${CONTENT_LIMITS.callToActionBody} with call to action buttons).`,
+};
+
+const cardTitleProperty: INodeProperties = {
+	displayName: 'Card Title',
+	name: 'cardTitle',
+	type: 'string',
+	default: '',
+};
+
+const cardSubtitleProperty: INodeProperties = {
+	displayName: 'Card Subtitle',
+	name: 'cardSubtitle',
+	type: 'string',
+	default: '',
+	description: `At most ${CONTENT_LIMITS.cardSubtitle} characters`,
+};
+
+const mediaUrlProperty: INodeProperties = {
+	displayName: 'Media URL',
+	name: 'mediaUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'https://example.com/image.jpg',
+	description: 'A public URL of the image, video or document',
+};
+
+/** A list of buttons, each a `button` entry of the collection. */
+function buttonsProperty(
+	name: string,
+	description: string,
+	values: INodeProperties[],
+): INodeProperties {
+	return {
+		displayName: 'Buttons',
+		name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Button',
+		default: {},
+		description,
+		options: [{ displayName: 'Button', name: 'button', values }],
+	};
+}
+
+const quickReplyButtonsProperty = buttonsProperty(
+	'quickReplies',
+	`Up to ${CONTENT_LIMITS.quickReplies} buttons; WhatsApp shows 3 in a message that is not an approved template`,
+	[
+		{
+			displayName: 'Title',
+			name: 'title',
+			type: 'string',
+			default: '',
+			description: `What the button shows, at most ${CONTENT_LIMITS.buttonTitle} characters`,
+		},
+		{
+			displayName: 'ID',
+			name: 'id',
+			type: 'string',
+			default: '',
+			description:
+				"What the Twilio Trigger receives as the reply's payload when it is tapped; the title when empty",
+		},
+	],
+);
+
+const actionButtonsProperty = buttonsProperty(
+	'actions',
+	'WhatsApp takes up to 2 URL buttons, 1 phone button and 1 copy-code button',
+	[
+		{
+			displayName: 'Code',
+			name: 'code',
+			type: 'string',
+			default: '',
+			description: 'At most 15 characters',
+		},
+		{
+			displayName: 'ID',
+			name: 'id',
+			type: 'string',
+			default: '',
+		},
+		{
+			displayName: 'Phone Number',
+			name: 'phone',
+			type: 'string',
+			default: '',
+			placeholder: '+14155550123',
+		},
+		{
+			displayName: 'Title',
+			name: 'title',
+			type: 'string',
+			default: '',
+		},
+		{
+			displayName: 'Type',
+			name: 'type',
+			type: 'options',
+			default: 'URL',
+			options: [
+				{
+					name: 'Open URL',
+					value: 'URL',
+				},
+				{
+					name: 'Call Phone Number',
+					value: 'PHONE_NUMBER',
+				},
+				{
+					name: 'Copy Code',
+					value: 'COPY_CODE',
+				},
+				{
+					name: 'Quick Reply (Cards Only)',
+					value: 'QUICK_REPLY',
+				},
+			],
+		},
+		{
+			displayName: 'URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+		},
+	],
+);
+
+const listButtonProperty: INodeProperties = {
+	displayName: 'List Button',
+	name: 'listButton',
+	type: 'string',
+	default: '',
+	placeholder: 'Choose',
+	description: `The button that opens the list, at most ${CONTENT_LIMITS.listButton} characters`,
+};
+
+const listItemsProperty: INodeProperties = {
+	displayName: 'List Items',
+	name: 'listItems',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Item',
+	default: {},
+	description: `Up to ${CONTENT_LIMITS.listItems} items`,
+	options: [
+		{
+			displayName: 'Item',
+			name: 'item',
+			values: [
+				{
+					displayName: 'Title',
+					name: 'item',
+					type: 'string',
+					default: '',
+					description: `At most ${CONTENT_LIMITS.listItemTitle} characters`,
+				},
+				{
+					displayName: 'ID',
+					name: 'id',
+					type: 'string',
+					default: '',
+					description: 'What the Twilio Trigger receives when it is picked; the title when empty',
+				},
+				{
+					displayName: 'Description',
+					name: 'description',
+					type: 'string',
+					default: '',
+					description: `Shown under the title; required, at most ${CONTENT_LIMITS.listItemDescription} characters`,
+				},
+			],
+		},
+	],
+};
+
 /**
  * The editor fields of one content definition. Shared by Create and by Send Interactive Message
  * (which offers only some types, through `types`).
  */
 export function contentDefinitionProperties(types: ContentType[]): INodeProperties[] {
-	const offered = (list: ContentType[]) => list.filter((type) => types.includes(type));
+	const shownFor = (property: INodeProperties, ...list: ContentType[]): INodeProperties => ({
+		...property,
+		displayOptions: show(...list.filter((type) => types.includes(type))),
+	});
 	return [
 		{
 			...contentTypeProperty,
 			default: types[0],
 			options: contentTypeOptions.filter((option) => types.includes(option.value)),
 		},
-		{
-			displayName: 'Body',
-			name: 'body',
-			type: 'string',
-			typeOptions: { rows: 4 },
-			default: '',
-			description: `The text of the message; {{1}} or {{name}} mark variables. At most ${CONTENT_LIMITS.interactiveBody} characters with buttons or a list (${CONTENT_LIMITS.callToActionBody} with call to action buttons).`,
-			displayOptions: show(
-				...offered([
-					'twilio/text',
-					'twilio/media',
-					'twilio/quick-reply',
-					'twilio/call-to-action',
-					'twilio/list-picker',
-				]),
-			),
-		},
-		{
-			displayName: 'Card Title',
-			name: 'cardTitle',
-			type: 'string',
-			default: '',
-			displayOptions: show(...offered(['twilio/card'])),
-		},
-		{
-			displayName: 'Card Subtitle',
-			name: 'cardSubtitle',
-			type: 'string',
-			default: '',
-			description: `At most ${CONTENT_LIMITS.cardSubtitle} characters`,
-			displayOptions: show(...offered(['twilio/card'])),
-		},
-		{
-			displayName: 'Media URL',
-			name: 'mediaUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://example.com/image.jpg',
-			description: 'A public URL of the image, video or document',
-			displayOptions: show(...offered(['twilio/media', 'twilio/card'])),
-		},
-		{
-			displayName: 'Buttons',
-			name: 'quickReplies',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Button',
-			default: {},
-			description: `Up to ${CONTENT_LIMITS.quickReplies} buttons; WhatsApp shows 3 in a message that is not an approved template`,
-			displayOptions: show(...offered(['twilio/quick-reply'])),
-			options: [
-				{
-					displayName: 'Button',
-					name: 'button',
-					values: [
-						{
-							displayName: 'Title',
-							name: 'title',
-							type: 'string',
-							default: '',
-							description: `What the button shows, at most ${CONTENT_LIMITS.buttonTitle} characters`,
-						},
-						{
-							displayName: 'ID',
-							name: 'id',
-							type: 'string',
-							default: '',
-							description:
-								"What the Twilio Trigger receives as the reply's payload when it is tapped; the title when empty",
-						},
-					],
-				},
-			],
-		},
-		{
-			displayName: 'Buttons',
-			name: 'actions',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Button',
-			default: {},
-			description: 'WhatsApp takes up to 2 URL buttons, 1 phone button and 1 copy-code button',
-			displayOptions: show(...offered(['twilio/call-to-action', 'twilio/card'])),
-			options: [
-				{
-					displayName: 'Button',
-					name: 'button',
-					values: [
-						{
-							displayName: 'Code',
-							name: 'code',
-							type: 'string',
-							default: '',
-							description: 'At most 15 characters',
-						},
-						{
-							displayName: 'ID',
-							name: 'id',
-							type: 'string',
-							default: '',
-						},
-						{
-							displayName: 'Phone Number',
-							name: 'phone',
-							type: 'string',
-							default: '',
-							placeholder: '+14155550123',
-						},
-						{
-							displayName: 'Title',
-							name: 'title',
-							type: 'string',
-							default: '',
-						},
-						{
-							displayName: 'Type',
-							name: 'type',
-							type: 'options',
-							default: 'URL',
-							options: [
-								{
-									name: 'Open URL',
-									value: 'URL',
-								},
-								{
-									name: 'Call Phone Number',
-									value: 'PHONE_NUMBER',
-								},
-								{
-									name: 'Copy Code',
-									value: 'COPY_CODE',
-								},
-								{
-									name: 'Quick Reply (Cards Only)',
-									value: 'QUICK_REPLY',
-								},
-							],
-						},
-						{
-							displayName: 'URL',
-							name: 'url',
-							type: 'string',
-							default: '',
-						},
-					],
-				},
-			],
-		},
-		{
-			displayName: 'List Button',
-			name: 'listButton',
-			type: 'string',
-			default: '',
-			placeholder: 'Choose',
-			description: `The button that opens the list, at most ${CONTENT_LIMITS.listButton} characters`,
-			displayOptions: show(...offered(['twilio/list-picker'])),
-		},
-		{
-			displayName: 'List Items',
-			name: 'listItems',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Item',
-			default: {},
-			description: `Up to ${CONTENT_LIMITS.listItems} items`,
-			displayOptions: show(...offered(['twilio/list-picker'])),
-			options: [
-				{
-					displayName: 'Item',
-					name: 'item',
-					values: [
-						{
-							displayName: 'Title',
-							name: 'item',
-							type: 'string',
-							default: '',
-							description: `At most ${CONTENT_LIMITS.listItemTitle} characters`,
-						},
-						{
-							displayName: 'ID',
-							name: 'id',
-							type: 'string',
-							default: '',
-							description:
-								'What the Twilio Trigger receives when it is picked; the title when empty',
-						},
-						{
-							displayName: 'Description',
-							name: 'description',
-							type: 'string',
-							default: '',
-							description: `Shown under the title; required, at most ${CONTENT_LIMITS.listItemDescription} characters`,
-						},
-					],
-				},
-			],
-		},
+		shownFor(
+			bodyProperty,
+			'twilio/text',
+			'twilio/media',
+			'twilio/quick-reply',
+			'twilio/call-to-action',
+			'twilio/list-picker',
+		),
+		shownFor(cardTitleProperty, 'twilio/card'),
+		shownFor(cardSubtitleProperty, 'twilio/card'),
+		shownFor(mediaUrlProperty, 'twilio/media', 'twilio/card'),
+		shownFor(quickReplyButtonsProperty, 'twilio/quick-reply'),
+		shownFor(actionButtonsProperty, 'twilio/call-to-action', 'twilio/card'),
+		shownFor(listButtonProperty, 'twilio/list-picker'),
+		shownFor(listItemsProperty, 'twilio/list-picker'),
 	];
 }
 

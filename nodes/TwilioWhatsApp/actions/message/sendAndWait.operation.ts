@@ -14,8 +14,10 @@ import { headerText } from '../../../shared/headers';
 import type { RetryPolicy } from '../../../shared/transport';
 import { twilioApiRequest } from '../../../shared/transport';
 import { firstText, paramsFromBody } from '../../../shared/twilioParams';
+import type { TwilioParams } from '../../../shared/twilioSignature';
 import { verifyTwilioSignature } from '../../../shared/twilioSignature';
 import { writeAnswer } from '../../../shared/webhookAnswer';
+import type { LongText } from '../../helpers/formFields';
 import type { Fail } from '../../helpers/items';
 import type { WaitUnit, WaitUntil } from '../../helpers/delivery';
 import {
@@ -52,6 +54,7 @@ import {
 	fallbackTemplateProperties,
 	pickedFallbackSid,
 } from './fallbackTemplate';
+import type { DeclaredVariables } from './declaredVariables';
 import {
 	checkAgainstTemplate,
 	pickedTemplateSids,
@@ -150,46 +153,60 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	if (items.length > 1) {
+	const run = await prepareRun(this, items.length);
+	const { output, parts } = await sendMessageParts(this, items, run);
+	// The wait is for the last part: only it carries the resume URL as its StatusCallback.
+	const awaited = parts.at(-1);
+	if (awaited === undefined || awaited.messageSid === null) return output;
+	return await endOrWait(this, run, awaited, output);
+}
+
+/** What one run of Send and Wait works with, read and checked before anything is sent. */
+interface WaitRun {
+	fail: Fail;
+	deadline: Date;
+	waitUntil: WaitUntil;
+	waitKey: string;
+	resumeUrl: string;
+	retry: RetryPolicy;
+	longText: LongText;
+	declared: DeclaredVariables;
+	fallbackTemplate: TemplateChoice | undefined;
+}
+
+async function prepareRun(ctx: IExecuteFunctions, itemCount: number): Promise<WaitRun> {
+	if (itemCount > 1) {
 		throw new NodeOperationError(
-			this.getNode(),
-			`Send and Wait sends one message per run, but it received ${items.length} items`,
+			ctx.getNode(),
+			`Send and Wait sends one message per run, but it received ${itemCount} items`,
 			{
 				description:
 					'n8n resumes a waiting workflow once. Put a Loop Over Items node with batch size 1 before this node to wait for each message in turn, or use the Send operation with a Status Callback URL pointing at a Twilio Trigger.',
 			},
 		);
 	}
-	const fail: Fail = failFor(this, 0);
-	const amount = Number(this.getNodeParameter('waitAmount', 0, 1));
+	const fail: Fail = failFor(ctx, 0);
+	const amount = Number(ctx.getNodeParameter('waitAmount', 0, 1));
 	const deadline = waitDeadline(
 		amount,
-		this.getNodeParameter('waitUnit', 0, 'hours') as WaitUnit,
+		ctx.getNodeParameter('waitUnit', 0, 'hours') as WaitUnit,
 		Date.now(),
 	);
 	if (!deadline) fail(`"Limit Wait Time" must be more than 0; got ${amount}`);
-	const waitUntil = this.getNodeParameter('waitUntil', 0, 'delivered') as WaitUntil;
-
-	// Checked first: without the Auth Token no callback could be verified; the wait would time out.
-	const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE, 0));
-	if (!account.signingAuthToken) {
-		fail(
-			"Send and Wait needs the Auth Token to verify Twilio's callbacks",
-			'The credential uses an API Key: fill in "Auth Token (for Webhook Signatures)" in the Twilio Messaging API credential.',
-		);
-	}
-	const waitKeyNow = currentWaitKey(this);
-	const resumeUrl = this.getSignedResumeUrl(resumeParams(waitKeyNow));
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const waitUntil = ctx.getNodeParameter('waitUntil', 0, 'delivered') as WaitUntil;
+	await checkSigningAuthToken(ctx, fail);
+	const waitKey = currentWaitKey(ctx);
+	const resumeUrl = ctx.getSignedResumeUrl(resumeParams(waitKey));
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const retry = retryPolicyOf(options);
-	const fallbackSid = pickedFallbackSid(this);
+	const fallbackSid = pickedFallbackSid(ctx);
 	const declared = await readDeclaredVariables(
-		this,
-		[...pickedTemplateSids(this, items.length), ...fallbackSid],
+		ctx,
+		[...pickedTemplateSids(ctx, itemCount), ...fallbackSid],
 		retry,
 	);
 	// Checked before sending, so a mistyped template stops the run before the text goes out.
-	const fallbackTemplate = fallbackTemplateOf(parameterReader(this, 0));
+	const fallbackTemplate = fallbackTemplateOf(parameterReader(ctx, 0));
 	if (fallbackTemplate)
 		checkAgainstTemplate(
 			fallbackTemplateFields(fallbackTemplate, fail),
@@ -197,61 +214,97 @@ export async function execute(
 			fail,
 			fallbackTemplate.templateLabels,
 		);
-	const longText = longTextOf(options);
-	const sent = sentMessagesOf(this);
-	let parts: MessageOutput[] = [];
+	return {
+		fail,
+		deadline,
+		waitUntil,
+		waitKey,
+		resumeUrl,
+		retry,
+		longText: longTextOf(options),
+		declared,
+		fallbackTemplate,
+	};
+}
 
-	const output = await runForEachItem(this, items, {
+/** Without the Auth Token no callback could be verified, so the wait could only time out. */
+async function checkSigningAuthToken(ctx: IExecuteFunctions, fail: Fail): Promise<void> {
+	const account = toTwilioAccount(await ctx.getCredentials(TWILIO_CREDENTIAL_TYPE, 0));
+	if (!account.signingAuthToken) {
+		fail(
+			"Send and Wait needs the Auth Token to verify Twilio's callbacks",
+			'The credential uses an API Key: fill in "Auth Token (for Webhook Signatures)" in the Twilio Messaging API credential.',
+		);
+	}
+}
+
+/** Sends the item's message (several for a split text); only the last part names the resume URL. */
+async function sendMessageParts(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: WaitRun,
+): Promise<{ output: INodeExecutionData[]; parts: MessageOutput[] }> {
+	const sent = sentMessagesOf(ctx);
+	let parts: MessageOutput[] = [];
+	const output = await runForEachItem(ctx, items, {
 		prepare: (itemIndex) => {
-			const forms = readMessageForms.call(
-				this,
+			return readMessageForms.call(
+				ctx,
 				itemIndex,
-				resumeUrl,
-				fail,
-				{ longText, statusCallbackOnLastPartOnly: true },
-				declared,
+				run.resumeUrl,
+				run.fail,
+				{ longText: run.longText, statusCallbackOnLastPartOnly: true },
+				run.declared,
 			);
-			return forms;
 		},
 		perform: async (forms, itemIndex) => {
-			parts = await sendParts(this, sent, itemIndex, forms, retry);
-			return [sentItem(parts, longText === 'split')];
+			parts = await sendParts(ctx, sent, itemIndex, forms, run.retry);
+			return [sentItem(parts, run.longText === 'split')];
 		},
 	});
 	forgetUnlessRetried(sent, output);
+	return { output, parts };
+}
 
-	// The wait is for the last part: only it carries the resume URL as its StatusCallback.
-	const awaited = parts.at(-1);
-	if (awaited === undefined || awaited.messageSid === null) return output;
-	const reached = await statusReachedBeforeWaiting(this, awaited, waitUntil, retry);
+function onlyItem(json: IDataObject): INodeExecutionData[] {
+	return [{ json, pairedItem: { item: 0 } }];
+}
+
+/**
+ * The output when the awaited status has already come (with the fallback template sent when the
+ * message ended outside WhatsApp's 24-hour window); otherwise the run is put to wait.
+ */
+async function endOrWait(
+	ctx: IExecuteFunctions,
+	run: WaitRun,
+	awaited: MessageOutput,
+	output: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const reached = await statusReachedBeforeWaiting(ctx, awaited, run.waitUntil, run.retry);
 	if (reached === undefined) {
-		await this.putExecutionToWait(deadline);
+		await ctx.putExecutionToWait(run.deadline);
 		return output;
 	}
 	const ended = lookupOutput(reached);
-	if (!fallbackTemplate) return [{ json: ended, pairedItem: { item: 0 } }];
+	if (!run.fallbackTemplate) return onlyItem(ended);
 	if (!endedOutsideWindow(reached.status, reached.errorCode))
-		return [{ json: { ...ended, fallbackUsed: false }, pairedItem: { item: 0 } }];
+		return onlyItem({ ...ended, fallbackUsed: false });
 
-	const outcome = await sendFallbackTemplate(this, fallbackTemplate, reached, waitKeyNow, retry);
+	const outcome = await sendFallbackTemplate(
+		ctx,
+		run.fallbackTemplate,
+		reached,
+		run.waitKey,
+		run.retry,
+	);
 	if ('error' in outcome)
-		return [
-			{
-				json: { ...ended, fallbackUsed: false, fallbackError: outcome.error },
-				pairedItem: { item: 0 },
-			},
-		];
-	const template = await statusReachedBeforeWaiting(this, outcome.sent, waitUntil, retry);
+		return onlyItem({ ...ended, fallbackUsed: false, fallbackError: outcome.error });
+	const template = await statusReachedBeforeWaiting(ctx, outcome.sent, run.waitUntil, run.retry);
 	if (template === undefined) {
-		await this.putExecutionToWait(deadline);
-		return [{ json: outcome.sent, pairedItem: { item: 0 } }];
+		await ctx.putExecutionToWait(run.deadline);
+		return onlyItem(outcome.sent);
 	}
-	return [
-		{
-			json: { ...lookupOutput(template), ...fallbackUsedFields(reached.messageSid ?? '') },
-			pairedItem: { item: 0 },
-		},
-	];
+	return onlyItem({ ...lookupOutput(template), ...fallbackUsedFields(reached.messageSid ?? '') });
 }
 
 /**
@@ -352,7 +405,7 @@ async function readMessageBeforeWaiting(
  */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject();
-	const answer = (statusCode: number, text: string) =>
+	const answer: Answer = (statusCode, text) =>
 		writeAnswer(res, statusCode, 'text/plain; charset=utf-8', text);
 	try {
 		const params = paramsFromBody(this.getBodyData());
@@ -360,69 +413,100 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		const requestKey = String(query[WAIT_KEY_PARAM] ?? '');
 		const replacedSid =
 			typeof query[REPLACED_SID_PARAM] === 'string' ? query[REPLACED_SID_PARAM] : undefined;
-		const account = toTwilioAccount(await this.getCredentials(TWILIO_CREDENTIAL_TYPE));
-		// Twilio signed the URL it called: the resume URL execute() gave it, rebuilt the same way.
-		const url = this.getSignedResumeUrl(resumeParams(requestKey, replacedSid));
-		const signature = headerText(this.getHeaderData()['x-twilio-signature']);
-		const rawBody = (this.getRequestObject() as { rawBody?: Buffer }).rawBody?.toString('utf8');
-		const verified =
-			account.signingAuthToken !== undefined &&
-			verifyTwilioSignature({
-				authToken: account.signingAuthToken,
-				signature,
-				url,
-				params,
-				rawBody,
-			});
-		if (!verified) return answer(403, 'Invalid X-Twilio-Signature');
-
-		// A late callback of a message from an earlier round of a loop: acknowledged, not resumed on.
-		if (requestKey !== currentWaitKey(this)) return answer(200, 'Callback for an earlier message');
-		// Once the run sent a fallback template before waiting, it waits for that one only.
-		const awaitedSid = this.customData.get(MESSAGE_SID_CUSTOM_DATA_KEY);
-		const messageSid = firstText(params.MessageSid) || firstText(params.SmsSid);
-		if (replacedSid === undefined && awaitedSid !== undefined && messageSid !== awaitedSid)
-			return answer(200, 'Callback for a message this run no longer waits for');
+		if (!(await isSignedByTwilio(this, params, resumeParams(requestKey, replacedSid))))
+			return answer(403, 'Invalid X-Twilio-Signature');
+		const notAwaited = notAwaitedCallback(this, params, requestKey, replacedSid);
+		if (notAwaited) return answer(200, notAwaited);
 		const status = callbackStatus(params);
 		const waitUntil = this.getNodeParameter('waitUntil', 'delivered') as WaitUntil;
 		if (!status || !resumesOn(status, waitUntil))
 			return answer(200, `Status ${status ?? 'missing'} noted, still waiting`);
-
-		const ended = deliveryOutput(params, new Date());
-		const resume = (json: IDataObject): IWebhookResponseData => ({
-			noWebhookResponse: true,
-			workflowData: [[{ json, pairedItem: { item: 0 } }]],
-		});
-		if (replacedSid !== undefined) {
-			answer(200, `Status ${status} received`);
-			return resume({ ...ended, ...fallbackUsedFields(replacedSid) });
-		}
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const fallbackTemplate = fallbackTemplateOf((name, fallback, parameterOptions) =>
-			this.getNodeParameter(name, fallback as NodeParameterValueType, parameterOptions),
-		);
-		if (fallbackTemplate === undefined) {
-			answer(200, `Status ${status} received`);
-			return resume(ended);
-		}
-		if (!endedOutsideWindow(status, ended.errorCode as number | null)) {
-			answer(200, `Status ${status} received`);
-			return resume({ ...ended, fallbackUsed: false });
-		}
-		// Twilio is answered first: the template's request must not hold up its callback.
-		answer(200, `Status ${status} received, sending the fallback template`);
-		const outcome = await sendFallbackTemplate(
-			this,
-			fallbackTemplate,
-			ended,
-			requestKey,
-			retryPolicyOf(options),
-		);
-		if ('error' in outcome)
-			return resume({ ...ended, fallbackUsed: false, fallbackError: outcome.error });
-		return { noWebhookResponse: true };
+		return await resumeOnStatus(this, answer, { params, status, requestKey, replacedSid });
 	} catch (error) {
 		this.logger.error(`Twilio status callback could not be processed: ${(error as Error).message}`);
 		return answer(500, 'The status callback could not be processed');
 	}
+}
+
+type Answer = (statusCode: number, text: string) => IWebhookResponseData;
+
+/** Twilio signed the URL it called: the resume URL execute() gave it, rebuilt the same way. */
+async function isSignedByTwilio(
+	ctx: IWebhookFunctions,
+	params: TwilioParams,
+	query: Record<string, string>,
+): Promise<boolean> {
+	const account = toTwilioAccount(await ctx.getCredentials(TWILIO_CREDENTIAL_TYPE));
+	const url = ctx.getSignedResumeUrl(query);
+	const signature = headerText(ctx.getHeaderData()['x-twilio-signature']);
+	const rawBody = (ctx.getRequestObject() as { rawBody?: Buffer }).rawBody?.toString('utf8');
+	return (
+		account.signingAuthToken !== undefined &&
+		verifyTwilioSignature({
+			authToken: account.signingAuthToken,
+			signature,
+			url,
+			params,
+			rawBody,
+		})
+	);
+}
+
+/** Why a verified callback does not concern this wait, if it does not. */
+function notAwaitedCallback(
+	ctx: IWebhookFunctions,
+	params: TwilioParams,
+	requestKey: string,
+	replacedSid: string | undefined,
+): string | undefined {
+	// A late callback of a message from an earlier round of a loop: acknowledged, not resumed on.
+	if (requestKey !== currentWaitKey(ctx)) return 'Callback for an earlier message';
+	// Once the run sent a fallback template before waiting, it waits for that one only.
+	const awaitedSid = ctx.customData.get(MESSAGE_SID_CUSTOM_DATA_KEY);
+	const messageSid = firstText(params.MessageSid) || firstText(params.SmsSid);
+	if (replacedSid === undefined && awaitedSid !== undefined && messageSid !== awaitedSid)
+		return 'Callback for a message this run no longer waits for';
+	return undefined;
+}
+
+/** Resumes the run on the status that ends the wait, or first sends the fallback template. */
+async function resumeOnStatus(
+	ctx: IWebhookFunctions,
+	answer: Answer,
+	callback: { params: TwilioParams; status: string; requestKey: string; replacedSid?: string },
+): Promise<IWebhookResponseData> {
+	const { status, replacedSid } = callback;
+	const ended = deliveryOutput(callback.params, new Date());
+	const resume = (json: IDataObject): IWebhookResponseData => ({
+		noWebhookResponse: true,
+		workflowData: [onlyItem(json)],
+	});
+	if (replacedSid !== undefined) {
+		answer(200, `Status ${status} received`);
+		return resume({ ...ended, ...fallbackUsedFields(replacedSid) });
+	}
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const fallbackTemplate = fallbackTemplateOf((name, fallback, parameterOptions) =>
+		ctx.getNodeParameter(name, fallback as NodeParameterValueType, parameterOptions),
+	);
+	if (fallbackTemplate === undefined) {
+		answer(200, `Status ${status} received`);
+		return resume(ended);
+	}
+	if (!endedOutsideWindow(status, ended.errorCode as number | null)) {
+		answer(200, `Status ${status} received`);
+		return resume({ ...ended, fallbackUsed: false });
+	}
+	// Twilio is answered first: the template's request must not hold up its callback.
+	answer(200, `Status ${status} received, sending the fallback template`);
+	const outcome = await sendFallbackTemplate(
+		ctx,
+		fallbackTemplate,
+		ended,
+		callback.requestKey,
+		retryPolicyOf(options),
+	);
+	if ('error' in outcome)
+		return resume({ ...ended, fallbackUsed: false, fallbackError: outcome.error });
+	return { noWebhookResponse: true };
 }
