@@ -1,7 +1,6 @@
 import type { MessageFields } from '../../nodes/shared/message';
 import { messageError, messageParty } from '../../nodes/shared/message';
 import { parseTwilioWebhook } from '../../nodes/shared/messageEvent';
-import { isFailedMessage, isFinalStatus } from '../../nodes/shared/messageStatus';
 import { deliveryOutput, lookupOutput } from '../../nodes/TwilioWhatsApp/helpers/delivery';
 import { messageOutput } from '../../nodes/TwilioWhatsApp/helpers/messageOutput';
 
@@ -107,17 +106,7 @@ describe('messageParty', () => {
 	});
 });
 
-describe('message statuses', () => {
-	it('calls a status final or failed by one rule', () => {
-		expect(isFinalStatus('sent')).toBe(false);
-		expect(isFinalStatus(null)).toBe(false);
-		expect(isFinalStatus('canceled')).toBe(true);
-		expect(isFailedMessage('canceled', null)).toBe(true);
-		expect(isFailedMessage('delivered', null)).toBe(false);
-		expect(isFailedMessage('delivered', 0)).toBe(false);
-		expect(isFailedMessage('sent', 30008)).toBe(true);
-	});
-
+describe('messageError', () => {
 	it('keeps the meaning apart from Twilio text, and has none for code 0 or unknown codes', () => {
 		expect(messageError(0, null)).toEqual({
 			errorCode: 0,

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'net';
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient';
 import RestException from 'twilio/lib/base/RestException';
-import type { MockTwilio } from '../mock-twilio';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio } from '../mock-twilio';
+import { useMockTwilio } from '../helpers/mockTwilio';
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS } from '../mock-twilio';
 
 const { accountSid, authToken } = DEFAULT_ACCOUNT;
 
@@ -26,15 +26,17 @@ class MockHttpClient extends RequestClient {
 	}
 }
 
-let mock: MockTwilio;
+const mock = useMockTwilio({ callbackDelayMs: 1 });
 let client: ReturnType<typeof twilio>;
 let receiver: http.Server;
 let receiverUrl: string;
 const received: Array<Record<string, string>> = [];
 
 beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1 });
-	client = twilio(accountSid, authToken, { accountSid, httpClient: new MockHttpClient(mock.url) });
+	client = twilio(accountSid, authToken, {
+		accountSid,
+		httpClient: new MockHttpClient(mock().url),
+	});
 	receiver = http.createServer(async (req, res) => {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -45,7 +47,6 @@ beforeAll(async () => {
 	receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/in`;
 });
 afterAll(async () => {
-	await mock.close();
 	await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
@@ -82,7 +83,7 @@ describe('Senders API', () => {
 			callbackUrl: 'https://n8n.example.com/in',
 			statusCallbackUrl: 'https://n8n.example.com/status',
 		});
-		const request = mock.requests[mock.requests.length - 1];
+		const request = mock().requests[mock().requests.length - 1];
 		expect(request).toMatchObject({ method: 'POST', status: 202 });
 		expect(request.headers['content-type']).toMatch(/application\/json/);
 
@@ -92,7 +93,7 @@ describe('Senders API', () => {
 		await client.messaging.v2
 			.channelsSenders(sender.sid)
 			.update({ webhook: { callback_url: null, status_callback_url: '' } } as never);
-		expect(mock.whatsAppSenders[0].webhook).toMatchObject({
+		expect(mock().whatsAppSenders[0].webhook).toMatchObject({
 			callback_url: null,
 			status_callback_url: null,
 			callback_method: 'POST',
@@ -100,8 +101,8 @@ describe('Senders API', () => {
 	});
 
 	it('refuses a list without Channel, an unknown sender, and a method outside POST/PUT', async () => {
-		const sid = mock.whatsAppSenders[0].sid;
-		const noChannel = await fetch(`${mock.url}/v2/Channels/Senders`, {
+		const sid = mock().whatsAppSenders[0].sid;
+		const noChannel = await fetch(`${mock().url}/v2/Channels/Senders`, {
 			headers: {
 				Authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
 			},
@@ -121,12 +122,12 @@ describe('Senders API', () => {
 	});
 
 	it("sends inbound WhatsApp messages to the sender's callback URL and statuses to its status callback", async () => {
-		const sender = mock.whatsAppSenders[0];
+		const sender = mock().whatsAppSenders[0];
 		sender.webhook.callback_url = receiverUrl;
 		sender.webhook.status_callback_url = `${receiverUrl}?status=1`;
 		try {
 			received.length = 0;
-			await mock.receiveMessage({
+			await mock().receiveMessage({
 				to: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
 				from: 'whatsapp:+15550001111',
 				body: 'hi',
@@ -138,9 +139,11 @@ describe('Senders API', () => {
 				to: 'whatsapp:+15550001111',
 				body: 'hello',
 			});
-			await mock.settled();
+			await mock().settled();
 			expect(
-				mock.webhooks.filter((hook) => hook.kind === 'status').map((hook) => hook.url),
+				mock()
+					.webhooks.filter((hook) => hook.kind === 'status')
+					.map((hook) => hook.url),
 			).toContain(`${receiverUrl}?status=1`);
 		} finally {
 			sender.webhook.callback_url = null;
@@ -152,7 +155,7 @@ describe('Senders API', () => {
 describe('typing indicator', () => {
 	it('is accepted for an inbound WhatsApp message and recorded', async () => {
 		const url = `${receiverUrl}?typing`;
-		const result = await mock.sendInbound(url, {
+		const result = await mock().sendInbound(url, {
 			MessageSid: 'SM' + 'a'.repeat(32),
 			AccountSid: accountSid,
 			From: 'whatsapp:+15550002222',
@@ -165,16 +168,16 @@ describe('typing indicator', () => {
 			messageId: 'SM' + 'a'.repeat(32),
 		});
 		expect(answer.success).toBe(true);
-		expect(mock.typingIndicators).toContainEqual(
+		expect(mock().typingIndicators).toContainEqual(
 			expect.objectContaining({ accountSid, messageId: 'SM' + 'a'.repeat(32) }),
 		);
-		const request = mock.requests[mock.requests.length - 1];
+		const request = mock().requests[mock().requests.length - 1];
 		expect(request).toMatchObject({ path: '/v2/Indicators/Typing.json', status: 200 });
 		expect(request.form).toEqual({ channel: 'whatsapp', messageId: 'SM' + 'a'.repeat(32) });
 	});
 
 	it('is refused for an SMS message, an unknown SID, an outbound message and a malformed request', async () => {
-		await mock.sendInbound(receiverUrl, {
+		await mock().sendInbound(receiverUrl, {
 			MessageSid: 'SM' + 'b'.repeat(32),
 			AccountSid: accountSid,
 			From: '+15550003333',
@@ -196,6 +199,6 @@ describe('typing indicator', () => {
 			status: 400,
 			code: 20422,
 		});
-		await mock.settled();
+		await mock().settled();
 	});
 });

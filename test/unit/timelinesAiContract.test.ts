@@ -1,5 +1,4 @@
 import {
-	ATTACHMENT_MAX_BYTES,
 	errorBody,
 	MESSAGE_ID_PATTERN,
 	newMessageId,
@@ -9,8 +8,6 @@ import {
 	type Validation,
 } from '../../nodes/TimelinesAiTrigger/contract';
 import { toE164 } from '../../nodes/shared/e164';
-import { attachmentProblem, declaredProblem } from '../../nodes/TimelinesAiTrigger/fileCheck';
-import { buildItem } from '../../nodes/TimelinesAiTrigger/item';
 import {
 	contactJid,
 	example1AccountPhone,
@@ -399,84 +396,5 @@ describe('TimelinesAI response bodies and ids', () => {
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(MESSAGE_ID_PATTERN.test('wa_backend:3EB09FCC85FE99662E46')).toBe(true);
 		expect(MESSAGE_ID_PATTERN.test('wa_backend:3eb09fcc85fe99662e46')).toBe(false);
-	});
-});
-
-describe('TimelinesAI item', () => {
-	it('carries the normalised request, the id, the times and the raw body', () => {
-		const request = accepted({ ...example1AccountPhone, text: 'a\r\nb' });
-		const item = buildItem(request, {
-			messageId: 'wa_backend:00000000000000000001',
-			receivedAt: Date.UTC(2026, 0, 2, 3, 4, 5),
-			notBefore: Date.UTC(2026, 0, 2, 3, 4, 7),
-		});
-		expect(item).toEqual({
-			action: 'send',
-			text: 'a\nb',
-			file: null,
-			recipient: { type: 'phone', value: '+14151231234', phone: '+14151231234' },
-			whatsappAccountPhone: '+15105566777',
-			whatsappAccountPhoneIgnored: false,
-			quotaUnits: 1,
-			messageId: 'wa_backend:00000000000000000001',
-			receivedAt: '2026-01-02T03:04:05.000Z',
-			notBefore: '2026-01-02T03:04:07.000Z',
-			waitMs: 2000,
-			body: { ...example1AccountPhone, text: 'a\r\nb' },
-		});
-	});
-
-	it('adds what the file check saw to the file', () => {
-		const request = accepted(example2ChatWithFile);
-		const item = buildItem(request, {
-			messageId: 'wa_backend:00000000000000000001',
-			receivedAt: 0,
-			notBefore: 0,
-			downloaded: { contentType: 'image/png', size: 120 },
-		});
-		expect(item.file).toEqual({
-			url: 'https://timelines.ai/logo.png',
-			name: 'logo.png',
-			contentType: 'image/png',
-			size: 120,
-		});
-	});
-});
-
-describe('file URL check (pure part)', () => {
-	const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-
-	it('accepts a small file of any non-HTML type', () => {
-		expect(attachmentProblem('image/png', png.length, png)).toBeUndefined();
-		expect(attachmentProblem(undefined, undefined, png)).toBeUndefined();
-	});
-
-	it('rejects an HTML page by its content type or by its first bytes', () => {
-		const reason =
-			'it answers with a web page (HTML), not the file: use a direct download link, which starts downloading at once in a private browser window';
-		expect(declaredProblem('text/html; charset=utf-8', undefined)).toBe(reason);
-		expect(
-			attachmentProblem(
-				'application/octet-stream',
-				undefined,
-				Buffer.from('\n  <!DOCTYPE html><html></html>'),
-			),
-		).toBe(reason);
-		expect(
-			attachmentProblem('application/octet-stream', undefined, Buffer.from('<html lang="en">')),
-		).toBe(reason);
-	});
-
-	it('rejects more than 2 MB, declared or downloaded, and an empty download', () => {
-		expect(declaredProblem('image/png', ATTACHMENT_MAX_BYTES + 1)).toBe(
-			`the file is ${ATTACHMENT_MAX_BYTES + 1} bytes; attachments may be at most 2 MB (${ATTACHMENT_MAX_BYTES} bytes)`,
-		);
-		expect(declaredProblem('image/png', ATTACHMENT_MAX_BYTES)).toBeUndefined();
-		expect(attachmentProblem('image/png', undefined, Buffer.alloc(ATTACHMENT_MAX_BYTES + 1))).toBe(
-			`the file is larger than 2 MB (${ATTACHMENT_MAX_BYTES} bytes), the attachment limit`,
-		);
-		expect(attachmentProblem('image/png', undefined, Buffer.alloc(0))).toBe(
-			'the download is empty (0 bytes)',
-		);
 	});
 });

@@ -28,26 +28,18 @@ import {
 	type NodeSetup,
 	type WebhookCallResult,
 } from '../helpers/inprocess';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
 import {
 	DEFAULT_ACCOUNT,
 	MOCK_NUMBERS,
-	startMockTwilio,
 	twilioSignature,
 	type FaultRule,
 	type MockTwilio,
 } from '../mock-twilio';
 
 const nodeType = new TwilioWhatsApp();
-const credentials = (baseUrl: string) => ({
-	twilioMessagingApi: {
-		accountSid: DEFAULT_ACCOUNT.accountSid,
-		authType: 'authToken',
-		authToken: DEFAULT_ACCOUNT.authToken,
-		baseUrl,
-	},
-});
-
-let mock: MockTwilio;
+const credentials = mockCredentials;
+const mock = useMockTwilio({ callbackDelayMs: 1, readReceipts: true });
 let n8n: Server;
 let n8nUrl: string;
 /** What the stand-in for n8n needs to call the node: the setup and input items of the waiting execution. */
@@ -57,7 +49,6 @@ let waiting:
 const calls: Array<{ request: FakeRequest; result: WebhookCallResult }> = [];
 
 beforeAll(async () => {
-	mock = await startMockTwilio({ callbackDelayMs: 1, readReceipts: true });
 	n8n = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -92,7 +83,6 @@ beforeAll(async () => {
 	n8nUrl = `http://127.0.0.1:${(n8n.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-	await mock.close();
 	await new Promise((resolve) => n8n.close(resolve));
 });
 beforeEach(() => {
@@ -100,7 +90,7 @@ beforeEach(() => {
 	waiting = undefined;
 });
 // Every test's callbacks reach the stand-in before the next test replaces the waiting execution.
-afterEach(() => mock.settled());
+afterEach(() => mock().settled());
 
 function parameters(overrides: INodeParameters = {}): INodeParameters {
 	return {
@@ -124,7 +114,7 @@ async function sendAndWait(
 	overrides: INodeParameters,
 	item: IDataObject,
 	source?: ISourceData,
-	twilio: MockTwilio = mock,
+	twilio: MockTwilio = mock(),
 	typeVersion?: number,
 ) {
 	const setup: NodeSetup = {
@@ -154,9 +144,9 @@ const resumeItem = () => resumed()[0].result.result.workflowData![0][0];
 
 describe('Send and Wait for Delivery Status', () => {
 	it('sends with the signed resume URL as StatusCallback and puts the execution to wait until the limit', async () => {
-		const start = mock.messages.length;
+		const start = mock().messages.length;
 		const { output, waitTill, before, after } = await sendAndWait({}, { to: '+14155550140' });
-		const [message] = mock.messages.slice(start);
+		const [message] = mock().messages.slice(start);
 		const callback = new URL(message.params.StatusCallback as string);
 		expect(`${callback.origin}${callback.pathname}`).toBe(
 			`${n8nUrl}/webhook-waiting/test-execution-1/node-under-test`,
@@ -174,13 +164,15 @@ describe('Send and Wait for Delivery Status', () => {
 	});
 
 	it("reads the message once before waiting and keeps its SID in the execution's custom data for the time-limit path", async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const { output, waitTill, customData } = await sendAndWait({}, { to: '+14155550149' });
 		const sid = String(output![0][0].json.messageSid);
 		expect(waitTill).toBeDefined();
 		expect(customData).toEqual({ twilioMessageSid: sid });
 		expect(
-			mock.requests.slice(start).map((request) => `${request.method} ${request.path}`),
+			mock()
+				.requests.slice(start)
+				.map((request) => `${request.method} ${request.path}`),
 		).toEqual([
 			`POST /2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages.json`,
 			`GET /2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages/${sid}.json`,
@@ -194,7 +186,7 @@ describe('Send and Wait for Delivery Status', () => {
 	 */
 	describe('when Twilio has moved the message on before the wait begins', () => {
 		async function sendWhile(moveOn: (sid: string) => void, overrides: INodeParameters = {}) {
-			const proxy = await startHookProxy(mock, {
+			const proxy = await startHookProxy(mock(), {
 				afterCreate: async (message) => moveOn(message.sid),
 			});
 			try {
@@ -204,18 +196,18 @@ describe('Send and Wait for Delivery Status', () => {
 					credentials: credentials(proxy.url),
 					baseUrl: n8nUrl,
 				};
-				mock.pauseStatusChanges();
+				mock().pauseStatusChanges();
 				return await executeNode(setup, jsonItems({ to: '+14155550150' }));
 			} finally {
-				mock.resumeStatusChanges();
+				mock().resumeStatusChanges();
 				await proxy.close();
 			}
 		}
 
 		it('ends at once with the awaited status it reads, without waiting', async () => {
 			const { output, waitTill, customData } = await sendWhile((sid) => {
-				mock.changeStatus(sid, { status: 'sent', errorCode: null });
-				mock.changeStatus(sid, { status: 'delivered', errorCode: null });
+				mock().changeStatus(sid, { status: 'sent', errorCode: null });
+				mock().changeStatus(sid, { status: 'delivered', errorCode: null });
 			});
 			expect(waitTill).toBeUndefined();
 			expect(output![0]).toEqual([
@@ -235,8 +227,8 @@ describe('Send and Wait for Delivery Status', () => {
 
 		it('ends at once with a failure and its meaning (undelivered, 30003)', async () => {
 			const { output, waitTill } = await sendWhile((sid) => {
-				mock.changeStatus(sid, { status: 'sent', errorCode: null });
-				mock.changeStatus(sid, { status: 'undelivered', errorCode: 30003 });
+				mock().changeStatus(sid, { status: 'sent', errorCode: null });
+				mock().changeStatus(sid, { status: 'undelivered', errorCode: 30003 });
 			});
 			expect(waitTill).toBeUndefined();
 			expect(output![0][0].json).toMatchObject({
@@ -251,7 +243,7 @@ describe('Send and Wait for Delivery Status', () => {
 
 		it('waits when the status it reads is not the awaited one yet (sent, waiting for delivered)', async () => {
 			const { output, waitTill } = await sendWhile((sid) =>
-				mock.changeStatus(sid, { status: 'sent', errorCode: null }),
+				mock().changeStatus(sid, { status: 'sent', errorCode: null }),
 			);
 			expect(waitTill).toBeDefined();
 			expect(output![0][0].json).toMatchObject({ status: 'queued' });
@@ -261,10 +253,10 @@ describe('Send and Wait for Delivery Status', () => {
 		it('waits, and does not fail the sent message, when the message cannot be read', async () => {
 			let readRefused: FaultRule | undefined;
 			const { output, waitTill, customData } = await sendWhile(
-				() => (readRefused = mock.setFault({ kind: '500', count: 1 })),
+				() => (readRefused = mock().setFault({ kind: '500', count: 1 })),
 				{ options: { maxRetries: 0 } },
 			);
-			mock.clearFaults();
+			mock().clearFaults();
 			expect(readRefused?.hits).toBe(1);
 			expect(waitTill).toBeDefined();
 			expect(output![0][0].json).toMatchObject({
@@ -276,7 +268,7 @@ describe('Send and Wait for Delivery Status', () => {
 
 	it('answers intermediate statuses with 200 and keeps waiting; resumes on delivered with the callback as the item', async () => {
 		await sendAndWait({}, { to: '+14155550141' });
-		await mock.settled();
+		await mock().settled();
 		const statuses = calls.map((call) => [
 			call.request.body && (call.request.body as IDataObject).MessageStatus,
 			call.result.response.statusCode,
@@ -304,7 +296,7 @@ describe('Send and Wait for Delivery Status', () => {
 
 	it('resumes with undelivered and the error code on a failing number', async () => {
 		const { output } = await sendAndWait({}, { to: MOCK_NUMBERS.undeliverable });
-		await mock.settled();
+		await mock().settled();
 		expect(resumed()).toHaveLength(1);
 		expect(resumeItem().json).toMatchObject({
 			messageSid: output![0][0].json.messageSid,
@@ -317,7 +309,7 @@ describe('Send and Wait for Delivery Status', () => {
 
 	it('waits for read when asked, and delivered does not resume', async () => {
 		await sendAndWait({ waitUntil: 'read' }, { to: '+14155550142' });
-		await mock.settled();
+		await mock().settled();
 		expect(calls.map((call) => call.result.result.workflowData !== undefined)).toEqual([
 			false,
 			false,
@@ -328,7 +320,7 @@ describe('Send and Wait for Delivery Status', () => {
 
 	it('answers 403 to a callback with a bad signature and does not resume', async () => {
 		const { setup, input } = await sendAndWait({}, { to: '+14155550143' });
-		await mock.settled();
+		await mock().settled();
 		const genuine = calls.find(
 			(call) => (call.request.body as IDataObject).MessageStatus === 'delivered',
 		)!.request;
@@ -359,7 +351,7 @@ describe('Send and Wait for Delivery Status', () => {
 
 	it('answers 500 instead of throwing when a callback cannot be processed (a throw would resume the execution with the error)', async () => {
 		await sendAndWait({}, { to: '+14155550148' });
-		await mock.settled();
+		await mock().settled();
 		const genuine = calls[0].request;
 		const withoutCredentials: NodeSetup = { ...waiting!.setup, credentials: {} };
 		const result = await callWebhook(withoutCredentials, genuine, { waitingInput: waiting!.input });
@@ -374,7 +366,7 @@ describe('Send and Wait for Delivery Status', () => {
 			{ to: '+14155550144' },
 			{ previousNode: 'Loop Over Items', previousNodeRun: 0 },
 		);
-		await mock.settled();
+		await mock().settled();
 		const lateRead = calls.find(
 			(call) => (call.request.body as IDataObject).MessageStatus === 'read',
 		)!.request;
@@ -392,21 +384,21 @@ describe('Send and Wait for Delivery Status', () => {
 	});
 
 	it('sends one message per run and says what to use for several', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const setup: NodeSetup = {
 			nodeType,
 			parameters: parameters(),
-			credentials: credentials(mock.url),
+			credentials: credentials(mock().url),
 			baseUrl: n8nUrl,
 		};
 		await expect(
 			executeNode(setup, jsonItems({ to: '+14155550145' }, { to: '+14155550146' })),
 		).rejects.toThrow('received 2 items');
-		expect(mock.requests.length).toBe(start);
+		expect(mock().requests.length).toBe(start);
 	});
 
 	it('refuses an API Key credential without the Auth Token that verifies callbacks, before sending', async () => {
-		const start = mock.requests.length;
+		const start = mock().requests.length;
 		const apiKey = DEFAULT_ACCOUNT.apiKeys![1];
 		const setup: NodeSetup = {
 			nodeType,
@@ -417,7 +409,7 @@ describe('Send and Wait for Delivery Status', () => {
 					authType: 'apiKey',
 					apiKeySid: apiKey.sid,
 					apiKeySecret: apiKey.secret,
-					baseUrl: mock.url,
+					baseUrl: mock().url,
 				},
 			},
 			baseUrl: n8nUrl,
@@ -425,14 +417,14 @@ describe('Send and Wait for Delivery Status', () => {
 		await expect(executeNode(setup, jsonItems({ to: '+14155550147' }))).rejects.toThrow(
 			'needs the Auth Token',
 		);
-		expect(mock.requests.length).toBe(start);
+		expect(mock().requests.length).toBe(start);
 	});
 
 	it("with Continue On Fail, returns Twilio's error and does not wait", async () => {
 		const setup: NodeSetup = {
 			nodeType,
 			parameters: parameters({ channel: 'sms', from: MOCK_NUMBERS.sms }),
-			credentials: credentials(mock.url),
+			credentials: credentials(mock().url),
 			baseUrl: n8nUrl,
 			continueOnFail: true,
 		};
@@ -444,7 +436,7 @@ describe('Send and Wait for Delivery Status', () => {
 
 describe('Send and Wait with the Content Template picker (version 2)', () => {
 	it('loads the picked template variables as fields, sends the template with them and waits for it', async () => {
-		const template = mock.addContent({
+		const template = mock().addContent({
 			language: 'en',
 			variables: { '1': 'Ana', day: 'Monday' },
 			types: { 'twilio/text': { body: 'Hi {{1}}, see you {{day}}.' } },
@@ -455,7 +447,7 @@ describe('Send and Wait with the Content Template picker (version 2)', () => {
 			variablesMode: 'fields',
 		};
 		const fields = await callNodeMethod<ResourceMapperFields>(
-			{ nodeType, parameters: parameters(picker), credentials: credentials(mock.url) },
+			{ nodeType, parameters: parameters(picker), credentials: credentials(mock().url) },
 			'resourceMapping',
 			'getTemplateVariables',
 		);
@@ -477,13 +469,13 @@ describe('Send and Wait with the Content Template picker (version 2)', () => {
 			{ to, name: 'Ida' },
 		);
 		expect(waitTill).toBeInstanceOf(Date);
-		const sent = mock.messages.find((message) => message.params.To === `whatsapp:${to}`);
+		const sent = mock().messages.find((message) => message.params.To === `whatsapp:${to}`);
 		expect(sent?.params).toMatchObject({
 			ContentSid: template,
 			ContentVariables: JSON.stringify({ '1': 'Ida', day: 'Tuesday' }),
 		});
 		expect(sent?.params.Body).toBeUndefined();
-		await mock.settled();
+		await mock().settled();
 		expect(resumeItem().json).toMatchObject({
 			messageSid: output![0][0].json.messageSid,
 			status: 'delivered',
@@ -492,7 +484,8 @@ describe('Send and Wait with the Content Template picker (version 2)', () => {
 });
 
 describe('Fallback Template When Outside the 24-Hour Window', () => {
-	let windowed: MockTwilio;
+	// Free-form WhatsApp messages to anyone who has not written in 24 hours end undelivered with 63016.
+	const windowed = useMockTwilio({ callbackDelayMs: 1, enforceWhatsAppWindow: true });
 	const fallback = (contentSid: string) => ({
 		useFallbackTemplate: true,
 		fallbackContentSid: { __rl: true, mode: 'id', value: contentSid },
@@ -510,29 +503,22 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 	const createsOf = (twilio: MockTwilio, to: string) =>
 		twilio.messages.filter((message) => message.params.To === `whatsapp:${to}`);
 
-	beforeAll(async () => {
-		// Free-form WhatsApp messages to anyone who has not written in 24 hours end undelivered with 63016.
-		windowed = await startMockTwilio({ callbackDelayMs: 1, enforceWhatsAppWindow: true });
-	});
-	afterAll(async () => {
-		await windowed.close();
-	});
-	afterEach(() => windowed.settled());
+	afterEach(() => windowed().settled());
 
 	it('63016: sends the template to the same number, waits for it, and resumes saying the fallback was used and why', async () => {
 		const to = '+14155550161';
-		const template = await addApprovedTemplate(windowed, 'Hi {{1}}, please reply to continue.');
+		const template = await addApprovedTemplate(windowed(), 'Hi {{1}}, please reply to continue.');
 		// The picker's By ID mode with the JSON variables mode; the From List mode and fields are below.
 		const { output, waitTill } = await sendAndWait(
 			fallback(template),
 			{ to, name: 'Ana' },
 			undefined,
-			windowed,
+			windowed(),
 		);
 		expect(waitTill).toBeInstanceOf(Date);
-		await windowed.settled();
+		await windowed().settled();
 
-		const [freeForm, sentTemplate] = createsOf(windowed, to);
+		const [freeForm, sentTemplate] = createsOf(windowed(), to);
 		expect(freeForm.resource.sid).toBe(output![0][0].json.messageSid);
 		expect(freeForm.resource).toMatchObject({ status: 'undelivered', error_code: 63016 });
 		expect(sentTemplate.params).toMatchObject({
@@ -541,7 +527,7 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 			ContentVariables: '{"1":"Ana"}',
 		});
 		expect(sentTemplate.statusCallback).toContain(`twilioReplaces=${freeForm.resource.sid}`);
-		expect(createsOf(windowed, to)).toHaveLength(2);
+		expect(createsOf(windowed(), to)).toHaveLength(2);
 
 		const fallbackCall = calls.find(
 			(call) => (call.request.body as IDataObject).ErrorCode === '63016',
@@ -563,35 +549,35 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 
 	it('inside the window the text is delivered and no template is sent (fallbackUsed: false)', async () => {
 		const to = '+14155550162';
-		const template = await addApprovedTemplate(windowed, 'Hi {{1}}');
+		const template = await addApprovedTemplate(windowed(), 'Hi {{1}}');
 		// The customer writes first (the stand-in answers 404; the mock has opened the window).
-		await windowed.sendInbound(`${n8nUrl}/inbound`, {
+		await windowed().sendInbound(`${n8nUrl}/inbound`, {
 			From: `whatsapp:${to}`,
 			To: `whatsapp:${MOCK_NUMBERS.whatsapp}`,
 			Body: 'hello',
 			MessageSid: `SM${'1'.repeat(32)}`,
 		});
-		await sendAndWait(fallback(template), { to, name: 'Bo' }, undefined, windowed);
-		await windowed.settled();
-		expect(createsOf(windowed, to)).toHaveLength(1);
+		await sendAndWait(fallback(template), { to, name: 'Bo' }, undefined, windowed());
+		await windowed().settled();
+		expect(createsOf(windowed(), to)).toHaveLength(1);
 		expect(resumeItem().json).toMatchObject({ status: 'delivered', fallbackUsed: false });
 	});
 
 	it('a picked template Twilio does not have: the run stops before the text is sent (20404)', async () => {
 		const to = '+14155550172';
 		await expect(
-			sendAndWait(fallback(`HX${'0'.repeat(32)}`), { to, name: 'Cy' }, undefined, windowed),
+			sendAndWait(fallback(`HX${'0'.repeat(32)}`), { to, name: 'Cy' }, undefined, windowed()),
 		).rejects.toThrow('was not found');
-		expect(createsOf(windowed, to)).toHaveLength(0);
+		expect(createsOf(windowed(), to)).toHaveLength(0);
 	});
 
 	it('a picked template whose variables do not fit: named, and the run stops before the text is sent', async () => {
 		const to = '+14155550173';
-		const template = await addApprovedTemplate(windowed, 'Hi {{1}}, your code is {{2}}.');
+		const template = await addApprovedTemplate(windowed(), 'Hi {{1}}, your code is {{2}}.');
 		await expect(
-			sendAndWait(fallback(template), { to, name: 'Cy' }, undefined, windowed),
+			sendAndWait(fallback(template), { to, name: 'Cy' }, undefined, windowed()),
 		).rejects.toThrow('The template variable {{2}} is empty');
-		expect(createsOf(windowed, to)).toHaveLength(0);
+		expect(createsOf(windowed(), to)).toHaveLength(0);
 	});
 
 	it('a template Twilio refuses when it is sent (21655, version 1): resumes with the free-form failure and the template error', async () => {
@@ -601,11 +587,11 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 			fallbackV1(unknown),
 			{ to, name: 'Cy' },
 			undefined,
-			windowed,
+			windowed(),
 			1,
 		);
-		await windowed.settled();
-		expect(createsOf(windowed, to)).toHaveLength(1);
+		await windowed().settled();
+		expect(createsOf(windowed(), to)).toHaveLength(1);
 		expect(resumeItem().json).toMatchObject({
 			messageSid: output![0][0].json.messageSid,
 			status: 'undelivered',
@@ -651,22 +637,22 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 		async (_name, version, overrides, message) => {
 			const to = '+14155550164';
 			await expect(
-				sendAndWait(overrides as INodeParameters, { to }, undefined, windowed, version),
+				sendAndWait(overrides as INodeParameters, { to }, undefined, windowed(), version),
 			).rejects.toThrow(message);
-			expect(createsOf(windowed, to)).toHaveLength(0);
+			expect(createsOf(windowed(), to)).toHaveLength(0);
 		},
 	);
 
 	it("a 63016 the node reads before waiting: sends the template at once, waits for it, and ignores the text's late callbacks", async () => {
 		const to = '+14155550165';
-		const template = await addApprovedTemplate(mock, 'Hi {{1}}');
+		const template = await addApprovedTemplate(mock(), 'Hi {{1}}');
 		// The text fails with 63016 (its callbacks still come, late); the template is delivered.
-		mock.setDeliveryOutcome(to, { status: 'failed', errorCode: 63016 });
-		const proxy = await startHookProxy(mock, {
+		mock().setDeliveryOutcome(to, { status: 'failed', errorCode: 63016 });
+		const proxy = await startHookProxy(mock(), {
 			afterCreate: async (message) => {
-				if (mock.messages.find((m) => m.resource.sid === message.sid)?.params.ContentSid) return;
-				mock.setDeliveryOutcome(to, null);
-				mock.changeStatus(message.sid, { status: 'failed', errorCode: 63016 });
+				if (mock().messages.find((m) => m.resource.sid === message.sid)?.params.ContentSid) return;
+				mock().setDeliveryOutcome(to, null);
+				mock().changeStatus(message.sid, { status: 'failed', errorCode: 63016 });
 			},
 		});
 		const setup: NodeSetup = {
@@ -676,22 +662,22 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 			baseUrl: n8nUrl,
 		};
 		const input = jsonItems({ to, name: 'Di' });
-		mock.pauseStatusChanges();
+		mock().pauseStatusChanges();
 		let result;
 		try {
 			result = await executeNode(setup, input);
 			waiting = { setup, input, customData: result.customData };
 		} finally {
-			mock.resumeStatusChanges();
+			mock().resumeStatusChanges();
 			await proxy.close();
 		}
-		const [freeForm, sentTemplate] = createsOf(mock, to);
+		const [freeForm, sentTemplate] = createsOf(mock(), to);
 		expect(sentTemplate.params.ContentSid).toBe(template);
 		expect(sentTemplate.statusCallback).toContain(`twilioReplaces=${freeForm.resource.sid}`);
 		expect(result.waitTill).toBeInstanceOf(Date);
 		expect(result.customData.twilioMessageSid).toBe(sentTemplate.resource.sid);
-		await mock.settled();
-		expect(createsOf(mock, to)).toHaveLength(2);
+		await mock().settled();
+		expect(createsOf(mock(), to)).toHaveLength(2);
 		const late = calls.find((call) => (call.request.body as IDataObject).ErrorCode === '63016');
 		expect(late?.result.response.body).toBe('Callback for a message this run no longer waits for');
 		// The mock sends read receipts too; on a real n8n the execution has resumed by then.
@@ -729,15 +715,15 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 
 		it('63016: sends the picked template with its variables as fields, and resumes saying the fallback was used', async () => {
 			const to = '+14155550166';
-			const template = await addApprovedTemplate(windowed, 'Hi {{1}}, please reply.');
+			const template = await addApprovedTemplate(windowed(), 'Hi {{1}}, please reply.');
 			const { output } = await sendAndWait(
 				picked(template, { '1': '={{ $json.name }}' }),
 				{ to, name: 'Eve' },
 				undefined,
-				windowed,
+				windowed(),
 			);
-			await windowed.settled();
-			const [freeForm, sentTemplate] = createsOf(windowed, to);
+			await windowed().settled();
+			const [freeForm, sentTemplate] = createsOf(windowed(), to);
 			expect(freeForm.resource.sid).toBe(output![0][0].json.messageSid);
 			expect(sentTemplate.params).toMatchObject({
 				ContentSid: template,
@@ -753,30 +739,30 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 
 		it('an empty variable field stops the run before the text is sent', async () => {
 			const to = '+14155550168';
-			const template = await addApprovedTemplate(windowed, 'Hi {{1}}');
+			const template = await addApprovedTemplate(windowed(), 'Hi {{1}}');
 			await expect(
-				sendAndWait(picked(template, { '1': '={{ $json.name }}' }), { to }, undefined, windowed),
+				sendAndWait(picked(template, { '1': '={{ $json.name }}' }), { to }, undefined, windowed()),
 			).rejects.toThrow('The template variable {{1}} is empty');
-			expect(createsOf(windowed, to)).toHaveLength(0);
+			expect(createsOf(windowed(), to)).toHaveLength(0);
 		});
 
 		it("the switch off: the picker's values are ignored and a 63016 ends the wait as a failure", async () => {
 			const to = '+14155550169';
-			const template = await addApprovedTemplate(windowed, 'Hi {{1}}');
+			const template = await addApprovedTemplate(windowed(), 'Hi {{1}}');
 			await sendAndWait(
 				{ ...picked(template, { '1': 'Gus' }), useFallbackTemplate: false },
 				{ to },
 				undefined,
-				windowed,
+				windowed(),
 			);
-			await windowed.settled();
-			expect(createsOf(windowed, to)).toHaveLength(1);
+			await windowed().settled();
+			expect(createsOf(windowed(), to)).toHaveLength(1);
 			expect(resumeItem().json).toMatchObject({ status: 'undelivered', errorCode: 63016 });
 			expect(resumeItem().json).not.toHaveProperty('fallbackUsed');
 		});
 
 		it("offers the picked fallback template's variables as fields", async () => {
-			const template = windowed.addContent({
+			const template = windowed().addContent({
 				language: 'en',
 				variables: { '1': 'Ana' },
 				types: { 'twilio/text': { body: 'Hi {{1}}, your table at {{time}}.' } },
@@ -785,7 +771,7 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 				{
 					nodeType,
 					parameters: parameters(picked(template, {})),
-					credentials: credentials(windowed.url),
+					credentials: credentials(windowed().url),
 				},
 				'resourceMapping',
 				'getFallbackTemplateVariables',
@@ -799,10 +785,10 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 
 	it('version 1 keeps the option with a SID and JSON variables (workflows saved with it keep working)', async () => {
 		const to = '+14155550170';
-		const template = await addApprovedTemplate(windowed, 'Hi {{1}}');
-		await sendAndWait(fallbackV1(template), { to, name: 'Hal' }, undefined, windowed, 1);
-		await windowed.settled();
-		expect(createsOf(windowed, to)[1].params).toMatchObject({
+		const template = await addApprovedTemplate(windowed(), 'Hi {{1}}');
+		await sendAndWait(fallbackV1(template), { to, name: 'Hal' }, undefined, windowed(), 1);
+		await windowed().settled();
+		expect(createsOf(windowed(), to)[1].params).toMatchObject({
 			ContentSid: template,
 			ContentVariables: '{"1":"Hal"}',
 		});

@@ -5,6 +5,12 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import {
+	currentFields,
+	desiredFields,
+	isConfigured,
+	type ConfigurationTarget,
+} from '../../nodes/TwilioWhatsAppTrigger/autoConfigure';
 import { TwilioWhatsAppTrigger } from '../../nodes/TwilioWhatsAppTrigger/TwilioWhatsAppTrigger.node';
 import {
 	callLoadOptions,
@@ -12,32 +18,21 @@ import {
 	type CredentialsData,
 	type NodeSetup,
 } from '../helpers/inprocess';
-import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { DEFAULT_ACCOUNT, MOCK_NUMBERS } from '../mock-twilio';
 
 const WEBHOOK_ID = '3c2b1a09-8f7e-46d5-8c4b-3a2f1e0d9c8b';
 const PROD_URL = `http://localhost:5678/webhook/${WEBHOOK_ID}/twilio`;
 const TEST_URL = `http://localhost:5678/webhook-test/${WEBHOOK_ID}/twilio`;
 
-let mock: MockTwilio;
-
-beforeAll(async () => {
-	mock = await startMockTwilio();
-});
-afterAll(async () => await mock.close());
+const mock = useMockTwilio({});
 
 function credentials(): CredentialsData {
-	return {
-		twilioMessagingApi: {
-			accountSid: DEFAULT_ACCOUNT.accountSid,
-			authType: 'authToken',
-			authToken: DEFAULT_ACCOUNT.authToken,
-			baseUrl: mock.url,
-		},
-	};
+	return mockCredentials(mock().url);
 }
 
 function numberNamed(phone: string) {
-	const found = mock.phoneNumbers.find((number) => number.phone_number === phone);
+	const found = mock().phoneNumbers.find((number) => number.phone_number === phone);
 	if (!found) throw new Error(`mock has no ${phone}`);
 	return found;
 }
@@ -89,7 +84,7 @@ function configuredFor(parameters: INodeParameters): INodeParameters {
 	return { autoConfigure: true, ...parameters };
 }
 
-const updates = () => mock.requests.filter((request) => request.method === 'POST').length;
+const updates = () => mock().requests.filter((request) => request.method === 'POST').length;
 
 describe('a phone number', () => {
 	it('is pointed at the trigger on activation and restored on deactivation', async () => {
@@ -189,7 +184,7 @@ describe('a phone number', () => {
 
 describe('a Messaging Service', () => {
 	it('gets the inbound URL and the status callback, stops deferring to its numbers, and is restored', async () => {
-		const service = mock.messagingServices[0];
+		const service = mock().messagingServices[0];
 		Object.assign(service, {
 			inbound_request_url: null,
 			inbound_method: 'POST',
@@ -215,7 +210,7 @@ describe('a Messaging Service', () => {
 	});
 
 	it('keeps its status callback when that is not wanted', async () => {
-		const service = mock.messagingServices[0];
+		const service = mock().messagingServices[0];
 		service.status_callback = 'https://crm.example.com/status';
 		const trigger = new Trigger(
 			configuredFor({
@@ -235,12 +230,12 @@ describe('a Messaging Service', () => {
 
 describe('without automatic configuration', () => {
 	it('registers nothing and calls no Twilio API', async () => {
-		const before = mock.requests.length;
+		const before = mock().requests.length;
 		const trigger = new Trigger({});
 		expect(await trigger.run('checkExists')).toBe(true);
 		expect(await trigger.run('create')).toBe(true);
 		expect(await trigger.run('delete')).toBe(true);
-		expect(mock.requests.length).toBe(before);
+		expect(mock().requests.length).toBe(before);
 	});
 });
 
@@ -252,7 +247,7 @@ describe('activation refuses a setup that cannot work', () => {
 				authType: 'apiKey',
 				apiKeySid: 'SK' + 'b'.repeat(32),
 				apiKeySecret: 's',
-				baseUrl: mock.url,
+				baseUrl: mock().url,
 			},
 		};
 		await expect(new Trigger({}, creds).run('checkExists')).rejects.toThrow(
@@ -282,14 +277,14 @@ describe('dropdowns', () => {
 			description: 'Messages now go to https://old.example.com/sms',
 		});
 		expect(options.map((option) => option.value)).toEqual(
-			expect.arrayContaining(mock.phoneNumbers.map((pn) => pn.sid)),
+			expect.arrayContaining(mock().phoneNumbers.map((pn) => pn.sid)),
 		);
 	});
 
 	it("list the account's Messaging Services", async () => {
 		const options = await new Trigger({}).dropdown('getMessagingServices');
 		expect(options).toEqual(
-			mock.messagingServices.map((service) => ({
+			mock().messagingServices.map((service) => ({
 				name: service.friendly_name,
 				value: service.sid,
 				description: service.sid,
@@ -299,7 +294,7 @@ describe('dropdowns', () => {
 });
 
 describe('a WhatsApp sender (Senders API)', () => {
-	const sender = () => mock.whatsAppSenders[0];
+	const sender = () => mock().whatsAppSenders[0];
 
 	it('gets the webhook URL and the status callback URL, and is restored', async () => {
 		Object.assign(sender().webhook, {
@@ -315,7 +310,9 @@ describe('a WhatsApp sender (Senders API)', () => {
 		const before = updates();
 		await trigger.activate();
 		expect(updates() - before).toBe(1);
-		const update = mock.requests.filter((request) => request.method === 'POST').pop();
+		const update = mock()
+			.requests.filter((request) => request.method === 'POST')
+			.pop();
 		expect(update?.json).toEqual({
 			webhook: {
 				callback_url: PROD_URL,
@@ -358,10 +355,10 @@ describe('a WhatsApp sender (Senders API)', () => {
 			status_callback_url: 'https://crm.example.com/status',
 		});
 		// The mock now routes the sender's inbound messages to that URL, as Twilio does.
-		await mock
+		await mock()
 			.receiveMessage({ to: `whatsapp:${MOCK_NUMBERS.whatsapp}`, from: 'whatsapp:+15550001111' })
 			.catch(() => undefined);
-		expect(mock.webhooks[mock.webhooks.length - 1].url).toBe(
+		expect(mock().webhooks[mock().webhooks.length - 1].url).toBe(
 			`http://127.0.0.1:9/webhook/${WEBHOOK_ID}/twilio`,
 		);
 		await trigger.deactivate();
@@ -401,6 +398,66 @@ describe('a WhatsApp sender (Senders API)', () => {
 				description: 'Messages now go to https://old.example.com/wa',
 			},
 		]);
-		expect(mock.requests[mock.requests.length - 1].query).toMatchObject({ Channel: 'whatsapp' });
+		expect(mock().requests[mock().requests.length - 1].query).toMatchObject({
+			Channel: 'whatsapp',
+		});
+	});
+});
+
+describe('auto-configuration plans', () => {
+	const URL = 'https://n8n.example.com/webhook/abc/twilio';
+	const number: ConfigurationTarget = { kind: 'phoneNumber', sid: 'PN1' };
+	const service: ConfigurationTarget = {
+		kind: 'messagingService',
+		sid: 'MG1',
+		statusCallback: true,
+	};
+
+	it('points a phone number at the trigger by POST and takes it away from a TwiML app', () => {
+		expect(desiredFields(number, URL)).toEqual({
+			SmsUrl: URL,
+			SmsMethod: 'POST',
+			SmsApplicationSid: '',
+		});
+	});
+
+	it('points a service at the trigger, stops it deferring to the numbers, and sets its status callback', () => {
+		expect(desiredFields(service, URL)).toEqual({
+			InboundRequestUrl: URL,
+			InboundMethod: 'POST',
+			UseInboundWebhookOnNumber: 'false',
+			StatusCallback: URL,
+		});
+		expect(desiredFields({ ...service, statusCallback: false }, URL)).not.toHaveProperty(
+			'StatusCallback',
+		);
+	});
+
+	it('reads the current values of the same fields as form values', () => {
+		expect(
+			currentFields(service, {
+				inbound_request_url: null,
+				inbound_method: 'POST',
+				use_inbound_webhook_on_number: true,
+				status_callback: 'https://old',
+			}),
+		).toEqual({
+			InboundRequestUrl: '',
+			InboundMethod: 'POST',
+			UseInboundWebhookOnNumber: 'true',
+			StatusCallback: 'https://old',
+		});
+	});
+
+	it('sees a target as configured only when every field matches (methods in any case)', () => {
+		expect(
+			isConfigured(number, { sms_url: URL, sms_method: 'post', sms_application_sid: '' }, URL),
+		).toBe(true);
+		expect(
+			isConfigured(number, { sms_url: URL, sms_method: 'GET', sms_application_sid: '' }, URL),
+		).toBe(false);
+		expect(
+			isConfigured(number, { sms_url: URL, sms_method: 'POST', sms_application_sid: 'AP1' }, URL),
+		).toBe(false);
 	});
 });
