@@ -8,8 +8,8 @@ import { createHash } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { DataDeduplicationService } from 'n8n-core';
 import type {
-	ICheckProcessedOutput,
 	IDataDeduplicator,
+	IDeduplicationOutput,
 	IDataObject,
 	INodeParameters,
 } from 'n8n-workflow';
@@ -497,7 +497,7 @@ class DeduplicationTable implements Pick<IDataDeduplicator, 'checkProcessedAndRe
 	readonly recorded = new Set<string>();
 	asked = 0;
 
-	async checkProcessedAndRecord(items: string[]): Promise<ICheckProcessedOutput> {
+	async checkProcessedAndRecord(items: string[]): Promise<IDeduplicationOutput> {
 		this.asked++;
 		const processed = items.filter((item) => this.recorded.has(item));
 		for (const item of items) this.recorded.add(item);
