@@ -624,25 +624,18 @@ describe('two webhook processors behind one URL, one worker (binary data mode: n
 		expect(burst.filter((d) => succeeded(d) > 1).map((d) => d.index)).toEqual([]);
 	});
 
-	it('a processor killed mid-burst: every message is in exactly one succeeded execution, except those the killed processor had answered 200 before it stored them', () => {
-		// n8n 2.41 with this trigger's answer-at-once modes: the trigger writes Twilio's 200 before n8n
-		// stores the execution, so a processor that dies in between loses the message, and Twilio, which
-		// saw a 200, does not retry it.
+	it('a processor killed mid-burst: every message is in exactly one succeeded execution', () => {
+		// Each processor answers only once n8n has stored the execution, so a request the killed one had
+		// answered 200 is stored, and one it had not answered was retried at the other processor.
 		const notExactlyOnce = burst
 			.map((delivery, index) => ({ delivery, tries: burstAnswers.get(index) ?? [] }))
-			.filter(({ delivery }) => succeeded(delivery) !== 1);
-		for (const { delivery, tries } of notExactlyOnce) {
-			const last = tries[tries.length - 1];
-			expect({
+			.filter(({ delivery }) => succeeded(delivery) !== 1)
+			.map(({ delivery, tries }) => ({
 				index: delivery.index,
 				executions: bySid.get(delivery.messageSid) ?? [],
-				answeredBy: last ? { processor: last.processor + 1, status: last.status } : undefined,
-			}).toEqual({
-				index: delivery.index,
-				executions: [],
-				answeredBy: { processor: 2, status: 200 },
-			});
-		}
+				answers: tries.map((o) => `processor ${o.processor + 1}: ${o.status || o.error}`),
+			}));
+		expect(notExactlyOnce).toEqual([]);
 	});
 });
 
