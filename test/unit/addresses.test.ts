@@ -5,18 +5,7 @@ import {
 	senderAddress,
 } from '../../nodes/TwilioWhatsApp/helpers/addresses';
 
-class Problem extends Error {
-	constructor(
-		message: string,
-		readonly description?: string,
-	) {
-		super(message);
-	}
-}
-
-const fail = (message: string, description?: string): never => {
-	throw new Problem(message, description);
-};
+import { fail } from '../helpers/fail';
 
 describe('addresses', () => {
 	it('prefixes WhatsApp numbers and accepts an existing prefix', () => {

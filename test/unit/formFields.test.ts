@@ -11,18 +11,7 @@ import {
 	contentVariablesJson,
 } from '../../nodes/TwilioWhatsApp/helpers/formFields';
 
-class Problem extends Error {
-	constructor(
-		message: string,
-		readonly description?: string,
-	) {
-		super(message);
-	}
-}
-
-const fail = (message: string, description?: string): never => {
-	throw new Problem(message, description);
-};
+import { fail } from '../helpers/fail';
 
 const SERVICE = 'MG' + 'a'.repeat(32);
 const NOW = DateTime.fromISO('2030-01-10T12:00:00Z', { zone: 'utc' });

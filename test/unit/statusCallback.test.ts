@@ -1,18 +1,7 @@
 /** helpers/statusCallback.ts: the Status Callback URL with correlation values. */
 import { statusCallbackUrl } from '../../nodes/TwilioWhatsApp/helpers/statusCallback';
 
-class Problem extends Error {
-	constructor(
-		message: string,
-		readonly description?: string,
-	) {
-		super(message);
-	}
-}
-
-const fail = (message: string, description?: string): never => {
-	throw new Problem(message, description);
-};
+import { fail } from '../helpers/fail';
 
 describe('statusCallbackUrl', () => {
 	it('appends correlation values as query parameters', () => {

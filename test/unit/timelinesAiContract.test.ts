@@ -3,9 +3,6 @@ import {
 	MESSAGE_ID_PATTERN,
 	newMessageId,
 	successBody,
-	validateSendRequest,
-	type SendRequest,
-	type Validation,
 } from '../../nodes/TimelinesAiTrigger/contract';
 import { toE164 } from '../../nodes/shared/e164';
 import {
@@ -15,27 +12,12 @@ import {
 	groupJid,
 	successResponse,
 } from '../fixtures/timelinesai/requests';
+import {
+	acceptedSendRequest as accepted,
+	checkSendRequest as check,
+} from '../helpers/timelinesAiRequests';
 
 const JSON_TYPE = 'application/json';
-
-/** `contentType` null sends no Content-Type header at all. */
-function check(
-	body: unknown,
-	contentType: string | null = JSON_TYPE,
-	bodyBytes?: number,
-): Validation {
-	const bytes = bodyBytes ?? (body === undefined ? 0 : Buffer.byteLength(JSON.stringify(body)));
-	return validateSendRequest(body, contentType ?? undefined, {
-		bodyBytes: bytes,
-		maxBodyBytes: 64 * 1024,
-	});
-}
-
-function accepted(body: unknown): SendRequest {
-	const result = check(body);
-	if (!result.ok) throw new Error(`expected acceptance, got ${result.status} ${result.message}`);
-	return result.request;
-}
 
 function rejected(body: unknown, contentType?: string | null, bodyBytes?: number) {
 	const result = check(body, contentType, bodyBytes);

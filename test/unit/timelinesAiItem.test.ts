@@ -1,32 +1,7 @@
 /** TimelinesAiTrigger/item.ts: the item a TimelinesAI send request becomes. */
-import {
-	validateSendRequest,
-	type SendRequest,
-	type Validation,
-} from '../../nodes/TimelinesAiTrigger/contract';
 import { buildItem } from '../../nodes/TimelinesAiTrigger/item';
 import { example1AccountPhone, example2ChatWithFile } from '../fixtures/timelinesai/requests';
-
-const JSON_TYPE = 'application/json';
-
-/** `contentType` null sends no Content-Type header at all. */
-function check(
-	body: unknown,
-	contentType: string | null = JSON_TYPE,
-	bodyBytes?: number,
-): Validation {
-	const bytes = bodyBytes ?? (body === undefined ? 0 : Buffer.byteLength(JSON.stringify(body)));
-	return validateSendRequest(body, contentType ?? undefined, {
-		bodyBytes: bytes,
-		maxBodyBytes: 64 * 1024,
-	});
-}
-
-function accepted(body: unknown): SendRequest {
-	const result = check(body);
-	if (!result.ok) throw new Error(`expected acceptance, got ${result.status} ${result.message}`);
-	return result.request;
-}
+import { acceptedSendRequest as accepted } from '../helpers/timelinesAiRequests';
 
 describe('TimelinesAI item', () => {
 	it('carries the normalised request, the id, the times and the raw body', () => {

@@ -19,9 +19,9 @@ describe('webhook descriptions as n8n reads them per request', () => {
 		getKnownTypes: () => ({}),
 	};
 
-	/** The node's parameters with the defaults n8n's Workflow applies, as resolveWebhookDescriptionField receives them. */
-	function withDefaults(parameters: INodeParameters): INodeParameters {
-		const workflow = new Workflow({
+	/** A workflow holding just the trigger, named T, with these parameters. */
+	function workflowWith(parameters: INodeParameters): Workflow {
+		return new Workflow({
 			nodes: [
 				{
 					id: 'n',
@@ -36,7 +36,11 @@ describe('webhook descriptions as n8n reads them per request', () => {
 			active: false,
 			nodeTypes,
 		});
-		return workflow.nodes.T.parameters;
+	}
+
+	/** The node's parameters with the defaults n8n's Workflow applies, as resolveWebhookDescriptionField receives them. */
+	function withDefaults(parameters: INodeParameters): INodeParameters {
+		return workflowWith(parameters).nodes.T.parameters;
 	}
 
 	it('answers POST and GET on one static path, with no field that needs the expression engine', () => {
@@ -87,21 +91,7 @@ describe('webhook descriptions as n8n reads them per request', () => {
 		expect(
 			resolveWebhookDescriptionField({ parameters }, TRIGGER_WEBHOOKS[0], 'responseMode'),
 		).toEqual({ resolved: false });
-		const workflow = new Workflow({
-			nodes: [
-				{
-					id: 'n',
-					name: 'T',
-					type: 'x.twilioWhatsAppTrigger',
-					typeVersion: 2,
-					position: [0, 0],
-					parameters,
-				},
-			],
-			connections: {},
-			active: false,
-			nodeTypes,
-		});
+		const workflow = workflowWith(parameters);
 		expect(
 			workflow.expression.getSimpleParameterValue(workflow.nodes.T, responseMode, 'webhook', {}),
 		).toBe('onReceived');
