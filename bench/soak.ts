@@ -224,9 +224,9 @@ class Inspector {
 /** The package's per-process memories: module-level variables, by file and name. */
 const MEMORIES = [
 	{
-		label: 'Twilio duplicate log copy',
+		label: 'Twilio tokens executed here',
 		file: 'nodes/TwilioWhatsAppTrigger/idempotency.js',
-		variable: 'recentLogs',
+		variable: 'executedHere',
 	},
 	{
 		label: 'Twilio tokens received here',
@@ -248,7 +248,9 @@ const MEMORIES = [
 /** Entries and, except for credentials (secrets stay in the process), the values' JSON size. */
 const MEASURE = `function () {
 	const map = this instanceof Map ? this : this.entries;
-	const values = [...map.values()].map((v) => (v instanceof Map ? [...v] : v));
+	const values = [...map.values()].map((v) =>
+		v instanceof Map ? [...v] : v && v.firstSeen instanceof Map ? [...v.firstSeen] : v,
+	);
 	const secret = values.some((v) => v && typeof v === 'object' && 'credentials' in v);
 	return { entries: map.size, jsonBytes: secret ? undefined : JSON.stringify(values).length };
 }`;

@@ -13,91 +13,71 @@ import { RecentPerTrigger, triggerKey } from '../shared/recentPerTrigger';
  * deliveries", explains; Twilio sends every retry within 15 s of the first attempt.
  */
 
-export interface DeliveryLogLimits {
-	/** How long a token is remembered. */
+export interface RecentTokenLimits {
+	/** How long a token is remembered after it was first seen. */
 	windowMs: number;
 	/** At most this many tokens are kept; the oldest go first. */
 	maxEntries: number;
 }
 
-export const DEFAULT_DELIVERY_LOG_LIMITS: DeliveryLogLimits = {
+export const DEFAULT_RECENT_TOKEN_LIMITS: RecentTokenLimits = {
 	windowMs: 5 * 60_000,
 	maxEntries: 1000,
 };
 
-/**
- * The log this process keeps in memory per trigger: one string, `<base>:<entry>,<entry>,…`, oldest
- * first, where `<base>` is epoch seconds in base 36 and each entry a token digest followed by when
- * it was first seen, in seconds after `<base>`, base 36 (about 13 bytes an entry; 1,000 tokens take
- * 13 KB).
- */
-export type DeliveryLog = string;
-
-/** Token digest and epoch seconds when first seen. */
-type Entry = [digest: string, seenAt: number];
-
-const DIGEST_LENGTH = 10;
-
-// 60 bits of SHA-256: among 1,000 stored tokens a new one matches by chance once in 10^15 requests.
+// 60 bits of SHA-256: among 1,000 kept tokens a new one matches by chance once in 10^15 requests,
+// and a digest takes a fraction of a token's memory.
 function digestOf(token: string): string {
-	return createHash('sha256').update(token, 'utf8').digest('base64url').slice(0, DIGEST_LENGTH);
+	return createHash('sha256').update(token, 'utf8').digest('base64url').slice(0, 10);
 }
 
-/** Reads a stored log; anything else (an older format, junk) reads as empty. */
-function parseLog(value: unknown): Entry[] {
-	if (typeof value !== 'string') return [];
-	const colon = value.indexOf(':');
-	const base = Number.parseInt(value.slice(0, colon), 36);
-	if (colon < 1 || !Number.isFinite(base)) return [];
-	const entries: Entry[] = [];
-	for (const part of value.slice(colon + 1).split(',')) {
-		const offset = Number.parseInt(part.slice(DIGEST_LENGTH), 36);
-		if (part.length > DIGEST_LENGTH && Number.isFinite(offset))
-			entries.push([part.slice(0, DIGEST_LENGTH), base + offset]);
+/** Delivery tokens seen within a window, oldest first, capped; a lookup costs one hash. */
+export class RecentTokens {
+	/** Token digest → when it was first seen (ms), in the order first seen. */
+	private readonly firstSeen = new Map<string, number>();
+
+	constructor(private readonly limits: RecentTokenLimits = DEFAULT_RECENT_TOKEN_LIMITS) {}
+
+	get size(): number {
+		return this.firstSeen.size;
 	}
-	return entries;
+
+	/** Whether `token` was first seen less than the window before `nowMs`. */
+	has(token: string, nowMs: number): boolean {
+		const seenAt = this.firstSeen.get(digestOf(token));
+		return seenAt !== undefined && nowMs - seenAt < this.limits.windowMs;
+	}
+
+	/** Records `token` as seen at `nowMs`; true when it was seen within the window already. */
+	add(token: string, nowMs: number): boolean {
+		const digest = digestOf(token);
+		const seenAt = this.firstSeen.get(digest);
+		if (seenAt !== undefined && nowMs - seenAt < this.limits.windowMs) return true;
+		this.firstSeen.delete(digest);
+		this.firstSeen.set(digest, nowMs);
+		for (const [oldest, oldestSeenAt] of this.firstSeen) {
+			const full = this.firstSeen.size > this.limits.maxEntries;
+			if (!full && nowMs - oldestSeenAt < this.limits.windowMs) break;
+			this.firstSeen.delete(oldest);
+		}
+		return false;
+	}
 }
 
-function formatLog(entries: Entry[]): DeliveryLog {
-	if (entries.length === 0) return '';
-	let base = entries[0][1];
-	for (const [, seenAt] of entries) if (seenAt < base) base = seenAt;
-	return `${base.toString(36)}:${entries.map(([digest, seenAt]) => digest + (seenAt - base).toString(36)).join(',')}`;
+/** Tokens whose execution ran in this process, per trigger. */
+const executedHere = new RecentPerTrigger<RecentTokens>();
+
+/** Tokens this process's webhook() accepted, per trigger. */
+const receivedHere = new RecentPerTrigger<RecentTokens>();
+
+function tokensOf(perTrigger: RecentPerTrigger<RecentTokens>, trigger: string): RecentTokens {
+	let tokens = perTrigger.get(trigger);
+	if (!tokens) {
+		tokens = new RecentTokens();
+		perTrigger.set(trigger, tokens);
+	}
+	return tokens;
 }
-
-function record(
-	entries: Entry[],
-	token: string,
-	nowMs: number,
-	limits: DeliveryLogLimits,
-): { duplicate: boolean; entries: Entry[] } {
-	const now = Math.floor(nowMs / 1000);
-	const oldest = now - Math.ceil(limits.windowMs / 1000);
-	const digest = digestOf(token);
-	const kept = entries.filter(([, seenAt]) => seenAt > oldest && seenAt <= now + 60);
-	const duplicate = kept.some(([key]) => key === digest);
-	if (!duplicate) kept.push([digest, now]);
-	return { duplicate, entries: kept.slice(-limits.maxEntries) };
-}
-
-/**
- * Whether this token was seen within the window, and the log to store afterwards (expired entries
- * dropped, the token recorded, trimmed to the cap). Pure.
- */
-export function recordDelivery(
-	stored: unknown,
-	token: string,
-	nowMs: number,
-	limits: DeliveryLogLimits = DEFAULT_DELIVERY_LOG_LIMITS,
-): { duplicate: boolean; log: DeliveryLog } {
-	const { duplicate, entries } = record(parseLog(stored), token, nowMs, limits);
-	return { duplicate, log: formatLog(entries) };
-}
-
-const recentLogs = new RecentPerTrigger<DeliveryLog>();
-
-/** Digests of the tokens this process's webhook() accepted, per trigger, with when (ms). */
-const receivedHere = new RecentPerTrigger<Map<string, number>>();
 
 /**
  * Notes that this process received the delivery. Its execution then runs here too only outside
@@ -108,28 +88,13 @@ export function noteReceivedHere(
 	context: IWebhookFunctions,
 	token: string,
 	nowMs: number = Date.now(),
-	limits: DeliveryLogLimits = DEFAULT_DELIVERY_LOG_LIMITS,
 ): void {
-	const trigger = triggerKey(context);
-	const tokens = receivedHere.get(trigger) ?? new Map<string, number>();
-	receivedHere.set(trigger, tokens);
-	const digest = digestOf(token);
-	tokens.delete(digest);
-	tokens.set(digest, nowMs);
-	for (const [oldest, seenAt] of tokens) {
-		if (tokens.size <= limits.maxEntries && nowMs - seenAt < limits.windowMs) break;
-		tokens.delete(oldest);
-	}
-}
-
-function wasReceivedHere(trigger: string, token: string, nowMs: number): boolean {
-	const seenAt = receivedHere.get(trigger)?.get(digestOf(token));
-	return seenAt !== undefined && nowMs - seenAt < DEFAULT_DELIVERY_LOG_LIMITS.windowMs;
+	tokensOf(receivedHere, triggerKey(context)).add(token, nowMs);
 }
 
 /** Reads and records `token` in n8n's deduplication table; true when it was there already. */
 async function recordedBefore(context: IExecuteFunctions, token: string): Promise<boolean> {
-	const options = { mode: 'entries' as const, maxEntries: DEFAULT_DELIVERY_LOG_LIMITS.maxEntries };
+	const options = { mode: 'entries' as const, maxEntries: DEFAULT_RECENT_TOKEN_LIMITS.maxEntries };
 	try {
 		const { processed } = await context.helpers.checkProcessedAndRecord([token], 'node', options);
 		return processed.length > 0;
@@ -162,9 +127,7 @@ export async function isRepeatedDelivery(
 	const trigger = triggerKey(context);
 	// Recorded before the first await, so two executions of one delivery in this process cannot both
 	// pass.
-	const { duplicate, log } = recordDelivery(recentLogs.get(trigger), token, nowMs);
-	recentLogs.set(trigger, log);
-	if (duplicate) return true;
-	if (wasReceivedHere(trigger, token, nowMs)) return false;
+	if (tokensOf(executedHere, trigger).add(token, nowMs)) return true;
+	if (receivedHere.get(trigger)?.has(token, nowMs)) return false;
 	return await recordedBefore(context, token);
 }
