@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { CachedCredentials } from '../shared/credentialCache';
-import { cachedCredentials } from '../shared/credentialCache';
+import { cachedCredentials, withFreshCredentialsIfRefused } from '../shared/credentialCache';
 import { TWILIO_CREDENTIAL_TYPE } from '../shared/credentials';
 import { twilioErrorDetailsOf } from '../shared/transport';
 import { MESSAGE_SID_PATTERN, showTypingIndicator } from '../shared/typingIndicator';
@@ -31,10 +31,11 @@ async function typingIndicatorError(ctx: IExecuteFunctions, sid: string): Promis
 	};
 	try {
 		const kept = await cachedCredentials(ctx, TWILIO_CREDENTIAL_TYPE);
-		const error = await attempt(kept);
-		if (error === undefined || twilioErrorDetailsOf(error).httpStatus !== 401) return error;
-		const fresh = await kept.refreshed();
-		return fresh ? await attempt(fresh) : error;
+		return await withFreshCredentialsIfRefused(
+			kept,
+			attempt,
+			(error) => error !== undefined && twilioErrorDetailsOf(error).httpStatus === 401,
+		);
 	} catch (error) {
 		return error;
 	}

@@ -108,14 +108,24 @@ export async function cachedCredentials(
 }
 
 /**
- * Runs `check` with the cached credential, and once more with a freshly read one if that fails (a
- * just-changed secret).
+ * Runs `attempt` with the cached credential and, when `refused` says its result shows the secret
+ * was refused (a just-changed secret), once more with a freshly read one. Returns the last result.
  */
+export async function withFreshCredentialsIfRefused<T>(
+	cached: CachedCredentials,
+	attempt: (credentials: CachedCredentials) => T | Promise<T>,
+	refused: (result: T) => boolean,
+): Promise<T> {
+	const result = await attempt(cached);
+	if (!refused(result)) return result;
+	const refreshed = await cached.refreshed();
+	return refreshed === undefined ? result : await attempt(refreshed);
+}
+
+/** Whether `check` passes with the cached credential, or else with a freshly read one. */
 export async function passesWithFreshCredentials(
 	cached: CachedCredentials,
-	check: (data: CachedCredentials) => boolean,
+	check: (credentials: CachedCredentials) => boolean | Promise<boolean>,
 ): Promise<boolean> {
-	if (check(cached)) return true;
-	const refreshed = await cached.refreshed();
-	return refreshed !== undefined && check(refreshed);
+	return await withFreshCredentialsIfRefused(cached, check, (passed) => !passed);
 }
