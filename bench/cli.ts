@@ -46,8 +46,8 @@ export function parseBenchArgs(args: string[]): BenchCommand {
 }
 
 /**
- * Where a finished run writes its table: nowhere when it measured nothing, the recorded results only
- * after a run of every benchmark, or the file BENCH_RESULTS names.
+ * Where a finished run writes its table: nowhere when it measured nothing, the recorded results
+ * only after a run of every benchmark, or the file BENCH_RESULTS names.
  */
 export function resultsTarget(
 	command: { all: boolean },

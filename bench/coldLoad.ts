@@ -1,6 +1,7 @@
 /**
- * Cold load: time and RSS to require every node and credential file in dist/ in a fresh Node process,
- * against a fresh process that requires n8n-workflow alone (which every n8n already has loaded).
+ * Cold load: time and RSS to require every node and credential file in dist/ in a fresh Node
+ * process, against a fresh process that requires n8n-workflow alone (which every n8n already has
+ * loaded).
  */
 import { execFileSync } from 'child_process';
 import { join } from 'path';

@@ -1,8 +1,8 @@
 /**
  * Gateway throughput: TimelinesAI-style "send message" requests accepted per second by the
- * TimelinesAI-compatible trigger, against n8n's own Webhook node receiving the same JSON, on the same
- * n8n (trigger → NoOp each) and in the same interleaved rounds as the trigger figures, whose pass-through
- * community trigger shows what any community trigger pays in n8n 2.x.
+ * TimelinesAI-compatible trigger, against n8n's own Webhook node receiving the same JSON, on the
+ * same n8n (trigger → NoOp each) and in the same interleaved rounds as the trigger figures, whose
+ * pass-through community trigger shows what any community trigger pays in n8n 2.x.
  */
 import type { RunResult } from './n8nDriver';
 import { medians, roundRatios } from './n8nDriver';

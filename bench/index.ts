@@ -1,7 +1,7 @@
 /**
- * Runs the benchmarks the arguments name (bench/cli.ts), each as a ratio against a baseline measured in
- * the same run, and writes bench/results.md after a run of all of them. Not part of `npm test`: timings
- * never decide whether tests pass.
+ * Runs the benchmarks the arguments name (bench/cli.ts), each as a ratio against a baseline
+ * measured in the same run, and writes bench/results.md after a run of all of them. Not part of
+ * `npm test`: timings never decide whether tests pass.
  */
 import { execFileSync } from 'child_process';
 import { cpus, totalmem } from 'os';
@@ -28,7 +28,10 @@ const BENCHES: Record<BenchName, () => Promise<BenchFigure[]> | BenchFigure[]> =
 	'gateway-throughput': () => benchGatewayThroughput(),
 };
 
-/** Everything after this line in results.md is written by hand (before/after notes, Performance) and kept across runs. */
+/**
+ * Everything after this line in results.md is written by hand (before/after notes, Performance) and
+ * kept across runs.
+ */
 const KEEP_MARKER = '<!-- Generated above; written by hand below, kept by `npm run bench`. -->';
 
 async function main() {

@@ -1,7 +1,7 @@
 /**
- * The Twilio mock in a child process, so that the benchmark's Send node and the mock do not share one
- * thread's CPU (Twilio's side is not what is measured). The parent switches faults and reads the
- * mock's record over IPC.
+ * The Twilio mock in a child process, so that the benchmark's Send node and the mock do not share
+ * one thread's CPU (Twilio's side is not what is measured). The parent switches faults and reads
+ * the mock's record over IPC.
  */
 import { fork, type ChildProcess } from 'child_process';
 
@@ -39,7 +39,9 @@ export interface MockProcess {
 	createStatuses(from: number): Promise<Array<number | null>>;
 	/** Answers each request to `path` only after `ms` (MockTwilio.holdRequests). */
 	holdRequests(path: string, ms: number): Promise<void>;
-	/** Inbound messages Twilio knows without having delivered them (MockTwilio.addInboundMessages). */
+	/**
+	 * Inbound messages Twilio knows without having delivered them (MockTwilio.addInboundMessages).
+	 */
 	addInboundMessages(sids: string[]): Promise<void>;
 	close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /**
  * Drives webhook workflows on one real n8n (started by the e2e harness) with autocannon and counts
- * what n8n actually completed. Each target is one active workflow (trigger → NoOp); rounds interleave
- * the targets (see runRounds) so that background load on the shared machine hits all of them alike.
+ * what n8n actually completed. Each target is one active workflow (trigger → NoOp); rounds
+ * interleave the targets (see runRounds) so that background load on the shared machine hits all of
+ * them alike.
  */
 import autocannon from 'autocannon';
 import { mkdirSync, readdirSync, readFileSync } from 'fs';
@@ -22,7 +23,9 @@ export interface BenchRequest {
 export interface Target {
 	key: string;
 	label: string;
-	/** The trigger node; `credentials` names the credential types it uses (created by startBenchN8n). */
+	/**
+	 * The trigger node; `credentials` names the credential types it uses (created by startBenchN8n).
+	 */
 	trigger: {
 		name: string;
 		type: string;
@@ -55,9 +58,9 @@ export interface RunResult {
 	/** Seconds from the end of the load to the last execution's stop. */
 	drainSeconds: number;
 	/**
-	 * CPU time of the n8n process (all its threads: isolates, SQLite) per successful execution, from the
-	 * start of the load until every execution finished. Unlike rates, it hardly moves with the load that
-	 * other processes put on the machine.
+	 * CPU time of the n8n process (all its threads: isolates, SQLite) per successful execution, from
+	 * the start of the load until every execution finished. Unlike rates, it hardly moves with the
+	 * load that other processes put on the machine.
 	 */
 	cpuMsPerExec: number;
 }
@@ -91,10 +94,11 @@ export interface BenchN8n {
 }
 
 /**
- * Starts n8n with this package and the pass-through baseline and creates the credentials the targets
- * will name (as `{type: data}`). `BENCH_CPU_PROF=<dir>` makes n8n write a CPU profile there when it stops.
- * Tries twice: the package is copied from dist/ at start, which a parallel `npm run build` in the same
- * clone may be rewriting at that moment (n8n then lacks the node or credential types).
+ * Starts n8n with this package and the pass-through baseline and creates the credentials the
+ * targets will name (as `{type: data}`). `BENCH_CPU_PROF=<dir>` makes n8n write a CPU profile there
+ * when it stops. Tries twice: the package is copied from dist/ at start, which a parallel
+ * `npm run build` in the same clone may be rewriting at that moment (n8n then lacks the node or
+ * credential types).
  */
 export async function startBenchN8n(
 	name: string,
@@ -123,7 +127,8 @@ async function startOnce(
 		name,
 		extraPackages: [PASSTHROUGH_PACKAGE],
 		env: {
-			// The harness logs at debug level for its secret checks; a benchmark measures n8n as deployed.
+			// The harness logs at debug level for its secret checks; a benchmark measures n8n as
+			// deployed.
 			N8N_LOG_LEVEL: 'warn',
 			...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(profileDir)}` } : {}),
 			...env,
@@ -184,7 +189,8 @@ async function load(
 		url,
 		connections,
 		duration: durationSeconds,
-		// Each request is built fresh (distinct ids, signatures, idempotency tokens), as from real senders.
+		// Each request is built fresh (distinct ids, signatures, idempotency tokens), as from real
+		// senders.
 		requests: [
 			{
 				method: 'POST',
@@ -215,7 +221,10 @@ function executionQuery(
 	return `/executions?filter=${filter}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
 }
 
-/** Finished executions of a workflow started at or after `since`, all pages (n8n pages by at most 100). */
+/**
+ * Finished executions of a workflow started at or after `since`, all pages (n8n pages by at most
+ * 100).
+ */
 async function executionsSince(
 	client: N8nClient,
 	workflowId: string,
@@ -261,9 +270,9 @@ function groupCpuSeconds(pgid: number): number {
 const CLOCK_TICKS = 100;
 
 /**
- * Waits until n8n has finished as many executions as it accepted requests (or nothing moves for 15 s)
- * and returns them, with n8n's CPU time when they were all done. Polls n8n's cheap count while it
- * drains, so as not to load it with listings.
+ * Waits until n8n has finished as many executions as it accepted requests (or nothing moves for
+ * 15 s) and returns them, with n8n's CPU time when they were all done. Polls n8n's cheap count
+ * while it drains, so as not to load it with listings.
  */
 async function waitForDrain(
 	bench: BenchN8n,
@@ -424,7 +433,8 @@ export function roundRatios(
 	const ratios = rounds.flatMap((round) => {
 		const ra = results.find((r) => r.round === round && r.target === a);
 		const rb = results.find((r) => r.round === round && r.target === b);
-		// Either may be missing in a narrowed diagnostic run (BENCH_ONLY): no ratio then (n/a in the figure).
+		// Either may be missing in a narrowed diagnostic run (BENCH_ONLY): no ratio then (n/a in the
+		// figure).
 		return ra && rb ? [pick(ra) / pick(rb)] : [];
 	});
 	return summarize(ratios);

@@ -1,6 +1,7 @@
 /**
  * Parse + verify: the in-process cost of checking X-Twilio-Signature and turning a typical WhatsApp
- * image inbound into an item, against HMAC-SHA1 alone over the same bytes (the floor any verifier pays).
+ * image inbound into an item, against HMAC-SHA1 alone over the same bytes (the floor any verifier
+ * pays).
  */
 import { createHmac } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';

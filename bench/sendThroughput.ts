@@ -1,8 +1,9 @@
 /**
  * Send throughput: WhatsApp messages per second through the Send node (in-process, n8n-core's real
- * ExecuteContext) against the Twilio mock (its own process) answering every request after 50 ms, at the node's default
- * concurrency against concurrency 1; then the same batch with the mock refusing 20% of creates with
- * 429. Every run is checked against the mock's record: each item's message created exactly once.
+ * ExecuteContext) against the Twilio mock (its own process) answering every request after 50 ms, at
+ * the node's default concurrency against concurrency 1; then the same batch with the mock refusing
+ * 20% of creates with 429. Every run is checked against the mock's record: each item's message
+ * created exactly once.
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
@@ -17,9 +18,9 @@ import { fmt } from './stats';
 const LATENCY_MS = 50;
 const ITEMS = 1000;
 /**
- * Concurrency 1 sends one message per round trip, so fewer items give its rate as well in a fifth of the
- * time; half of them run just before the batch and half just after, so that a drift of the machine's
- * load does not favour either side.
+ * Concurrency 1 sends one message per round trip, so fewer items give its rate as well in a fifth
+ * of the time; half of them run just before the batch and half just after, so that a drift of the
+ * machine's load does not favour either side.
  */
 const BASELINE_ITEMS = Number(process.env.BENCH_SEND_BASELINE_ITEMS) || 200;
 

@@ -1,18 +1,20 @@
 /**
- * Soak (not a test; `npm run bench:soak`): steady signed traffic for SOAK_MINUTES (default 30) into two
- * n8n processes side by side, each receiving the same two request streams at the same steady rate:
+ * Soak (not a test; `npm run bench:soak`): steady signed traffic for SOAK_MINUTES (default 30) into
+ * two n8n processes side by side, each receiving the same two request streams at the same steady
+ * rate:
  *
  * - "ours": the Twilio Trigger (all events; inbound messages and status callbacks mixed, every 10th
  *   request a duplicate delivery with an earlier request's I-Twilio-Idempotency-Token) and the
  *   TimelinesAI-compatible trigger (quota budget set, attempt log on);
- * - "baseline": the pass-through community trigger (bench/n8n-nodes-bench-passthrough) twice, once per
- *   stream, with the very same requests.
+ * - "baseline": the pass-through community trigger (bench/n8n-nodes-bench-passthrough) twice, once
+ *   per stream, with the very same requests.
  *
- * Every SOAK_SAMPLE_SECONDS (default 60) it samples, per process: RSS and V8 heap of the n8n process
- * (process.memoryUsage() through the inspector, after no forced GC), RSS of its process group (task
- * runner included), each workflow's static data size, and for ours the per-process memories of the
- * package (the RecentPerTrigger instances found by prototype, the credential cache found by its keys).
- * At the end: executions by status per workflow, answers by status, memory growth of both processes.
+ * Every SOAK_SAMPLE_SECONDS (default 60) it samples, per process: RSS and V8 heap of the n8n
+ * process (process.memoryUsage() through the inspector, after no forced GC), RSS of its process
+ * group (task runner included), each workflow's static data size, and for ours the per-process
+ * memories of the package (the RecentPerTrigger instances found by prototype, the credential cache
+ * found by its keys). At the end: executions by status per workflow, answers by status, memory
+ * growth of both processes.
  */
 import { createHmac, randomUUID } from 'crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
@@ -60,7 +62,10 @@ function signature(url: string, params: Record<string, string>): string {
 	return createHmac('sha1', DEFAULT_ACCOUNT.authToken).update(data, 'utf8').digest('base64');
 }
 
-/** A WhatsApp status callback (Twilio's outbound message status callback parameters, WhatsApp channel). */
+/**
+ * A WhatsApp status callback (Twilio's outbound message status callback parameters, WhatsApp
+ * channel).
+ */
 function whatsAppStatus(n: number): Record<string, string> {
 	const sid = `SM${(0x8000_0000 + n).toString(16).padStart(32, '0')}`;
 	const status = STATUSES[n % STATUSES.length];
@@ -167,8 +172,9 @@ class Inspector {
 
 	/**
 	 * Calls `fn` (source text) on the module-level variable `variable` of the package's dist file
-	 * `relative`, reached through the closure scope of one of the module's exported functions (n8n loads
-	 * community nodes with require, so the module is in require's cache). Undefined when not found.
+	 * `relative`, reached through the closure scope of one of the module's exported functions (n8n
+	 * loads community nodes with require, so the module is in require's cache). Undefined when not
+	 * found.
 	 */
 	async onModuleVariable<T>(
 		relative: string,
@@ -312,7 +318,8 @@ async function startProcess(
 		{
 			NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
 			// n8n's 5-second database health ping times out on a loaded machine and then answers every
-			// request 503 "Database is not ready!" until the next ping passes; the same for both processes.
+			// request 503 "Database is not ready!" until the next ping passes; the same for both
+			// processes.
 			DB_PING_TIMEOUT_MS: '30000',
 		},
 		name === 'ours' ? TWILIO_CREDENTIALS : {},

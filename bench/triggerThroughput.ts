@@ -1,8 +1,8 @@
 /**
- * Trigger throughput: signed WhatsApp inbound webhooks into an active workflow (trigger → NoOp) on a
- * real n8n, against (a) n8n's own Webhook node and (b) the minimal pass-through community trigger in
- * bench/n8n-nodes-bench-passthrough receiving the same requests, on the same n8n, interleaved; once
- * per expression-engine setting (see webhookSessions.ts).
+ * Trigger throughput: signed WhatsApp inbound webhooks into an active workflow (trigger → NoOp) on
+ * a real n8n, against (a) n8n's own Webhook node and (b) the minimal pass-through community trigger
+ * in bench/n8n-nodes-bench-passthrough receiving the same requests, on the same n8n, interleaved;
+ * once per expression-engine setting (see webhookSessions.ts).
  */
 import type { RunResult } from './n8nDriver';
 import { medians, roundRatios } from './n8nDriver';
@@ -65,7 +65,10 @@ function figure(session: Session): BenchFigure {
 const sumOf = (results: RunResult[], key: string) =>
 	results.filter((r) => r.target === key).reduce((sum, r) => sum + r.finished, 0);
 
-/** The trigger with Show Typing Indicator on Inbound Messages against itself without it, same rounds. */
+/**
+ * The trigger with Show Typing Indicator on Inbound Messages against itself without it, same
+ * rounds.
+ */
 function typingFigure(session: Session): BenchFigure {
 	const { results } = session;
 	const plain = medians(results, 'twilio');

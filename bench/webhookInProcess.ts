@@ -1,8 +1,8 @@
 /**
  * What each trigger's webhook() itself costs per request, in-process inside n8n-core's real
  * WebhookContext, against the pass-through baseline: the part of a request's cost a node controls,
- * measured without the noise of a shared machine's HTTP and database work. Static data persists across
- * calls, so the duplicate-delivery and attempt logs are as full as under sustained traffic.
+ * measured without the noise of a shared machine's HTTP and database work. Static data persists
+ * across calls, so the duplicate-delivery and attempt logs are as full as under sustained traffic.
  */
 import { join } from 'path';
 import type { INodeType } from 'n8n-workflow';
@@ -144,7 +144,8 @@ async function timeCalls(c: Case, from: number, count: number): Promise<number[]
 
 export async function benchWebhookInProcess(rounds = 10, perRound = 300): Promise<BenchFigure> {
 	const all = cases();
-	// Warm up, and fill the logs kept in static data to their caps (1,000 delivery tokens, 100 attempts).
+	// Warm up, and fill the logs kept in static data to their caps (1,000 delivery tokens, 100
+	// attempts).
 	for (const c of all) await timeCalls(c, 0, 1200);
 	const samples: Record<string, number[]> = Object.fromEntries(all.map((c) => [c.key, []]));
 	for (let round = 0; round < rounds; round++) {

@@ -1,7 +1,7 @@
 /**
  * One n8n per expression-engine setting, with every webhook target active at once and driven in the
- * same interleaved rounds; the trigger and gateway figures are both read from these runs (each n8n is
- * started once per `npm run bench`, which keeps the whole run bounded).
+ * same interleaved rounds; the trigger and gateway figures are both read from these runs (each n8n
+ * is started once per `npm run bench`, which keeps the whole run bounded).
  */
 import { TYPING_INDICATOR_PATH } from '../nodes/shared/typingIndicator';
 import { startMockProcess } from './mockProcess';
@@ -67,8 +67,9 @@ function targetsFor(baseUrl: string): Target[] {
 			{ options: { showTypingIndicator: true } },
 		),
 		// BENCH_DIAGNOSE=1: without the duplicate-delivery log (what saving it per request costs), also
-		// without signature check and credential (n8n checks a credential's access on every execution), and
-		// the pass-through answering before n8n creates the execution, as this package's triggers do.
+		// without signature check and credential (n8n checks a credential's access on every execution),
+		// and the pass-through answering before n8n creates the execution, as this package's triggers
+		// do.
 		...(process.env.BENCH_DIAGNOSE
 			? [
 					twilioTriggerTarget('twilioNoLog', 'Twilio trigger, Ignore Duplicates off', baseUrl, {
@@ -105,7 +106,8 @@ function targetsFor(baseUrl: string): Target[] {
 export const TYPING_ANSWER_MS = 200;
 
 async function runSession(engine: EngineSetting, options: DriveOptions): Promise<Session> {
-	// Only the typing indicator reaches Twilio: the mock, in its own process, knows every inbound SID sent.
+	// Only the typing indicator reaches Twilio: the mock, in its own process, knows every inbound SID
+	// sent.
 	const twilio = await startMockProcess(0);
 	await twilio.holdRequests(TYPING_INDICATOR_PATH, TYPING_ANSWER_MS);
 	await twilio.addInboundMessages(inboundMessageSids());

@@ -1,7 +1,7 @@
 /**
  * The workflows the webhook benchmarks drive (trigger → NoOp each) and the requests they receive.
- * Requests are built before a run and replayed with per-request ids, so the load generator's own cost
- * stays small and alike for every target.
+ * Requests are built before a run and replayed with per-request ids, so the load generator's own
+ * cost stays small and alike for every target.
  */
 import { randomUUID } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
@@ -19,7 +19,10 @@ export const TWILIO_CREDENTIALS = {
 	},
 };
 
-/** A WhatsApp text inbound in the shape of Twilio's inbound message webhook (seed 000), with its own MessageSid. */
+/**
+ * A WhatsApp text inbound in the shape of Twilio's inbound message webhook (seed 000), with its own
+ * MessageSid.
+ */
 export function whatsAppInbound(n: number): Record<string, string> {
 	const sid = `SM${n.toString(16).padStart(32, '0')}`;
 	return {
@@ -48,7 +51,8 @@ export function inboundMessageSids(): string[] {
 
 /**
  * What Twilio sends for an inbound WhatsApp message: the form body, X-Twilio-Signature over the
- * target's own URL (pre-computed per distinct MessageSid), and a fresh I-Twilio-Idempotency-Token per request.
+ * target's own URL (pre-computed per distinct MessageSid), and a fresh I-Twilio-Idempotency-Token
+ * per request.
  */
 export function signedInboundRequests(url: string): (i: number) => BenchRequest {
 	const pool = Array.from({ length: POOL }, (_, n) => {
@@ -85,7 +89,10 @@ export function timelinesAiRequests(): (i: number) => BenchRequest {
 	});
 }
 
-/** n8n's own Webhook node, typeVersion 2.1, answering at once, static parameters: n8n skips the isolate for it. */
+/**
+ * n8n's own Webhook node, typeVersion 2.1, answering at once, static parameters: n8n skips the
+ * isolate for it.
+ */
 export function webhookNodeTarget(
 	key: string,
 	label: string,
@@ -109,7 +116,8 @@ export function webhookNodeTarget(
 
 /**
  * The minimal community trigger in bench/n8n-nodes-bench-passthrough: returns the body as one item.
- * `answersItself` picks its diagnostic twin, which writes the answer before n8n creates the execution.
+ * `answersItself` picks its diagnostic twin, which writes the answer before n8n creates the
+ * execution.
  */
 export function passthroughTarget(
 	key: string,
@@ -137,8 +145,8 @@ export function passthroughTarget(
 
 /**
  * This package's Twilio trigger with its defaults: signature verified, duplicate deliveries ignored
- * (checked in the execution, in n8n's deduplication table), empty TwiML answer. `extra` adds parameters, and the node may
- * go without its credential (diagnostics).
+ * (checked in the execution, in n8n's deduplication table), empty TwiML answer. `extra` adds
+ * parameters, and the node may go without its credential (diagnostics).
  */
 export function twilioTriggerTarget(
 	key: string,
@@ -166,7 +174,10 @@ export function twilioTriggerTarget(
 
 const URL_SECRET = '9f86d081884c7d659a2feaa0c55ad015';
 
-/** This package's TimelinesAI-compatible trigger with its defaults (no quota budget, no file check, answer at once). */
+/**
+ * This package's TimelinesAI-compatible trigger with its defaults (no quota budget, no file check,
+ * answer at once).
+ */
 export function timelinesAiTarget(key: string, label: string): Target {
 	const webhookId = randomUUID();
 	return {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Fails when a line of nodes/ or credentials/ is wider than Prettier's print width (tabs count as
-// tabWidth columns, as Prettier counts them). Prettier wraps code but not comments or strings: a
+// Fails when a line of the TypeScript in nodes/, credentials/, test/, bench/ or scripts/ is wider
+// than Prettier's print width (tabs count as tabWidth columns, as Prettier counts them). Prettier wraps code but not comments or strings: a
 // line is allowed to be wider only through its string, template or regex literals, which cannot be
 // split without changing what they say.
 //   node scripts/check-line-width.mjs
@@ -12,7 +12,7 @@ const ts = createRequire(import.meta.url)('typescript');
 const prettier = createRequire(import.meta.url)('../.prettierrc.js');
 
 const root = resolve(import.meta.dirname, '..');
-const FOLDERS = ['nodes', 'credentials'];
+const FOLDERS = ['nodes', 'credentials', 'test', 'bench', 'scripts'];
 const LITERALS = new Set([
 	ts.SyntaxKind.StringLiteral,
 	ts.SyntaxKind.NoSubstitutionTemplateLiteral,

@@ -1,11 +1,11 @@
 /**
  * `npm run docs:screenshots`: screenshots of the package in a real n8n editor, saved to docs/.
  *
- * Starts the pinned n8n through the e2e harness (package installed as a community package) and a local
- * Twilio mock, so that the credential test and the trigger's dropdowns answer without the internet. Then
- * drives Debian's Chromium with playwright-core: each example workflow's canvas, the three nodes' panels
- * (the send node twice: text, and a template with its variables) and the Twilio credential dialog.
- * Chromium comes from apt, never from playwright's download.
+ * Starts the pinned n8n through the e2e harness (package installed as a community package) and a
+ * local Twilio mock, so that the credential test and the trigger's dropdowns answer without the
+ * internet. Then drives Debian's Chromium with playwright-core: each example workflow's canvas, the
+ * three nodes' panels (the send node twice: text, and a template with its variables) and the Twilio
+ * credential dialog. Chromium comes from apt, never from playwright's download.
  */
 import { execFileSync } from 'child_process';
 import { randomUUID } from 'crypto';
@@ -110,8 +110,8 @@ async function main(): Promise<void> {
 	running.browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		headless: true,
-		// Playwright gives Chromium a fresh temporary profile. No network beyond 127.0.0.1 here: without
-		// these flags, Chromium keeps trying Google's services.
+		// Playwright gives Chromium a fresh temporary profile. No network beyond 127.0.0.1 here:
+		// without these flags, Chromium keeps trying Google's services.
 		args: [
 			'--no-sandbox',
 			'--disable-gpu',
@@ -265,7 +265,10 @@ function exampleFiles(): string[] {
 		.map((file) => join(EXAMPLES, file));
 }
 
-/** Points the nodes' credentials of this package's types at the stored ones, so the editor shows them selected. */
+/**
+ * Points the nodes' credentials of this package's types at the stored ones, so the editor shows
+ * them selected.
+ */
 function withCredentials(workflow: WorkflowJson, credentials: CredentialRefs): WorkflowJson {
 	return {
 		...workflow,
@@ -294,7 +297,10 @@ const PANEL_NODES = {
 	timelinesAiTrigger: 'TimelinesAI-Compatible Trigger',
 };
 
-/** A workflow holding the three nodes (the send node with text and with a template) with typical settings, at the newest versions n8n reports. */
+/**
+ * A workflow holding the three nodes (the send node with text and with a template) with typical
+ * settings, at the newest versions n8n reports.
+ */
 async function panelWorkflow(
 	client: N8nClient,
 	credentials: CredentialRefs,
@@ -411,7 +417,10 @@ async function openNode(page: Page, name: string): Promise<void> {
 	await settle(page);
 }
 
-/** Unfolds the trigger's "Webhook URLs" on the production URL: what the user pastes into Twilio or a CRM. */
+/**
+ * Unfolds the trigger's "Webhook URLs" on the production URL: what the user pastes into Twilio or a
+ * CRM.
+ */
 async function showProductionUrls(page: Page): Promise<void> {
 	const ndv = page.locator('[data-test-id="ndv"]');
 	await ndv.getByText('Webhook URLs', { exact: true }).click();
@@ -473,7 +482,10 @@ const FAILURE_SHOT = join(REPO_ROOT, '.e2e', 'screenshots-failure.png');
 
 let failed = false;
 
-/** Reports the first failure only: a signal or the deadline also makes the pending browser call fail. */
+/**
+ * Reports the first failure only: a signal or the deadline also makes the pending browser call
+ * fail.
+ */
 function fail(reason: unknown): void {
 	if (failed) return;
 	failed = true;

@@ -1,9 +1,9 @@
 /**
- * examples/whatsapp-ai-assistant.json on a real n8n, as a user imports it: n8n's own AI Agent, OpenAI
- * Chat Model and Simple Memory nodes between the Twilio Trigger and the Twilio node. Only credentials are
- * filled in. Twilio is the mock (which routes the WhatsApp sender's messages to the trigger, as the
- * sender's webhook URL does); the model is a local OpenAI-compatible stand-in (test/openai-stand-in) that
- * n8n's OpenAI credential reaches through its Base URL.
+ * examples/whatsapp-ai-assistant.json on a real n8n, as a user imports it: n8n's own AI Agent,
+ * OpenAI Chat Model and Simple Memory nodes between the Twilio Trigger and the Twilio node. Only
+ * credentials are filled in. Twilio is the mock (which routes the WhatsApp sender's messages to the
+ * trigger, as the sender's webhook URL does); the model is a local OpenAI-compatible stand-in
+ * (test/openai-stand-in) that n8n's OpenAI credential reaches through its Base URL.
  */
 import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
 import {

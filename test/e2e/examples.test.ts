@@ -1,7 +1,8 @@
 /**
- * The shipped example workflows 1–3 (examples/*.json) on a real n8n, exactly as a user imports them,
- * with only what a user fills in changed: credential ids for the credentials the example names, the
- * contact center's endpoint URL, and the host of the Status Callback URL. Twilio is the mock.
+ * The shipped example workflows 1–3 (examples/*.json) on a real n8n, exactly as a user imports
+ * them, with only what a user fills in changed: credential ids for the credentials the example
+ * names, the contact center's endpoint URL, and the host of the Status Callback URL. Twilio is the
+ * mock.
  * - whatsapp-auto-reply.json: each message type gets its TwiML reply in the HTTP answer.
  * - contact-center-inbound.json (seed 001): only Basic-auth + signed requests are forwarded, as the
  *   contact center's form fields, to a local HTTP server standing in for its endpoint.
@@ -75,8 +76,9 @@ function nodeNamed(example: Example, name: string): ExampleNode {
 }
 
 /**
- * The example as a user sets it up after importing: each credential the example names by name gets the id
- * of the credential created for the test, and `edit` changes node parameters the user is told to fill in.
+ * The example as a user sets it up after importing: each credential the example names by name gets
+ * the id of the credential created for the test, and `edit` changes node parameters the user is
+ * told to fill in.
  */
 function setUp(
 	example: Example,
@@ -295,7 +297,10 @@ describe('2. Contact center inbound (contact-center-inbound.json, seed 001)', ()
 		await new Promise((resolve) => endpoint?.close(resolve));
 	});
 
-	/** Delivers a message as Twilio does (Basic auth after the challenge) and returns what the endpoint got for it. */
+	/**
+	 * Delivers a message as Twilio does (Basic auth after the challenge) and returns what the
+	 * endpoint got for it.
+	 */
 	async function forwarded(params: Form): Promise<Received> {
 		const answer = await mock.sendInbound(url, params);
 		expect({ status: answer.status, body: answer.body }).toEqual({
@@ -402,7 +407,8 @@ describe('2. Contact center inbound (contact-center-inbound.json, seed 001)', ()
 		const forged = await mock.sendInbound(url, withSid(whatsappText), { badSignature: true });
 		expect(forged.status).toBe(403);
 
-		// A good request afterwards: once it is forwarded, anything the refused ones had started would be too.
+		// A good request afterwards: once it is forwarded, anything the refused ones had started would
+		// be too.
 		await forwarded(withSid(whatsappText));
 		expect(received.length).toBe(forwards + 1);
 		const executions = await n8n.waitForExecutions(workflowId, before + 1);
@@ -444,7 +450,8 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 		workflowId = await deploy(
 			setUp(example, { 'Twilio account': twilio }, (node) => {
 				const callback = node.parameters.statusCallback;
-				// The user pastes the Production URL of "Twilio Status Updates"; only the host differs from the example's.
+				// The user pastes the Production URL of "Twilio Status Updates"; only the host differs from
+				// the example's.
 				return typeof callback === 'string'
 					? {
 							...node,
@@ -548,9 +555,9 @@ describe('3. Send SMS and track delivery (send-sms-and-track-delivery.json, seed
 		const message = sentMessage(String(sent.messageSid));
 		const [sentStep, undeliveredStep] = plannedStepsOf(message);
 		expect([sentStep.status, undeliveredStep.status]).toEqual(['sent', 'undelivered']);
-		// One status at a time, as Twilio sends them seconds apart: the example's note says a late `sent` can
-		// overwrite a final status when two executions of the status workflow overlap, which a busy CI machine
-		// made happen when both callbacks were posted back to back.
+		// One status at a time, as Twilio sends them seconds apart: the example's note says a late
+		// `sent` can overwrite a final status when two executions of the status workflow overlap, which
+		// a busy CI machine made happen when both callbacks were posted back to back.
 		expect((await sendCallback(held, message, sentStep)).status).toBe(200);
 		await rowWhen(message.sid, 'sent');
 		expect((await sendCallback(held, message, undeliveredStep)).status).toBe(200);

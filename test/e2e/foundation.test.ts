@@ -1,6 +1,7 @@
 /**
- * The package loads into a real n8n as a community package: its credential and node types are listed,
- * and the Twilio credential's test reaches the Twilio API (the mock) and reports Twilio's own error.
+ * The package loads into a real n8n as a community package: its credential and node types are
+ * listed, and the Twilio credential's test reaches the Twilio API (the mock) and reports Twilio's
+ * own error.
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
@@ -13,7 +14,9 @@ const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')
 	n8n: { nodes: string[]; credentials: string[] };
 };
 
-/** The node types the package declares (package.json `n8n.nodes`), by their description's `name`. */
+/**
+ * The node types the package declares (package.json `n8n.nodes`), by their description's `name`.
+ */
 const NODE_TYPES = ['twilioWhatsApp', 'twilioWhatsAppTrigger', 'timelinesAiTrigger'];
 
 function builtFilesRequiring(module: string): string[] {
@@ -44,10 +47,10 @@ describe('the package in a real n8n', () => {
 		);
 	});
 
-	// n8n requires every node file at start, and the package is installed without node_modules, as n8n
-	// installs community packages; so a node whose imports (luxon, n8n-workflow) did not resolve from n8n's
-	// own would be missing here, and its error would be in the n8n log. (n8n adds `…Tool` variants of nodes
-	// usable as AI tools; they are not checked here.)
+	// n8n requires every node file at start, and the package is installed without node_modules, as
+	// n8n installs community packages; so a node whose imports (luxon, n8n-workflow) did not resolve
+	// from n8n's own would be missing here, and its error would be in the n8n log. (n8n adds `…Tool`
+	// variants of nodes usable as AI tools; they are not checked here.)
 	it('lists every node of the package, their imports (luxon) resolved inside n8n', async () => {
 		expect(NODE_TYPES).toHaveLength(PACKAGE.n8n.nodes.length);
 		expect(builtFilesRequiring('luxon').length).toBeGreaterThan(0);
@@ -101,7 +104,8 @@ describe('the package in a real n8n', () => {
 			const result = await n8n.testCredential(credential);
 
 			expect(result.status).toBe('Error');
-			// Twilio answers a failed HTTP Basic login with 401 {"code": 20003, "message": "Authenticate"}.
+			// Twilio answers a failed HTTP Basic login with 401 {"code": 20003, "message":
+			// "Authenticate"}.
 			expect(result.message).toMatch(/Authenticate|20003/);
 			expect(result.message).not.toContain(wrongToken);
 		});

@@ -1,6 +1,6 @@
 /**
- * The harness itself, driven with n8n's own Webhook node, so that a failure here points at the harness
- * (or n8n's REST API) rather than at this package's nodes.
+ * The harness itself, driven with n8n's own Webhook node, so that a failure here points at the
+ * harness (or n8n's REST API) rather than at this package's nodes.
  */
 import { getN8n, nodeOutput } from './harness';
 

@@ -1,12 +1,13 @@
 /**
- * The shipped example "WhatsApp menu with quick replies" (examples/whatsapp-menu-quick-replies.json) on a
- * real n8n, as a user imports it (only the credential id filled in), against the Twilio mock:
- * - two customer messages each get the menu, sent with Send Interactive Message; the second run reuses
- *   the Content resource the first one created (one resource, one HX SID);
+ * The shipped example "WhatsApp menu with quick replies"
+ * (examples/whatsapp-menu-quick-replies.json) on a real n8n, as a user imports it (only the
+ * credential id filled in), against the Twilio mock:
+ * - two customer messages each get the menu, sent with Send Interactive Message; the second run
+ *   reuses the Content resource the first one created (one resource, one HX SID);
  * - the customer's tap on a quick reply arrives at the Twilio Trigger as a typed reply (`type`
  *   interactive, `button.payload` = the ID the menu defined) and the Switch routes it.
- * The tap is test/fixtures/twilio/messages.ts's whatsappQuickReplyTap ([webhook] and [capture]) with
- * each button's title and ID.
+ * The tap is test/fixtures/twilio/messages.ts's whatsappQuickReplyTap ([webhook] and [capture])
+ * with each button's title and ID.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';

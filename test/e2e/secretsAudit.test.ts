@@ -1,9 +1,9 @@
 /**
- * Secrets never reach items, errors or logs (issue 8). This file runs last (test/e2e/sequencer.js): it
- * drives every node with credentials holding secrets of its own, through success and failure paths
- * (valid, forged and unauthenticated webhooks, Twilio errors, a refused credential test, a wrong URL
- * secret), then searches every execution in this n8n, from every end-to-end file, and n8n's log for
- * those secrets and for the ones the other files use.
+ * Secrets never reach items, errors or logs (issue 8). This file runs last (test/e2e/sequencer.js):
+ * it drives every node with credentials holding secrets of its own, through success and failure
+ * paths (valid, forged and unauthenticated webhooks, Twilio errors, a refused credential test, a
+ * wrong URL secret), then searches every execution in this n8n, from every end-to-end file, and
+ * n8n's log for those secrets and for the ones the other files use.
  */
 import { randomBytes } from 'crypto';
 
@@ -155,7 +155,8 @@ describe('secrets audit', () => {
 			401,
 		);
 
-		// Send node: a success and Twilio errors, with an API key (Continue On Fail) and with a refused token (stops).
+		// Send node: a success and Twilio errors, with an API key (Continue On Fail) and with a refused
+		// token (stops).
 		const sendWithKey = await deploy({
 			name: 'Audit: send with API key',
 			nodes: [
@@ -263,8 +264,9 @@ describe('secrets audit', () => {
 		const leaks: string[] = [];
 		for (const { id } of workflows) {
 			for (const summary of await n8n.listExecutions(id)) {
-				// What the run produced: items, errors and metadata. (The execution also keeps a copy of the workflow,
-				// whose node parameters, such as the TimelinesAI URL Secret, are configuration, not output.)
+				// What the run produced: items, errors and metadata. (The execution also keeps a copy of
+				// the workflow, whose node parameters, such as the TimelinesAI URL Secret, are
+				// configuration, not output.)
 				const text = JSON.stringify((await n8n.getExecution(summary.id)).data);
 				searched++;
 				for (const [what, secret] of Object.entries(secrets))

@@ -1,10 +1,10 @@
 /**
- * `file_url` is chosen by whoever calls the TimelinesAI-compatible webhook, and the file check makes
- * n8n download it. On a real n8n 2.41: with n8n's own SSRF protection off (its default), the node
- * still refuses loopback, link-local (cloud metadata) and private targets with TimelinesAI's 400, and
- * the file server sees no request; the node's option hands the decision back to n8n, which then
- * downloads anything. With N8N_SSRF_PROTECTION_ENABLED=true, n8n's own ranges and allowed host names
- * apply, redirects included.
+ * `file_url` is chosen by whoever calls the TimelinesAI-compatible webhook, and the file check
+ * makes n8n download it. On a real n8n 2.41: with n8n's own SSRF protection off (its default), the
+ * node still refuses loopback, link-local (cloud metadata) and private targets with TimelinesAI's
+ * 400, and the file server sees no request; the node's option hands the decision back to n8n, which
+ * then downloads anything. With N8N_SSRF_PROTECTION_ENABLED=true, n8n's own ranges and allowed host
+ * names apply, redirects included.
  */
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
@@ -68,7 +68,10 @@ async function deploy(n8n: N8nClient, webhookId: string, options: Record<string,
 	let accepted = 0;
 	return {
 		id,
-		/** Sends a message with this file_url; a refusal must start no execution and reach no file server. */
+		/**
+		 * Sends a message with this file_url; a refusal must start no execution and reach no file
+		 * server.
+		 */
 		async send(fileUrl: string): Promise<Answer> {
 			const before = await executionIds(n8n, id);
 			const seen = requested.length;

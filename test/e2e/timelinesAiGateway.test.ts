@@ -132,7 +132,10 @@ describe('the example on a real n8n with the Twilio mock', () => {
 		expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
 	}
 
-	/** The new execution of this request, after checking it ended well (the error branch handles Twilio errors). */
+	/**
+	 * The new execution of this request, after checking it ended well (the error branch handles
+	 * Twilio errors).
+	 */
 	async function lastExecution() {
 		executions += 1;
 		const all = await n8n.waitForExecutions(workflowId, executions);

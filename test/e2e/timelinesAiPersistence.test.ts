@@ -102,7 +102,8 @@ describe('"Immediately": accepted requests are saved in the workflow\'s static d
 	});
 
 	it("holds every accepted request's units, the pacing queue's end and every attempt, with nothing read through the node", async () => {
-		// A rejection first: n8n saves its change in any mode, so it must not be what carries the accepted ones.
+		// A rejection first: n8n saves its change in any mode, so it must not be what carries the
+		// accepted ones.
 		expect((await caller.send({ action: 'nope' })).status).toBe(400);
 		const ids = [
 			acceptedId(await caller.send(message('first'))),
@@ -169,7 +170,8 @@ describe('"When Last Node Finishes": the execution saves the accepted request wh
 });
 
 describe('after a restart of n8n on the same database', () => {
-	// Each instance has its own user folder (deleted when it stops); the database and the encryption key are shared.
+	// Each instance has its own user folder (deleted when it stops); the database and the encryption
+	// key are shared.
 	const databaseFolder = mkdtempSync(join(tmpdir(), 'timelinesai-restart-'));
 	const env = {
 		DB_SQLITE_DATABASE: join(databaseFolder, 'database.sqlite'),

@@ -72,7 +72,8 @@ async function expectRejected(
 	const before = await executionIds(n8n, workflowId);
 	const answer = await send();
 	expectJsonAnswer(answer, status, errorBody(status, message));
-	// n8n creates the execution before it answers, so one started by this request would be listed now.
+	// n8n creates the execution before it answers, so one started by this request would be listed
+	// now.
 	expect(await executionIds(n8n, workflowId)).toEqual(before);
 	expectedLog.push({ status, accepted: false, messageId: null });
 	return answer;

@@ -1,15 +1,17 @@
 /**
- * Both triggers answer an accepted request only once n8n has stored its execution, on a real n8n 2.41
- * (SQLite, one process), proven from n8n's own database rather than its REST API:
+ * Both triggers answer an accepted request only once n8n has stored its execution, on a real n8n
+ * 2.41 (SQLite, one process), proven from n8n's own database rather than its REST API:
  *
- * - A burst of 300 signed Twilio deliveries over 10 connections, and one of 300 valid TimelinesAI send
- *   requests: the moment the last answer arrives, n8n's execution table holds at least one execution
- *   per 200 answer (each accepted request starts exactly one).
- * - n8n killed with SIGKILL at a random moment of a burst mixing both triggers, then restarted on the
- *   same database: every request that had been answered 200 has an execution holding its message.
+ * - A burst of 300 signed Twilio deliveries over 10 connections, and one of 300 valid TimelinesAI
+ *   send requests: the moment the last answer arrives, n8n's execution table holds at least one
+ *   execution per 200 answer (each accepted request starts exactly one).
+ * - n8n killed with SIGKILL at a random moment of a burst mixing both triggers, then restarted on
+ *   the same database: every request that had been answered 200 has an execution holding its
+ *   message.
  *
- * The database is read with the sqlite3 module of the cached n8n install, run by n8n's own Node (the
- * module is built for it), in one long-lived process so that a count takes a query, not a start-up.
+ * The database is read with the sqlite3 module of the cached n8n install, run by n8n's own Node
+ * (the module is built for it), in one long-lived process so that a count takes a query, not a
+ * start-up.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
 import { randomInt } from 'crypto';
@@ -45,7 +47,9 @@ const TIMELINES_IDS = {
 };
 const SECRET = 'e2e-Durability-Secret-3Kd8Pz6Rt1';
 
-/** Reads n8n's SQLite database while n8n runs: one query per line in, one JSON answer per line out. */
+/**
+ * Reads n8n's SQLite database while n8n runs: one query per line in, one JSON answer per line out.
+ */
 class ExecutionTable {
 	private readonly child: ChildProcessWithoutNullStreams;
 	private readonly waiting: Array<(line: string) => void> = [];
@@ -86,7 +90,9 @@ class ExecutionTable {
 		return row.n;
 	}
 
-	/** The stored run data of every execution of the workflow (n8n's flatted text, searched as text). */
+	/**
+	 * The stored run data of every execution of the workflow (n8n's flatted text, searched as text).
+	 */
 	async runData(workflowId: string): Promise<string[]> {
 		const rows = await this.query<{ data: string }>(
 			'SELECT d.data AS data FROM execution_data d JOIN execution_entity e ON e.id = d.executionId WHERE e.workflowId = ?',
@@ -136,7 +142,10 @@ function twilioWorkflow() {
 /** A request to either trigger, and whether (and with what) it was answered. */
 interface Sent {
 	kind: 'twilio' | 'timelines';
-	/** What identifies its message in the stored run data: Twilio's MessageSid, the TimelinesAI message_id. */
+	/**
+	 * What identifies its message in the stored run data: Twilio's MessageSid, the TimelinesAI
+	 * message_id.
+	 */
 	key: () => string | undefined;
 	outcome?: Outcome & { messageId?: string };
 }
@@ -242,8 +251,8 @@ async function sendTimelines(
 }
 
 /**
- * Sends the requests over `CONNECTIONS` connections; `onAnswer` runs after each answer (with how many
- * have arrived) and may stop the run by returning true (after which nothing more is sent).
+ * Sends the requests over `CONNECTIONS` connections; `onAnswer` runs after each answer (with how
+ * many have arrived) and may stop the run by returning true (after which nothing more is sent).
  */
 async function burst(
 	deployment: Deployment,
@@ -326,7 +335,8 @@ describe('n8n has stored the execution when a trigger answers 200 (real n8n 2.41
 				else expect(JSON.parse(outcome?.body ?? '')).toEqual(successBody(outcome?.messageId ?? ''));
 			}
 			summary[`burst ${kind}`] = { answered200: ok.length, storedAtLastAnswer };
-			// Every accepted request starts exactly one execution; fewer rows would mean a 200 without one.
+			// Every accepted request starts exactly one execution; fewer rows would mean a 200 without
+			// one.
 			expect(storedAtLastAnswer).toBeGreaterThanOrEqual(ok.length);
 		},
 	);

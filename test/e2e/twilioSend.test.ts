@@ -1,12 +1,14 @@
 /**
  * The Twilio WhatsApp/SMS send node on a real n8n, sending through the Twilio mock:
- * - Send with a StatusCallback pointing at a Twilio Trigger workflow and Correlation Values: the mock's
- *   signed status callbacks arrive there, each as one execution with the message SID, the status in
- *   Twilio's order and the correlation values as callbackQuery (the pattern of seed 003, in n8n).
- * - Send and Wait for Delivery Status: the execution waits on n8n's /webhook-waiting URL, stays waiting
- *   through intermediate statuses, and resumes with the final one (delivered, or undelivered + 30003).
- * - Twilio's API errors (magic numbers) and call errors as item fields with Continue On Fail, and as a
- *   failed execution without it.
+ * - Send with a StatusCallback pointing at a Twilio Trigger workflow and Correlation Values: the
+ *   mock's signed status callbacks arrive there, each as one execution with the message SID, the
+ *   status in Twilio's order and the correlation values as callbackQuery (the pattern of seed 003,
+ *   in n8n).
+ * - Send and Wait for Delivery Status: the execution waits on n8n's /webhook-waiting URL, stays
+ *   waiting through intermediate statuses, and resumes with the final one (delivered, or
+ *   undelivered + 30003).
+ * - Twilio's API errors (magic numbers) and call errors as item fields with Continue On Fail, and
+ *   as a failed execution without it.
  */
 import {
 	DEFAULT_ACCOUNT,
@@ -54,7 +56,10 @@ const n8n = getN8n();
 const SMS_SID = /^SM[0-9a-f]{32}$/;
 const CUSTOMER = '+14155550123';
 const WHATSAPP_CUSTOMER = '+14155550124';
-/** The mock's undeliverable number (Twilio's magic valid From): messages to it end undelivered with 30003. */
+/**
+ * The mock's undeliverable number (Twilio's magic valid From): messages to it end undelivered with
+ * 30003.
+ */
 const UNDELIVERABLE = MOCK_NUMBERS.undeliverable;
 
 let mock: MockTwilio;
@@ -183,7 +188,9 @@ describe('Send with a Status Callback to a Twilio Trigger workflow, with Correla
 		]);
 	});
 
-	/** Sends through a sender workflow and returns the Send node's output item (the webhook's answer). */
+	/**
+	 * Sends through a sender workflow and returns the Send node's output item (the webhook's answer).
+	 */
 	async function send(
 		path: string,
 		body: { to: string; text: string; orderId: string },
@@ -196,9 +203,9 @@ describe('Send with a Status Callback to a Twilio Trigger workflow, with Correla
 	}
 
 	/**
-	 * The tracker's items for one message SID, by status, once `statuses.length` of them exist. The order in
-	 * which Twilio sent them is checked on the mock's record: the trigger answers Twilio before n8n creates the
-	 * execution, so execution ids need not follow the callbacks' order.
+	 * The tracker's items for one message SID, by status, once `statuses.length` of them exist. The
+	 * order in which Twilio sent them is checked on the mock's record: the trigger answers Twilio
+	 * before n8n creates the execution, so execution ids need not follow the callbacks' order.
 	 */
 	async function tracked(
 		sid: string,
@@ -299,9 +306,10 @@ describe('Send with a Status Callback to a Twilio Trigger workflow, with Correla
 });
 
 /*
- * Send and Wait. A callback that reaches n8n before it has stored the execution as waiting is refused by
- * n8n (see the last tests), so these tests hold the mock's callbacks and release them once the execution
- * waits, in the order and with the parameters the mock had planned: no test depends on timing.
+ * Send and Wait. A callback that reaches n8n before it has stored the execution as waiting is
+ * refused by n8n (see the last tests), so these tests hold the mock's callbacks and release them
+ * once the execution waits, in the order and with the parameters the mock had planned: no test
+ * depends on timing.
  */
 describe('Send and Wait for Delivery Status', () => {
 	const START_PATH = 'e2e-twilio-send-and-wait';
@@ -355,7 +363,10 @@ describe('Send and Wait for Delivery Status', () => {
 		await held?.close();
 	});
 
-	/** Starts the workflow for one recipient; returns the waiting execution and the message Twilio created. */
+	/**
+	 * Starts the workflow for one recipient; returns the waiting execution and the message Twilio
+	 * created.
+	 */
 	async function startWaiting(to: string): Promise<{ executionId: string; message: MockMessage }> {
 		const messages = held.messages.length;
 		const known = new Set((await n8n.listExecutions(workflowId)).map((execution) => execution.id));
@@ -496,7 +507,8 @@ describe('Send and Wait for Delivery Status', () => {
 				...sendAndWait(heldTwilio, '6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c36'),
 				parameters: { ...sendAndWait(heldTwilio).parameters, waitAmount: 0.01 },
 			},
-			// n8n documents execution custom data for the Code node; 2.41's default expression engine cannot call it.
+			// n8n documents execution custom data for the Code node; 2.41's default expression engine
+			// cannot call it.
 			{
 				id: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d37',
 				name: 'After Delivery',
@@ -531,13 +543,14 @@ describe('Send and Wait for Delivery Status', () => {
 	}, 120_000);
 
 	/*
-	 * KNOWN LIMIT (n8n 2.41, WaitingWebhooks.executeWebhook): until the node has returned and n8n has stored
-	 * the execution as waiting, n8n answers a request to its resume URL with 409 "The execution … is running
-	 * already" without calling the node, and Twilio does not retry status callbacks. Twilio's first callback can
-	 * come within a second of the send. The node reads the message once before waiting, so a status Twilio
-	 * reported until then is not lost; one reported between that read and n8n's save still is. A proxy in front of
-	 * the mock makes each moment certain: it changes the message and sends its callbacks after Twilio created it,
-	 * or after the node's read, before the node has the API's answer.
+	 * KNOWN LIMIT (n8n 2.41, WaitingWebhooks.executeWebhook): until the node has returned and n8n has
+	 * stored the execution as waiting, n8n answers a request to its resume URL with 409 "The
+	 * execution … is running already" without calling the node, and Twilio does not retry status
+	 * callbacks. Twilio's first callback can come within a second of the send. The node reads the
+	 * message once before waiting, so a status Twilio reported until then is not lost; one reported
+	 * between that read and n8n's save still is. A proxy in front of the mock makes each moment
+	 * certain: it changes the message and sends its callbacks after Twilio created it, or after the
+	 * node's read, before the node has the API's answer.
 	 */
 	describe('statuses Twilio reports before n8n stored the execution as waiting', () => {
 		const proxies: HookProxy[] = [];
@@ -675,7 +688,8 @@ describe('errors as item fields (Continue On Fail) and as a failed execution', (
 				onError: 'continueRegularOutput',
 			},
 		]);
-		// Twilio's test-credential magic numbers: +15005550001 invalid (21211), +15005550004 unsubscribed (21610).
+		// Twilio's test-credential magic numbers: +15005550001 invalid (21211), +15005550004
+		// unsubscribed (21610).
 		expect((await start(path, { to: ['+15005550001', CUSTOMER, '+15005550004'] })).status).toBe(
 			200,
 		);

@@ -1,14 +1,16 @@
 /**
- * The send path on a real n8n with the node setting Retry On Fail (3 tries), and Long Text split into
- * several messages, counted at the Twilio mock:
- * - Send, three items whose second is refused (21211) every time: the first and third are created once,
- *   the second is tried three times; with a 500 that happens once, the retry sends only the failed item.
+ * The send path on a real n8n with the node setting Retry On Fail (3 tries), and Long Text split
+ * into several messages, counted at the Twilio mock:
+ * - Send, three items whose second is refused (21211) every time: the first and third are created
+ *   once, the second is tried three times; with a 500 that happens once, the retry sends only the
+ *   failed item.
  * - Send, a 2,500-character text: two messages, in order, listed as `parts` on the item.
- * - Send and Wait, a text of three parts whose second part meets a 500: the retry resumes at that part, each
- *   part is created once, and the execution waits for (and resumes with) the last part.
- * - Send and Wait with a fallback template (version 2: picked from the list, variables as fields, loaded
- *   through n8n's REST endpoint): the text ends undelivered with 63016 (outside the 24-hour window), the
- *   node sends the approved template, waits for it, and resumes saying the fallback was used.
+ * - Send and Wait, a text of three parts whose second part meets a 500: the retry resumes at that
+ *   part, each part is created once, and the execution waits for (and resumes with) the last part.
+ * - Send and Wait with a fallback template (version 2: picked from the list, variables as fields,
+ *   loaded through n8n's REST endpoint): the text ends undelivered with 63016 (outside the 24-hour
+ *   window), the node sends the approved template, waits for it, and resumes saying the fallback
+ *   was used.
  */
 import { MOCK_NUMBERS, startMockTwilio, type MockMessage, type MockTwilio } from '../mock-twilio';
 import { plannedSteps } from '../mock-twilio/webhooks/statusCallbacks';
@@ -145,7 +147,8 @@ describe('Send with Retry On Fail (3 tries)', () => {
 		expect(execution.status).toBe('error');
 		expect(createsTo(mock, INVALID_TO).length).toBeGreaterThanOrEqual(3);
 		expect(createsTo(mock, first)).toHaveLength(1);
-		// Without Continue On Fail the node stops at the first failure: the third (concurrency 1) never starts.
+		// Without Continue On Fail the node stops at the first failure: the third (concurrency 1) never
+		// starts.
 		expect(createsTo(mock, third)).toHaveLength(0);
 	});
 
@@ -272,7 +275,8 @@ describe('Send and Wait with a Fallback Template When Outside the 24-Hour Window
 	});
 
 	beforeAll(async () => {
-		// Holds its callbacks (the test sends them), and ends free-form WhatsApp outside the window with 63016.
+		// Holds its callbacks (the test sends them), and ends free-form WhatsApp outside the window
+		// with 63016.
 		windowed = await startMockTwilio({ callbackDelayMs: 3_600_000, enforceWhatsAppWindow: true });
 		template = await addApprovedTemplate(windowed, 'Hi {{1}}, please reply to continue.');
 		credential = await createTwilioCredential(n8n, 'Twilio (fallback e2e)', windowed.url);

@@ -1,8 +1,9 @@
 /**
  * The Twilio WhatsApp/SMS Trigger on a real n8n, called the way Twilio calls it: the Twilio mock's
- * signed form POSTs and GETs (X-Twilio-Signature from twilio-node, I-Twilio-Idempotency-Token, Basic
- * auth after a challenge). Checked: the item each request starts an execution with, the exact HTTP
- * answer of each "Respond" mode, and that rejected (403, 401) and filtered requests start nothing.
+ * signed form POSTs and GETs (X-Twilio-Signature from twilio-node, I-Twilio-Idempotency-Token,
+ * Basic auth after a challenge). Checked: the item each request starts an execution with, the exact
+ * HTTP answer of each "Respond" mode, and that rejected (403, 401) and filtered requests start
+ * nothing.
  */
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
@@ -129,7 +130,9 @@ function expectForbidden(answer: WebhookResult): void {
 	expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_signature' });
 }
 
-/** What a plain WhatsApp inbound from the fixtures' customer to the sandbox looks like in the item. */
+/**
+ * What a plain WhatsApp inbound from the fixtures' customer to the sandbox looks like in the item.
+ */
 const whatsappParties = {
 	from: {
 		address: CUSTOMER,
@@ -306,9 +309,9 @@ describe('default settings (verify signature, all events, empty TwiML)', () => {
 
 	/*
 	 * Twilio repeats a delivery (same I-Twilio-Idempotency-Token) when it got no answer in time. n8n
-	 * answers only once the execution is stored, so the repeat gets its own execution too; the trigger's
-	 * execute() recognises the token (n8n's deduplication table, this process's memory) and the
-	 * execution ends at the trigger without items, so the workflow does not run twice.
+	 * answers only once the execution is stored, so the repeat gets its own execution too; the
+	 * trigger's execute() recognises the token (n8n's deduplication table, this process's memory) and
+	 * the execution ends at the trigger without items, so the workflow does not run twice.
 	 */
 	const repeats: string[] = [];
 	it('answers a repeated delivery like the first and stops its execution at the trigger', async () => {
@@ -520,9 +523,9 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 	});
 
 	/*
-	 * The repeat of a delivery stops at the trigger in this mode too (the trigger's execute() checks the
-	 * token). n8n then has no item to answer with and answers the repeat with its own error (500): Twilio
-	 * gave up on the first attempt's answer already, and the workflow runs once.
+	 * The repeat of a delivery stops at the trigger in this mode too (the trigger's execute() checks
+	 * the token). n8n then has no item to answer with and answers the repeat with its own error
+	 * (500): Twilio gave up on the first attempt's answer already, and the workflow runs once.
 	 */
 	it('"With TwiML From the Last Node": a repeated delivery does not run the workflow again', async () => {
 		const reply = setNode(
@@ -589,9 +592,10 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 	});
 
 	/*
-	 * n8n's Respond to Webhook node from version 1.1 on stops with "No Webhook node found in the workflow"
-	 * unless the workflow starts with n8n's own Webhook, Form or Chat trigger
-	 * (RespondToWebhook.node.ts, WEBHOOK_NODE_TYPES). The node's notice says so; this pins what Twilio gets then.
+	 * n8n's Respond to Webhook node from version 1.1 on stops with "No Webhook node found in the
+	 * workflow" unless the workflow starts with n8n's own Webhook, Form or Chat trigger
+	 * (RespondToWebhook.node.ts, WEBHOOK_NODE_TYPES). The node's notice says so; this pins what
+	 * Twilio gets then.
 	 */
 	it('"Using \'Respond to Webhook\' Node" with Respond to Webhook 1.5: n8n refuses it, Twilio gets an error and the execution fails', async () => {
 		const respond: WorkflowNode = {
@@ -625,9 +629,10 @@ describe('Respond modes: the exact answer Twilio gets', () => {
 });
 
 /*
- * "Download Media": the files of an inbound MMS/WhatsApp message as binary properties of the item, stored
- * by n8n's own binary data manager. A local server stands in for Twilio's media host; the credential's API
- * Base URL points at it, which is what lets the node fetch from it (it fetches only from Twilio's hosts).
+ * "Download Media": the files of an inbound MMS/WhatsApp message as binary properties of the item,
+ * stored by n8n's own binary data manager. A local server stands in for Twilio's media host; the
+ * credential's API Base URL points at it, which is what lets the node fetch from it (it fetches
+ * only from Twilio's hosts).
  */
 describe('Download Media option', () => {
 	const PHOTO = Buffer.concat([

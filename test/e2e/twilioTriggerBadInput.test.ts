@@ -1,7 +1,8 @@
 /**
- * Hostile and broken requests to the Twilio Trigger on a real n8n (issue 8). Each case asserts the exact
- * HTTP status and body, and whether an execution started; nothing may answer 500, hang or crash n8n.
- * Well-formed requests are signed with twilio-node's own getExpectedTwilioSignature, as Twilio signs.
+ * Hostile and broken requests to the Twilio Trigger on a real n8n (issue 8). Each case asserts the
+ * exact HTTP status and body, and whether an execution started; nothing may answer 500, hang or
+ * crash n8n. Well-formed requests are signed with twilio-node's own getExpectedTwilioSignature, as
+ * Twilio signs.
  */
 import { randomBytes } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
@@ -63,7 +64,8 @@ async function post(body: string | Buffer, headers: Record<string, string>, targ
 }
 
 async function expectNoNewExecution(id: string, before: string[]) {
-	// n8n writes an execution before it answers in the immediate modes, so a short grace period suffices.
+	// n8n writes an execution before it answers in the immediate modes, so a short grace period
+	// suffices.
 	await new Promise((resolve) => setTimeout(resolve, 1500));
 	expect(await executionIds(n8n, id)).toEqual(before);
 }
@@ -180,7 +182,8 @@ describe('rejected before any execution', () => {
 		const answer = await post(new URLSearchParams(many).toString(), {
 			'x-twilio-signature': sign(many),
 		});
-		// Twilio never sends this many; whichever answer n8n's body parser leads to, it is a clear 4xx or a verified 200.
+		// Twilio never sends this many; whichever answer n8n's body parser leads to, it is a clear 4xx
+		// or a verified 200.
 		expect([200, 403, 413]).toContain(answer.status);
 		if (answer.status === 200) {
 			const [execution] = await newExecutions(n8n, workflowId, before.length);
@@ -194,8 +197,9 @@ describe('rejected before any execution', () => {
 		expect((await fetch(`${n8n.baseUrl}/healthz`)).status).toBe(200);
 	});
 
-	// n8n 2.41 parses the body before the node runs and answers a body over N8N_PAYLOAD_SIZE_MAX (16 MB)
-	// with its own 500; no node can intercept that. What matters: no execution, and n8n keeps serving.
+	// n8n 2.41 parses the body before the node runs and answers a body over N8N_PAYLOAD_SIZE_MAX
+	// (16 MB) with its own 500; no node can intercept that. What matters: no execution, and n8n
+	// keeps serving.
 	it("a body over n8n's payload limit is refused by n8n itself, no execution, n8n unharmed", async () => {
 		const before = await executionIds(n8n, workflowId);
 		const huge = `Body=${'x'.repeat(17 * 1024 * 1024)}`;
@@ -254,7 +258,8 @@ describe('accepted, with what did not add up reported on the item', () => {
 		expect((item.warnings as string[]).join(' ')).toMatch(/Latitude/);
 	});
 
-	// The replay is stored and answered like the first; its execution ends at the trigger without items.
+	// The replay is stored and answered like the first; its execution ends at the trigger without
+	// items.
 	it('a replayed delivery (same idempotency token) does not run the workflow again', async () => {
 		const params = inbound();
 		const headers = {

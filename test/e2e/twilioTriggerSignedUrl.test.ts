@@ -1,9 +1,9 @@
 /**
  * Which URL a Twilio signature may be made for, on a real n8n: only one Twilio could have called.
- * With a public webhook URL known (N8N_WEBHOOK_URL, or the node's Public URL option) a request signed
- * for the URL it arrived on, or for the host its X-Forwarded-* headers name, gets 403 and starts
- * nothing. Without one (the shared test n8n's N8N_WEBHOOK_URL is 127.0.0.1, which Twilio cannot
- * reach) the URL the request names is tried too, and the item says so in `warnings`.
+ * With a public webhook URL known (N8N_WEBHOOK_URL, or the node's Public URL option) a request
+ * signed for the URL it arrived on, or for the host its X-Forwarded-* headers name, gets 403 and
+ * starts nothing. Without one (the shared test n8n's N8N_WEBHOOK_URL is 127.0.0.1, which Twilio
+ * cannot reach) the URL the request names is tried too, and the item says so in `warnings`.
  */
 import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio } from '../mock-twilio';
 import { whatsappText, type Form } from '../fixtures/twilio/messages';
@@ -40,7 +40,10 @@ function withSid(params: Form): Form {
 	return { ...params, MessageSid: sid, SmsSid: sid, SmsMessageSid: sid };
 }
 
-/** One trigger workflow on `n8n`; `deliver` posts a signed request and returns the answer and, if one started, the item. */
+/**
+ * One trigger workflow on `n8n`; `deliver` posts a signed request and returns the answer and, if
+ * one started, the item.
+ */
 async function deployTrigger(
 	n8n: N8nClient,
 	twilio: Credential,

@@ -1,11 +1,11 @@
 /**
- * The Twilio Trigger's option "Show Typing Indicator on Inbound Messages" on a real n8n. The Twilio mock
- * delivers an inbound WhatsApp message to the trigger as its WhatsApp sender's webhook (so it knows the
- * message, as Twilio does) and serves the typing indicator endpoint (twilio-oai twilio_messaging_v2.json,
- * CreateTypingIndicator). Checked: the indicator is asked for that message SID; Twilio's request is answered
- * while the indicator call is still held at the mock; a failing call (the mock's 500, Twilio's own 400 for
- * a message it does not know) leaves `typingIndicator: false` and a warning on the item, and the execution
- * and the request succeed.
+ * The Twilio Trigger's option "Show Typing Indicator on Inbound Messages" on a real n8n. The Twilio
+ * mock delivers an inbound WhatsApp message to the trigger as its WhatsApp sender's webhook (so it
+ * knows the message, as Twilio does) and serves the typing indicator endpoint (twilio-oai
+ * twilio_messaging_v2.json, CreateTypingIndicator). Checked: the indicator is asked for that
+ * message SID; Twilio's request is answered while the indicator call is still held at the mock; a
+ * failing call (the mock's 500, Twilio's own 400 for a message it does not know) leaves
+ * `typingIndicator: false` and a warning on the item, and the execution and the request succeed.
  */
 import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
 import { whatsappText } from '../fixtures/twilio/messages';

@@ -1,8 +1,9 @@
 /**
  * examples/whatsapp-voice-note-transcription.json on a real n8n, as a user imports it: the Twilio
- * Trigger downloads the voice note (Download Media) from the Twilio mock's media URL, n8n's OpenAI node
- * (Audio → Transcribe a Recording) sends it to a local OpenAI-compatible stand-in through the OpenAI
- * credential's Base URL, and the Twilio node answers with the transcript. Only credentials are filled in.
+ * Trigger downloads the voice note (Download Media) from the Twilio mock's media URL, n8n's OpenAI
+ * node (Audio → Transcribe a Recording) sends it to a local OpenAI-compatible stand-in through the
+ * OpenAI credential's Base URL, and the Twilio node answers with the transcript. Only credentials
+ * are filled in.
  */
 import { DEFAULT_ACCOUNT, MOCK_NUMBERS, startMockTwilio, type MockTwilio } from '../mock-twilio';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../openai-stand-in';
@@ -14,7 +15,10 @@ jest.setTimeout(180_000);
 
 const n8n = getN8n();
 const CUSTOMER = 'whatsapp:+15550003001';
-/** The start of an Ogg page ("OggS", version 0, first page) and an Opus header, then filler: bytes only. */
+/**
+ * The start of an Ogg page ("OggS", version 0, first page) and an Opus header, then filler: bytes
+ * only.
+ */
 const VOICE_NOTE = Buffer.concat([
 	Buffer.from('OggS\0\x02', 'latin1'),
 	Buffer.from('OpusHead'),

@@ -139,16 +139,24 @@ export interface NodeSetup {
 	webhookId?: string;
 	baseUrl?: string;
 	nodeName?: string;
-	/** Credential ids per type (default `<type>-id`); n8n keys credentials by id, so a new id is a new credential. */
+	/**
+	 * Credential ids per type (default `<type>-id`); n8n keys credentials by id, so a new id is a new
+	 * credential.
+	 */
 	credentialIds?: Record<string, string>;
-	/** Where the node's input came from (what `$prevNode` reads); defaults to run 0 of a node named Start. */
+	/**
+	 * Where the node's input came from (what `$prevNode` reads); defaults to run 0 of a node named
+	 * Start.
+	 */
 	source?: ISourceData;
 	/**
-	 * The execution's data; pass the same object to a later call to run the node again in the same execution,
-	 * as n8n's Retry On Fail does (same execution data, same run index).
+	 * The execution's data; pass the same object to a later call to run the node again in the same
+	 * execution, as n8n's Retry On Fail does (same execution data, same run index).
 	 */
 	runExecutionData?: IRunExecutionData;
-	/** The node's run index in the execution (0 unless given); a loop's next round is the next index. */
+	/**
+	 * The node's run index in the execution (0 unless given); a loop's next round is the next index.
+	 */
 	runIndex?: number;
 }
 
@@ -269,8 +277,9 @@ export type NodeSettings = Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetween
 const START_TYPE = 'test.start';
 
 /**
- * Runs a two-node workflow (a start node that emits `items`, then the node under test with `settings`)
- * through n8n-core's own WorkflowExecute, so engine behaviour such as Retry On Fail is n8n's.
+ * Runs a two-node workflow (a start node that emits `items`, then the node under test with
+ * `settings`) through n8n-core's own WorkflowExecute, so engine behaviour such as Retry On Fail is
+ * n8n's.
  */
 export async function runInWorkflow(
 	setup: NodeSetup,
@@ -416,8 +425,9 @@ export interface WebhookCallResult {
 
 /**
  * Calls one of the node's webhook methods with a request shaped like the one n8n hands to nodes.
- * `waitingInput` simulates a waiting execution (n8n's waiting webhooks): the node sits on top of the
- * execution stack with these input items and `setup.source`, as n8n stores it after `putExecutionToWait`.
+ * `waitingInput` simulates a waiting execution (n8n's waiting webhooks): the node sits on top of
+ * the execution stack with these input items and `setup.source`, as n8n stores it after
+ * `putExecutionToWait`.
  */
 export async function callWebhook(
 	setup: NodeSetup,
@@ -433,7 +443,8 @@ export async function callWebhook(
 	const { workflow, node, additionalData } = buildWorkflow(setup);
 	const webhookName = options.webhookName ?? 'default';
 	const named = setup.nodeType.description.webhooks?.filter((w) => w.name === webhookName) ?? [];
-	// Nodes may declare one description per method under the same name, as n8n routes by method and path.
+	// Nodes may declare one description per method under the same name, as n8n routes by method and
+	// path.
 	const description =
 		named.find((w) => String(w.httpMethod).split(',').includes(request.method)) ?? named[0];
 	if (!description) throw new Error(`Node has no webhook named ${webhookName}`);
@@ -506,8 +517,9 @@ export interface HookCallResult {
 }
 
 /**
- * Calls one of the node's webhook lifecycle methods (`checkExists`, `create`, `delete`) as n8n does on
- * activation (mode `webhook`, activation `activate`) or while the editor listens for a test event (`manual`).
+ * Calls one of the node's webhook lifecycle methods (`checkExists`, `create`, `delete`) as n8n does
+ * on activation (mode `webhook`, activation `activate`) or while the editor listens for a test
+ * event (`manual`).
  */
 export async function callWebhookMethod(
 	setup: NodeSetup,
@@ -542,7 +554,9 @@ export async function callWebhookMethod(
 	return { result, staticData: workflow.staticData };
 }
 
-/** Runs one of the node's `methods.loadOptions` functions, as the editor does to fill a dropdown. */
+/**
+ * Runs one of the node's `methods.loadOptions` functions, as the editor does to fill a dropdown.
+ */
 export async function callLoadOptions(
 	setup: NodeSetup,
 	methodName: string,

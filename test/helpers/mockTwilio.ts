@@ -1,6 +1,6 @@
 /**
- * The Twilio mock as most test files use it: one instance per file, reached through the credential's
- * API Base URL as the nodes reach Twilio.
+ * The Twilio mock as most test files use it: one instance per file, reached through the
+ * credential's API Base URL as the nodes reach Twilio.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
@@ -9,8 +9,8 @@ import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio } from '../mock-twili
 type MockOptions = Parameters<typeof startMockTwilio>[0];
 
 /**
- * Starts the mock before the file's tests and closes it after them; faults set by a test are cleared after
- * it. Returns the running mock (call it inside tests and hooks).
+ * Starts the mock before the file's tests and closes it after them; faults set by a test are
+ * cleared after it. Returns the running mock (call it inside tests and hooks).
  */
 export function useMockTwilio(options: MockOptions = { callbackDelayMs: 1 }): () => MockTwilio {
 	let mock: MockTwilio | undefined;

@@ -2,7 +2,8 @@ import { DEFAULT_ACCOUNT, type MockTwilio } from '../mock-twilio';
 
 /**
  * A Content Template that WhatsApp approved, made the way a user makes one: created, submitted for
- * WhatsApp approval through the Content API (POST …/ApprovalRequests/whatsapp), then approved by Meta.
+ * WhatsApp approval through the Content API (POST …/ApprovalRequests/whatsapp), then approved by
+ * Meta.
  */
 export async function addApprovedTemplate(twilio: MockTwilio, body: string): Promise<string> {
 	const sid = twilio.addContent({ language: 'en', types: { 'twilio/text': { body } } });

@@ -6,7 +6,9 @@ import {
 
 const JSON_TYPE = 'application/json';
 
-/** Validates a send request as the trigger does; `contentType` null sends no Content-Type header. */
+/**
+ * Validates a send request as the trigger does; `contentType` null sends no Content-Type header.
+ */
 export function checkSendRequest(
 	body: unknown,
 	contentType: string | null = JSON_TYPE,

@@ -1,7 +1,9 @@
 /**
  * Runs the mock as a standalone server for manual development, until stopped:
- *   node <compiled>/test/mock-twilio/cli.js [--port 5680] [--host 127.0.0.1] [--latency 0] [--callback-delay 50]
- * (scripts/mock-twilio.sh compiles the mock first). Prints the URL, the test accounts and their numbers.
+ *   node <compiled>/test/mock-twilio/cli.js \
+ *     [--port 5680] [--host 127.0.0.1] [--latency 0] [--callback-delay 50]
+ * (scripts/mock-twilio.sh compiles the mock first). Prints the URL, the test accounts and their
+ * numbers.
  */
 import { MOCK_NUMBERS, startMockTwilio } from './index';
 

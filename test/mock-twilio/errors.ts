@@ -1,6 +1,6 @@
 /**
- * Twilio's REST error bodies: `{code, message, more_info, status}`, as every Twilio API answers them
- * (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions).
+ * Twilio's REST error bodies: `{code, message, more_info, status}`, as every Twilio API answers
+ * them (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions).
  */
 export interface TwilioErrorBody {
 	code: number;
@@ -34,7 +34,9 @@ export class TwilioApiError extends Error {
 
 const badRequest = (code: number, message: string) => new TwilioApiError(400, code, message);
 
-/** Every error the mock answers, named after the Twilio error-code page it follows (docs/errors/N). */
+/**
+ * Every error the mock answers, named after the Twilio error-code page it follows (docs/errors/N).
+ */
 export const errors = {
 	// 20003: wrong or missing credentials; Twilio adds a Basic challenge.
 	authenticate: () =>
@@ -87,7 +89,8 @@ export const errors = {
 			21606,
 			`The 'From' phone number provided (${from}) is not a valid message-capable Twilio phone number for this destination.`,
 		),
-	// 21609: StatusCallback must be a fully qualified http(s) URL, at most 4000 characters, no underscore in the host.
+	// 21609: StatusCallback must be a fully qualified http(s) URL, at most 4000 characters, no
+	// underscore in the host.
 	invalidStatusCallback: () => badRequest(21609, 'The StatusCallback URL is not a valid URL.'),
 	// 21610: recipient replied STOP (magic To +15005550004).
 	unsubscribed: () => badRequest(21610, 'Attempt to send to unsubscribed recipient'),
@@ -140,9 +143,10 @@ export const errors = {
 		badRequest(35118, 'MessagingServiceSid is required to schedule a message'),
 	// 20422: the Content API's answer to a body it cannot accept (missing or malformed field).
 	invalidParameter: (message: string) => badRequest(20422, message),
-	// Typing indicators: twilio-oai documents no error answers. Twilio was seen answering a message SID it
-	// could not use with HTTP 400 and code 400 (twilio/twilio-node issue 1160), and the SID of an outbound
-	// message with 20422 (vercel/chat pull request 918); the mock answers a malformed request with 20422 too.
+	// Typing indicators: twilio-oai documents no error answers. Twilio was seen answering a message
+	// SID it could not use with HTTP 400 and code 400 (twilio/twilio-node issue 1160), and the SID of
+	// an outbound message with 20422 (vercel/chat pull request 918); the mock answers a malformed
+	// request with 20422 too.
 	typingChannelInvalid: (channel: string | undefined) =>
 		badRequest(20422, `Invalid channel: ${channel ?? '(missing)'}. Must be whatsapp.`),
 	typingMessageIdInvalid: (messageId: string) =>

@@ -50,7 +50,9 @@ export class Faults {
 	}
 }
 
-/** True when the n-th request starts a new 1/ratio step; the epsilon absorbs float error (0.2 * 15). */
+/**
+ * True when the n-th request starts a new 1/ratio step; the epsilon absorbs float error (0.2 * 15).
+ */
 function crossesStep(n: number, ratio: number): boolean {
 	const epsilon = 1e-9;
 	return Math.floor(n * ratio + epsilon) > Math.floor((n - 1) * ratio + epsilon);

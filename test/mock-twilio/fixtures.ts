@@ -32,7 +32,10 @@ export const MOCK_NUMBERS = {
 	whatsapp: '+14155238886',
 	/** Twilio's magic From that passes every check with test credentials. */
 	magicValidFrom: MAGIC_VALID_FROM,
-	/** The mock's own switch: messages to it end undelivered with 30003 (Unreachable destination handset). */
+	/**
+	 * The mock's own switch: messages to it end undelivered with 30003 (Unreachable destination
+	 * handset).
+	 */
 	undeliverable: MAGIC_VALID_FROM,
 } as const;
 
@@ -41,8 +44,8 @@ export const DEFAULT_DELIVERY_OUTCOMES: Record<string, DeliveryOutcome> = {
 };
 
 /**
- * Gives an account its two numbers, a Messaging Service holding both (deferring inbound to the numbers),
- * and a Senders API WhatsApp sender for the WhatsApp number, with no webhook of its own.
+ * Gives an account its two numbers, a Messaging Service holding both (deferring inbound to the
+ * numbers), and a Senders API WhatsApp sender for the WhatsApp number, with no webhook of its own.
  */
 export function seedAccount(state: MockState, accountSid: string, now: Date): void {
 	const sms = buildPhoneNumber(accountSid, MOCK_NUMBERS.sms, now);

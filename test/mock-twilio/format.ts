@@ -1,6 +1,9 @@
 import { randomBytes } from 'crypto';
 
-/** A Twilio SID: two-letter type prefix and 32 lowercase hex digits (for example `SM…`, `PN…`, `MG…`). */
+/**
+ * A Twilio SID: two-letter type prefix and 32 lowercase hex digits (for example `SM…`, `PN…`,
+ * `MG…`).
+ */
 export function newSid(prefix: string): string {
 	return prefix + randomBytes(16).toString('hex');
 }
@@ -10,7 +13,10 @@ export function rfc2822(date: Date): string {
 	return date.toUTCString().replace('GMT', '+0000');
 }
 
-/** ISO 8601 without milliseconds, as the v1 APIs (messaging.twilio.com) write dates: `2015-07-30T20:12:31Z`. */
+/**
+ * ISO 8601 without milliseconds, as the v1 APIs (messaging.twilio.com) write dates:
+ * `2015-07-30T20:12:31Z`.
+ */
 export function iso8601(date: Date): string {
 	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -80,8 +80,8 @@ export function legacyPage<T extends { sid: string }>(
 }
 
 /**
- * The v1 list envelope (messaging.twilio.com, content.twilio.com): records under `key`, absolute links
- * in `meta` that keep the list's filters.
+ * The v1 list envelope (messaging.twilio.com, content.twilio.com): records under `key`, absolute
+ * links in `meta` that keep the list's filters.
  */
 export function v1Page<T extends { sid: string }>(
 	key: string,

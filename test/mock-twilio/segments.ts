@@ -1,7 +1,8 @@
 /**
- * Segment count of an SMS body, as Twilio bills it (https://www.twilio.com/docs/glossary/what-sms-character-limit):
- * GSM-7 bodies fit 160 characters in one segment and 153 per segment when split; any other
- * character switches the whole body to UCS-2, 70 and 67 code units.
+ * Segment count of an SMS body, as Twilio bills it
+ * (https://www.twilio.com/docs/glossary/what-sms-character-limit): GSM-7 bodies fit 160 characters
+ * in one segment and 153 per segment when split; any other character switches the whole body to
+ * UCS-2, 70 and 67 code units.
  */
 const GSM7_BASIC =
 	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';

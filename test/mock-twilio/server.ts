@@ -63,29 +63,38 @@ export interface MockTwilio {
 	readonly whatsAppSenders: WhatsAppSenderResource[];
 	/** Every typing indicator Twilio accepted, in order. */
 	readonly typingIndicators: readonly TypingIndicatorRecord[];
-	/** Creates a Content resource as POST /v1/Content would (first account unless said); returns its SID. */
+	/**
+	 * Creates a Content resource as POST /v1/Content would (first account unless said); returns its
+	 * SID.
+	 */
 	addContent(body: Record<string, unknown>, accountSid?: string): string;
-	/** What Meta decides about a submitted template: `approved`, `rejected` (with a reason), `paused` … */
+	/** Meta's decision on a submitted template: `approved`, `rejected` (with a reason), `paused` … */
 	setApprovalStatus(sid: string, status: ApprovalStatus, rejectionReason?: string): void;
 	setFault(spec: FaultSpec): FaultRule;
 	clearFaults(): void;
 	setLatency(ms: number): void;
 	/**
-	 * Holds each request to `path` (after recording it) before answering it as usual: for `ms` each, or,
-	 * without `ms`, until release(). Replaces an earlier hold of the same path.
+	 * Holds each request to `path` (after recording it) before answering it as usual: for `ms` each,
+	 * or, without `ms`, until release(). Replaces an earlier hold of the same path.
 	 */
 	holdRequests(path: string, ms?: number): RequestHold;
-	/** Time between a message's status changes (and their callbacks); applies to changes scheduled from now on. */
+	/**
+	 * Time between a message's status changes (and their callbacks); applies to changes scheduled
+	 * from now on.
+	 */
 	setCallbackDelay(ms: number): void;
 	/**
-	 * Holds every status change (and its callback) that comes due from now on until resumeStatusChanges(),
-	 * so a test can look at a message before Twilio moves it on. settled() waits for held changes too.
+	 * Holds every status change (and its callback) that comes due from now on until
+	 * resumeStatusChanges(), so a test can look at a message before Twilio moves it on. settled()
+	 * waits for held changes too.
 	 */
 	pauseStatusChanges(): void;
 	resumeStatusChanges(): void;
 	/** Changes a message's status as Twilio does before it sends the callback; sends no callback. */
 	changeStatus(sid: string, step: StatusStep): void;
-	/** Messages to this number (channel prefix ignored) end this way; null restores normal delivery. */
+	/**
+	 * Messages to this number (channel prefix ignored) end this way; null restores normal delivery.
+	 */
 	setDeliveryOutcome(to: string, outcome: DeliveryOutcome | null): void;
 	/** Sends a signed webhook to any URL, exactly as Twilio sends inbound messages. */
 	sendInbound(
@@ -94,11 +103,14 @@ export interface MockTwilio {
 		options?: SendInboundOptions,
 	): Promise<WebhookResult>;
 	/**
-	 * Messages Twilio received for an account without delivering them to a webhook (first account unless
-	 * said), so that the APIs about inbound messages (the typing indicator) know them.
+	 * Messages Twilio received for an account without delivering them to a webhook (first account
+	 * unless said), so that the APIs about inbound messages (the typing indicator) know them.
 	 */
 	addInboundMessages(sids: string[], channel?: string, accountSid?: string): void;
-	/** An inbound message to one of the account's numbers, sent where that number's configuration says. */
+	/**
+	 * An inbound message to one of the account's numbers, sent where that number's configuration
+	 * says.
+	 */
 	receiveMessage(message: InboundMessage): Promise<WebhookResult>;
 	/** Resolves when every pending status change and callback is done. */
 	settled(): Promise<void>;
@@ -215,7 +227,8 @@ export async function startMockTwilio(options: MockTwilioOptions = {}): Promise<
 			while (pause) await pause.held;
 		},
 		post: async (message, params) => {
-			// A status callback that cannot be delivered is recorded, not retried, as Twilio does by default.
+			// A status callback that cannot be delivered is recorded, not retried, as Twilio does by
+			// default.
 			await deliver('status', message.sid, message.statusCallback ?? '', params, {
 				authToken: state.authTokenOf(message.accountSid),
 			}).catch(() => undefined);

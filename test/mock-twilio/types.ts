@@ -4,7 +4,8 @@ export type FormParams = Record<string, string | string[]>;
 export interface MockApiKey {
 	sid: string;
 	secret: string;
-	// Standard keys cannot read the Account resource (https://www.twilio.com/docs/iam/api-keys#types-of-keys).
+	// Standard keys cannot read the Account resource
+	// (https://www.twilio.com/docs/iam/api-keys#types-of-keys).
 	type?: 'standard' | 'main';
 }
 
@@ -15,7 +16,10 @@ export interface MockAccountConfig {
 	apiKeys?: MockApiKey[];
 }
 
-/** What happens to messages sent to a number after creation (the mock's own switch, not a Twilio input). */
+/**
+ * What happens to messages sent to a number after creation (the mock's own switch, not a Twilio
+ * input).
+ */
 export interface DeliveryOutcome {
 	status: 'undelivered' | 'failed';
 	errorCode: number;
@@ -31,11 +35,17 @@ export interface MockTwilioOptions {
 	publicUrl?: string;
 	/** Wait before each status change after a message is created (default 50 ms). */
 	callbackDelayMs?: number;
-	/** By `To` number without channel prefix; replaces the default (`+15005550006` → undelivered 30003). */
+	/**
+	 * By `To` number without channel prefix; replaces the default (`+15005550006` → undelivered
+	 * 30003).
+	 */
 	deliveryOutcomes?: Record<string, DeliveryOutcome>;
 	/** WhatsApp messages go on from delivered to read (with `EventType=READ`). */
 	readReceipts?: boolean;
-	/** Free-form WhatsApp messages to someone who has not written in the last 24 h end undelivered with 63016. */
+	/**
+	 * Free-form WhatsApp messages to someone who has not written in the last 24 h end undelivered
+	 * with 63016.
+	 */
 	enforceWhatsAppWindow?: boolean;
 }
 
@@ -51,7 +61,10 @@ export type MessageStatus =
 	| 'read'
 	| 'canceled';
 
-/** The Message resource as the API answers it (https://www.twilio.com/docs/messaging/api/message-resource). */
+/**
+ * The Message resource as the API answers it
+ * (https://www.twilio.com/docs/messaging/api/message-resource).
+ */
 export interface MessageResource {
 	account_sid: string;
 	api_version: '2010-04-01';
@@ -174,7 +187,10 @@ export interface SendInboundOptions {
 	headers?: Record<string, string>;
 }
 
-/** The IncomingPhoneNumber resource (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource). */
+/**
+ * The IncomingPhoneNumber resource
+ * (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource).
+ */
 export interface PhoneNumberResource {
 	account_sid: string;
 	address_requirements: string;
@@ -252,7 +268,10 @@ export interface InboundMessage {
 	to: string;
 	from: string;
 	body?: string;
-	/** Media at a URL of the test's choosing, or a file the mock keeps and serves as Twilio's media URL. */
+	/**
+	 * Media at a URL of the test's choosing, or a file the mock keeps and serves as Twilio's media
+	 * URL.
+	 */
 	media?: Array<{ url: string; contentType: string } | { content: Buffer; contentType: string }>;
 	/** WhatsApp sender's profile name. */
 	profileName?: string;
@@ -260,7 +279,10 @@ export interface InboundMessage {
 	extra?: Record<string, string>;
 }
 
-/** WhatsApp approval states of a Content resource (https://www.twilio.com/docs/content/content-api-resources#approval-status). */
+/**
+ * WhatsApp approval states of a Content resource
+ * (https://www.twilio.com/docs/content/content-api-resources#approval-status).
+ */
 export type ApprovalStatus =
 	| 'unsubmitted'
 	| 'received'
@@ -283,7 +305,9 @@ export interface WhatsAppApproval {
 	allow_category_change: boolean;
 }
 
-/** A Content resource (`content.v1.content` of spec/json/twilio_content_v1.json) and its approval. */
+/**
+ * A Content resource (`content.v1.content` of spec/json/twilio_content_v1.json) and its approval.
+ */
 export interface MockContent {
 	resource: {
 		account_sid: string;
@@ -303,7 +327,10 @@ export interface MockContent {
 	requests: unknown[];
 }
 
-/** The `webhook` object of a sender (`messaging.v2.channels_sender.webhook` in twilio_messaging_v2.json). */
+/**
+ * The `webhook` object of a sender (`messaging.v2.channels_sender.webhook` in
+ * twilio_messaging_v2.json).
+ */
 export interface SenderWebhook {
 	callback_url: string | null;
 	callback_method: string | null;

@@ -1,11 +1,12 @@
 /**
- * A local stand-in for an OpenAI-compatible chat API, for the AI assistant example's end-to-end test:
+ * A local stand-in for an OpenAI-compatible API, for the AI examples' end-to-end tests:
  * `POST /v1/chat/completions` answers in OpenAI's chat-completions format
- * (https://platform.openai.com/docs/api-reference/chat/object), non-streaming only, with the text the test
- * chooses; `GET /v1/models` lists one model. Every request is recorded. Errors use OpenAI's
- * `{"error": {message, type, param, code}}` body.
- * `POST /v1/audio/transcriptions` (https://platform.openai.com/docs/api-reference/audio/createTranscription):
- * multipart form with `model` and `file`, answered `{"text": …}` with the transcript the test chooses.
+ * (https://platform.openai.com/docs/api-reference/chat/object), non-streaming only, with the text
+ * the test chooses; `GET /v1/models` lists one model. Every request is recorded. Errors use
+ * OpenAI's `{"error": {message, type, param, code}}` body.
+ * `POST /v1/audio/transcriptions`
+ * (https://platform.openai.com/docs/api-reference/audio/createTranscription): multipart form with
+ * `model` and `file`, answered `{"text": …}` with the transcript the test chooses.
  */
 import http from 'http';
 import type { AddressInfo } from 'net';
@@ -133,7 +134,8 @@ export async function startOpenAiStandIn(): Promise<OpenAiStandIn> {
 		requests.push({ at: new Date(), authorization: req.headers.authorization, body });
 		if (!Array.isArray(body.messages) || body.messages.length === 0)
 			return error(res, 400, "'messages' is a required property", 'missing_messages');
-		// The stand-in answers whole completions only; a streaming client would wait for events forever.
+		// The stand-in answers whole completions only; a streaming client would wait for events
+		// forever.
 		if (body.stream === true)
 			return error(res, 400, 'This stand-in does not stream.', 'stream_unsupported');
 		const content = standIn.reply(body.messages);

@@ -1,6 +1,7 @@
 /**
- * The PostgreSQL and Redis that scripts/test-queue.sh started, and the few direct reads the test makes of
- * them: n8n's own tables and Bull's keys are the ground truth for what exists and what failed.
+ * The PostgreSQL and Redis that scripts/test-queue.sh started, and the few direct reads the test
+ * makes of them: n8n's own tables and Bull's keys are the ground truth for what exists and what
+ * failed.
  */
 import { execFileSync } from 'child_process';
 
@@ -19,7 +20,10 @@ const ENV_NAMES = {
 	redisPort: 'QUEUE_TEST_REDIS_PORT',
 } as const;
 
-/** Where scripts/test-queue.sh started PostgreSQL and Redis; throws a clear message when run otherwise. */
+/**
+ * Where scripts/test-queue.sh started PostgreSQL and Redis; throws a clear message when run
+ * otherwise.
+ */
 export function backendsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBackends {
 	const missing = Object.values(ENV_NAMES).filter((name) => !env[name]);
 	if (missing.length > 0) {
@@ -41,9 +45,10 @@ export function backendsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBack
 }
 
 /**
- * Every execution of the workflow with its status, from n8n's table. Not from `GET /rest/executions`:
- * n8n 2.41 pages that list with `id < cursor` while ordering by start time, so when executions start out
- * of id order, as queued ones do, its pages repeat some executions and skip others.
+ * Every execution of the workflow with its status, from n8n's table. Not from
+ * `GET /rest/executions`: n8n 2.41 pages that list with `id < cursor` while ordering by start time,
+ * so when executions start out of id order, as queued ones do, its pages repeat some executions and
+ * skip others.
  */
 export function executionStatuses(
 	pg: QueueBackends['postgres'],
@@ -99,7 +104,10 @@ function redisCli(redis: QueueBackends['redis'], ...args: string[]): string {
 	});
 }
 
-/** Jobs waiting or being worked on in n8n's queue (Bull's lists under the default prefix and queue name). */
+/**
+ * Jobs waiting or being worked on in n8n's queue (Bull's lists under the default prefix and queue
+ * name).
+ */
 export function queuedJobs(redis: QueueBackends['redis']): { waiting: number; active: number } {
 	const length = (key: string) => Number(redisCli(redis, 'LLEN', key).trim());
 	return { waiting: length('bull:jobs:wait'), active: length('bull:jobs:active') };
@@ -128,10 +136,15 @@ export function failedJobs(redis: QueueBackends['redis']): FailedJob[] {
 	});
 }
 
-/** The reason Bull gives a job whose lock expired while a worker had it (bull's moveStalledJobsToWait-7.lua). */
+/**
+ * The reason Bull gives a job whose lock expired while a worker had it (bull's
+ * moveStalledJobsToWait-7.lua).
+ */
 export const STALLED = 'job stalled more than allowable limit';
 
-/** The workflow's static data as n8n stored it (where the trigger keeps its duplicate-delivery log). */
+/**
+ * The workflow's static data as n8n stored it (where the trigger keeps its duplicate-delivery log).
+ */
 export function workflowStaticData(
 	pg: QueueBackends['postgres'],
 	workflowId: string,

@@ -1,9 +1,9 @@
 /**
- * An n8n queue-mode deployment on this machine, the way docs/queue-mode.md tells users to run one: a main
- * process (editor, REST API, activation; no production webhooks), a webhook processor (`n8n webhook`)
- * that takes Twilio's requests and queues executions in Redis, and workers (`n8n worker`) that run them.
- * All share one PostgreSQL database, one Redis and one encryption key; each has its own user folder with
- * this package installed, as separate machines would.
+ * An n8n queue-mode deployment on this machine, the way docs/queue-mode.md tells users to run one:
+ * a main process (editor, REST API, activation; no production webhooks), a webhook processor
+ * (`n8n webhook`) that takes Twilio's requests and queues executions in Redis, and workers
+ * (`n8n worker`) that run them. All share one PostgreSQL database, one Redis and one encryption
+ * key; each has its own user folder with this package installed, as separate machines would.
  */
 import { randomBytes } from 'crypto';
 
@@ -14,10 +14,15 @@ export interface QueueCluster {
 	main: N8nInstance;
 	/** The first webhook processor; N8N_WEBHOOK_URL, the URL Twilio is given, points at it. */
 	webhook: N8nInstance;
-	/** Every webhook processor, `webhook` first: as behind a load balancer, all serve the same webhooks. */
+	/**
+	 * Every webhook processor, `webhook` first: as behind a load balancer, all serve the same
+	 * webhooks.
+	 */
 	webhooks: N8nInstance[];
 	workers: N8nInstance[];
-	/** Every process, main last (it owns the database migrations, so it goes down after the others). */
+	/**
+	 * Every process, main last (it owns the database migrations, so it goes down after the others).
+	 */
 	all(): N8nInstance[];
 }
 
@@ -43,9 +48,9 @@ function sharedEnv(
 		DB_POSTGRESDB_USER: backends.postgres.user,
 		DB_POSTGRESDB_PASSWORD: backends.postgres.password,
 		DB_POSTGRESDB_DATABASE: backends.postgres.database,
-		// With n8n's defaults (2 connections, 5-second ping) a webhook processor taking 50 requests at once
-		// queues its own database health ping behind them; one ping that times out makes it answer every
-		// request 503 "Database is not ready!" until the next ping passes (seen in this test).
+		// With n8n's defaults (2 connections, 5-second ping) a webhook processor taking 50 requests at
+		// once queues its own database health ping behind them; one ping that times out makes it answer
+		// every request 503 "Database is not ready!" until the next ping passes (seen in this test).
 		DB_POSTGRESDB_POOL_SIZE: '20',
 		DB_PING_TIMEOUT_MS: '30000',
 		QUEUE_BULL_REDIS_HOST: backends.redis.host,
@@ -53,15 +58,19 @@ function sharedEnv(
 		N8N_ENCRYPTION_KEY: encryptionKey,
 		// The URL Twilio is given, on every process: the trigger checks signatures against it.
 		N8N_WEBHOOK_URL: `${webhookBaseUrl}/`,
-		// Failed jobs stay in Redis (n8n removes them at once by default), so the test can read why each failed.
+		// Failed jobs stay in Redis (n8n removes them at once by default), so the test can read why
+		// each failed.
 		N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '1000',
-		// Info, not the harness's debug: the workers' "started/finished execution" lines are enough, and
-		// debug logging of 1,000 requests costs CPU the four processes share.
+		// Info, not the harness's debug: the workers' "started/finished execution" lines are enough,
+		// and debug logging of 1,000 requests costs CPU the four processes share.
 		N8N_LOG_LEVEL: 'info',
 	};
 }
 
-/** Starts main first (it creates the schema), then the webhook processor and the workers side by side. */
+/**
+ * Starts main first (it creates the schema), then the webhook processor and the workers side by
+ * side.
+ */
 export async function startQueueCluster(
 	backends: QueueBackends,
 	options: QueueClusterOptions,

@@ -1,7 +1,7 @@
 /**
- * The load: inbound WhatsApp messages as Twilio delivers them (the Twilio mock's parameters, signature
- * and headers), through a bounded pool of concurrent connections. A retry is the same request again with
- * the same `I-Twilio-Idempotency-Token`, as Twilio sends it.
+ * The load: inbound WhatsApp messages as Twilio delivers them (the Twilio mock's parameters,
+ * signature and headers), through a bounded pool of concurrent connections. A retry is the same
+ * request again with the same `I-Twilio-Idempotency-Token`, as Twilio sends it.
  */
 import { randomUUID } from 'crypto';
 
@@ -38,11 +38,16 @@ export interface Target {
 	/** The URL Twilio signs: the public webhook URL (N8N_WEBHOOK_URL + path); default `url`. */
 	signedUrl?: string;
 	authToken: string;
-	/** Nothing is sent after this, and what is in flight then is aborted; a bound, not a threshold. */
+	/**
+	 * Nothing is sent after this, and what is in flight then is aborted; a bound, not a threshold.
+	 */
 	deadline: number;
 }
 
-/** WhatsApp texts, each from a distinct user, with the parameters Twilio sends and a fresh MessageSid. */
+/**
+ * WhatsApp texts, each from a distinct user, with the parameters Twilio sends and a fresh
+ * MessageSid.
+ */
 export function whatsAppDeliveries(count: number, accountSid: string, firstIndex = 0): Delivery[] {
 	return Array.from({ length: count }, (_, offset) => {
 		const index = firstIndex + offset;
@@ -67,8 +72,9 @@ export function whatsAppDeliveries(count: number, accountSid: string, firstIndex
 }
 
 /**
- * One delivery as the mock's deliverSigned sends it, without its 15-second cut-off: how long n8n takes
- * to answer depends on the machine, and this test checks what happens to the messages, not how fast.
+ * One delivery as the mock's deliverSigned sends it, without its 15-second cut-off: how long n8n
+ * takes to answer depends on the machine, and this test checks what happens to the messages, not
+ * how fast.
  */
 export async function deliver(
 	target: Target,
@@ -119,7 +125,8 @@ export async function deliver(
 }
 
 /**
- * Sends the deliveries with at most `concurrency` requests in flight; `midRun.action` runs once, when
+ * Sends the deliveries with at most `concurrency` requests in flight; `midRun.action` runs once,
+ * when
  * `midRun.afterAnswered` of them have been answered. Returns one outcome per request sent.
  */
 export async function runLoad(

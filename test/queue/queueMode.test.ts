@@ -1,24 +1,27 @@
 /**
- * The Twilio trigger in n8n's queue mode under load (issue 8): an n8n main process, a webhook processor and
- * two workers on PostgreSQL and Redis (started by scripts/test-queue.sh; run with `npm run test:queue`).
+ * The Twilio trigger in n8n's queue mode under load (issue 8): an n8n main process, a webhook
+ * processor and two workers on PostgreSQL and Redis (started by scripts/test-queue.sh; run with
+ * `npm run test:queue`).
  *
- * 1. Control, one at a time: 10 signed inbound WhatsApp messages go to the webhook processor; once the
- *    execution of each has finished, Twilio's retry of it (same `I-Twilio-Idempotency-Token`) follows.
- * 2. Burst: 1,000 messages over 50 concurrent connections. When 500 have been answered, one worker is
- *    killed with SIGKILL (its machine dies).
- * 3. Once the queue has drained, so every first delivery has completed, Twilio's retries of 50 of the
- *    1,000 arrive, over 50 concurrent connections.
+ * 1. Control, one at a time: 10 signed inbound WhatsApp messages go to the webhook processor; once
+ *    the execution of each has finished, Twilio's retry of it (same `I-Twilio-Idempotency-Token`)
+ *    follows.
+ * 2. Burst: 1,000 messages over 50 concurrent connections. When 500 have been answered, one worker
+ *    is killed with SIGKILL (its machine dies).
+ * 3. Once the queue has drained, so every first delivery has completed, Twilio's retries of 50 of
+ *    the 1,000 arrive, over 50 concurrent connections.
  *
- * What n8n 2.41 promises when a worker dies, read from its source (scaling.service.ts, workflow-runner.ts)
- * and what this test holds it to: an execution is stored in PostgreSQL and its job queued in Redis by the
- * webhook processor, so a queued job that no worker had taken yet survives any worker's death and runs on
- * another worker. A job the dead worker had taken is NOT run again: n8n sets Bull's `maxStalledCount` to
- * 0, so once the job's lock expires (QUEUE_WORKER_LOCK_DURATION, 60 s by default; checked every
- * QUEUE_WORKER_STALLED_INTERVAL, 30 s) Bull fails it as stalled, and the process that queued it marks the
- * execution `error` (MaxStalledCountError), overwriting its data; had that process died too, the main's
- * queue recovery would mark it `crashed`. So the kill may cost at most as many executions as the killed
- * worker had taken (its concurrency, 10), each ends in a final failed status, visible in the executions
- * list, and none runs twice. The lock and stall timings are n8n's defaults.
+ * What n8n 2.41 promises when a worker dies, read from its source (scaling.service.ts,
+ * workflow-runner.ts) and what this test holds it to: an execution is stored in PostgreSQL and its
+ * job queued in Redis by the webhook processor, so a queued job that no worker had taken yet
+ * survives any worker's death and runs on another worker. A job the dead worker had taken is NOT
+ * run again: n8n sets Bull's `maxStalledCount` to 0, so once the job's lock expires
+ * (QUEUE_WORKER_LOCK_DURATION, 60 s by default; checked every QUEUE_WORKER_STALLED_INTERVAL, 30 s)
+ * Bull fails it as stalled, and the process that queued it marks the execution `error`
+ * (MaxStalledCountError), overwriting its data; had that process died too, the main's queue
+ * recovery would mark it `crashed`. So the kill may cost at most as many executions as the killed
+ * worker had taken (its concurrency, 10), each ends in a final failed status, visible in the
+ * executions list, and none runs twice. The lock and stall timings are n8n's defaults.
  */
 import { randomBytes } from 'crypto';
 import { readFileSync, statSync, writeFileSync } from 'fs';
@@ -54,7 +57,10 @@ const CONCURRENCY = 50;
 /** Every 20th message of the burst is retried: 50 retries. */
 const RETRIED = Array.from({ length: MESSAGES / 20 }, (_, i) => i * 20 + 7);
 const KILL_AFTER_ANSWERED = MESSAGES / 2;
-/** n8n's default worker concurrency (`n8n worker --concurrency`), the most jobs a dead worker can have taken. */
+/**
+ * n8n's default worker concurrency (`n8n worker --concurrency`), the most jobs a dead worker can
+ * have taken.
+ */
 const WORKER_CONCURRENCY = 10;
 
 // Bounds on the waiting, not expectations: each only stops a run that would otherwise hang.
@@ -62,7 +68,10 @@ const SEQUENTIAL_BOUND_MS = 3 * 60_000;
 const BURST_BOUND_MS = 6 * 60_000;
 const DRAIN_BOUND_MS = 4 * 60_000;
 const POLL_MS = 1_000;
-/** The queue counts as drained when nothing is queued or running and the executions stayed the same over this many polls. */
+/**
+ * The queue counts as drained when nothing is queued or running and the executions stayed the same
+ * over this many polls.
+ */
 const STABLE_POLLS = 3;
 
 const TRIGGER = 'Twilio Trigger';
@@ -106,7 +115,10 @@ function workflowExport(credential: { id: string; name: string }) {
 	};
 }
 
-/** What a worker's log says it did: `Worker started/finished execution <id> (job <n>)` (job-processor.ts). */
+/**
+ * What a worker's log says it did: `Worker started/finished execution <id> (job <n>)`
+ * (job-processor.ts).
+ */
 function workerActivity(log: string): { started: Set<string>; finished: Set<string> } {
 	const ids = (verb: string) =>
 		new Set(
@@ -119,8 +131,8 @@ function workerActivity(log: string): { started: Set<string>; finished: Set<stri
 
 const sidOf = (execution: Execution) => String(nodeOutput(execution, TRIGGER)[0]?.messageSid);
 /**
- * A repeated delivery gets its own execution, which ends at the trigger without items (the trigger's
- * execute() recognised the token): it did not run the workflow.
+ * A repeated delivery gets its own execution, which ends at the trigger without items (the
+ * trigger's execute() recognised the token): it did not run the workflow.
  */
 const isStoppedRepeat = (execution: Execution) =>
 	execution.status === 'success' &&
@@ -147,7 +159,10 @@ interface Drain {
 	statuses: Array<{ id: string; status: string }>;
 }
 
-/** Waits (bounded) until nothing is queued or running and the workflow's executions stopped changing. */
+/**
+ * Waits (bounded) until nothing is queued or running and the workflow's executions stopped
+ * changing.
+ */
 async function waitForDrain(backends: QueueBackends, workflowId: string): Promise<Drain> {
 	const deadline = Date.now() + DRAIN_BOUND_MS;
 	let drain: Drain = {
@@ -228,8 +243,8 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 		await n8n.activate(workflow.id);
 		const url = `${webhook.baseUrl}/webhook/${WEBHOOK_ID}/twilio`;
 
-		// The webhook processor finds the webhook main registered: an unsigned request is refused by the
-		// trigger itself (403), not by n8n (404), and starts nothing.
+		// The webhook processor finds the webhook main registered: an unsigned request is refused by
+		// the trigger itself (403), not by n8n (404), and starts nothing.
 		const probeDeadline = Date.now() + 30_000;
 		let probe = 0;
 		while (Date.now() < probeDeadline) {
@@ -366,10 +381,11 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 		expect(ranTwice(run.sequential)).toEqual([]);
 	});
 
-	// Across two workers duplicate filtering is best effort: n8n writes its deduplication table without a
-	// lock, so a token recorded by one worker during the burst can be lost to the other's write (the
-	// figure is printed; docs/queue-mode.md). What must hold: only a retried delivery can run twice, and
-	// every retry got a stored execution that either stopped at the trigger or ran the message again.
+	// Across two workers duplicate filtering is best effort: n8n writes its deduplication table
+	// without a lock, so a token recorded by one worker during the burst can be lost to the other's
+	// write (the figure is printed; docs/queue-mode.md). What must hold: only a retried delivery can
+	// run twice, and every retry got a stored execution that either stopped at the trigger or ran the
+	// message again.
 	it('after a burst over 50 connections: only a retried delivery can run twice, and every retry got its own stored execution', () => {
 		const twice = ranTwice(run.deliveries);
 		console.log(
@@ -414,7 +430,8 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 	it('lost to the worker kill only what n8n does not keep: jobs the killed worker had taken', () => {
 		const killed = workerActivity(run.killedWorkerLog);
 		const survivor = workerActivity(run.survivorLog);
-		// The kill came mid-run: the killed worker had been working, and the other one went on after it.
+		// The kill came mid-run: the killed worker had been working, and the other one went on after
+		// it.
 		expect(killed.started.size).toBeGreaterThan(0);
 		expect(workerActivity(run.survivorLogAfterKill).started.size).toBeGreaterThan(0);
 
@@ -424,7 +441,8 @@ describe('the Twilio trigger in n8n queue mode: main, webhook processor, two wor
 		const failed = failures();
 		expect(failed.length).toBeLessThanOrEqual(WORKER_CONCURRENCY);
 		for (const execution of failed) {
-			// Failed for good, visibly, because the worker holding its job stopped renewing the job's lock.
+			// Failed for good, visibly, because the worker holding its job stopped renewing the job's
+			// lock.
 			expect({
 				id: execution.id,
 				status: execution.status,

@@ -1,19 +1,21 @@
 /**
- * Several webhook processors (run with `npm run test:queue -- test/queue/scaleOut.test.ts`): an n8n main
- * process, two webhook processors behind one public URL (N8N_WEBHOOK_URL, as a load balancer gives them)
- * and a worker, on PostgreSQL and Redis.
+ * Several webhook processors (run with `npm run test:queue -- test/queue/scaleOut.test.ts`): an n8n
+ * main process, two webhook processors behind one public URL (N8N_WEBHOOK_URL, as a load balancer
+ * gives them) and a worker, on PostgreSQL and Redis.
  *
- * 1. Twilio's retry of a delivery reaching the other webhook processor: right after the first answer
- *    arrived (the answer lost on its way back, the retry immediate: the worst case), and after the first
- *    execution finished (Twilio retries after its 15-second timeout).
+ * 1. Twilio's retry of a delivery reaching the other webhook processor: right after the first
+ *    answer arrived (the answer lost on its way back, the retry immediate: the worst case), and
+ *    after the first execution finished (Twilio retries after its 15-second timeout).
  * 2. The same delivery reaching both webhook processors at the same time.
- * 3. Download Media (Twilio trigger) and the 2 MB file check (TimelinesAI trigger) make binary data in the
- *    webhook processor; the worker reads it, with the binary data mode n8n 2.41 picks for queue mode
- *    (`database`: BinaryDataConfig sets it when EXECUTIONS_MODE=queue and N8N_DEFAULT_BINARY_DATA_MODE is
- *    unset). A second cluster runs the same with `filesystem`, each process on its own disk.
- * 4. A webhook processor is killed (SIGKILL, its process group) in the middle of a burst sent round-robin
- *    to both; the client retries, against the survivor, every request that got no answer, as Twilio
- *    retries a delivery whose connection failed. Every message is then counted in PostgreSQL.
+ * 3. Download Media (Twilio trigger) and the 2 MB file check (TimelinesAI trigger) make binary data
+ *    in the webhook processor; the worker reads it, with the binary data mode n8n 2.41 picks for
+ *    queue mode (`database`: BinaryDataConfig sets it when EXECUTIONS_MODE=queue and
+ *    N8N_DEFAULT_BINARY_DATA_MODE is unset). A second cluster runs the same with `filesystem`, each
+ *    process on its own disk.
+ * 4. A webhook processor is killed (SIGKILL, its process group) in the middle of a burst sent
+ *    round-robin to both; the client retries, against the survivor, every request that got no
+ *    answer, as Twilio retries a delivery whose connection failed. Every message is then counted in
+ *    PostgreSQL.
  */
 import { createHash } from 'crypto';
 import { writeFileSync } from 'fs';
@@ -392,7 +394,10 @@ async function sendTimelinesFile(deployment: Deployment) {
 	return { status: response.status, body: await response.text() };
 }
 
-/** Sends the media message and the TimelinesAI file, and returns both workflows' executions once finished. */
+/**
+ * Sends the media message and the TimelinesAI file, and returns both workflows' executions once
+ * finished.
+ */
 async function binaryRound(deployment: Deployment) {
 	const { backends, workflows, n8n } = deployment;
 	const media = mediaDelivery(deployment.files.origin);
@@ -486,8 +491,8 @@ describe('two webhook processors behind one URL, one worker (binary data mode: n
 		binary = await binaryRound(deployment);
 
 		// 4. The burst, round-robin, with processor 2 killed mid-way; no answer → retry at processor 1.
-		// The kill waits until processor 2 holds requests it has not answered: which processor is faster
-		// varies from machine to machine, and a kill between two requests would test nothing.
+		// The kill waits until processor 2 holds requests it has not answered: which processor is
+		// faster varies from machine to machine, and a kill between two requests would test nothing.
 		burstAnswers = new Map();
 		const inFlight = [0, 0];
 		let answered = 0;
@@ -586,8 +591,8 @@ describe('two webhook processors behind one URL, one worker (binary data mode: n
 	});
 
 	it('a retry that reaches the other processor as soon as the first answer arrived: one or two executions, never none (best effort)', () => {
-		// The first processor saves its duplicate log only after its answer is out; a retry that another
-		// processor reads the log for in that moment is not recognised.
+		// The first processor saves its duplicate log only after its answer is out; a retry that
+		// another processor reads the log for in that moment is not recognised.
 		for (const count of sequential.atOnce.map(succeeded)) expect([1, 2]).toContain(count);
 	});
 
@@ -631,8 +636,8 @@ describe('two webhook processors behind one URL, one worker (binary data mode: n
 	});
 
 	it('a processor killed mid-burst: every message is in exactly one succeeded execution', () => {
-		// Each processor answers only once n8n has stored the execution, so a request the killed one had
-		// answered 200 is stored, and one it had not answered was retried at the other processor.
+		// Each processor answers only once n8n has stored the execution, so a request the killed one
+		// had answered 200 is stored, and one it had not answered was retried at the other processor.
 		const notExactlyOnce = burst
 			.map((delivery, index) => ({ delivery, tries: burstAnswers.get(index) ?? [] }))
 			.filter(({ delivery }) => succeeded(delivery) !== 1)

@@ -1,7 +1,7 @@
 /**
- * `npm run bench`'s argument handling and results-file rule (bench/cli.ts), without measuring anything:
- * a wrong name is an error that lists the valid ones, --help prints the usage, and only a run of every
- * benchmark replaces the recorded bench/results.md.
+ * `npm run bench`'s argument handling and results-file rule (bench/cli.ts), without measuring
+ * anything: a wrong name is an error that lists the valid ones, --help prints the usage, and only a
+ * run of every benchmark replaces the recorded bench/results.md.
  */
 import { BENCH_NAMES, parseBenchArgs, resultsTarget, usage } from '../../bench/cli';
 

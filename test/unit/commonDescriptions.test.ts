@@ -11,8 +11,9 @@ import {
 } from '../../nodes/TwilioWhatsApp/actions/common.descriptions';
 
 describe('description helpers', () => {
-	// Both replace n8n-workflow functions that cost milliseconds while n8n loads the node (bench/coldLoad.ts);
-	// the description they build must stay exactly what n8n's own functions build.
+	// Both replace n8n-workflow functions that cost milliseconds while n8n loads the node
+	// (bench/coldLoad.ts); the description they build must stay exactly what n8n's own functions
+	// build.
 	it("showOnlyFor builds what updateDisplayOptions builds, keeping each property's own conditions", () => {
 		const properties: INodeProperties[] = [
 			...messageProperties,

@@ -1,6 +1,6 @@
 /**
- * The Content Template resource of the Twilio WhatsApp/SMS node, run inside n8n-core's execution context
- * against the Twilio mock's Content API (shaped as twilio-oai's twilio_content_v1/v2.json).
+ * The Content Template resource of the Twilio WhatsApp/SMS node, run inside n8n-core's execution
+ * context against the Twilio mock's Content API (shaped as twilio-oai's twilio_content_v1/v2.json).
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 

@@ -32,7 +32,8 @@ describe('send-and-wait rules', () => {
 	});
 
 	it('turns the final callback into the output item', () => {
-		// Status callback parameters as Twilio documents them (seed 000: MessageStatus, SmsStatus, ErrorCode).
+		// Status callback parameters as Twilio documents them (seed 000: MessageStatus, SmsStatus,
+		// ErrorCode).
 		const params = {
 			MessageSid: 'SM' + '1'.repeat(32),
 			SmsSid: 'SM' + '1'.repeat(32),

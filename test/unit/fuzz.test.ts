@@ -76,7 +76,8 @@ describe('TimelinesAI request validation', () => {
 							maxBodyBytes: 65_536,
 						});
 						if (result.ok) {
-							// An accepted request names exactly one recipient and says how many quota units it costs.
+							// An accepted request names exactly one recipient and says how many quota units it
+							// costs.
 							expect(['chat_id', 'jid', 'phone', 'chat_name']).toContain(
 								result.request.recipient.type,
 							);
@@ -171,7 +172,8 @@ describe('form encoding', () => {
 				fc.property(fields, (input) => {
 					const decoded = new URLSearchParams(encodeForm(input));
 					for (const [key, value] of Object.entries(input)) {
-						// Lone surrogates cannot be UTF-8 encoded; URLSearchParams replaces them, as any form encoder must.
+						// Lone surrogates cannot be UTF-8 encoded; URLSearchParams replaces them, as any form
+						// encoder must.
 						const wellFormed = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 						const expected = (Array.isArray(value) ? value : [value]).map(wellFormed);
 						expect(decoded.getAll(wellFormed(key))).toEqual(expected);

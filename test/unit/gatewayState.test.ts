@@ -75,7 +75,8 @@ describe('quota budget (rolling 24 hours)', () => {
 		expect(state.ledger).toHaveLength(LEDGER_MAX_ENTRIES);
 		expect(state.folded.length).toBeLessThanOrEqual(25);
 		expect(unitsUsed(state, T0 + total * 1000)).toBe(total);
-		// The oldest messages were folded into hourly totals and can no longer be given back one by one.
+		// The oldest messages were folded into hourly totals and can no longer be given back one by
+		// one.
 		expect(restoreQuota(state, T0 + total * 1000, id(0))).toEqual({ ok: false });
 		expect(restoreQuota(state, T0 + total * 1000, id(total - 1)).ok).toBe(true);
 	});
@@ -228,7 +229,10 @@ describe('merging the copy in memory with the one in static data', () => {
 	);
 	const pacing = { minMs: 1500, maxMs: 2500 };
 
-	/** Applies what the gateway does for each request; `step` ms apart (0 gives requests in the same millisecond). */
+	/**
+	 * Applies what the gateway does for each request; `step` ms apart (0 gives requests in the same
+	 * millisecond).
+	 */
 	function apply(
 		start: { state: GatewayState; now: number; n: number },
 		ops: Op[],

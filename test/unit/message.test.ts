@@ -4,8 +4,9 @@ import { parseTwilioWebhook } from '../../nodes/shared/messageEvent';
 import { deliveryOutput, lookupOutput } from '../../nodes/TwilioWhatsApp/helpers/delivery';
 import { messageOutput } from '../../nodes/TwilioWhatsApp/helpers/messageOutput';
 
-// One WhatsApp message that ended undelivered with 63016, as Twilio describes it twice: the Message resource
-// (API reference, "Fetch a Message resource") and the status callback it posts (MessageStatus, ErrorCode).
+// One WhatsApp message that ended undelivered with 63016, as Twilio describes it twice: the Message
+// resource (API reference, "Fetch a Message resource") and the status callback it posts
+// (MessageStatus, ErrorCode).
 const sid = 'MM' + 'a'.repeat(32);
 const accountSid = 'AC' + 'b'.repeat(32);
 const serviceSid = 'MG' + 'c'.repeat(32);

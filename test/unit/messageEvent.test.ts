@@ -598,7 +598,8 @@ describe('mediaOf', () => {
 	});
 });
 
-// ---- Property tests ---------------------------------------------------------------------------------------
+// ---- Property tests
+// ---------------------------------------------------------------------------------------
 
 const NUM_RUNS = 10_000;
 
@@ -699,7 +700,9 @@ const params: fc.Arbitrary<TwilioParams> = fc.dictionary(
 	{ maxKeys: 14 },
 );
 
-/** Strings, finite numbers, booleans, null, arrays and plain objects of them: what n8n items hold. */
+/**
+ * Strings, finite numbers, booleans, null, arrays and plain objects of them: what n8n items hold.
+ */
 function isJsonValue(x: unknown): boolean {
 	if (x === null || typeof x === 'string' || typeof x === 'boolean') return true;
 	if (typeof x === 'number') return Number.isFinite(x);

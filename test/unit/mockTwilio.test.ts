@@ -481,7 +481,8 @@ describe('Twilio mock', () => {
 		});
 
 		it('refuses to delete a message still queued (20009), then deletes it once delivered', async () => {
-			// Slow status changes keep the message queued while the first delete is tried, however loaded the machine.
+			// Slow status changes keep the message queued while the first delete is tried, however loaded
+			// the machine.
 			mock.setCallbackDelay(2_000);
 			const message = await client.messages.create({
 				to: '+15558675310',

@@ -1,7 +1,7 @@
 /**
  * The mock's Senders API (/v2/Channels/Senders) and typing indicator (/v2/Indicators/Typing.json),
- * driven by the real twilio-node SDK, whose paths, bodies (JSON for sender updates, form for the typing
- * indicator) and field names follow twilio-oai's spec/json/twilio_messaging_v2.json.
+ * driven by the real twilio-node SDK, whose paths, bodies (JSON for sender updates, form for the
+ * typing indicator) and field names follow twilio-oai's spec/json/twilio_messaging_v2.json.
  */
 import http from 'http';
 import type { AddressInfo } from 'net';

@@ -1,6 +1,6 @@
 /**
- * README's "Message fields" table is the users' contract for item fields: this reads it and checks it
- * against real items of each node, field names and value types both ways.
+ * README's "Message fields" table is the users' contract for item fields: this reads it and checks
+ * it against real items of each node, field names and value types both ways.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';

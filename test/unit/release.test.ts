@@ -1,7 +1,7 @@
 /**
- * What a release depends on (docs/releasing.md): the tag check the publish workflow runs, the offline
- * check of the workflow files, package.json's metadata that npm provenance and n8n's verification compare
- * with the repository, and the changelog's Keep a Changelog form.
+ * What a release depends on (docs/releasing.md): the tag check the publish workflow runs, the
+ * offline check of the workflow files, package.json's metadata that npm provenance and n8n's
+ * verification compare with the repository, and the changelog's Keep a Changelog form.
  */
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';

@@ -1,6 +1,6 @@
 /**
- * Send Interactive Message (resource Message), run inside n8n-core's execution context against the Twilio
- * mock's Content API (twilio-oai's twilio_content_v1/v2.json) and Messages API.
+ * Send Interactive Message (resource Message), run inside n8n-core's execution context against the
+ * Twilio mock's Content API (twilio-oai's twilio_content_v1/v2.json) and Messages API.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 

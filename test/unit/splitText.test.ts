@@ -1,7 +1,7 @@
 /**
- * Splitting a long text into messages (Send option "Long Text: Split Into Several Messages"): examples for
- * each kind of boundary, and properties over generated texts of words, sentences, paragraphs, emoji with
- * modifiers, combining accents and text without spaces.
+ * Splitting a long text into messages (Send option "Long Text: Split Into Several Messages"):
+ * examples for each kind of boundary, and properties over generated texts of words, sentences,
+ * paragraphs, emoji with modifiers, combining accents and text without spaces.
  */
 import fc from 'fast-check';
 

@@ -5,9 +5,9 @@
  * static data per request, save it only when the answer comes before the execution is set up,
  * answer from `webhookResponse` in "onReceived" mode, start an execution only when `workflowData`
  * is returned, run the trigger's execute() in it over a copy of the stored static data and save
- * that at its end if the execution changed it). A second n8n process (or one after a restart) is the node's code loaded once more,
- * with its own memory, sharing the stored static data. The real n8n is exercised by the
- * end-to-end tests.
+ * that at its end if the execution changed it). A second n8n process (or one after a restart) is
+ * the node's code loaded once more, with its own memory, sharing the stored static data. The real
+ * n8n is exercised by the end-to-end tests.
  */
 import { mkdtempSync, readFileSync } from 'fs';
 import { createServer, type Server } from 'http';
@@ -42,7 +42,8 @@ import {
 
 // n8n-core's InstanceSettings writes a settings file into the n8n user folder when first used.
 process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'timelinesai-trigger-test-'));
-// n8n's egress filter allows this name through (N8N_SSRF_ALLOWED_HOSTNAMES), as an operator may for an internal file host.
+// n8n's egress filter allows this name through (N8N_SSRF_ALLOWED_HOSTNAMES), as an operator may for
+// an internal file host.
 process.env.N8N_SSRF_ALLOWED_HOSTNAMES = 'localhost';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ExecuteContext, HookContext, WebhookContext } =
@@ -85,7 +86,10 @@ interface Answer {
 	writtenByNode: boolean;
 }
 
-/** The node's code as another n8n process (or the same one after a restart) has it: with its own memory. */
+/**
+ * The node's code as another n8n process (or the same one after a restart) has it: with its own
+ * memory.
+ */
 function nodeInAnotherProcess(): TimelinesAiTrigger {
 	// n8n-workflow stays shared, so that the stand-in resolves the new copy's webhook descriptions.
 	const workflowPackage = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');
@@ -101,7 +105,10 @@ function nodeInAnotherProcess(): TimelinesAiTrigger {
 
 let nodeCounter = 0;
 
-/** One gateway node in one workflow, run by one n8n process, with n8n's static data kept as n8n keeps it: as JSON. */
+/**
+ * One gateway node in one workflow, run by one n8n process, with n8n's static data kept as n8n
+ * keeps it: as JSON.
+ */
 class Gateway {
 	constructor(
 		public parameters: INodeParameters,
@@ -118,7 +125,10 @@ class Gateway {
 		return this.database.staticData;
 	}
 
-	/** The same node in the same workflow, served by another n8n process, or by this one after a restart. */
+	/**
+	 * The same node in the same workflow, served by another n8n process, or by this one after a
+	 * restart.
+	 */
 	inAnotherProcess(): Gateway {
 		return new Gateway(this.parameters, nodeInAnotherProcess(), this.database, this.nodeId);
 	}
@@ -214,8 +224,9 @@ class Gateway {
 		);
 		const result: IWebhookResponseData = await this.nodeType.webhook.call(context);
 		if (beforeSave) await beforeSave();
-		// n8n saves from the callback that delivers the answer, and setting up an execution first clears
-		// the "changed" flag: only an answer that comes before the execution (or without one) saves.
+		// n8n saves from the callback that delivers the answer, and setting up an execution first
+		// clears the "changed" flag: only an answer that comes before the execution (or without one)
+		// saves.
 		const answeredFirst = result.noWebhookResponse === true || result.workflowData === undefined;
 		if (answeredFirst && (workflow.staticData as { __dataChanged?: boolean }).__dataChanged)
 			this.database.staticData = JSON.stringify(workflow.staticData);
@@ -244,7 +255,8 @@ class Gateway {
 				answeredByWorkflow: true,
 				writtenByNode: false,
 			};
-		// n8n answers "onReceived" with the evaluated responseData when it is set, else with webhookResponse.
+		// n8n answers "onReceived" with the evaluated responseData when it is set, else with
+		// webhookResponse.
 		const responseData = resolved(node.parameters, description, 'responseData');
 		const body: unknown = responseData ? responseData : result.webhookResponse;
 		return {
@@ -259,10 +271,10 @@ class Gateway {
 	}
 
 	/**
-	 * The execution the request started, as n8n 2.41 runs it in the process that took the request: over
-	 * a copy of the static data loaded when the request arrived, without the request's change (measured
-	 * on the real n8n), the trigger's execute() on the items, and the static data saved at the end if
-	 * the execution changed them.
+	 * The execution the request started, as n8n 2.41 runs it in the process that took the request:
+	 * over a copy of the static data loaded when the request arrived, without the request's change
+	 * (measured on the real n8n), the trigger's execute() on the items, and the static data saved at
+	 * the end if the execution changed them.
 	 */
 	private async runExecution(
 		webhookWorkflow: Workflow,
@@ -445,7 +457,8 @@ describe('accepted requests', () => {
 		const answer = await gateway().send(example1AccountPhone);
 		const item = onlyItem(answer);
 		expect(answer.status).toBe(200);
-		// Sent by n8n once it has stored the execution; the execution saves the gateway state (stateStore.ts).
+		// Sent by n8n once it has stored the execution; the execution saves the gateway state
+		// (stateStore.ts).
 		expect(answer.writtenByNode).toBe(false);
 		expect(answer.answeredByWorkflow).toBe(false);
 		expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -485,7 +498,8 @@ describe('accepted requests', () => {
 
 	it('keeps a burst consistent although each request starts from the same stored static data', async () => {
 		const target = gateway({ quotaBudget: 4 });
-		// Every request reads the stored static data before any of them saves, as concurrent requests do in n8n.
+		// Every request reads the stored static data before any of them saves, as concurrent requests
+		// do in n8n.
 		let arrived = 0;
 		let release: () => void = () => undefined;
 		const barrier = new Promise<void>((resolve) => (release = resolve));

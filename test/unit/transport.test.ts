@@ -20,7 +20,10 @@ import { executeNode } from '../helpers/inprocess';
 const ACCOUNT_SID = 'AC' + 'a'.repeat(32);
 const AUTH_TOKEN = 'transport-test-token-1234567890';
 
-/** A node that makes one Twilio request described by its input item and returns the answer or the error fields. */
+/**
+ * A node that makes one Twilio request described by its input item and returns the answer or the
+ * error fields.
+ */
 class ProbeNode implements INodeType {
 	description = {
 		displayName: 'Probe',

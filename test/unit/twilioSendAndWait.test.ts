@@ -1,8 +1,9 @@
 /**
- * "Send and Wait for Delivery Status" in-process: execute() runs in n8n-core's ExecuteContext and the status
- * callbacks come from the Twilio mock (signed as Twilio signs them) to a small local server that stands in for
- * n8n's /webhook-waiting endpoint and hands each request to the node's webhook() in n8n-core's WebhookContext,
- * with the execution stack n8n keeps for a waiting execution.
+ * "Send and Wait for Delivery Status" in-process: execute() runs in n8n-core's ExecuteContext and
+ * the status callbacks come from the Twilio mock (signed as Twilio signs them) to a small local
+ * server that stands in for n8n's /webhook-waiting endpoint and hands each request to the node's
+ * webhook() in n8n-core's WebhookContext, with the execution stack n8n keeps for a waiting
+ * execution.
  */
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
@@ -42,7 +43,10 @@ const credentials = mockCredentials;
 const mock = useMockTwilio({ callbackDelayMs: 1, readReceipts: true });
 let n8n: Server;
 let n8nUrl: string;
-/** What the stand-in for n8n needs to call the node: the setup and input items of the waiting execution. */
+/**
+ * What the stand-in for n8n needs to call the node: the setup and input items of the waiting
+ * execution.
+ */
 let waiting:
 	| { setup: NodeSetup; input: INodeExecutionData[]; customData?: Record<string, string> }
 	| undefined;
@@ -128,8 +132,8 @@ async function sendAndWait(
 	const input = jsonItems(item);
 	waiting = { setup, input };
 	const before = Date.now();
-	// Twilio moves a message on only after its API has answered; held here so that the node's read before
-	// waiting sees the message as created, whatever the machine's load.
+	// Twilio moves a message on only after its API has answered; held here so that the node's read
+	// before waiting sees the message as created, whatever the machine's load.
 	twilio.pauseStatusChanges();
 	try {
 		const result = await executeNode(setup, input);
@@ -180,9 +184,10 @@ describe('Send and Wait for Delivery Status', () => {
 	});
 
 	/*
-	 * Twilio can report a status within a second of the send, before n8n has stored the execution as waiting; n8n
-	 * answers such a callback 409 without calling the node (see test/e2e/twilioSend.test.ts). A proxy in front of the
-	 * mock moves the message on right after Twilio created it, before the node has the API's answer.
+	 * Twilio can report a status within a second of the send, before n8n has stored the execution as
+	 * waiting; n8n answers such a callback 409 without calling the node (see
+	 * test/e2e/twilioSend.test.ts). A proxy in front of the mock moves the message on right after
+	 * Twilio created it, before the node has the API's answer.
 	 */
 	describe('when Twilio has moved the message on before the wait begins', () => {
 		async function sendWhile(moveOn: (sid: string) => void, overrides: INodeParameters = {}) {
@@ -279,8 +284,8 @@ describe('Send and Wait for Delivery Status', () => {
 			['delivered', 200, true],
 			['read', 200, true],
 		]);
-		// The node answers Twilio itself. (On a real n8n the execution has resumed by the time `read` arrives,
-		// so n8n answers that one without calling the node.)
+		// The node answers Twilio itself. (On a real n8n the execution has resumed by the time `read`
+		// arrives, so n8n answers that one without calling the node.)
 		expect(calls.every((call) => call.result.result.noWebhookResponse === true)).toBe(true);
 		expect(resumeItem()).toEqual({
 			json: expect.objectContaining({
@@ -484,7 +489,8 @@ describe('Send and Wait with the Content Template picker (version 2)', () => {
 });
 
 describe('Fallback Template When Outside the 24-Hour Window', () => {
-	// Free-form WhatsApp messages to anyone who has not written in 24 hours end undelivered with 63016.
+	// Free-form WhatsApp messages to anyone who has not written in 24 hours end undelivered with
+	// 63016.
 	const windowed = useMockTwilio({ callbackDelayMs: 1, enforceWhatsAppWindow: true });
 	const fallback = (contentSid: string) => ({
 		useFallbackTemplate: true,
@@ -508,7 +514,8 @@ describe('Fallback Template When Outside the 24-Hour Window', () => {
 	it('63016: sends the template to the same number, waits for it, and resumes saying the fallback was used and why', async () => {
 		const to = '+14155550161';
 		const template = await addApprovedTemplate(windowed(), 'Hi {{1}}, please reply to continue.');
-		// The picker's By ID mode with the JSON variables mode; the From List mode and fields are below.
+		// The picker's By ID mode with the JSON variables mode; the From List mode and fields are
+		// below.
 		const { output, waitTill } = await sendAndWait(
 			fallback(template),
 			{ to, name: 'Ana' },

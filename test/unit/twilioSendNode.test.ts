@@ -466,8 +466,8 @@ describe('Get Many', () => {
 	const recipient = '+14155550130';
 
 	beforeAll(async () => {
-		// 1,003 messages to one recipient, more than one of Twilio's largest pages (1,000), created straight
-		// through the mock's API: the node's own sending is tested above.
+		// 1,003 messages to one recipient, more than one of Twilio's largest pages (1,000), created
+		// straight through the mock's API: the node's own sending is tested above.
 		const auth = `Basic ${Buffer.from(`${DEFAULT_ACCOUNT.accountSid}:${DEFAULT_ACCOUNT.authToken}`).toString('base64')}`;
 		const create = (i: number) =>
 			fetch(`${mock().url}/2010-04-01/Accounts/${DEFAULT_ACCOUNT.accountSid}/Messages.json`, {

@@ -1,6 +1,7 @@
 /**
- * Retry On Fail and split texts against the Twilio mock: n8n-core's own WorkflowExecute runs the node with
- * Retry On Fail (3 tries), so the re-runs are n8n's; the mock's records count what was created.
+ * Retry On Fail and split texts against the Twilio mock: n8n-core's own WorkflowExecute runs the
+ * node with Retry On Fail (3 tries), so the re-runs are n8n's; the mock's records count what was
+ * created.
  */
 import type { IDataObject, INodeParameters, IRun } from 'n8n-workflow';
 import { createRunExecutionData } from 'n8n-workflow';

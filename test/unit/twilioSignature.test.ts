@@ -204,7 +204,8 @@ describe('twilio-node published test vectors', () => {
 				rawBody: body + ' ',
 			}),
 		).toBe(false);
-		// The hash is one character short: the signature still matches that URL, the body no longer does.
+		// The hash is one character short: the signature still matches that URL, the body no longer
+		// does.
 		const shortHashUrl = bodyUrl.slice(0, -1);
 		const shortHashSig = computeTwilioSignature(token, shortHashUrl, {});
 		expect(
@@ -360,7 +361,8 @@ describe('edge cases', () => {
 	});
 });
 
-// ---- Property tests against the oracle -------------------------------------------------------------------
+// ---- Property tests against the oracle
+// -------------------------------------------------------------------
 
 const NUM_RUNS = 3000;
 
@@ -592,7 +594,8 @@ describe('property: verifyTwilioSignature agrees with twilio.validateRequest', (
 					params: r.params,
 				});
 				expect(actual).toBe(expected);
-				// The URL as sent, with its port changed, is always accepted; normalised variants when they parse.
+				// The URL as sent, with its port changed, is always accepted; normalised variants when they
+				// parse.
 				if (r.signedUrl === r.url) expect(actual).toBe(true);
 			}),
 			{ numRuns: NUM_RUNS },

@@ -1,8 +1,9 @@
 /**
- * The Twilio trigger's webhook, run in-process inside n8n-core's own WebhookContext (test/helpers/inprocess.ts),
- * with requests signed by twilio-node's getExpectedTwilioSignature, the reference implementation.
- * Payloads are Twilio's documented formats (test/fixtures/twilio/messages.ts). What n8n does with the
- * result (send `webhookResponse`, start an execution with `workflowData`) is covered by the end-to-end tests.
+ * The Twilio trigger's webhook, run in-process inside n8n-core's own WebhookContext
+ * (test/helpers/inprocess.ts), with requests signed by twilio-node's getExpectedTwilioSignature,
+ * the reference implementation. Payloads are Twilio's documented formats
+ * (test/fixtures/twilio/messages.ts). What n8n does with the result (send `webhookResponse`, start
+ * an execution with `workflowData`) is covered by the end-to-end tests.
  */
 import { createHash } from 'crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
@@ -89,7 +90,8 @@ function twilioRequest(params: Record<string, string>, delivery: Delivery = {}):
 					method === 'GET' ? {} : params,
 				)
 			: delivery.signature;
-	// The Host n8n sees is not the one Twilio called (as behind a proxy), so only the URLs the node knows can match.
+	// The Host n8n sees is not the one Twilio called (as behind a proxy), so only the URLs the node
+	// knows can match.
 	const headers: Record<string, string> = {
 		host: 'n8n-internal:5678',
 		'user-agent': 'TwilioProxy/1.1',
@@ -199,7 +201,8 @@ describe('signed requests', () => {
 	});
 
 	it('are accepted with a JSON body signed through bodySHA256, and refused when the body changed', async () => {
-		// Twilio's scheme for JSON bodies (twilio-node validateRequestWithBody): the URL carries the body's SHA-256, the URL alone is signed.
+		// Twilio's scheme for JSON bodies (twilio-node validateRequestWithBody): the URL carries the
+		// body's SHA-256, the URL alone is signed.
 		const raw = JSON.stringify({
 			MessageSid: 'SM' + 'f'.repeat(32),
 			Body: 'json body',
@@ -490,8 +493,8 @@ describe('event selection', () => {
 });
 
 /**
- * Stands in for n8n's deduplication table (the database-backed service n8n's CLI installs), shared by
- * every process of an installation: the values recorded, and how often it was asked.
+ * Stands in for n8n's deduplication table (the database-backed service n8n's CLI installs), shared
+ * by every process of an installation: the values recorded, and how often it was asked.
  */
 class DeduplicationTable implements Pick<IDataDeduplicator, 'checkProcessedAndRecord'> {
 	readonly recorded = new Set<string>();
@@ -512,8 +515,8 @@ describe('duplicate deliveries', () => {
 	beforeAll(() => DataDeduplicationService.init(table as unknown as IDataDeduplicator));
 
 	/**
-	 * Delivers a request and runs the execution it starts, as n8n would outside queue mode: webhook(),
-	 * then the trigger's execute() on the item, in this process.
+	 * Delivers a request and runs the execution it starts, as n8n would outside queue mode:
+	 * webhook(), then the trigger's execute() on the item, in this process.
 	 */
 	async function deliverAndRun(
 		parameters: INodeParameters,

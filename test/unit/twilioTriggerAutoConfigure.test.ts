@@ -37,7 +37,10 @@ function numberNamed(phone: string) {
 	return found;
 }
 
-/** One trigger node whose static data is kept between calls as n8n keeps it: saved as JSON, read back. */
+/**
+ * One trigger node whose static data is kept between calls as n8n keeps it: saved as JSON, read
+ * back.
+ */
 class Trigger {
 	staticData: IDataObject = {};
 

@@ -1,7 +1,7 @@
 /**
- * The Twilio trigger's media download, in-process through n8n-core's WebhookContext and its real HTTP
- * helpers, against two local servers: one plays Twilio's API host (media behind the account's Basic auth,
- * answered with a redirect as Twilio does), the other its CDN (a different origin).
+ * The Twilio trigger's media download, in-process through n8n-core's WebhookContext and its real
+ * HTTP helpers, against two local servers: one plays Twilio's API host (media behind the account's
+ * Basic auth, answered with a redirect as Twilio does), the other its CDN (a different origin).
  */
 import { mkdtempSync } from 'fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';

@@ -1,7 +1,7 @@
 /**
- * The Twilio Trigger's "Show Typing Indicator on Inbound Messages": the trigger's execute() (which n8n
- * runs first in the execution a request started, after storing it and answering Twilio) run in-process
- * on items parsed from Twilio's documented webhooks, against the Twilio mock().
+ * The Twilio Trigger's "Show Typing Indicator on Inbound Messages": the trigger's execute() (which
+ * n8n runs first in the execution a request started, after storing it and answering Twilio) run
+ * in-process on items parsed from Twilio's documented webhooks, against the Twilio mock().
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
@@ -49,7 +49,10 @@ async function run(
 	return output?.[0].map((item) => item.json) ?? [];
 }
 
-/** The fixture as the mock delivers it to this account, so the mock knows the message as Twilio would. */
+/**
+ * The fixture as the mock delivers it to this account, so the mock knows the message as Twilio
+ * would.
+ */
 async function delivered(params: Record<string, string>, sid: string) {
 	const message = { ...params, MessageSid: sid, AccountSid: DEFAULT_ACCOUNT.accountSid };
 	await mock().sendInbound(`${mock().url}/nowhere`, message);

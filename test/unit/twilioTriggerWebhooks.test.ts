@@ -1,4 +1,6 @@
-/** TwilioWhatsAppTrigger/description/webhooks.ts: the webhook descriptions n8n reads per request. */
+/**
+ * TwilioWhatsAppTrigger/description/webhooks.ts: the webhook descriptions n8n reads per request.
+ */
 import {
 	fromFunction,
 	resolveWebhookDescriptionField,
@@ -38,7 +40,10 @@ describe('webhook descriptions as n8n reads them per request', () => {
 		});
 	}
 
-	/** The node's parameters with the defaults n8n's Workflow applies, as resolveWebhookDescriptionField receives them. */
+	/**
+	 * The node's parameters with the defaults n8n's Workflow applies, as
+	 * resolveWebhookDescriptionField receives them.
+	 */
 	function withDefaults(parameters: INodeParameters): INodeParameters {
 		return workflowWith(parameters).nodes.T.parameters;
 	}
@@ -65,7 +70,8 @@ describe('webhook descriptions as n8n reads them per request', () => {
 				expect(resolveWebhookDescriptionField({ parameters }, description, 'responseMode')).toEqual(
 					{ resolved: true, value: mode },
 				);
-				// Empty in onReceived mode: n8n then sends the node's webhookResponse once the execution is stored.
+				// Empty in onReceived mode: n8n then sends the node's webhookResponse once the execution is
+				// stored.
 				expect(resolveWebhookDescriptionField({ parameters }, description, 'responseData')).toEqual(
 					{ resolved: true, value: responseData },
 				);

@@ -1,6 +1,7 @@
 /**
- * "Show Typing Indicator" of the Twilio node, run inside n8n-core's execution context against the Twilio
- * mock, which accepts typing indicators only for inbound WhatsApp messages it delivered (as Twilio does).
+ * "Show Typing Indicator" of the Twilio node, run inside n8n-core's execution context against the
+ * Twilio mock, which accepts typing indicators only for inbound WhatsApp messages it delivered (as
+ * Twilio does).
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -27,7 +28,9 @@ function run(items: IDataObject[], overrides: INodeParameters = {}, continueOnFa
 	);
 }
 
-/** An inbound message as Twilio delivers it; the mock remembers it, as Twilio's message log does. */
+/**
+ * An inbound message as Twilio delivers it; the mock remembers it, as Twilio's message log does.
+ */
 async function inbound(from: string, to: string): Promise<string> {
 	const sid = 'SM' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32);
 	await mock().sendInbound(`${mock().url}/nowhere`, {

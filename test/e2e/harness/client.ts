@@ -4,7 +4,10 @@ import { setTimeout as delay } from 'timers/promises';
 
 import { parseFlatted } from './flatted';
 
-/** The n8n owner the harness creates; the password meets n8n's rules (8+ chars, a digit, an upper-case letter). */
+/**
+ * The n8n owner the harness creates; the password meets n8n's rules (8+ chars, a digit, an
+ * upper-case letter).
+ */
 export const OWNER = {
 	email: 'owner@e2e.test',
 	firstName: 'E2e',
@@ -12,7 +15,10 @@ export const OWNER = {
 	password: 'E2e-Owner-Passw0rd',
 };
 
-/** n8n's `n8n-auth` cookie is bound to the `browser-id` header sent at login; both go with every request. */
+/**
+ * n8n's `n8n-auth` cookie is bound to the `browser-id` header sent at login; both go with every
+ * request.
+ */
 export interface Session {
 	cookie: string;
 	browserId: string;
@@ -99,7 +105,10 @@ export class N8nApiError extends Error {
 const POLL_INTERVAL_MS = 250;
 const ACTIVATION_TIMEOUT_MS = 60_000;
 
-/** A client for n8n's internal REST API (`/rest/...`), the one the editor uses, plus webhook helpers. */
+/**
+ * A client for n8n's internal REST API (`/rest/...`), the one the editor uses, plus webhook
+ * helpers.
+ */
 export class N8nClient {
 	readonly baseUrl: string;
 
@@ -178,8 +187,9 @@ export class N8nClient {
 	}
 
 	/**
-	 * Runs the credential type's test as the editor's "Test" button does (`POST /rest/credentials/test`).
-	 * n8n tests only stored credentials; `data` defaults to what is stored (n8n fills redacted secrets in).
+	 * Runs the credential type's test as the editor's "Test" button does
+	 * (`POST /rest/credentials/test`). n8n tests only stored credentials; `data` defaults to what is
+	 * stored (n8n fills redacted secrets in).
 	 */
 	async testCredential(
 		credential: Credential,
@@ -203,7 +213,9 @@ export class N8nClient {
 		});
 	}
 
-	/** Saves a workflow (an exported workflow JSON) as a new, inactive workflow; n8n assigns the id. */
+	/**
+	 * Saves a workflow (an exported workflow JSON) as a new, inactive workflow; n8n assigns the id.
+	 */
 	async importWorkflow(workflow: {
 		name: string;
 		nodes: unknown[];
@@ -224,7 +236,8 @@ export class N8nClient {
 
 	/**
 	 * Publishes (activates) the workflow's current version and waits until n8n has registered its
-	 * triggers. n8n 2.x activates asynchronously; a trigger that fails to start is reported with n8n's message.
+	 * triggers. n8n 2.x activates asynchronously; a trigger that fails to start is reported with
+	 * n8n's message.
 	 */
 	async activate(id: string): Promise<void> {
 		const { versionId } = await this.getWorkflow(id);
@@ -248,7 +261,9 @@ export class N8nClient {
 		await this.waitForPublication(id, (s) => s === 'not_published');
 	}
 
-	/** A workflow's executions, newest first (all of them, or those with one of the given statuses). */
+	/**
+	 * A workflow's executions, newest first (all of them, or those with one of the given statuses).
+	 */
 	async listExecutions(
 		workflowId: string,
 		filter: { status?: ExecutionStatus[] } = {},
@@ -275,7 +290,8 @@ export class N8nClient {
 
 	/**
 	 * Waits until the workflow has at least `count` finished executions (success, error, canceled or
-	 * crashed) and returns them decoded, oldest first. Throws after `timeoutMs` saying what there was.
+	 * crashed) and returns them decoded, oldest first. Throws after `timeoutMs` saying what there
+	 * was.
 	 */
 	async waitForExecutions(
 		workflowId: string,
@@ -300,14 +316,17 @@ export class N8nClient {
 		return await Promise.all(oldestFirst.map(async (e) => await this.getExecution(e.id)));
 	}
 
-	/** The production URL of a webhook path: `webhookUrl('<webhookId>/<path>')`, or `webhookUrl('<path>')` for full paths. */
+	/**
+	 * The production URL of a webhook path: `webhookUrl('<webhookId>/<path>')`, or
+	 * `webhookUrl('<path>')` for full paths.
+	 */
 	webhookUrl(path: string): string {
 		return `${this.baseUrl}/webhook/${path.replace(/^\/+/, '')}`;
 	}
 
 	/**
-	 * POSTs to a production webhook. A string body is sent as is, URLSearchParams as a form (as Twilio
-	 * does), anything else as JSON. Returns fetch's Response.
+	 * POSTs to a production webhook. A string body is sent as is, URLSearchParams as a form (as
+	 * Twilio does), anything else as JSON. Returns fetch's Response.
 	 */
 	async post(
 		path: string,

@@ -1,10 +1,11 @@
 /**
- * Parses the `flatted` format in which n8n's REST API returns execution data (`GET /rest/executions/:id`),
- * so that this package does not depend on the `flatted` package.
+ * Parses the `flatted` format in which n8n's REST API returns execution data
+ * (`GET /rest/executions/:id`), so that this package does not depend on the `flatted` package.
  *
- * flatted serializes a value as a JSON array: entry 0 is the root, every object or array is an entry of
- * its own, and inside an entry every string is the decimal index of another entry (string values are
- * entries too). Numbers, booleans and null stay inline. Cycles are references to earlier entries.
+ * flatted serializes a value as a JSON array: entry 0 is the root, every object or array is an
+ * entry of its own, and inside an entry every string is the decimal index of another entry (string
+ * values are entries too). Numbers, booleans and null stay inline. Cycles are references to earlier
+ * entries.
  */
 export function parseFlatted(text: string): unknown {
 	const table = JSON.parse(text) as unknown[];

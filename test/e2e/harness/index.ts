@@ -1,7 +1,7 @@
 /**
- * The end-to-end harness. globalSetup starts one n8n for the whole e2e run and logs in as its owner;
- * tests call getN8n() for a client of that instance. startN8n() starts further instances when a test
- * needs its own (different environment); such a test must stop() it.
+ * The end-to-end harness. globalSetup starts one n8n for the whole e2e run and logs in as its
+ * owner; tests call getN8n() for a client of that instance. startN8n() starts further instances
+ * when a test needs its own (different environment); such a test must stop() it.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -21,7 +21,10 @@ export {
 	type StartN8nOptions,
 } from './n8nProcess';
 
-/** What globalSetup hands to the tests and to globalTeardown (through a file named in this variable). */
+/**
+ * What globalSetup hands to the tests and to globalTeardown (through a file named in this
+ * variable).
+ */
 const STATE_ENV = 'E2E_N8N_STATE';
 
 export interface SharedN8n {

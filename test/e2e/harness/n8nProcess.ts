@@ -15,7 +15,10 @@ import { tmpdir } from 'os';
 import { delimiter, dirname, join, resolve } from 'path';
 import { setTimeout as delay } from 'timers/promises';
 
-/** The clone: the nearest folder above this file with a package.json (also when compiled elsewhere, as by bench/). */
+/**
+ * The clone: the nearest folder above this file with a package.json (also when compiled elsewhere,
+ * as by bench/).
+ */
 export const REPO_ROOT = repoRootAbove(__dirname);
 
 function repoRootAbove(folder: string): string {
@@ -25,13 +28,19 @@ function repoRootAbove(folder: string): string {
 	throw new Error(`no package.json above ${folder}`);
 }
 
-/** What identifies a running n8n; plain data, so that globalTeardown can stop what globalSetup started. */
+/**
+ * What identifies a running n8n; plain data, so that globalTeardown can stop what globalSetup
+ * started.
+ */
 export interface N8nProcessInfo {
 	baseUrl: string;
 	port: number;
 	pid: number;
 	userFolder: string;
-	/** n8n's log while it runs, in its user folder (its own file, also when several runs share the clone). */
+	/**
+	 * n8n's log while it runs, in its user folder (its own file, also when several runs share the
+	 * clone).
+	 */
 	logFile: string;
 	/** Where stopping leaves a copy of the log for after the run: `.e2e/<name>.log` in the clone. */
 	keptLogFile: string;
@@ -46,14 +55,21 @@ export interface StartN8nOptions {
 	env?: Record<string, string>;
 	/** Names the log kept after the run: `.e2e/<name>.log` in the clone. Default `n8n`. */
 	name?: string;
-	/** Folders of further community packages (each with its package.json) to load next to this one, e.g. a benchmark baseline. */
+	/**
+	 * Folders of further community packages (each with its package.json) to load next to this one,
+	 * e.g. a benchmark baseline.
+	 */
 	extraPackages?: string[];
 	/**
 	 * The n8n command. In queue mode (`EXECUTIONS_MODE=queue` in `env`): `webhook` starts a webhook
-	 * processor, `worker` a worker, which listens on `port` for its health check only. Default `start`.
+	 * processor, `worker` a worker, which listens on `port` for its health check only. Default
+	 * `start`.
 	 */
 	command?: 'start' | 'webhook' | 'worker';
-	/** The port to listen on; default a free one (pass one when other processes must know it beforehand). */
+	/**
+	 * The port to listen on; default a free one (pass one when other processes must know it
+	 * beforehand).
+	 */
 	port?: number;
 }
 
@@ -64,9 +80,10 @@ interface N8nInstall {
 }
 
 /**
- * Runs n8n (the arguments after the owner's pid) as the child of a shell that leads n8n's process group
- * (`detached`) and kills the whole group, task runners included, once the owner process is gone however it
- * ended: a crash, Ctrl-C, SIGKILL, or a test that never called stop(). Its exit status is n8n's.
+ * Runs n8n (the arguments after the owner's pid) as the child of a shell that leads n8n's process
+ * group (`detached`) and kills the whole group, task runners included, once the owner process is
+ * gone however it ended: a crash, Ctrl-C, SIGKILL, or a test that never called stop(). Its exit
+ * status is n8n's.
  */
 const SUPERVISOR = `
 owner=$1
@@ -83,7 +100,9 @@ wait "$n8n"
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 20_000;
 
-/** Runs scripts/ensure-n8n.sh, which installs the pinned n8n on first use and is quick afterwards. */
+/**
+ * Runs scripts/ensure-n8n.sh, which installs the pinned n8n on first use and is quick afterwards.
+ */
 export function ensureN8nInstall(): N8nInstall {
 	const output = execFileSync('bash', [join(REPO_ROOT, 'scripts/ensure-n8n.sh'), '--print-env'], {
 		encoding: 'utf8',
@@ -99,8 +118,8 @@ export function ensureN8nInstall(): N8nInstall {
 }
 
 /**
- * Starts the pinned n8n with SQLite in a throw-away user folder, on free ports, with the built package
- * installed as a community package, and resolves once `/healthz/readiness` answers 200.
+ * Starts the pinned n8n with SQLite in a throw-away user folder, on free ports, with the built
+ * package installed as a community package, and resolves once `/healthz/readiness` answers 200.
  * n8n runs in its own process group, which `stop()` (or the exit of this process) kills.
  */
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
@@ -145,7 +164,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			env: {
 				...inherited,
 				NODE_ENV: 'production',
-				// n8n starts its JavaScript task runner with the `node` found on PATH, which must be Node 24 too.
+				// n8n starts its JavaScript task runner with the `node` found on PATH, which must be Node
+				// 24 too.
 				PATH: `${dirname(install.node)}${delimiter}${process.env.PATH ?? ''}`,
 				N8N_USER_FOLDER: userFolder,
 				N8N_PORT: String(port),
@@ -201,7 +221,9 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	return { ...info, stop };
 }
 
-/** Stops n8n and everything it started (task runners), keeps its log, and deletes its user folder. */
+/**
+ * Stops n8n and everything it started (task runners), keeps its log, and deletes its user folder.
+ */
 export async function stopN8n(info: N8nProcessInfo): Promise<void> {
 	signalGroup(info.pid, 'SIGTERM');
 	const deadline = Date.now() + STOP_TIMEOUT_MS;

@@ -1,6 +1,8 @@
 import type { FormParams } from '../types';
 
-/** Parses `application/x-www-form-urlencoded`; a repeated key becomes an array, in received order. */
+/**
+ * Parses `application/x-www-form-urlencoded`; a repeated key becomes an array, in received order.
+ */
 export function parseForm(text: string): FormParams {
 	const params: FormParams = {};
 	for (const [key, value] of new URLSearchParams(text)) {

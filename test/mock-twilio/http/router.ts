@@ -13,7 +13,10 @@ export interface ApiRequest {
 	path: string;
 	query: FormParams;
 	form: FormParams;
-	/** The parsed body of an `application/json` request (the Content API takes JSON); undefined otherwise. */
+	/**
+	 * The parsed body of an `application/json` request (the Content API takes JSON); undefined
+	 * otherwise.
+	 */
 	json: unknown;
 	principal: Principal;
 	/** Path captures, by the names in the route pattern. */
@@ -35,7 +38,9 @@ interface Route {
 	handler: Handler;
 }
 
-/** Matches `METHOD /path/:Name.json` patterns; captures never cross a slash or the `.json` suffix. */
+/**
+ * Matches `METHOD /path/:Name.json` patterns; captures never cross a slash or the `.json` suffix.
+ */
 export class Router {
 	private readonly routes: Route[] = [];
 

@@ -69,7 +69,8 @@ export function registerAccounts(router: Router, ctx: ResourceContext, created: 
 		'GET',
 		`${API}/Accounts/:AccountSid.json`,
 		forAccount(ctx.state, ({ params, principal }) => {
-			// Standard API keys cannot read /Accounts (https://www.twilio.com/docs/iam/api-keys#types-of-keys).
+			// Standard API keys cannot read /Accounts
+			// (https://www.twilio.com/docs/iam/api-keys#types-of-keys).
 			if (principal.keyType === 'standard') throw errors.authenticate();
 			const account = ctx.state.account(params.AccountSid);
 			if (!account) throw errors.notFound(`${API}/Accounts/${params.AccountSid}.json`);

@@ -18,13 +18,17 @@ const WEBHOOK_FIELDS: Array<keyof SenderWebhook> = [
 	'status_callback_url',
 	'status_callback_method',
 ];
-// `callback_method` and `fallback_method` are enums in the definition; the status callback's is a plain string.
+// `callback_method` and `fallback_method` are enums in the definition; the status callback's is a
+// plain string.
 const METHOD_ENUM: Partial<Record<keyof SenderWebhook, string[]>> = {
 	callback_method: ['POST', 'PUT'],
 	fallback_method: ['POST', 'PUT'],
 };
 
-/** An online WhatsApp sender with no webhook set, shaped as the definition's `whatsapp_fetch` example. */
+/**
+ * An online WhatsApp sender with no webhook set, shaped as the definition's `whatsapp_fetch`
+ * example.
+ */
 export function buildWhatsAppSender(accountSid: string, number: string): WhatsAppSenderResource {
 	const sid = newSid('XE');
 	return {
@@ -61,7 +65,10 @@ function view(sender: WhatsAppSenderResource): Record<string, unknown> {
 	return resource;
 }
 
-/** Applies the `webhook` object of an update (JSON body, `requests.update`): null or "" clears a field. */
+/**
+ * Applies the `webhook` object of an update (JSON body, `requests.update`): null or "" clears a
+ * field.
+ */
 function applyWebhook(sender: WhatsAppSenderResource, body: unknown): void {
 	if (typeof body !== 'object' || body === null || Array.isArray(body))
 		throw errors.invalidParameter('The request body must be a JSON object');

@@ -7,16 +7,19 @@ import { iso8601, newSid } from '../format';
 import { v1Page } from '../paging';
 
 /*
- * Twilio's Content API (https://content.twilio.com), served from the mock's own base URL. Paths, bodies
- * and list envelopes follow twilio/twilio-oai: spec/json/twilio_content_v1.json (Content create / fetch /
- * delete / list, ContentAndApprovals, LegacyContent, ApprovalRequests and ApprovalRequests/whatsapp) and
- * spec/json/twilio_content_v2.json (Content and ContentAndApprovals lists with filters).
+ * Twilio's Content API (https://content.twilio.com), served from the mock's own base URL. Paths,
+ * bodies and list envelopes follow twilio/twilio-oai: spec/json/twilio_content_v1.json (Content
+ * create / fetch / delete / list, ContentAndApprovals, LegacyContent, ApprovalRequests and
+ * ApprovalRequests/whatsapp) and spec/json/twilio_content_v2.json (Content and ContentAndApprovals
+ * lists with filters).
  */
 
 const CONTENT_HOST = 'https://content.twilio.com';
 const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 
-/** The `types` the API definition lists, with the fields its schemas require (`required` of each). */
+/**
+ * The `types` the API definition lists, with the fields its schemas require (`required` of each).
+ */
 const REQUIRED_FIELDS: Record<string, string[]> = {
 	'twilio/text': ['body'],
 	'twilio/media': ['media'],
@@ -75,7 +78,9 @@ function jsonBody(json: unknown): Record<string, unknown> {
 	return json;
 }
 
-/** Validates a create body as ContentCreateRequest requires it (`language` and `types` required). */
+/**
+ * Validates a create body as ContentCreateRequest requires it (`language` and `types` required).
+ */
 function checkCreate(body: Record<string, unknown>): void {
 	if (typeof body.language !== 'string' || body.language === '')
 		throw errors.invalidParameter('Missing required parameter language in the post body');
@@ -127,7 +132,9 @@ function checkListItems(items: unknown[]): void {
 	});
 }
 
-/** The type WhatsApp reviews: the richest one the resource has (text only when it has nothing else). */
+/**
+ * The type WhatsApp reviews: the richest one the resource has (text only when it has nothing else).
+ */
 function mainType(types: Record<string, unknown>): string {
 	return Object.keys(types).find((type) => type !== 'twilio/text') ?? 'twilio/text';
 }
@@ -200,7 +207,10 @@ function filtersOf(query: FormParams): FormParams {
 	return filters;
 }
 
-/** A new Content resource as the create call answers it (the `create` example of twilio_content_v1.json). */
+/**
+ * A new Content resource as the create call answers it (the `create` example of
+ * twilio_content_v1.json).
+ */
 export function buildContent(
 	accountSid: string,
 	body: Record<string, unknown>,

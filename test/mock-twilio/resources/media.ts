@@ -17,8 +17,9 @@ export function storeMediaFile(
 }
 
 /**
- * An inbound message's media file at its MediaUrl, with the account's Basic auth (as Twilio serves it when
- * HTTP auth for media is on). Twilio answers with a redirect to its CDN; the mock serves the bytes itself.
+ * An inbound message's media file at its MediaUrl, with the account's Basic auth (as Twilio serves
+ * it when HTTP auth for media is on). Twilio answers with a redirect to its CDN; the mock serves
+ * the bytes itself.
  */
 export function registerMedia(router: Router, ctx: ResourceContext): void {
 	router.add(

@@ -27,10 +27,14 @@ const MAX_BODY = 1600;
 const MIN_SCHEDULE_SECONDS = 900;
 const MAX_SCHEDULE_SECONDS = 35 * 24 * 3600;
 
-/** The sender that passes every check with test credentials (https://www.twilio.com/docs/iam/test-credentials). */
+/**
+ * The sender that passes every check with test credentials
+ * (https://www.twilio.com/docs/iam/test-credentials).
+ */
 export const MAGIC_VALID_FROM = '+15005550006';
 
-// Magic inputs of the test-credentials page, table "Test SMS messages": From values, then To values.
+// Magic inputs of the test-credentials page, table "Test SMS messages": From values, then To
+// values.
 const MAGIC_FROM: Record<string, (from: string) => TwilioApiError> = {
 	'+15005550001': (from) => errors.invalidFrom(from),
 	'+15005550007': (from) => errors.fromNotOwned(from),

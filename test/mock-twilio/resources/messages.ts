@@ -17,7 +17,10 @@ export interface MessagesContext extends ResourceContext {
 	lifecycle: Lifecycle;
 }
 
-/** A new Message resource as the create call answers it (https://www.twilio.com/docs/messaging/api/message-resource). */
+/**
+ * A new Message resource as the create call answers it
+ * (https://www.twilio.com/docs/messaging/api/message-resource).
+ */
 function buildResource(accountSid: string, valid: ValidMessage, now: Date): MessageResource {
 	// Messages with media get an MM SID.
 	const sid = newSid(valid.mediaUrls.length > 0 ? 'MM' : 'SM');
@@ -48,7 +51,10 @@ function buildResource(accountSid: string, valid: ValidMessage, now: Date): Mess
 }
 
 /** Day of an RFC 2822 date, `YYYY-MM-DD`, or the full time when the filter has one. */
-/** A WhatsApp sender's status callback URL (Senders API), for messages sent from it without their own. */
+/**
+ * A WhatsApp sender's status callback URL (Senders API), for messages sent from it without their
+ * own.
+ */
 function senderStatusCallback(
 	state: MessagesContext['state'],
 	accountSid: string,

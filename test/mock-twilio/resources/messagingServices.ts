@@ -12,7 +12,10 @@ import { v1Page } from '../paging';
 const V1 = '/v1/Services';
 const MESSAGING_HOST = 'https://messaging.twilio.com';
 
-/** A new service with Twilio's defaults (https://www.twilio.com/docs/messaging/api/service-resource). */
+/**
+ * A new service with Twilio's defaults
+ * (https://www.twilio.com/docs/messaging/api/service-resource).
+ */
 export function buildService(
 	accountSid: string,
 	friendlyName: string,

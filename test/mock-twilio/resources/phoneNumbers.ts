@@ -15,7 +15,10 @@ function friendlyName(phoneNumber: string): string {
 	return us ? `(${us[1]}) ${us[2]}-${us[3]}` : phoneNumber;
 }
 
-/** A purchased number with Twilio's defaults (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource). */
+/**
+ * A purchased number with Twilio's defaults
+ * (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource).
+ */
 export function buildPhoneNumber(
 	accountSid: string,
 	phoneNumber: string,

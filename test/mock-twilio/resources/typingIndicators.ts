@@ -3,14 +3,16 @@ import type { ResourceContext } from './context';
 import { errors } from '../errors';
 import { first } from '../http/form';
 
-// Real Twilio serves this on https://messaging.twilio.com; the mock serves it from its own base URL.
+// Real Twilio serves this on https://messaging.twilio.com; the mock serves it from its own base
+// URL.
 const TYPING_PATH = '/v2/Indicators/Typing.json';
 const MESSAGE_ID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 
 /**
- * `POST /v2/Indicators/Typing.json` (twilio-oai spec/json/twilio_messaging_v2.json, CreateTypingIndicator):
- * form `channel=whatsapp` and `messageId` = an inbound WhatsApp message's SID → 200 `{"success": true}`.
- * The definition documents no error answers; the mock answers what Twilio was seen answering (errors.ts).
+ * `POST /v2/Indicators/Typing.json` (twilio-oai spec/json/twilio_messaging_v2.json,
+ * CreateTypingIndicator): form `channel=whatsapp` and `messageId` = an inbound WhatsApp message's
+ * SID → 200 `{"success": true}`. The definition documents no error answers; the mock answers what
+ * Twilio was seen answering (errors.ts).
  */
 export function registerTypingIndicators(router: Router, ctx: ResourceContext): void {
 	const { state } = ctx;

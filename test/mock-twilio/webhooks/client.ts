@@ -17,7 +17,8 @@ export interface SignedRequest {
 	signal: AbortSignal;
 }
 
-// Twilio gives up on a webhook after 15 seconds (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
+// Twilio gives up on a webhook after 15 seconds
+// (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
 const TIMEOUT_MS = 15_000;
 
 interface SplitUrl {
@@ -49,8 +50,9 @@ function withQuery(url: string, params: FormParams): string {
 
 /**
  * Twilio's signature: HMAC-SHA1 of the full URL followed by the sorted POST parameters; for GET
- * the parameters are already in the URL (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
- * Computed with twilio-node's own function, the reference the nodes are checked against.
+ * the parameters are already in the URL
+ * (https://www.twilio.com/docs/usage/webhooks/webhooks-security). Computed with twilio-node's own
+ * function, the reference the nodes are checked against.
  */
 export function twilioSignature(authToken: string, url: string, postParams: FormParams): string {
 	return getExpectedTwilioSignature(authToken, url, postParams);

@@ -10,9 +10,10 @@ import { parseAddress } from '../resources/messageRules';
 import { countSegments } from '../segments';
 
 /**
- * Parameters of Twilio's inbound message webhook (https://www.twilio.com/docs/messaging/guides/webhook-request,
- * seed document 000): the standard ones, MediaUrl{N}/MediaContentType{N}, geographic fields for
- * SMS, ProfileName and WaId for WhatsApp, then any extra ones the test gives.
+ * Parameters of Twilio's inbound message webhook
+ * (https://www.twilio.com/docs/messaging/guides/webhook-request, seed document 000): the standard
+ * ones, MediaUrl{N}/MediaContentType{N}, geographic fields for SMS, ProfileName and WaId for
+ * WhatsApp, then any extra ones the test gives.
  */
 export function inboundParams(
 	message: InboundMessage,
@@ -63,9 +64,9 @@ export function inboundParams(
 }
 
 /**
- * Where Twilio sends an inbound message: the WhatsApp sender's callback URL when the Senders API set one,
- * else the Messaging Service's inbound URL when the number is in a service that does not defer to the
- * number, otherwise the number's SmsUrl.
+ * Where Twilio sends an inbound message: the WhatsApp sender's callback URL when the Senders API
+ * set one, else the Messaging Service's inbound URL when the number is in a service that does not
+ * defer to the number, otherwise the number's SmsUrl.
  */
 export function inboundTarget(
 	pn: PhoneNumberResource,

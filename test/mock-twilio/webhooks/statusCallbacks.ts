@@ -35,9 +35,10 @@ export function plannedSteps(input: {
 }
 
 /**
- * Status-callback parameters (https://www.twilio.com/docs/messaging/guides/track-outbound-message-status):
- * the standard ones, RawDlrDoneDate for SMS delivered/undelivered, and the channel properties
- * (ChannelInstallSid, ChannelPrefix, ChannelToAddress, ChannelStatusMessage, EventType) for WhatsApp.
+ * Status-callback parameters
+ * (https://www.twilio.com/docs/messaging/guides/track-outbound-message-status): the standard ones,
+ * RawDlrDoneDate for SMS delivered/undelivered, and the channel properties (ChannelInstallSid,
+ * ChannelPrefix, ChannelToAddress, ChannelStatusMessage, EventType) for WhatsApp.
  */
 export function callbackParams(
 	message: MockMessage,
@@ -151,7 +152,9 @@ export class Lifecycle {
 		return this.notify(message, step);
 	}
 
-	/** The message resource as Twilio updates it when the status changes, before any callback is sent. */
+	/**
+	 * The message resource as Twilio updates it when the status changes, before any callback is sent.
+	 */
 	changeStatus(message: MockMessage, step: StatusStep): void {
 		const { resource } = message;
 		const now = new Date();
