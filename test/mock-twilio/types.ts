@@ -353,7 +353,8 @@ export interface WhatsAppSenderResource {
 	webhook: SenderWebhook;
 	profile: Record<string, unknown>;
 	properties: Record<string, string>;
-	offline_reasons: null;
+	/** Why an OFFLINE sender is offline (example `whatsapp_fetch_offline_reasons`). */
+	offline_reasons: Array<{ code: string; message: string; more_info: string }> | null;
 	compliance: null;
 	url: string;
 }

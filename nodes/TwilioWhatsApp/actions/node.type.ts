@@ -18,6 +18,9 @@ export type ContentTemplateOperation =
 	| 'submitForApproval'
 	| 'getApprovalStatus';
 
+export type WhatsAppSenderOperation = 'get' | 'getMany';
+
 export type TwilioWhatsAppType =
 	| { resource: 'message'; operation: MessageOperation }
-	| { resource: 'contentTemplate'; operation: ContentTemplateOperation };
+	| { resource: 'contentTemplate'; operation: ContentTemplateOperation }
+	| { resource: 'whatsAppSender'; operation: WhatsAppSenderOperation };

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as contentTemplate from './contentTemplate/ContentTemplate.resource';
 import * as message from './message/Message.resource';
 import type { TwilioWhatsAppType } from './node.type';
+import * as whatsAppSender from './whatsAppSender/WhatsAppSender.resource';
 
 type OperationExecute = (
 	this: IExecuteFunctions,
@@ -35,6 +36,10 @@ const operations: Operations = {
 		delete: contentTemplate.deleteContent.execute,
 		submitForApproval: contentTemplate.submitForApproval.execute,
 		getApprovalStatus: contentTemplate.getApprovalStatus.execute,
+	},
+	whatsAppSender: {
+		get: whatsAppSender.get.execute,
+		getMany: whatsAppSender.getMany.execute,
 	},
 };
 

@@ -2,6 +2,7 @@ import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import * as contentTemplate from './contentTemplate/ContentTemplate.resource';
 import * as message from './message/Message.resource';
+import * as whatsAppSender from './whatsAppSender/WhatsAppSender.resource';
 
 /*
  * The node's properties and webhooks. The top-level description (name, icon, subtitle …) stays an
@@ -17,11 +18,13 @@ export const versionProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Message', value: 'message' },
 			{ name: 'Content Template', value: 'contentTemplate' },
+			{ name: 'WhatsApp Sender', value: 'whatsAppSender' },
 		],
 		default: 'message',
 	},
 	...message.description,
 	...contentTemplate.description,
+	...whatsAppSender.description,
 ];
 
 /**
