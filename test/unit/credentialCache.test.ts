@@ -47,12 +47,17 @@ function callAccepting(reader: { stored: string }) {
 
 const isRefused = (answer: string) => answer === 'refused';
 
+/** A credential kept by the cache whose secret was then rotated where n8n stores it. */
+async function keptThenRotated(timing: CacheTiming = REREAD_AT_ONCE) {
+	const reader = readerWithSecret('old-token');
+	const kept = await cachedCredentials(reader, TYPE, timing);
+	reader.stored = 'new-token';
+	return { reader, kept, ...callAccepting(reader) };
+}
+
 describe('withFreshCredentialsIfRefused', () => {
 	it('retries a refused first attempt exactly once, with the credential read afresh', async () => {
-		const reader = readerWithSecret('old-token');
-		const kept = await cachedCredentials(reader, TYPE, REREAD_AT_ONCE);
-		reader.stored = 'new-token';
-		const { call, secretsTried } = callAccepting(reader);
+		const { reader, kept, call, secretsTried } = await keptThenRotated();
 
 		const answer = await withFreshCredentialsIfRefused(kept, call, isRefused);
 
@@ -93,13 +98,10 @@ describe('withFreshCredentialsIfRefused', () => {
 	});
 
 	it('returns the first refusal when the credential was read too recently to read again', async () => {
-		const reader = readerWithSecret('old-token');
-		const kept = await cachedCredentials(reader, TYPE, {
+		const { reader, kept, call, secretsTried } = await keptThenRotated({
 			maxAgeMs: 60_000,
 			refreshAfterFailureMs: 60_000,
 		});
-		reader.stored = 'new-token';
-		const { call, secretsTried } = callAccepting(reader);
 
 		const answer = await withFreshCredentialsIfRefused(kept, call, isRefused);
 
@@ -111,10 +113,7 @@ describe('withFreshCredentialsIfRefused', () => {
 
 describe('passesWithFreshCredentials', () => {
 	it('takes an asynchronous check and passes with the rotated secret', async () => {
-		const reader = readerWithSecret('old-token');
-		const kept = await cachedCredentials(reader, TYPE, REREAD_AT_ONCE);
-		reader.stored = 'new-token';
-		const { call, secretsTried } = callAccepting(reader);
+		const { kept, call, secretsTried } = await keptThenRotated();
 
 		const passed = await passesWithFreshCredentials(
 			kept,
@@ -125,23 +124,19 @@ describe('passesWithFreshCredentials', () => {
 		expect(secretsTried).toEqual(['old-token', 'new-token']);
 	});
 
-	it('takes a synchronous check and reads nothing more when it passes', async () => {
+	it.each([
+		['passes with the kept secret without reading it again', 'token', true, 1],
+		['fails when the freshly read secret fails too', 'other', false, 2],
+	])('with a synchronous check: %s', async (_title, accepted, expected, reads) => {
 		const reader = readerWithSecret('token');
 		const kept = await cachedCredentials(reader, TYPE, REREAD_AT_ONCE);
 
-		const passed = await passesWithFreshCredentials(kept, ({ data }) => data.authToken === 'token');
+		const passed = await passesWithFreshCredentials(
+			kept,
+			({ data }) => data.authToken === accepted,
+		);
 
-		expect(passed).toBe(true);
-		expect(reader.reads).toBe(1);
-	});
-
-	it('fails when the freshly read secret fails too', async () => {
-		const reader = readerWithSecret('token');
-		const kept = await cachedCredentials(reader, TYPE, REREAD_AT_ONCE);
-
-		const passed = await passesWithFreshCredentials(kept, ({ data }) => data.authToken === 'other');
-
-		expect(passed).toBe(false);
-		expect(reader.reads).toBe(2);
+		expect(passed).toBe(expected);
+		expect(reader.reads).toBe(reads);
 	});
 });
