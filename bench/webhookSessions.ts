@@ -87,7 +87,7 @@ function targetsFor(baseUrl: string): Target[] {
 						'pass-through answering before the execution exists',
 						signedInboundRequests,
 						baseUrl,
-						true,
+						{ answersItself: true },
 					),
 				]
 			: []),
@@ -96,6 +96,15 @@ function targetsFor(baseUrl: string): Target[] {
 			'(b) pass-through community trigger',
 			signedInboundRequests,
 			baseUrl,
+		),
+		// (b) with the Twilio credential attached (never read): what n8n adds per execution for a node
+		// that has one, which this package's trigger needs and the pass-through does not.
+		passthroughTarget(
+			'passthroughCred',
+			'(c) pass-through with a credential',
+			signedInboundRequests,
+			baseUrl,
+			{ withCredential: true },
 		),
 		timelinesAiTarget('timelinesai', 'TimelinesAI-Compatible Trigger'),
 		webhookNodeTarget('webhookJson', "n8n's Webhook node, TimelinesAI JSON", timelinesAiRequests()),

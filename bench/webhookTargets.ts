@@ -117,14 +117,15 @@ export function webhookNodeTarget(
 /**
  * The minimal community trigger in bench/n8n-nodes-bench-passthrough: returns the body as one item.
  * `answersItself` picks its diagnostic twin, which writes the answer before n8n creates the
- * execution.
+ * execution; `withCredential` attaches the Twilio credential, which the node declares and never
+ * reads.
  */
 export function passthroughTarget(
 	key: string,
 	label: string,
 	request: (url: string) => (i: number) => BenchRequest,
 	baseUrl: string,
-	answersItself = false,
+	{ answersItself = false, withCredential = false } = {},
 ): Target {
 	const webhookId = randomUUID();
 	const name = answersItself ? 'passthroughSelfTrigger' : 'passthroughTrigger';
@@ -137,6 +138,7 @@ export function passthroughTarget(
 			typeVersion: 2,
 			webhookId,
 			parameters: {},
+			...(withCredential ? { credentials: { twilioMessagingApi: 'bench' } } : {}),
 		},
 		path: `/webhook/${webhookId}/in`,
 		request: request(`${baseUrl}/webhook/${webhookId}/in`),

@@ -3,6 +3,8 @@
 // workflow, with a fully static webhook description (no expressions) and n8n's own response.
 // Version 2, like this package's triggers: for a version-1 trigger n8n 2.41 evaluates one more
 // expression per request (webhook-helpers.js parseRequestBody, `$parameter["options"]["binaryData"]`).
+// It declares the Twilio credential as optional and never reads it: a workflow that attaches one shows
+// what n8n itself charges every execution of a node with a credential (its access checks).
 class PassthroughTrigger {
 	constructor() {
 		this.description = {
@@ -14,6 +16,7 @@ class PassthroughTrigger {
 			defaults: { name: 'Passthrough Trigger' },
 			inputs: [],
 			outputs: ['main'],
+			credentials: [{ name: 'twilioMessagingApi', required: false }],
 			webhooks: [
 				{
 					name: 'default',
