@@ -2,9 +2,11 @@
  * The Twilio mock as most test files use it: one instance per file, reached through the
  * credential's API Base URL as the nodes reach Twilio.
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { DEFAULT_ACCOUNT, startMockTwilio, type MockTwilio } from '../mock-twilio';
+import { executeNode, jsonItems } from './inprocess';
 
 type MockOptions = Parameters<typeof startMockTwilio>[0];
 
@@ -37,4 +39,27 @@ export function mockCredentials(baseUrl: string): Record<string, ICredentialData
 			baseUrl,
 		},
 	};
+}
+
+/**
+ * Runs the Twilio WhatsApp/SMS node on one resource against the mock: `run` returns what
+ * executeNode returns, `json` the first output's items as JSON.
+ */
+export function resourceRunner(resource: string, mock: () => MockTwilio) {
+	const nodeType = new TwilioWhatsApp();
+	const run = (parameters: INodeParameters, items: IDataObject[] = [{}], continueOnFail = false) =>
+		executeNode(
+			{
+				nodeType,
+				parameters: { resource, ...parameters },
+				credentials: mockCredentials(mock().url),
+				continueOnFail,
+			},
+			jsonItems(...items),
+		);
+	const json = async (parameters: INodeParameters, items?: IDataObject[]) => {
+		const { output } = await run(parameters, items);
+		return output![0].map((item) => item.json);
+	};
+	return { nodeType, run, json };
 }

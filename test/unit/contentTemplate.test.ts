@@ -4,32 +4,14 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
 import { twilioBaseUrl } from '../../nodes/shared/credentials';
 import { callNodeMethod, executeNode, jsonItems } from '../helpers/inprocess';
 import type { INodeListSearchResult, ResourceMapperFields } from 'n8n-workflow';
-import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { mockCredentials, resourceRunner, useMockTwilio } from '../helpers/mockTwilio';
 import { MOCK_NUMBERS } from '../mock-twilio';
 
-const nodeType = new TwilioWhatsApp();
 const mock = useMockTwilio();
-
-function run(parameters: INodeParameters, items: IDataObject[] = [{}], continueOnFail = false) {
-	return executeNode(
-		{
-			nodeType,
-			parameters: { resource: 'contentTemplate', ...parameters },
-			credentials: mockCredentials(mock().url),
-			continueOnFail,
-		},
-		jsonItems(...items),
-	);
-}
-
-async function json(parameters: INodeParameters, items?: IDataObject[]) {
-	const { output } = await run(parameters, items);
-	return output![0].map((item) => item.json);
-}
+const { nodeType, run, json } = resourceRunner('contentTemplate', mock);
 
 const contentRequestsSince = (start: number) =>
 	mock()

@@ -2,35 +2,15 @@
  * The WhatsApp Sender resource of the Twilio WhatsApp/SMS node, run inside n8n-core's execution
  * context against the Twilio mock's Senders API (shaped as twilio-oai's twilio_messaging_v2.json).
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { TwilioWhatsApp } from '../../nodes/TwilioWhatsApp/TwilioWhatsApp.node';
-import { executeNode, jsonItems } from '../helpers/inprocess';
-import { mockCredentials, useMockTwilio } from '../helpers/mockTwilio';
+import { resourceRunner, useMockTwilio } from '../helpers/mockTwilio';
 import type { RecordedRequest } from '../mock-twilio';
 import { DEFAULT_ACCOUNT, MOCK_NUMBERS } from '../mock-twilio';
 import { buildWhatsAppSender } from '../mock-twilio/resources/channelSenders';
 
-const nodeType = new TwilioWhatsApp();
 const mock = useMockTwilio();
-
-function run(parameters: INodeParameters, items: IDataObject[] = [{}], continueOnFail = false) {
-	return executeNode(
-		{
-			nodeType,
-			parameters: { resource: 'whatsAppSender', ...parameters },
-			credentials: mockCredentials(mock().url),
-			continueOnFail,
-		},
-		jsonItems(...items),
-	);
-}
-
-async function json(parameters: INodeParameters, items?: IDataObject[]) {
-	const { output } = await run(parameters, items);
-	return output![0].map((item) => item.json);
-}
+const { run, json } = resourceRunner('whatsAppSender', mock);
 
 const sendersRequestsSince = (start: number) =>
 	mock()
