@@ -12,6 +12,7 @@ import {
 	twilioApiRequestAllItems,
 	twilioErrorDetailsOf,
 } from '../shared/transport';
+import { WHATSAPP_SENDERS_PATH, whatsAppSenderPath } from '../shared/whatsAppSenders';
 import { resolvePublicUrl } from './signedUrl';
 
 /**
@@ -155,7 +156,7 @@ function resourcePath(target: Pick<ConfigurationTarget, 'kind' | 'sid'>) {
 			path: `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/${sid}.json`,
 		};
 	if (target.kind === 'whatsAppSender')
-		return { product: 'messaging' as const, path: `/v2/Channels/Senders/${sid}` };
+		return { product: 'messaging' as const, path: whatsAppSenderPath(sid) };
 	return { product: 'messaging' as const, path: `/v1/Services/${sid}` };
 }
 
@@ -327,7 +328,7 @@ export async function whatsAppSenderOptions(
 ): Promise<INodePropertyOptions[]> {
 	const senders = await listForPicker(this, {
 		product: 'messaging',
-		path: '/v2/Channels/Senders',
+		path: WHATSAPP_SENDERS_PATH,
 		qs: { Channel: 'whatsapp' },
 		key: 'senders',
 	});

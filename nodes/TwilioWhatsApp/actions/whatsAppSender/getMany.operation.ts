@@ -1,8 +1,8 @@
 import { twilioApiRequestAllItems } from '../../../shared/transport';
+import { WHATSAPP_SENDERS_PATH } from '../../../shared/whatsAppSenders';
 import { executeForEachItem } from '../../helpers/items';
 import { whatsAppSenderOutput } from '../../helpers/whatsAppSenderOutput';
 import { readReturnLimit, returnAllOrLimit, showOnlyFor } from '../common.descriptions';
-import { SENDERS_PATH } from './whatsAppSenderParameters';
 
 export const description = showOnlyFor('whatsAppSender', 'getMany', returnAllOrLimit);
 
@@ -13,7 +13,7 @@ export const execute = executeForEachItem((ctx) => ({
 		const senders = await twilioApiRequestAllItems.call(ctx, {
 			method: 'GET',
 			product: 'messaging',
-			path: SENDERS_PATH,
+			path: WHATSAPP_SENDERS_PATH,
 			qs: { Channel: 'whatsapp', PageSize: pageSize },
 			key: 'senders',
 			limit,

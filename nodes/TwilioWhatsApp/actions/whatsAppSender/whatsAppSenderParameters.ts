@@ -1,9 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { whatsAppSenderPath } from '../../../shared/whatsAppSenders';
 import type { Fail } from '../../helpers/items';
-
-/** The Senders API on messaging.twilio.com (`/v2/Channels/Senders` of twilio_messaging_v2.json). */
-export const SENDERS_PATH = '/v2/Channels/Senders';
 
 const SENDER_SID = /^XE[0-9a-fA-F]{32}$/;
 
@@ -21,7 +19,7 @@ export const senderSidProperty: INodeProperties = {
 /** The path of one sender; the SID is checked first since it becomes part of the URL. */
 export function senderPath(value: unknown, fail: Fail): string {
 	const sid = String(value ?? '').trim();
-	if (SENDER_SID.test(sid)) return `${SENDERS_PATH}/${sid}`;
+	if (SENDER_SID.test(sid)) return whatsAppSenderPath(sid);
 	return fail(
 		`"WhatsApp Sender SID" "${sid}" is not a sender SID`,
 		'Sender SIDs start with XE followed by 32 hexadecimal characters.',
