@@ -1,12 +1,13 @@
 /**
- * Unit and in-process tests run in parallel; end-to-end tests share one real n8n, so they run in band.
- * The queue project runs only through `npm run test:queue`.
+ * Unit and in-process tests run in parallel; end-to-end tests share one real n8n, so they run in
+ * band. The queue project runs only through `npm run test:queue`.
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
 module.exports = {
-	// Orders the end-to-end files so the secrets audit runs after the others (the other projects run in parallel anyway).
+	// Orders the end-to-end files so the secrets audit runs after the others (the other projects run
+	// in parallel anyway).
 	testSequencer: '<rootDir>/test/e2e/sequencer.js',
 	projects: [
 		{
@@ -25,7 +26,8 @@ module.exports = {
 			testTimeout: 120_000,
 		},
 		{
-			// n8n in queue mode under load: needs PostgreSQL and Redis, which scripts/test-queue.sh starts.
+			// n8n in queue mode under load: needs PostgreSQL and Redis, which scripts/test-queue.sh
+			// starts.
 			displayName: 'queue',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Fails when a line of the TypeScript in nodes/, credentials/, test/, bench/ or scripts/ is wider
-// than Prettier's print width (tabs count as tabWidth columns, as Prettier counts them). Prettier wraps code but not comments or strings: a
-// line is allowed to be wider only through its string, template or regex literals, which cannot be
-// split without changing what they say.
+// Fails when a line of the TypeScript or JavaScript in nodes/, credentials/, test/, bench/,
+// scripts/ or the project's root is wider than Prettier's print width (tabs count as tabWidth
+// columns, as Prettier counts them). Prettier wraps code but not comments or strings: a line is
+// allowed to be wider only through its string, template or regex literals, which cannot be split
+// without changing what they say. Built output (bench/out) is not checked.
 //   node scripts/check-line-width.mjs
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,10 +21,14 @@ const LITERALS = new Set([
 	ts.SyntaxKind.RegularExpressionLiteral,
 ]);
 
-function sourceFiles(folder) {
-	return readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
-		.filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-		.map((entry) => relative(root, join(entry.parentPath, entry.name)));
+const SOURCE = /\.(ts|js|mjs)$/;
+const BUILT = /(^|\/)(node_modules|out|dist)(\/|$)/;
+
+function sourceFiles(folder, recursive = true) {
+	return readdirSync(join(root, folder), { recursive, withFileTypes: true })
+		.filter((entry) => entry.isFile() && SOURCE.test(entry.name))
+		.map((entry) => relative(root, join(entry.parentPath, entry.name)))
+		.filter((file) => !BUILT.test(file));
 }
 
 /** For every character of the file, whether it belongs to a literal. */
@@ -48,7 +53,8 @@ function width(text, from, to, mask) {
 }
 
 const problems = [];
-for (const file of FOLDERS.flatMap(sourceFiles).sort()) {
+const files = [...FOLDERS.flatMap((folder) => sourceFiles(folder)), ...sourceFiles('.', false)];
+for (const file of files.sort()) {
 	const text = readFileSync(join(root, file), 'utf8');
 	let mask;
 	let start = 0;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs n8n's community-package verification offline, as `npx @n8n/scan-community-package` does for a
-// published package: its ESLint rules on the source (package.json, nodes/, credentials/) and on the
-// JavaScript inside the tarball `npm pack` makes. Also checks what the tarball holds and that the
-// package has no runtime dependencies.
+// Runs n8n's community-package verification offline, as `npx @n8n/scan-community-package` does for
+// a published package: its ESLint rules on the source (package.json, nodes/, credentials/) and on
+// the JavaScript inside the tarball `npm pack` makes. Also checks what the tarball holds and that
+// the package has no runtime dependencies.
 //   node scripts/scan-package.mjs           both legs (needs a build: dist/)
 //   node scripts/scan-package.mjs --source  the source leg only
 import { execFileSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Secrets never reach items, errors or logs (issue 8). This file runs last (test/e2e/sequencer.js):
+ * Secrets never reach items, errors or logs. This file runs last (test/e2e/sequencer.js):
  * it drives every node with credentials holding secrets of its own, through success and failure
  * paths (valid, forged and unauthenticated webhooks, Twilio errors, a refused credential test, a
  * wrong URL secret), then searches every execution in this n8n, from every end-to-end file, and

@@ -1,6 +1,6 @@
 /**
- * Runs the end-to-end files in a stable order, with the secrets audit last: it searches everything the
- * other files left in n8n (executions, log) for secrets.
+ * Runs the end-to-end files in a stable order, with the secrets audit last: it searches everything
+ * the other files left in n8n (executions, log) for secrets.
  */
 const Sequencer = require('@jest/test-sequencer').default;
 

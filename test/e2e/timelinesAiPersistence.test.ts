@@ -1,5 +1,5 @@
 /**
- * What a real n8n 2.41 keeps of the TimelinesAI trigger's state (issue 6: the quota budget per
+ * What a real n8n 2.41 keeps of the TimelinesAI trigger's state (the quota budget per
  * rolling 24 hours kept in workflow static data, the log of the last 100 attempts): in the default
  * "Immediately" mode and in "When Last Node Finishes" every accepted request is saved in the
  * workflow's static data by the execution it started, when that ends, read back through n8n's REST

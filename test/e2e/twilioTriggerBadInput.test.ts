@@ -1,6 +1,6 @@
 /**
- * Hostile and broken requests to the Twilio Trigger on a real n8n (issue 8). Each case asserts the
- * exact HTTP status and body, and whether an execution started; nothing may answer 500, hang or
+ * Hostile and broken requests to the Twilio Trigger on a real n8n. Each case asserts the exact
+ * HTTP status and body, and whether an execution started; nothing may answer 500, hang or
  * crash n8n. Well-formed requests are signed with twilio-node's own getExpectedTwilioSignature, as
  * Twilio signs.
  */

@@ -1,5 +1,5 @@
 /**
- * The Twilio trigger in n8n's queue mode under load (issue 8): an n8n main process, a webhook
+ * The Twilio trigger in n8n's queue mode under load: an n8n main process, a webhook
  * processor and two workers on PostgreSQL and Redis (started by scripts/test-queue.sh; run with
  * `npm run test:queue`).
  *

@@ -1,6 +1,6 @@
 /**
- * Property-based tests of the entry points that take input from outside (issue 8): at least 10,000
- * generated cases each. They may only ever answer with their own clear errors, never throw anything
+ * Property-based tests of the entry points that take input from outside: at least 10,000 generated
+ * cases each. They may only ever answer with their own clear errors, never throw anything
  * else, and where a value is serialised and read back, the round trip must hold.
  */
 import fc from 'fast-check';

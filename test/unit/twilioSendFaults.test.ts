@@ -1,5 +1,5 @@
 /**
- * Faults on the send side (issue 8), against the Twilio mock's fault switches: each reaches the
+ * Faults on the send side, against the Twilio mock's fault switches: each reaches the
  * workflow as the right kind of error, only what is safe is retried, and no message is ever created
  * twice (checked against the mock's record of created messages).
  */

@@ -1,7 +1,8 @@
 'use strict';
-// Diagnostic twin of PassthroughTrigger (bench/, BENCH_DIAGNOSE=1): the same, except that it writes the
-// answer itself before n8n creates the execution (noWebhookResponse with workflowData), as this
-// package's triggers do, so that the effect of answering early can be told apart from a node's own cost.
+// Diagnostic twin of PassthroughTrigger (bench/, BENCH_DIAGNOSE=1): the same, except that it writes
+// the answer itself before n8n creates the execution (noWebhookResponse with workflowData), as this
+// package's triggers do, so that the effect of answering early can be told apart from a node's own
+// cost.
 class PassthroughSelfTrigger {
 	constructor() {
 		this.description = {
